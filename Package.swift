@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "lstmscope",
+    products: [
+        .executable(name: "lstmscope", targets: ["lstmscope"]),
+        .library(name: "LSTMCore", targets: ["LSTMCore"]),
+        .library(name: "ModelIO", targets: ["ModelIO"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+    ],
+    targets: [
+        // Numbers only: matrices, activations, layers, step, trace. No I/O, no dependencies.
+        .target(name: "LSTMCore"),
+
+        // libhdf5 through pkg-config, with C getters for the macros Swift cannot import.
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        // Files → core values, with typed errors. Never prints.
+        .target(
+            name: "ModelIO",
+            dependencies: [
+                "LSTMCore",
+                "CHDF5",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+
+        // inspect / trace output as text, JSON and CSV: plain strings from core values.
+        .target(name: "Reports", dependencies: ["LSTMCore"]),
+
+        // The interface's state, update and rendering into a Canvas. No terminal, no files.
+        .target(name: "Explorer", dependencies: ["LSTMCore"]),
+
+        // ncursesw with shims for its macros; the only code that touches the terminal.
+        .systemLibrary(
+            name: "CNCurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(name: "CursesTerminal", dependencies: ["CNCurses", "Explorer"]),
+
+        .executableTarget(
+            name: "lstmscope",
+            dependencies: [
+                "LSTMCore", "ModelIO", "Reports", "Explorer", "CursesTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .target(name: "TestSupport", dependencies: ["LSTMCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore", "TestSupport"]),
+        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "LSTMCore", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ModelIO", "LSTMCore", "TestSupport"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ModelIO", "LSTMCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

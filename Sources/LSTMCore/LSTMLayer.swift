@@ -1,0 +1,66 @@
+/// A Keras `LSTM` layer: W (xu, 4·hu), U (hu, 4·hu), optional b (4·hu), two activations.
+///
+/// ```swift
+/// let layer = try LSTMLayer(name: "lstm", kernel: w, recurrentKernel: u, bias: b)
+/// let s = layer.step(x: [0.1, 0.2, 0.3], previous: .zero(units: layer.units))
+/// s.h  // the new hidden state
+/// ```
+public struct LSTMLayer: Sendable, Equatable {
+    /// The layer's name in the model (`lstm`, `encoder`, …).
+    public var name: String
+    /// W: input weights, shape (xu, 4·hu), gate blocks i, f, c̃, o side by side.
+    public let kernel: Matrix
+    /// U: recurrent weights, shape (hu, 4·hu), same gate layout.
+    public let recurrentKernel: Matrix
+    /// b: gate biases, 4·hu of them, or nil for `use_bias=False`.
+    public let bias: [Float]?
+    /// Applied to c̃ and to c before h = o·act(c); Keras default tanh.
+    public let activation: Activation
+    /// Applied to the gates i, f, o; Keras default sigmoid.
+    public let recurrentActivation: Activation
+    /// Whether the layer outputs h for every step (feeding another recurrent layer) or only the last.
+    public let returnSequences: Bool
+    /// Whether the layer reads its window from the last row to the first.
+    public let goBackwards: Bool
+
+    /// xu: size of one input row.
+    public var inputSize: Int { kernel.rows }
+    /// hu: number of hidden units.
+    public var units: Int { recurrentKernel.rows }
+
+    /// Creates a layer after checking every shape against the Keras layout.
+    public init(name: String, kernel: Matrix, recurrentKernel: Matrix, bias: [Float]?,
+                activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
+                returnSequences: Bool = false, goBackwards: Bool = false) throws(ShapeError) {
+        let where_ = "layer \"\(name)\""
+        guard kernel.columns % 4 == 0, kernel.columns > 0 else {
+            throw ShapeError("\(where_): kernel W has shape \(formatShape([kernel.rows, kernel.columns])); its second axis must be 4·hu (four gate blocks), but \(kernel.columns) is not divisible by 4")
+        }
+        let units = kernel.columns / 4
+        guard recurrentKernel.rows == units, recurrentKernel.columns == 4 * units else {
+            throw ShapeError("\(where_): recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([units, 4 * units])) = (hu, 4·hu) for hu = \(units)")
+        }
+        if let bias, bias.count != 4 * units {
+            throw ShapeError("\(where_): bias b has shape \(formatShape([bias.count])) but must be \(formatShape([4 * units])) = (4·hu,) for hu = \(units)")
+        }
+        guard !activation.isRowWise, !recurrentActivation.isRowWise else {
+            throw ShapeError("\(where_): softmax cannot be an LSTM activation")
+        }
+        self.name = name
+        self.kernel = kernel
+        self.recurrentKernel = recurrentKernel
+        self.bias = bias
+        self.activation = activation
+        self.recurrentActivation = recurrentActivation
+        self.returnSequences = returnSequences
+        self.goBackwards = goBackwards
+    }
+
+    /// The activation applied to a gate's pre-activation: `activation` for c̃, else `recurrentActivation`.
+    public func activation(for gate: LSTMGate) -> Activation {
+        gate == .candidate ? activation : recurrentActivation
+    }
+
+    /// Number of trainable parameters, as Keras counts them.
+    public var parameterCount: Int { kernel.count + recurrentKernel.count + (bias?.count ?? 0) }
+}

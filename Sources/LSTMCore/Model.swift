@@ -1,0 +1,109 @@
+/// A model lstmscope can replay: recurrent layers, then Dense (and shape-only) layers.
+///
+/// The data between layers is a ``Matrix`` of T rows (a sequence) or one row (a vector).
+/// ```swift
+/// let model = try Model(layers: [.lstm(lstm), .dense(dense)], inputSize: 3, lookBack: 4)
+/// let y = model.predict(window)   // equals Keras model.predict(window[None])[0], flattened
+/// ```
+public struct Model: Sendable, Equatable {
+    /// The layers in order.
+    public let layers: [Layer]
+    /// xu: size of one input row.
+    public let inputSize: Int
+    /// The window length from the model's input shape, when it has a fixed one.
+    public let lookBack: Int?
+    /// The model's name from its config (`sequential`, …).
+    public var name: String
+    /// Where the model came from.
+    public var provenance: Provenance
+
+    /// Creates a model after checking that each layer's input size matches what the previous produces.
+    public init(name: String = "model", layers: [Layer], inputSize: Int, lookBack: Int? = nil,
+                provenance: Provenance = Provenance(path: "", format: "memory")) throws(ShapeError) {
+        guard layers.contains(where: \.isRecurrent) else {
+            throw ShapeError("the model has no recurrent layer (LSTM) to replay")
+        }
+        // Walk the shapes: (isSequence, features), with T unknown so Flatten needs lookBack.
+        var sequence = true
+        var features = inputSize
+        var steps = lookBack
+        for layer in layers {
+            switch layer {
+            case .lstm(let l):
+                guard sequence else {
+                    throw ShapeError("layer \"\(l.name)\" (LSTM) needs a sequence, but the layer before it returns a single vector (set return_sequences=True on it)")
+                }
+                guard l.inputSize == features else {
+                    throw ShapeError("layer \"\(l.name)\": kernel W has \(l.inputSize) rows but its input has \(features) features (W must be (xu, 4·hu) with xu = \(features))")
+                }
+                features = l.units
+                sequence = l.returnSequences
+            case .dense(let d):
+                guard d.inputSize == features else {
+                    throw ShapeError("layer \"\(d.name)\": Dense kernel has \(d.inputSize) rows but the layer before it gives \(features) values (the kernel must be (\(features), units))")
+                }
+                features = d.units
+            case .flatten(let name):
+                if sequence {
+                    guard let t = steps else {
+                        throw ShapeError("layer \"\(name)\" (Flatten) needs a fixed window length, and the model's input shape has none")
+                    }
+                    features *= t
+                    sequence = false
+                    steps = 1
+                }
+            case .activation, .identity:
+                break
+            }
+        }
+        self.name = name
+        self.layers = layers
+        self.inputSize = inputSize
+        self.lookBack = lookBack
+        self.provenance = provenance
+    }
+
+    /// The recurrent layers, in order.
+    public var recurrentLayers: [LSTMLayer] {
+        layers.compactMap { if case .lstm(let l) = $0 { l } else { nil } }
+    }
+
+    /// Trainable parameters, as Keras's `model.count_params()` counts them.
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+
+    /// `LSTM(5) → Dense(1)`.
+    public var chainDescription: String { layers.map(\.label).joined(separator: " → ") }
+
+    /// Runs the model on one window (T × xu) from zero state: Keras's `model.predict(window[None])[0]`, flattened.
+    public func predict(_ window: Matrix) throws(ShapeError) -> [Float] {
+        try ModelTrace(model: self, input: window).output
+    }
+
+    /// Index of the last recurrent layer.
+    var lastRecurrentIndex: Int { layers.lastIndex(where: \.isRecurrent)! }
+
+    /// Applies the non-recurrent layers from `start` on to `data` (T rows, or 1 for a vector).
+    func applyHead(from start: Int, to data: Matrix) -> Matrix {
+        applyLayers(start..<layers.count, to: data)
+    }
+
+    /// Applies the non-recurrent layers in `range` to `data`.
+    func applyLayers(_ range: Range<Int>, to data: Matrix) -> Matrix {
+        var data = data
+        for layer in layers[range] {
+            switch layer {
+            case .lstm:
+                preconditionFailure("applyHead reached a recurrent layer")
+            case .dense(let d):
+                data = Matrix(rowArrays: data.rowArrays.map(d.apply))
+            case .activation(_, let a):
+                data = Matrix(rowArrays: data.rowArrays.map(a.apply))
+            case .flatten:
+                data = Matrix(rows: 1, columns: data.count, values: data.values)
+            case .identity:
+                break
+            }
+        }
+        return data
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Reads whole files with the checks every loader needs: exists, is a file, not empty, not huge.
+enum FileBytes {
+    /// Files above this size are refused before reading (4 GiB covers any LSTM worth a terminal).
+    static let maximumSize = 4 << 30
+
+    /// The bytes of the file at `path`, or a ``LoadError`` naming it.
+    static func read(_ path: String) throws(LoadError) -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw LoadError(path, .notFound, "no such file")
+        }
+        if isDirectory.boolValue { throw LoadError(path, .isDirectory, "is a directory, not a model or input file") }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > maximumSize { throw LoadError(path, .tooLarge, "the file is \(size) bytes; lstmscope reads files up to \(maximumSize) bytes") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LoadError(path, .unreadable, "cannot be opened for reading (check its permissions)")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.readToEnd() ?? Data()
+        } catch {
+            throw LoadError(path, .unreadable, "cannot be read: \(error.localizedDescription)")
+        }
+        if data.isEmpty { throw LoadError(path, .empty, "the file is empty") }
+        return data
+    }
+}

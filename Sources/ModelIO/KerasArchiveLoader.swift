@@ -1,0 +1,98 @@
+import Foundation
+import LSTMCore
+
+/// Loads a Keras 3 `.keras` archive: `config.json` for the architecture, `metadata.json` for
+/// the Keras version, `model.weights.h5` for the weights, all read from memory.
+enum KerasArchiveLoader {
+    static func load(_ zip: ZipReader, path: String) throws(LoadError) -> Model {
+        guard let configData = try zip.read("config.json") else {
+            throw LoadError(path, .notKerasArchive, "a zip archive but not a Keras model: it has no config.json (entries: \(zip.entryNames.prefix(5).joined(separator: ", ")))")
+        }
+        guard let weightsData = try zip.read("model.weights.h5") else {
+            throw LoadError(path, .notKerasArchive, "the Keras archive has no model.weights.h5")
+        }
+        let config = try KerasConfig(json: configData, path: path)
+        var version: String? = nil
+        if let metadata = try zip.read("metadata.json"),
+           let dict = (try? JSONSerialization.jsonObject(with: metadata)) as? [String: Any] {
+            version = dict["keras_version"] as? String
+        }
+        let h5: HDF5File
+        do {
+            h5 = try HDF5File(image: weightsData)
+        } catch {
+            throw LoadError(path, .invalidArray, "model.weights.h5 inside the archive: \(error.message)")
+        }
+        let provenance = Provenance(path: path, format: "keras", kerasVersion: version)
+        let groups = try LayerGroups(h5, path: path)
+        return try ModelBuilder(path: path, kerasMajorVersion: provenance.kerasMajorVersion ?? 3)
+            .build(config: config, provenance: provenance) { (_, spec) throws(LoadError) in
+                try groups.weights(for: spec)
+            }
+    }
+}
+
+/// Maps config layers to the groups of `model.weights.h5`, which are named after the layer's
+/// class (`layers/lstm`, `layers/lstm_1`, …), not the user's layer name, in order of appearance.
+private final class LayerGroups {
+    private let h5: HDF5File
+    private let path: String
+    private var byClass: [String: [String]] = [:]
+    private var used: [String: Int] = [:]
+
+    init(_ h5: HDF5File, path: String) throws(LoadError) {
+        self.h5 = h5
+        self.path = path
+        let names: [String]
+        do {
+            names = h5.isGroup("/layers") ? try h5.children(of: "/layers") : []
+        } catch {
+            throw LoadError.hdf5(path, error)
+        }
+        for name in names {
+            byClass[LayerGroups.split(name).0, default: []].append(name)
+        }
+        for key in byClass.keys {
+            byClass[key]!.sort { LayerGroups.split($0).1 < LayerGroups.split($1).1 }
+        }
+    }
+
+    /// `lstm_12` → ("lstm", 12); `lstm` → ("lstm", 0).
+    static func split(_ name: String) -> (String, Int) {
+        if let underscore = name.lastIndex(of: "_"), let n = Int(name[name.index(after: underscore)...]) {
+            return (String(name[..<underscore]), n)
+        }
+        return (name, 0)
+    }
+
+    func weights(for spec: LayerSpec) throws(LoadError) -> LayerWeights {
+        let base = kerasSnakeCase(spec.className)
+        let candidates = byClass[base] ?? []
+        let k = used[base, default: 0]
+        used[base] = k + 1
+        guard k < candidates.count else {
+            throw LoadError(path, .missingWeights, "model.weights.h5 has no weights for layer \"\(spec.name)\" (expected a group layers/\(base)\(k == 0 ? "" : "_\(k)"))")
+        }
+        do {
+            return LayerWeights(arrays: try collect("/layers/" + candidates[k]))
+        } catch {
+            throw LoadError.hdf5(path, error)
+        }
+    }
+
+    /// Datasets of `vars` groups under `group`, depth first: the group's own first, then children's.
+    private func collect(_ group: String) throws(HDF5Error) -> [NDArray] {
+        var arrays: [NDArray] = []
+        let children = try h5.children(of: group)
+        if children.contains("vars") {
+            let names = try h5.children(of: group + "/vars").sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
+            for name in names where h5.isDataset(group + "/vars/" + name) {
+                arrays.append(try h5.readArray(group + "/vars/" + name))
+            }
+        }
+        for child in children where child != "vars" && h5.isGroup(group + "/" + child) {
+            arrays += try collect(group + "/" + child)
+        }
+        return arrays
+    }
+}

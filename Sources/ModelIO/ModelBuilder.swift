@@ -1,0 +1,149 @@
+import LSTMCore
+
+/// The weights of one layer in Keras order (kernel, recurrent_kernel, bias), with their names.
+struct LayerWeights {
+    /// Arrays in the order Keras's `layer.get_weights()` gives them.
+    var arrays: [NDArray]
+}
+
+/// Turns layer specs and their weights into a core ``Model``, checking every shape.
+///
+/// Shared by the `.keras` and legacy `.h5` loaders, which differ only in where the weights live.
+struct ModelBuilder {
+    /// The file, for messages.
+    let path: String
+    /// Keras major version that saved the file (decides `hard_sigmoid`).
+    let kerasMajorVersion: Int
+
+    /// Layer classes that do nothing at inference time.
+    static let passThroughClasses: Set<String> = [
+        "Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
+        "ActivityRegularization",
+    ]
+
+    /// Builds the model; `weights(i, spec)` supplies layer `i`'s arrays in Keras order.
+    func build(config: KerasConfig, provenance: Provenance,
+               weights: (Int, LayerSpec) throws(LoadError) -> LayerWeights) throws(LoadError) -> Model {
+        var layers: [Layer] = []
+        var storedDTypes: [String: String] = [:]
+        for (index, original) in config.layers.enumerated() {
+            var spec = original
+            if spec.className == "TimeDistributed" {
+                // TimeDistributed(Dense) is a Dense applied per step, which our Dense already is.
+                guard let inner = spec.config["layer"] as? [String: Any], inner["class_name"] as? String == "Dense",
+                      let innerConfig = inner["config"] as? [String: Any] else {
+                    throw unsupported(spec, detail: "only TimeDistributed(Dense) is supported")
+                }
+                spec = LayerSpec(className: "Dense", name: spec.name, config: innerConfig)
+            }
+            switch spec.className {
+            case "LSTM":
+                let arrays = try weights(index, original).arrays
+                let useBias = spec.bool("use_bias", default: true)
+                try expect(arrays, count: useBias ? 3 : 2, spec)
+                let lstm: LSTMLayer
+                do {
+                    lstm = try LSTMLayer(
+                        name: spec.name,
+                        kernel: try matrix(arrays[0], "kernel W", spec),
+                        recurrentKernel: try matrix(arrays[1], "recurrent kernel U", spec),
+                        bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
+                        activation: try activation(spec, "activation", default: .tanh),
+                        recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
+                        returnSequences: spec.bool("return_sequences", default: false),
+                        goBackwards: spec.bool("go_backwards", default: false))
+                } catch let error as ShapeError {
+                    throw LoadError.shape(path, error)
+                } catch let error as LoadError {
+                    throw error
+                } catch {
+                    throw LoadError(path, .badShape, "\(error)")
+                }
+                if let units = spec.int("units"), units != lstm.units {
+                    throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units but its weights have \(lstm.units)")
+                }
+                for (name, array) in zip(["kernel", "recurrent_kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
+                layers.append(.lstm(lstm))
+            case "Dense":
+                let arrays = try weights(index, original).arrays
+                let useBias = spec.bool("use_bias", default: true)
+                try expect(arrays, count: useBias ? 2 : 1, spec)
+                do {
+                    let dense = try DenseLayer(
+                        name: spec.name,
+                        kernel: try matrix(arrays[0], "kernel", spec),
+                        bias: useBias ? try vector(arrays[1], "bias", spec) : nil,
+                        activation: try activation(spec, "activation", default: .linear))
+                    layers.append(.dense(dense))
+                } catch let error as ShapeError {
+                    throw LoadError.shape(path, error)
+                } catch let error as LoadError {
+                    throw error
+                } catch {
+                    throw LoadError(path, .badShape, "\(error)")
+                }
+                for (name, array) in zip(["kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
+            case "Activation":
+                layers.append(.activation(name: spec.name, try activation(spec, "activation", default: .linear)))
+            case "Flatten":
+                layers.append(.flatten(name: spec.name))
+            case let name where ModelBuilder.passThroughClasses.contains(name):
+                layers.append(.identity(name: spec.name, className: name))
+            default:
+                throw unsupported(spec, detail: nil)
+            }
+        }
+        guard let inputSize = config.inputShape?.last ?? nil ?? firstInputSize(layers) else {
+            throw LoadError(path, .invalidConfig, "cannot tell the model's input size from its config")
+        }
+        var provenance = provenance
+        provenance.storedDTypes = storedDTypes
+        let lookBack = (config.inputShape?.count ?? 0) >= 2 ? config.inputShape?[0] ?? nil : nil
+        do {
+            return try Model(name: config.name, layers: layers, inputSize: inputSize, lookBack: lookBack, provenance: provenance)
+        } catch {
+            throw LoadError.shape(path, error)
+        }
+    }
+
+    private func firstInputSize(_ layers: [Layer]) -> Int? {
+        layers.lazy.compactMap { if case .lstm(let l) = $0 { l.inputSize } else { nil } }.first
+    }
+
+    private func unsupported(_ spec: LayerSpec, detail: String?) -> LoadError {
+        let hint = spec.className == "Lambda" ? " (Lambda layers hold code, which lstmscope never runs)"
+            : ["GRU", "SimpleRNN", "Bidirectional", "Masking"].contains(spec.className) ? " (not yet: lstmscope replays LSTM models)"
+            : ""
+        return LoadError(path, .unsupportedLayer,
+                         "unsupported layer \(spec.name) (class \(spec.className))\(hint)\(detail.map { ": \($0)" } ?? "")")
+    }
+
+    private func expect(_ arrays: [NDArray], count: Int, _ spec: LayerSpec) throws(LoadError) {
+        guard arrays.count == count else {
+            let needs = spec.className == "LSTM" ? "kernel, recurrent_kernel\(count == 3 ? " and bias" : "")" : "kernel\(count == 2 ? " and bias" : "")"
+            throw LoadError(path, .missingWeights, "layer \"\(spec.name)\" (\(spec.className)) has \(arrays.count) weight arrays but needs \(count) (\(needs))")
+        }
+    }
+
+    private func matrix(_ array: NDArray, _ what: String, _ spec: LayerSpec) throws(LoadError) -> Matrix {
+        guard array.shape.count == 2, let m = array.matrix else {
+            throw LoadError(path, .badShape, "layer \"\(spec.name)\": \(what) has shape \(formatShape(array.shape)) but must be 2-D")
+        }
+        return m
+    }
+
+    private func vector(_ array: NDArray, _ what: String, _ spec: LayerSpec) throws(LoadError) -> [Float] {
+        guard array.shape.count == 1 else {
+            throw LoadError(path, .badShape, "layer \"\(spec.name)\": \(what) has shape \(formatShape(array.shape)) but must be 1-D")
+        }
+        return array.values
+    }
+
+    private func activation(_ spec: LayerSpec, _ key: String, default value: Activation) throws(LoadError) -> Activation {
+        guard let name = spec.activationName(key) else { return value }
+        guard let activation = Activation(kerasName: name, kerasMajorVersion: kerasMajorVersion) else {
+            throw LoadError(path, .unsupportedLayer, "layer \"\(spec.name)\": unsupported \(key) \"\(name)\" (custom activations are code, which lstmscope never runs)")
+        }
+        return activation
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import LSTMCore
+
+/// Opens any model file lstmscope reads, telling the format by its bytes, not its name.
+///
+/// ```swift
+/// let model = try ModelLoader.load("sample-weights/tutorial.keras")
+/// model.chainDescription   // "LSTM(5) → Dense(1)"
+/// ```
+public enum ModelLoader {
+    /// Loads `.keras`, legacy `.h5` or `.npz`; `options` only matter for `.npz`.
+    public static func load(_ path: String, options: ArchitectureOptions = ArchitectureOptions()) throws(LoadError) -> Model {
+        let data = try FileBytes.read(path)
+        return try load(data: data, path: path, options: options)
+    }
+
+    /// Loads a model from bytes already in memory; `path` names it in errors.
+    public static func load(data: Data, path: String, options: ArchitectureOptions = ArchitectureOptions()) throws(LoadError) -> Model {
+        if data.prefix(8) == HDF5File.signature {
+            let h5: HDF5File
+            do {
+                h5 = try HDF5File(image: data)
+            } catch {
+                throw LoadError(path, .invalidArray, error.message)
+            }
+            return try LegacyH5Loader.load(h5, path: path)
+        }
+        if data.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]) || data.prefix(4) == Data([0x50, 0x4B, 0x05, 0x06]) {
+            let zip = try ZipReader(data: data, path: path)
+            let names = zip.entryNames
+            if names.contains("config.json") || names.contains("model.weights.h5") {
+                return try KerasArchiveLoader.load(zip, path: path)
+            }
+            if names.contains(where: { $0.hasSuffix("data.pkl") }) {
+                throw LoadError(path, .refused, "a pickled PyTorch checkpoint; lstmscope never unpickles (it runs code). Export with safetensors.torch.save_file(model.state_dict(), \"m.safetensors\")")
+            }
+            return try NPZLoader.load(zip, path: path, options: options)
+        }
+        if data.prefix(6) == NPYReader.magic {
+            throw LoadError(path, .unknownFormat, "a single .npy array, not a model; save all weights with np.savez(path, *model.get_weights())")
+        }
+        if data.first == 0x80 {
+            throw LoadError(path, .refused, "looks like a Python pickle; lstmscope never unpickles (it runs code). Save with model.save(\"m.keras\") or np.savez")
+        }
+        throw LoadError(path, .unknownFormat, "not a model file lstmscope can read (expected a Keras .keras archive, a Keras .h5 file or an .npz of weights)")
+    }
+}

@@ -1,0 +1,165 @@
+import LSTMCore
+
+/// What `lstmscope inspect` prints: format, Keras version, layers, parameters with shapes and
+/// statistics, the gate layout of the 4·hu axis, and the total parameter count.
+public struct InspectReport {
+    /// The model described.
+    public let model: Model
+
+    /// Creates a report of `model`.
+    public init(model: Model) { self.model = model }
+
+    /// A readable name for the file format.
+    public static func formatName(_ format: String) -> String {
+        switch format {
+        case "keras": "Keras 3 archive (.keras)"
+        case "h5": "Keras HDF5 model (.h5)"
+        case "npz": "NumPy weights (.npz, architecture inferred from shapes)"
+        default: format
+        }
+    }
+
+    /// `[ i 0–4 | f 5–9 | c̃ 10–14 | o 15–19 ]`.
+    public static func gateLayout(units: Int) -> String {
+        "[ " + LSTMGate.allCases.map { g in
+            let r = g.columns(units: units)
+            return "\(g.symbol) \(r.lowerBound)–\(r.upperBound - 1)"
+        }.joined(separator: " | ") + " ]"
+    }
+
+    /// The text form.
+    public var text: String {
+        let p = model.provenance
+        var lines: [String] = []
+        lines.append("file:    \(terminalSafe(p.path))")
+        var format = "format:  \(InspectReport.formatName(p.format))"
+        if let v = p.kerasVersion { format += ", keras_version \(terminalSafe(v))" }
+        if let b = p.backend { format += ", backend \(terminalSafe(b))" }
+        lines.append(format)
+        let t = model.lookBack.map(String.init) ?? "any"
+        lines.append("model:   \(terminalSafe(model.name))   \(terminalSafe(model.chainDescription))")
+        lines.append("input:   (\(t), \(model.inputSize))  look_back \(t), xu = \(model.inputSize)")
+        let parameters = model.parameters
+        for layer in model.layers {
+            lines.append("")
+            switch layer {
+            case .lstm(let l):
+                lines.append("layer \(terminalSafe(l.name)): LSTM, \(l.units) units, activation \(l.activation.kerasName), recurrent_activation \(l.recurrentActivation.kerasName) = \(l.recurrentActivation.formula), \(l.returnSequences ? "returns every step" : "returns the last step")\(l.goBackwards ? ", reads backwards" : "")")
+            case .dense(let d):
+                lines.append("layer \(terminalSafe(d.name)): Dense, \(d.units) unit\(d.units == 1 ? "" : "s"), activation \(d.activation.kerasName)")
+            default:
+                lines.append("layer \(terminalSafe(layer.name)): \(layer.className) (no parameters)")
+                continue
+            }
+            let own = parameters.filter { $0.layerName == layer.name }
+            lines.append("  " + ["name", "keras name", "shape", "axes", "count", "dtype", "min", "max", "mean", "std"]
+                .enumerated().map { pad($1, InspectReport.widths[$0]) }.joined(separator: " "))
+            for parameter in own {
+                let s = Statistics(parameter.matrix.values)
+                let cells = [parameter.seedName, parameter.kerasName, formatShape(parameter.shape),
+                             "(" + parameter.axisMeaning.joined(separator: ", ") + (parameter.shape.count == 1 ? ",)" : ")"),
+                             String(parameter.count), p.storedDTypes[parameter.id] ?? "float32",
+                             fixed(s.min), fixed(s.max), fixed(s.mean), fixed(s.std)]
+                var line = "  " + cells.enumerated().map { pad($1, InspectReport.widths[$0]) }.joined(separator: " ")
+                if s.nanCount + s.infinityCount > 0 { line += "  (\(s.nanCount) NaN, \(s.infinityCount) Inf)" }
+                lines.append(line)
+            }
+            if case .lstm(let l) = layer {
+                lines.append("  4·hu axis (columns of W, U, b): \(InspectReport.gateLayout(units: l.units))  i input gate, f forget gate, c̃ candidate, o output gate")
+            }
+        }
+        lines.append("")
+        lines.append("total parameters: \(model.parameterCount)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static let widths = [5, 17, 9, 12, 6, 8, 9, 9, 9, 9]
+
+    /// The JSON form (one object).
+    public var json: String {
+        let p = model.provenance
+        let parameters = model.parameters
+        var layerTexts: [String] = []
+        for layer in model.layers {
+            var fields = ["\"name\": \(JSONText.string(layer.name))", "\"type\": \(JSONText.string(layer.className))"]
+            switch layer {
+            case .lstm(let l):
+                fields += ["\"units\": \(l.units)", "\"activation\": \(JSONText.string(l.activation.kerasName))",
+                           "\"recurrent_activation\": \(JSONText.string(l.recurrentActivation.kerasName))",
+                           "\"recurrent_activation_formula\": \(JSONText.string(l.recurrentActivation.formula))",
+                           "\"return_sequences\": \(l.returnSequences)", "\"go_backwards\": \(l.goBackwards)",
+                           "\"gate_layout\": [" + LSTMGate.allCases.map { g in
+                               let r = g.columns(units: l.units)
+                               return "{\"gate\": \(JSONText.string(g.traceName)), \"columns\": [\(r.lowerBound), \(r.upperBound)]}"
+                           }.joined(separator: ", ") + "]"]
+            case .dense(let d):
+                fields += ["\"units\": \(d.units)", "\"activation\": \(JSONText.string(d.activation.kerasName))",
+                           "\"recurrent_activation\": null"]
+            case .activation(_, let a):
+                fields += ["\"units\": null", "\"activation\": \(JSONText.string(a.kerasName))", "\"recurrent_activation\": null"]
+            default:
+                fields += ["\"units\": null", "\"activation\": null", "\"recurrent_activation\": null"]
+            }
+            let params = parameters.filter { $0.layerName == layer.name }.map { parameter in
+                let s = Statistics(parameter.matrix.values)
+                return "{\"name\": \(JSONText.string(parameter.seedName)), \"keras_name\": \(JSONText.string(parameter.kerasName)), "
+                    + "\"shape\": \(JSONText.ints(parameter.shape)), \"axes\": [\(parameter.axisMeaning.map(JSONText.string).joined(separator: ", "))], "
+                    + "\"dtype\": \(JSONText.string(p.storedDTypes[parameter.id] ?? "float32")), \"count\": \(parameter.count), "
+                    + "\"min\": \(JSONText.number(s.min)), \"max\": \(JSONText.number(s.max)), \"mean\": \(JSONText.number(s.mean)), "
+                    + "\"std\": \(JSONText.number(s.std)), \"nan_count\": \(s.nanCount), \"inf_count\": \(s.infinityCount)}"
+            }
+            fields.append("\"params\": [" + params.joined(separator: ", ") + "]")
+            layerTexts.append("{" + fields.joined(separator: ", ") + "}")
+        }
+        let inputShape = "[\(model.lookBack.map(String.init) ?? "null"), \(model.inputSize)]"
+        return "{\"path\": \(JSONText.string(p.path)), \"format\": \(JSONText.string(p.format)), "
+            + "\"keras_version\": \(JSONText.optional(p.kerasVersion)), \"backend\": \(JSONText.optional(p.backend)), "
+            + "\"model\": \(JSONText.string(model.name)), \"input_shape\": \(inputShape), "
+            + "\"layers\": [" + layerTexts.joined(separator: ", ") + "], \"total_params\": \(model.parameterCount)}\n"
+    }
+}
+
+/// Left-aligns `s` in `width` columns.
+func pad(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+}
+
+/// A number in 6 significant-ish digits for tables: `-0.41237`, `1.2e-07`.
+public func fixed(_ x: Float) -> String {
+    if x.isNaN { return "NaN" }
+    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+    let a = abs(x)
+    if a != 0 && (a < 1e-3 || a >= 1e5) {
+        return formatScientific(x)
+    }
+    return formatDecimal(x, digits: 5)
+}
+
+/// `x` with `digits` decimals (no Foundation needed).
+public func formatDecimal(_ x: Float, digits: Int) -> String {
+    var scale: Double = 1
+    for _ in 0..<digits { scale *= 10 }
+    if x.isNaN || x.isInfinite || abs(Double(x)) * scale > 9e17 { return x.isFinite ? formatScientific(x) : fixed(x) }
+    let v = (Double(x) * scale).rounded()
+    let negative = v < 0
+    let n = Int64(abs(v))
+    let whole = n / Int64(scale)
+    var frac = String(n % Int64(scale))
+    frac = String(repeating: "0", count: max(0, digits - frac.count)) + frac
+    let body = digits > 0 ? "\(whole).\(frac)" : "\(whole)"
+    return (negative && n != 0 ? "-" : "") + body
+}
+
+/// `x` as `1.23e-07`.
+public func formatScientific(_ x: Float) -> String {
+    if x == 0 { return "0" }
+    var exponent = 0
+    var m = Double(abs(x))
+    while m >= 10 { m /= 10; exponent += 1 }
+    while m < 1 { m *= 10; exponent -= 1 }
+    // Round first so 9.999 becomes 1.00e+01, not 10.00e+00.
+    m = (m * 100).rounded() / 100
+    if m >= 10 { m /= 10; exponent += 1 }
+    let mantissa = formatDecimal(Float(m) * (x < 0 ? -1 : 1), digits: 2)
+    return "\(mantissa)e\(exponent < 0 ? "-" : "+")\(abs(exponent) < 10 ? "0" : "")\(abs(exponent))"
+}

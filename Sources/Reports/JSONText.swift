@@ -1,0 +1,46 @@
+/// Small helpers to write JSON text by hand, so key order is fixed and numbers keep full
+/// float32 precision (Swift prints the shortest text that reads back as the same Float).
+public enum JSONText {
+    /// A JSON string literal with escapes.
+    public static func string(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A number; NaN and ±∞ as Python's json module writes and reads them.
+    public static func number(_ x: Float) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x > 0 ? "Infinity" : "-Infinity" }
+        return "\(x)"
+    }
+
+    /// `[1.5, 2.0]`.
+    public static func array<C: Collection>(_ values: C) -> String where C.Element == Float {
+        "[" + values.map(number).joined(separator: ", ") + "]"
+    }
+
+    /// `[[…], […]]` for a matrix.
+    public static func rows(_ rows: [[Float]]) -> String {
+        "[" + rows.map { array($0) }.joined(separator: ", ") + "]"
+    }
+
+    /// `[3, 20]`.
+    public static func ints(_ values: [Int]) -> String {
+        "[" + values.map(String.init).joined(separator: ", ") + "]"
+    }
+
+    /// An optional string or `null`.
+    public static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import LSTMCore
+import ModelIO
+import Reports
+
+/// `lstmscope trace MODEL`: runs one window and prints every step's gates, c and h, and the output.
+struct Trace: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replay a window through the model and print every gate, c and h at every step.",
+        discussion: """
+        Without --input the window is \(Matrix.sineWindowFormula), with T the model's look_back
+        (or --steps when the model has none). The JSON form is a stable contract:
+          {"input": [[…]], "layers": [{"name", "type", "units",
+            "steps": [{"t", "x", "i", "f", "c_tilde", "o", "c", "h"}, …]}, …], "output": […]}
+
+        With --expect (Keras's model.predict output for this input, as .npy, .csv or .json) the
+        largest absolute difference is reported and the exit status is 3 if it exceeds --tolerance.
+
+        Examples:
+          lstmscope trace sample-weights/tutorial.keras --input sample-weights/tutorial-input.npy
+          lstmscope trace model.keras --input x.npy --expect y.npy --tolerance 1e-5
+          lstmscope trace model.h5 --format csv > trace.csv
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
+
+    @OptionGroup var options: ModelOptions
+
+    @Option(help: ArgumentHelp("The window: .npy (T, xu) or (1, T, xu), .csv or .json.", valueName: "file"))
+    var input: String?
+
+    @Option(help: "Output format: text, json or csv.")
+    var format: Format = .text
+
+    @Option(help: ArgumentHelp("Keras's output for this input (.npy, .csv or .json) to compare with.", valueName: "file"))
+    var expect: String?
+
+    @Option(help: "Largest absolute difference from --expect that still counts as a match.")
+    var tolerance: Float = 1e-5
+
+    @Option(help: "Window length for the default input when the model has no fixed look_back.")
+    var steps: Int?
+
+    func validate() throws {
+        if let steps, steps < 1 || steps > 10_000_000 { throw ValidationError("--steps must be between 1 and 10000000") }
+        guard tolerance >= 0 else { throw ValidationError("--tolerance must not be negative") }
+    }
+
+    func run() throws {
+        let model = try options.load()
+        let window: Matrix
+        if let input {
+            window = try InputLoader.loadWindow(input, columns: model.inputSize)
+        } else {
+            let t = steps ?? model.lookBack ?? 10
+            window = Matrix.sineWindow(steps: t, features: model.inputSize)
+            Console.note("no --input: using the default window \(Matrix.sineWindowFormula), T = \(t), xu = \(model.inputSize)")
+        }
+        let trace: ModelTrace
+        do {
+            trace = try ModelTrace(model: model, input: window)
+        } catch {
+            throw LoadError(input ?? "input", .badInput, error.message)
+        }
+        let report = TraceReport(model: model, trace: trace)
+        let out = Console.Output()
+        switch format {
+        case .json: report.writeJSON(out.write)
+        case .csv: report.writeCSV(out.write)
+        case .text: report.writeText(out.write)
+        }
+        if let nan = report.firstNaN {
+            Console.note("NaN first appears in layer \(terminalSafe(nan.layer)) at t=\(nan.t) in \(nan.vector)")
+        }
+        guard let expect else { out.flush(); return }
+        let expected = try InputLoader.loadFlat(expect)
+        guard expected.count == trace.output.count else {
+            out.flush()
+            throw LoadError(expect, .badInput, "has \(expected.count) values but the model's output has \(trace.output.count) (shape \(formatShape(trace.outputShape)))")
+        }
+        let difference = zip(expected, trace.output).map { abs($0 - $1) }.max { a, b in a.isNaN ? false : (b.isNaN || a < b) } ?? 0
+        let matches = !difference.isNaN && difference <= tolerance
+        let verdict = "largest |difference| from \(terminalSafe(expect)): \(formatScientific(difference)) (tolerance \(formatScientific(tolerance))): \(matches ? "matches" : "DIFFERS")"
+        if format == .text { out.write(verdict + "\n") } else { Console.note(verdict) }
+        out.flush()
+        if !matches { throw ExitCode(3) }
+    }
+}

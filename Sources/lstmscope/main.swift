@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import ModelIO
+
+// Exit codes: 0 success, 1 a bad input file, 2 bad usage, 3 trace differs from --expect.
+do {
+    var command = try Lstmscope.parseAsRoot()
+    try command.run()
+} catch let error as LoadError {
+    Console.error(terminalSafeMessage(error.description))
+    exit(1)
+} catch let error as UsageError {
+    Console.error(error.message)
+    exit(2)
+} catch let code as ExitCode {
+    exit(code.rawValue)
+} catch {
+    let code = Lstmscope.exitCode(for: error)
+    if code == .validationFailure {
+        Console.error(Lstmscope.fullMessage(for: error))
+        exit(2)
+    }
+    Lstmscope.exit(withError: error)
+}
