@@ -8,6 +8,8 @@ import LSTMCore
 /// model.chainDescription   // "LSTM(5) → Dense(1)"
 /// ```
 public enum ModelLoader {
+    private static let hdf5Lock = NSLock()
+
     /// Loads `.keras`, legacy `.h5` or `.npz`; `options` only matter for `.npz`.
     public static func load(_ path: String, options: ArchitectureOptions = ArchitectureOptions()) throws(LoadError) -> Model {
         let data = try FileBytes.read(path)
@@ -16,6 +18,9 @@ public enum ModelLoader {
 
     /// Loads a model from bytes already in memory; `path` names it in errors.
     public static func load(data: Data, path: String, options: ArchitectureOptions = ArchitectureOptions()) throws(LoadError) -> Model {
+        // libhdf5 (Debian's build) is not thread-safe: one load at a time.
+        hdf5Lock.lock()
+        defer { hdf5Lock.unlock() }
         if data.prefix(8) == HDF5File.signature {
             let h5: HDF5File
             do {
