@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["LSTMCore"]),
 
         // The interface's state, update and rendering into a Canvas. No terminal, no files.
-        .target(name: "Explorer", dependencies: ["LSTMCore"]),
+        .target(name: "Explorer", dependencies: ["LSTMCore", "Reports"]),
 
         // ncursesw with shims for its macros; the only code that touches the terminal.
         .systemLibrary(

@@ -25,11 +25,14 @@ static inline attr_t lstmscope_A_NORMAL(void) { return A_NORMAL; }
 static inline int lstmscope_KEY_RESIZE(void) { return KEY_RESIZE; }
 static inline WINDOW *lstmscope_stdscr(void) { return stdscr; }
 
-/// Writes one wide character with attributes and colour pair at (y, x).
-static inline int lstmscope_put(int y, int x, wchar_t ch, attr_t attrs, short pair) {
+/// Writes one cell (a base character and up to 4 combining marks, NUL-terminated) at (y, x).
+static inline int lstmscope_put(int y, int x, const wchar_t *text, attr_t attrs, short pair) {
     cchar_t cell;
-    wchar_t text[2] = { ch, 0 };
     setcchar(&cell, text, attrs, pair, NULL);
     return mvadd_wch(y, x, &cell);
 }
+
+/// Reads one key: returns KEY_CODE_YES for function keys, OK for characters, ERR on timeout.
+static inline int lstmscope_get(wint_t *key) { return get_wch(key); }
+static inline int lstmscope_KEY_CODE_YES(void) { return KEY_CODE_YES; }
 #endif

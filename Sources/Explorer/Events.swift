@@ -1,0 +1,33 @@
+import LSTMCore
+
+/// A key press, already decoded by the terminal backend.
+public enum Key: Sendable, Equatable {
+    case character(Character)
+    case up, down, left, right, home, end, pageUp, pageDown
+    case enter, escape, tab, backTab, backspace, delete
+}
+
+/// Everything that can change the explorer's state.
+public enum Event: Sendable {
+    /// The user pressed a key.
+    case key(Key)
+    /// The terminal changed size.
+    case resize(width: Int, height: Int)
+    /// The animation clock ticked (only while playing).
+    case tick
+    /// The shell loaded a model the explorer asked for.
+    case modelLoaded(Model)
+    /// The shell loaded an input window the explorer asked for.
+    case inputLoaded(Matrix, path: String)
+    /// A load the explorer asked for failed; the message names the file.
+    case loadFailed(String)
+}
+
+/// Work the explorer asks the outside world to do; the result comes back as an ``Event``.
+public enum Command: Sendable, Equatable {
+    case quit
+    /// Load (or reload) the model at this path.
+    case loadModel(String)
+    /// Load an input window from this path.
+    case loadInput(String)
+}

@@ -1,0 +1,176 @@
+import LSTMCore
+
+/// The views of the explorer, in the order of their number keys.
+public enum View: Int, Sendable, CaseIterable {
+    case model = 1, weights, step, unit, input, help
+
+    /// The tab title.
+    public var title: String {
+        switch self {
+        case .model: "Model"
+        case .weights: "Weights"
+        case .step: "Step"
+        case .unit: "Unit"
+        case .input: "Input"
+        case .help: "Help"
+        }
+    }
+}
+
+/// A path being typed at the prompt.
+public struct Prompt: Sendable, Equatable {
+    /// What the path is for.
+    public enum Purpose: Sendable, Equatable { case model, input }
+    public var purpose: Purpose
+    public var text: String
+    /// Candidates shown after Tab when more than one matches.
+    public var candidates: [String] = []
+}
+
+/// Where the cursor is in the Weights view.
+public struct WeightsCursor: Sendable, Equatable {
+    /// Index into ``Model/parameters``.
+    public var parameter = 0
+    public var row = 0
+    public var column = 0
+    /// The zoomed-out overview (one cell per block of values) instead of one cell per value.
+    public var overview = false
+}
+
+/// All the explorer's state in one value: `update` is the only place it changes, `render` only reads it.
+public struct ExplorerState: Sendable {
+    /// The model explored.
+    public private(set) var model: Model
+    /// The window replayed (T × xu).
+    public private(set) var input: Matrix
+    /// Where the window came from (a path or the default formula).
+    public private(set) var inputSource: String
+    /// Keras's output for this window, if the user gave one.
+    public private(set) var expected: [Float]?
+    /// The trace of ``input`` through ``model``.
+    public private(set) var trace: ModelTrace
+    /// The parameters of ``model`` (computed once per model).
+    public private(set) var parameters: [Parameter]
+
+    public internal(set) var view: View = .step
+    /// The view to return to from Help and prompts.
+    public internal(set) var previousView: View = .step
+    /// Current timestep (0-based).
+    public internal(set) var t = 0
+    /// Index into ``ModelTrace/layers`` (recurrent layers).
+    public internal(set) var layer = 0
+    /// Selected unit in the Step and Unit views.
+    public internal(set) var unit = 0
+    /// The vector whose history strip the Step view shows.
+    public internal(set) var historyVector = "h"
+    public internal(set) var weights = WeightsCursor()
+    /// Cursor in the Input view: (t, feature).
+    public internal(set) var inputRow = 0
+    public internal(set) var inputColumn = 0
+    /// Text typed while editing an input value, nil when not editing.
+    public internal(set) var editText: String?
+    public internal(set) var prompt: Prompt?
+    /// Whether the animation runs (the shell sends `.tick` while it does).
+    public internal(set) var playing = false
+    /// One-line message in the status bar.
+    public internal(set) var message: String?
+    public internal(set) var messageIsError = false
+    /// Terminal size.
+    public internal(set) var width: Int
+    public internal(set) var height: Int
+    /// Glyph set (Unicode or ASCII).
+    public let glyphs: Glyphs
+    /// Path completion, supplied by the shell (the explorer never reads the file system itself).
+    public let complete: @Sendable (String) -> [String]
+
+    /// Creates the state for a loaded model and window.
+    public init(model: Model, input: Matrix?, inputSource: String? = nil, expected: [Float]? = nil,
+                width: Int = 80, height: Int = 24, glyphs: Glyphs = .unicode,
+                complete: @escaping @Sendable (String) -> [String] = { _ in [] }) throws(ShapeError) {
+        self.model = model
+        let window = input ?? ExplorerState.defaultWindow(for: model)
+        self.input = window
+        self.inputSource = input == nil ? "default window \(Matrix.sineWindowFormula)" : (inputSource ?? "input")
+        self.expected = expected
+        self.trace = try ModelTrace(model: model, input: window)
+        self.parameters = model.parameters
+        self.width = width
+        self.height = height
+        self.glyphs = glyphs
+        self.complete = complete
+        self.t = 0
+    }
+
+    /// The documented default window for a model: its look-back (or 10) rows of `sin(0.5·t + k)`.
+    public static func defaultWindow(for model: Model) -> Matrix {
+        Matrix.sineWindow(steps: model.lookBack ?? 10, features: model.inputSize)
+    }
+
+    /// Number of timesteps in the window.
+    public var steps: Int { input.rows }
+
+    /// The selected recurrent layer's trace.
+    public var layerTrace: LayerTrace { trace.layers[layer] }
+
+    /// The selected recurrent layer.
+    public var recurrentLayer: LSTMLayer { model.recurrentLayers[layer] }
+
+    /// The largest |ours − Keras's| when an expected output was given and the sizes agree.
+    public var expectedDifference: Float? {
+        guard let expected, expected.count == trace.output.count else { return nil }
+        return zip(expected, trace.output).map { abs($0 - $1) }.max()
+    }
+
+    // MARK: Changes that keep the state consistent
+
+    mutating func replaceModel(_ newModel: Model) throws(ShapeError) {
+        let keepInput = input.columns == newModel.inputSize && (newModel.lookBack == nil || newModel.lookBack == input.rows)
+        let window = keepInput ? input : ExplorerState.defaultWindow(for: newModel)
+        let newTrace = try ModelTrace(model: newModel, input: window)
+        model = newModel
+        trace = newTrace
+        parameters = newModel.parameters
+        if !keepInput {
+            input = window
+            inputSource = "default window \(Matrix.sineWindowFormula)"
+            expected = nil
+        }
+        clampSelections()
+    }
+
+    mutating func replaceInput(_ window: Matrix, source: String) throws(ShapeError) {
+        let newTrace = try ModelTrace(model: model, input: window)
+        // Keras's output belongs to the window it was computed for.
+        if source != inputSource { expected = nil }
+        input = window
+        inputSource = source
+        trace = newTrace
+        clampSelections()
+    }
+
+    mutating func setInputValue(row: Int, column: Int, to value: Float) throws(ShapeError) {
+        var window = input
+        window[row, column] = value
+        trace = try ModelTrace(model: model, input: window)
+        input = window
+        if !inputSource.hasSuffix("(edited)") { inputSource += " (edited)" }
+    }
+
+    mutating func clampSelections() {
+        layer = min(layer, trace.layers.count - 1)
+        t = min(max(t, 0), steps - 1)
+        unit = min(max(unit, 0), layerTrace.units - 1)
+        inputRow = min(inputRow, steps - 1)
+        inputColumn = min(inputColumn, input.columns - 1)
+        weights.parameter = min(weights.parameter, max(parameters.count - 1, 0))
+        if let p = parameters[safe: weights.parameter] {
+            weights.row = min(weights.row, p.matrix.rows - 1)
+            weights.column = min(weights.column, p.matrix.columns - 1)
+        }
+        if !layerTrace.vectorNames.contains(historyVector) { historyVector = "h" }
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

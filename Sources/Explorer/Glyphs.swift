@@ -1,0 +1,40 @@
+/// The characters the explorer draws with: box drawing, blocks and σ in a UTF-8 terminal, ASCII elsewhere.
+public struct Glyphs: Sendable, Equatable {
+    public var horizontal: Character
+    public var vertical: Character
+    public var cross: Character
+    /// Bar fill, from empty to full (eighths in Unicode).
+    public var bar: [Character]
+    /// Heat levels from weak to strong.
+    public var heat: [Character]
+    /// Sparkline levels from low to high.
+    public var spark: [Character]
+    public var up: Character
+    public var down: Character
+    public var arrow: String
+    public var sigma: String
+    public var cTilde: String
+    public var dot: String
+    public var ellipsis: String
+
+    /// Unicode glyphs for UTF-8 terminals.
+    public static let unicode = Glyphs(
+        horizontal: "─", vertical: "│", cross: "┼",
+        bar: [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"],
+        heat: [" ", "░", "▒", "▓", "█"],
+        spark: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
+        up: "▲", down: "▼", arrow: "→", sigma: "σ", cTilde: "c\u{303}", dot: "·", ellipsis: "…")
+
+    /// Plain ASCII for other locales.
+    public static let ascii = Glyphs(
+        horizontal: "-", vertical: "|", cross: "+",
+        bar: [" ", " ", "-", "-", "=", "=", "#", "#", "#"],
+        heat: [" ", ".", ":", "*", "#"],
+        spark: ["_", "_", ".", "-", "-", "=", "^", "^"],
+        up: "^", down: "v", arrow: "->", sigma: "sig", cTilde: "c~", dot: "*", ellipsis: "~")
+
+    /// The symbol of a trace vector name: `c_tilde` → c̃.
+    public func symbol(_ vectorName: String) -> String {
+        vectorName == "c_tilde" ? cTilde : vectorName
+    }
+}

@@ -1,0 +1,155 @@
+import LSTMCore
+import Reports
+
+extension ExplorerState {
+    /// The smallest terminal the layout fits in.
+    public static let minimumWidth = 60
+    public static let minimumHeight = 16
+
+    /// Draws the whole screen for the current state: tab bar, the view, the status line.
+    public func render() -> Canvas {
+        var canvas = Canvas(width: width, height: height)
+        guard width >= ExplorerState.minimumWidth, height >= ExplorerState.minimumHeight else {
+            drawTooSmall(&canvas)
+            return canvas
+        }
+        drawTabs(&canvas)
+        var area = Area(x: 0, y: 1, width: width, height: height - 2)
+        if prompt != nil { area.height -= 2 }
+        switch view {
+        case .model: drawModelView(&canvas, area)
+        case .weights: drawWeightsView(&canvas, area)
+        case .step: drawStepView(&canvas, area)
+        case .unit: drawUnitView(&canvas, area)
+        case .input: drawInputView(&canvas, area)
+        case .help: drawHelpView(&canvas, area)
+        }
+        drawPrompt(&canvas)
+        drawStatus(&canvas)
+        return canvas
+    }
+
+    private func drawTooSmall(_ canvas: inout Canvas) {
+        let lines = ["terminal too small",
+                     "need \(ExplorerState.minimumWidth)×\(ExplorerState.minimumHeight)",
+                     "have \(width)×\(height)",
+                     "enlarge it, or q to quit"]
+        let top = max(0, (height - lines.count) / 2)
+        for (i, line) in lines.enumerated() {
+            canvas.put(line, x: max(0, (width - line.count) / 2), y: top + i, style: i == 0 ? .error : .plain)
+        }
+    }
+
+    private func drawTabs(_ canvas: inout Canvas) {
+        var x = canvas.put(" lstmscope ", x: 0, y: 0, style: .heading)
+        for v in View.allCases where v != .help {
+            let label = " \(v.rawValue) \(v.title) "
+            x = canvas.put(label, x: x, y: 0, style: v == view ? .selected : .plain)
+        }
+        let file = " " + lastPathComponent(model.provenance.path)
+        let room = width - x - 1
+        if room > 4 {
+            let text = file.count > room ? String(file.suffix(room - 1)).prefixedEllipsis(glyphs.ellipsis) : file
+            canvas.put(text, x: width - text.count, y: 0, style: .muted)
+        }
+    }
+
+    private func drawStatus(_ canvas: inout Canvas) {
+        let y = height - 1
+        if let message {
+            canvas.put(" " + message, x: 0, y: y, style: messageIsError ? .error : .good, maxWidth: width)
+            return
+        }
+        var x = 1
+        for (key, what) in statusKeys {
+            if x + key.count + what.count + 2 > width { break }
+            x = canvas.put(key, x: x, y: y, style: .key)
+            x = canvas.put(" " + what + "  ", x: x, y: y, style: .muted)
+        }
+    }
+
+    private var statusKeys: [(String, String)] {
+        let arrows = glyphs == .unicode ? "←→" : "<>"
+        let updown = glyphs == .unicode ? "↑↓" : "^v"
+        let common = [("1-5", "views"), ("?", "help"), ("q", "quit")]
+        switch view {
+        case .step: return [(arrows, "step"), (updown, "unit"), ("⏎", "detail"), ("space", playing ? "pause" : "play"), ("v", "history")] + (trace.layers.count > 1 ? [("[ ]", "layer")] : []) + common
+        case .unit: return [(arrows, "step"), (updown, "unit"), ("esc", "back")] + common
+        case .weights: return [(arrows + updown, "move"), ("[ ]", "matrix"), ("z", weights.overview ? "detail" : "overview")] + common
+        case .input: return editText != nil ? [("⏎", "apply"), ("esc", "cancel")] : [(arrows + updown, "move"), ("⏎", "edit"), ("o", "open input")] + common
+        case .model: return [("O", "open model"), ("o", "open input"), ("r", "reload")] + common
+        case .help: return [("esc/?", "back"), ("q", "quit")]
+        }
+    }
+
+    private func drawPrompt(_ canvas: inout Canvas) {
+        guard let prompt else { return }
+        let y = height - 3
+        canvas.fill(x: 0, y: y, width: width, height: 2, with: .blank)
+        let candidates = prompt.candidates.map(lastPathComponent).joined(separator: "  ")
+        canvas.put(" " + candidates, x: 0, y: y, style: .muted, maxWidth: width)
+        let label = prompt.purpose == .model ? " open model: " : " open input: "
+        let x = canvas.put(label, x: 0, y: y + 1, style: .heading)
+        let room = width - x - 2
+        let text = prompt.text.count > room ? String(prompt.text.suffix(room - 1)).prefixedEllipsis(glyphs.ellipsis) : prompt.text
+        let end = canvas.put(text, x: x, y: y + 1)
+        canvas.put(" ", x: end, y: y + 1, style: .selected)
+    }
+}
+
+/// A rectangle of the canvas that a view draws in.
+struct Area {
+    var x: Int
+    var y: Int
+    var width: Int
+    var height: Int
+    var bottom: Int { y + height }
+}
+
+func lastPathComponent(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+}
+
+extension String {
+    func prefixedEllipsis(_ ellipsis: String) -> String { ellipsis + self }
+
+    /// Pads or cuts to exactly `width` characters (cut text ends in `ellipsis`).
+    func fitted(_ width: Int, ellipsis: String = "…") -> String {
+        if count == width { return self }
+        if count < width { return self + String(repeating: " ", count: width - count) }
+        guard width > 0 else { return "" }
+        return String(prefix(width - ellipsis.count)) + ellipsis
+    }
+
+    /// Right-aligns in `width` characters.
+    func rightAligned(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
+
+/// A signed number in a fixed 6-character field with 3 decimals, for narrow tables.
+func short(_ x: Float) -> String {
+    if x.isNaN { return "NaN".rightAligned(6) }
+    if x.isInfinite || abs(x) >= 100 { return signed(x).trimmingSpaces().rightAligned(6) }
+    return ((x < 0 ? "-" : "+") + formatDecimal(abs(x), digits: abs(x) >= 10 ? 2 : 3)).rightAligned(6)
+}
+
+/// A number for equations: no plus sign, negatives in parentheses when `wrap` is set.
+func plain(_ x: Float, wrap: Bool = false) -> String {
+    let s = signed(x).trimmingSpaces()
+    let body = s.hasPrefix("+") ? String(s.dropFirst()) : s
+    return wrap && x < 0 ? "(" + body + ")" : body
+}
+
+/// A signed number in a fixed 7-character field: `+0.1234`, `-12.345`, `  NaN`.
+func signed(_ x: Float) -> String {
+    if x.isNaN { return "NaN".rightAligned(7) }
+    if x.isInfinite { return (x > 0 ? "+inf" : "-inf").rightAligned(7) }
+    let a = abs(x)
+    let body: String
+    if a >= 1000 || (a != 0 && a < 0.0001) { body = formatScientific(a) }
+    else if a >= 100 { body = formatDecimal(a, digits: 2) }
+    else if a >= 10 { body = formatDecimal(a, digits: 3) }
+    else { body = formatDecimal(a, digits: 4) }
+    return ((x < 0 ? "-" : "+") + body).rightAligned(7)
+}

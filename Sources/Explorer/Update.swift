@@ -1,0 +1,250 @@
+import LSTMCore
+
+extension ExplorerState {
+    /// Applies one event and returns the commands for the outside world (load a file, quit).
+    ///
+    /// This is the only place the state changes; every key is handled here, so tests can drive
+    /// the whole interface with a list of events.
+    public mutating func update(_ event: Event) -> [Command] {
+        switch event {
+        case .resize(let w, let h):
+            width = w
+            height = h
+            return []
+        case .tick:
+            guard playing else { return [] }
+            if t + 1 < steps { t += 1 } else { playing = false; say("end of the window (space plays again from t = 0)") }
+            return []
+        case .modelLoaded(let newModel):
+            do {
+                try replaceModel(newModel)
+                say("loaded \(newModel.provenance.path): \(newModel.chainDescription)")
+            } catch {
+                fail("cannot replay \(newModel.provenance.path): \(error.message)")
+            }
+            return []
+        case .inputLoaded(let window, let path):
+            do {
+                try replaceInput(window, source: path)
+                say("input \(path): \(window.rows) steps × \(window.columns)")
+            } catch {
+                fail("\(path): \(error.message)")
+            }
+            return []
+        case .loadFailed(let message):
+            fail(message)
+            return []
+        case .key(let key):
+            return handle(key)
+        }
+    }
+
+    private mutating func handle(_ key: Key) -> [Command] {
+        if prompt != nil { return handlePrompt(key) }
+        if editText != nil { handleEdit(key); return [] }
+        message = nil
+
+        // Keys that work in every view.
+        switch key {
+        case .character("q"): return [.quit]
+        case .character("?"):
+            if view == .help { view = previousView } else { previousView = view; view = .help }
+            return []
+        case .character(let c) where ("1"..."6").contains(c):
+            view = View(rawValue: Int(String(c))!)!
+            if view != .help { previousView = view }
+            return []
+        case .tab, .backTab:
+            let order: [View] = [.model, .weights, .step, .unit, .input]
+            let index = order.firstIndex(of: view) ?? 2
+            view = order[(index + (key == .tab ? 1 : order.count - 1)) % order.count]
+            previousView = view
+            return []
+        case .character("O"):
+            prompt = Prompt(purpose: .model, text: model.provenance.path)
+            return []
+        case .character("o"):
+            prompt = Prompt(purpose: .input, text: inputSource.hasPrefix("default") ? "" : inputSource.replacingSuffix(" (edited)"))
+            return []
+        case .character("r"):
+            say("reloading \(model.provenance.path)…")
+            return [.loadModel(model.provenance.path)]
+        case .escape where view == .help || view == .unit:
+            view = view == .help ? previousView : .step
+            return []
+        default:
+            break
+        }
+
+        switch view {
+        case .step, .unit: handleStepKeys(key)
+        case .weights: handleWeightsKeys(key)
+        case .input: handleInputKeys(key)
+        case .model, .help: break
+        }
+        return []
+    }
+
+    private mutating func handleStepKeys(_ key: Key) {
+        let units = layerTrace.units
+        switch key {
+        case .right, .character("l"), .character("n"): t = min(t + 1, steps - 1); playing = false
+        case .left, .character("h"), .character("p"): t = max(t - 1, 0); playing = false
+        case .home, .character("g"): t = 0; playing = false
+        case .end, .character("G"): t = steps - 1; playing = false
+        case .down, .character("j"): unit = min(unit + 1, units - 1)
+        case .up, .character("k"): unit = max(unit - 1, 0)
+        case .pageDown: unit = min(unit + 10, units - 1)
+        case .pageUp: unit = max(unit - 10, 0)
+        case .character(" "):
+            playing.toggle()
+            if playing && t == steps - 1 { t = 0 }
+            say(playing ? "playing (space pauses)" : "paused")
+        case .character("]"): selectLayer(layer + 1)
+        case .character("["): selectLayer(layer - 1)
+        case .character("v"):
+            let names = layerTrace.vectorNames
+            historyVector = names[((names.firstIndex(of: historyVector) ?? 0) + 1) % names.count]
+        case .enter:
+            view = view == .unit ? .step : .unit
+            previousView = view
+        default: break
+        }
+    }
+
+    private mutating func selectLayer(_ index: Int) {
+        guard trace.layers.count > 1 else { say("the model has one recurrent layer"); return }
+        layer = (index + trace.layers.count) % trace.layers.count
+        clampSelections()
+        say("layer \(layerTrace.layerName) (\(layer + 1) of \(trace.layers.count))")
+    }
+
+    private mutating func handleWeightsKeys(_ key: Key) {
+        guard !parameters.isEmpty else { return }
+        let m = parameters[weights.parameter].matrix
+        let page = max(1, height - 12)
+        switch key {
+        case .right, .character("l"): weights.column = min(weights.column + 1, m.columns - 1)
+        case .left, .character("h"): weights.column = max(weights.column - 1, 0)
+        case .down, .character("j"): weights.row = min(weights.row + 1, m.rows - 1)
+        case .up, .character("k"): weights.row = max(weights.row - 1, 0)
+        case .pageDown: weights.row = min(weights.row + page, m.rows - 1)
+        case .pageUp: weights.row = max(weights.row - page, 0)
+        case .home, .character("g"): weights.column = 0
+        case .end, .character("G"): weights.column = m.columns - 1
+        case .character("z"): weights.overview.toggle()
+        case .character("]"), .character("n"): selectParameter(weights.parameter + 1)
+        case .character("["), .character("p"): selectParameter(weights.parameter - 1)
+        default: break
+        }
+    }
+
+    private mutating func selectParameter(_ index: Int) {
+        weights.parameter = (index + parameters.count) % parameters.count
+        weights.row = 0
+        weights.column = 0
+    }
+
+    private mutating func handleInputKeys(_ key: Key) {
+        switch key {
+        case .right, .character("l"): inputColumn = min(inputColumn + 1, input.columns - 1)
+        case .left, .character("h"): inputColumn = max(inputColumn - 1, 0)
+        case .down, .character("j"): inputRow = min(inputRow + 1, steps - 1); t = inputRow
+        case .up, .character("k"): inputRow = max(inputRow - 1, 0); t = inputRow
+        case .pageDown: inputRow = min(inputRow + 10, steps - 1); t = inputRow
+        case .pageUp: inputRow = max(inputRow - 10, 0); t = inputRow
+        case .enter, .character("e"): editText = ""
+        case .character(let c) where c.isNumber || c == "-" || c == ".": editText = String(c)
+        default: break
+        }
+    }
+
+    private mutating func handleEdit(_ key: Key) {
+        switch key {
+        case .escape: editText = nil; say("edit cancelled")
+        case .backspace, .delete: if editText?.isEmpty == false { editText?.removeLast() }
+        case .enter:
+            let text = editText ?? ""
+            editText = nil
+            guard let value = Float(text), value.isFinite || text.lowercased() == "nan" else {
+                fail("\"\(text)\" is not a number"); return
+            }
+            let old = input[inputRow, inputColumn]
+            do {
+                try setInputValue(row: inputRow, column: inputColumn, to: value)
+                t = inputRow
+                say("x[\(inputRow)][\(inputColumn)]: \(old) → \(value); trace recomputed, output \(trace.output.map { "\($0)" }.joined(separator: ", "))")
+            } catch {
+                fail(error.message)
+            }
+        case .character(let c) where c.isNumber || "-+.eE".contains(c) || c.isLetter:
+            if (editText?.count ?? 0) < 40 { editText?.append(c) }
+        default: break
+        }
+    }
+
+    private mutating func handlePrompt(_ key: Key) -> [Command] {
+        guard var p = prompt else { return [] }
+        switch key {
+        case .escape:
+            prompt = nil
+            say("cancelled")
+            return []
+        case .enter:
+            prompt = nil
+            let path = p.text.trimmingSpaces()
+            guard !path.isEmpty else { return [] }
+            say("loading \(path)…")
+            return [p.purpose == .model ? .loadModel(path) : .loadInput(path)]
+        case .backspace, .delete:
+            if !p.text.isEmpty { p.text.removeLast() }
+            p.candidates = []
+        case .tab:
+            let matches = complete(p.text)
+            if matches.count == 1 {
+                p.text = matches[0]
+                p.candidates = []
+            } else if !matches.isEmpty {
+                p.text = commonPrefix(matches)
+                p.candidates = matches
+            }
+        case .character(let c):
+            if p.text.count < 4096 { p.text.append(c) }
+            p.candidates = []
+        default: break
+        }
+        prompt = p
+        return []
+    }
+
+    mutating func say(_ text: String) {
+        message = text
+        messageIsError = false
+    }
+
+    mutating func fail(_ text: String) {
+        message = text
+        messageIsError = true
+    }
+}
+
+func commonPrefix(_ strings: [String]) -> String {
+    guard var prefix = strings.first else { return "" }
+    for s in strings.dropFirst() {
+        while !s.hasPrefix(prefix) { prefix.removeLast() }
+    }
+    return prefix
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+
+    func replacingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}

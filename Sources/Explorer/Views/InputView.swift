@@ -1,0 +1,40 @@
+import LSTMCore
+import Reports
+
+extension ExplorerState {
+    /// Input view: the window as a table (t × feature) with a cursor; Enter edits a value and the
+    /// whole trace recomputes at once.
+    func drawInputView(_ canvas: inout Canvas, _ area: Area) {
+        var y = area.y
+        canvas.put(" input window \(steps) × \(input.columns) from \(inputSource)", x: 0, y: y, style: .heading, maxWidth: width)
+        y += 1
+        let output = "[" + trace.output.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]"
+        canvas.put(" model output for this window: \(output)", x: 0, y: y, style: .muted, maxWidth: width)
+        y += 2
+        let cellWidth = 9
+        let visibleColumns = max(1, (width - 8) / cellWidth)
+        let firstColumn = scrollStart(selected: inputColumn, count: input.columns, visible: visibleColumns)
+        var x = canvas.put("     t ", x: 0, y: y, style: .heading)
+        for k in firstColumn..<min(input.columns, firstColumn + visibleColumns) {
+            x = canvas.put("x\(k)".rightAligned(cellWidth - 1) + " ", x: x, y: y, style: .heading)
+        }
+        y += 1
+        let editRows = editText == nil ? 0 : 2
+        let visibleRows = max(1, area.bottom - y - editRows)
+        let firstRow = scrollStart(selected: inputRow, count: steps, visible: visibleRows)
+        for row in firstRow..<min(steps, firstRow + visibleRows) {
+            var x = canvas.put(String(row + 1).rightAligned(6) + " ", x: 0, y: y, style: row == t ? .heading : .muted)
+            for k in firstColumn..<min(input.columns, firstColumn + visibleColumns) {
+                let selected = row == inputRow && k == inputColumn
+                x = canvas.put(signed(input[row, k]).rightAligned(cellWidth - 1), x: x, y: y, style: selected ? .selected : .plain)
+                x = canvas.put(" ", x: x, y: y)
+            }
+            y += 1
+        }
+        if let editText {
+            let x = canvas.put(" x[\(inputRow + 1)][\(inputColumn)] = ", x: 0, y: area.bottom - 1, style: .heading)
+            let end = canvas.put(editText, x: x, y: area.bottom - 1)
+            canvas.put(" ", x: end, y: area.bottom - 1, style: .selected)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import LSTMCore
+import Reports
+
+extension ExplorerState {
+    /// Model view: file, format, Keras version, the layer chain, the parameter table, the total,
+    /// and the ×4 gate layout of each LSTM layer with this model's column ranges.
+    func drawModelView(_ canvas: inout Canvas, _ area: Area) {
+        let p = model.provenance
+        var y = area.y + 1
+        func line(_ label: String, _ value: String, style: Style = .plain) {
+            guard y < area.bottom else { return }
+            let x = canvas.put(" " + label.fitted(9), x: 0, y: y, style: .muted)
+            canvas.put(value, x: x, y: y, style: style, maxWidth: width - x - 1)
+            y += 1
+        }
+        line("file", p.path)
+        var format = InspectReport.formatName(p.format)
+        if let v = p.kerasVersion { format += ", Keras \(v)" }
+        if let recurrent = model.recurrentLayers.first(where: { if case .hardSigmoid = $0.recurrentActivation { true } else { false } }) {
+            format += "; hard_sigmoid = \(recurrent.recurrentActivation.formula)"
+        }
+        line("format", format)
+        line("model", model.chainDescription.replacingArrow(glyphs.arrow), style: .heading)
+        line("input", "(\(model.lookBack.map(String.init) ?? "T"), \(model.inputSize))  window now \(steps) × \(input.columns) from \(inputSource)")
+        y += 1
+        guard y < area.bottom else { return }
+        // The layer column only when there is room for it.
+        let wide = width >= 100
+        let headers = ["name", "keras name"] + (wide ? ["layer"] : []) + ["shape", "axes", "count", "dtype", "min", "max", "mean", "std"]
+        let widths = wide ? [6, 17, 9, 9, 13, 8, 8, 8, 8, 8, 8] : [5, 17, 8, 11, 6, 4, 7, 7, 7, 7]
+        var x = 1
+        for (h, w) in zip(headers, widths) { x = canvas.put(h.fitted(w), x: x, y: y, style: .heading) }
+        y += 1
+        for parameter in parameters {
+            guard y < area.bottom - 1 else { break }
+            let s = Statistics(parameter.matrix.values)
+            let axes = "(" + parameter.axisMeaning.joined(separator: ", ") + (parameter.shape.count == 1 ? ",)" : ")")
+            let cells = [parameter.seedName, parameter.kerasName] + (wide ? [parameter.layerName] : []) + [formatShape(parameter.shape), axes,
+                         String(parameter.count), shortDType(p.storedDTypes[parameter.id] ?? "float32", wide: wide),
+                         short(s.min), short(s.max), short(s.mean), short(s.std)]
+            var x = 1
+            for (k, (c, w)) in zip(cells, widths).enumerated() {
+                x = canvas.put(c.fitted(w - 1, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: k == 0 ? .heading : .plain)
+            }
+            if s.nanCount + s.infinityCount > 0 { canvas.put(" \(s.nanCount) NaN \(s.infinityCount) inf", x: x, y: y, style: .error) }
+            y += 1
+        }
+        guard y < area.bottom else { return }
+        canvas.put(" total parameters: \(model.parameterCount)", x: 0, y: y, style: .heading)
+        y += 2
+        for l in model.recurrentLayers {
+            guard y + 2 < area.bottom else { break }
+            canvas.put(" 4·hu axis of \(l.name) (columns of W, U, b):", x: 0, y: y, style: .muted)
+            y += 1
+            let cell = max(7, min(14, (width - 6) / 4))
+            var x = 2
+            var labels = 2
+            x = canvas.put("[", x: x, y: y)
+            for (k, gate) in LSTMGate.allCases.enumerated() {
+                let name = "\(glyphs.symbol(gate.traceName)) \(gate.title)"
+                let colors: [Color] = [.green, .yellow, .magenta, .cyan]
+                x = canvas.put(name.centered(cell), x: x, y: y, style: Style(foreground: colors[k], bold: true))
+                x = canvas.put(k == 3 ? "]" : String(glyphs.vertical), x: x, y: y)
+                let r = gate.columns(units: l.units)
+                canvas.put("\(r.lowerBound)–\(r.upperBound - 1)".centered(cell), x: labels + 1, y: y + 1, style: .muted)
+                labels += cell + 1
+            }
+            y += 3
+        }
+    }
+}
+
+/// `float32`, or `f32` in narrow terminals.
+func shortDType(_ dtype: String, wide: Bool) -> String {
+    wide ? dtype : dtype.replacingOccurrences(of: "float", with: "f")
+}
+
+extension String {
+    func centered(_ width: Int) -> String {
+        guard count < width else { return fitted(width) }
+        let left = (width - count) / 2
+        return String(repeating: " ", count: left) + self + String(repeating: " ", count: width - count - left)
+    }
+
+    func replacingArrow(_ arrow: String) -> String {
+        arrow == "→" ? self : split(separator: "→", omittingEmptySubsequences: false).joined(separator: arrow)
+    }
+}

@@ -1,0 +1,167 @@
+import LSTMCore
+import Reports
+
+extension ExplorerState {
+    /// Step view: t / T and x_t; per unit i, f, c̃, o, c, h with bars and change marks; the
+    /// history of one vector over all steps; the output now and had the window ended at t.
+    func drawStepView(_ canvas: inout Canvas, _ area: Area) {
+        let lt = layerTrace
+        var y = area.y
+        var x = canvas.put(" t = \(t + 1) / \(steps)", x: 1, y: y, style: .heading)
+        x = canvas.put("   (index \(t), window of \(steps))", x: x, y: y, style: .muted)
+        let layerText = "layer \(lt.layerName) (\(lt.kind), \(lt.units) units\(trace.layers.count > 1 ? ", \(layer + 1) of \(trace.layers.count)" : ""))"
+        canvas.put(layerText, x: max(x + 2, width - layerText.count - 1), y: y, style: .plain)
+        y += 1
+        let xt = lt.inputs.row(t)
+        let xLabel = layer == 0 ? " x_t = " : " x_t = h of the layer below = "
+        x = canvas.put(xLabel, x: 1, y: y, style: .muted)
+        canvas.put("[" + xt.map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]", x: x, y: y, maxWidth: width - x - 1)
+        y += 2
+
+        let outputRows = expected == nil ? 2 : 3
+        let free = area.bottom - y - outputRows - 1
+        let visibleUnits = max(1, min(lt.units, (free - 3) / 2))
+        let first = scrollStart(selected: unit, count: lt.units, visible: visibleUnits)
+        y = drawUnitTable(&canvas, y: y, first: first, count: visibleUnits)
+        y += 1
+        y = drawHistory(&canvas, y: y, first: first, count: visibleUnits)
+        drawOutputs(&canvas, y: area.bottom - outputRows)
+    }
+
+    /// Index of the first visible item so that `selected` stays on screen.
+    func scrollStart(selected: Int, count: Int, visible: Int) -> Int {
+        guard count > visible else { return 0 }
+        return min(max(0, selected - visible / 2), count - visible)
+    }
+
+    private func drawUnitTable(_ canvas: inout Canvas, y startY: Int, first: Int, count: Int) -> Int {
+        let lt = layerTrace
+        let layerModel = recurrentLayer
+        let barWidth = width >= 110 ? 6 : (width >= 100 ? 3 : 2)
+        let compact = width < 100
+        let number: (Float) -> String = { compact ? short($0) : signed($0) }
+        let numberWidth = compact ? 6 : 7
+        let gates = ["i", "f", "c_tilde", "o"]
+        var y = startY
+        // Header: unit, the four gates with their activation, c_prev → c, h_prev → h.
+        var x = canvas.put(" unit", x: 0, y: y, style: .heading)
+        for (k, name) in gates.enumerated() {
+            let act = layerModel.activation(for: LSTMGate(rawValue: k)!)
+            let actName = act == .sigmoid ? glyphs.sigma : act.kerasName
+            x = canvas.put(" " + "\(glyphs.symbol(name)) \(actName)".fitted(numberWidth + 1 + barWidth), x: x, y: y, style: .heading)
+        }
+        x = canvas.put(" " + "c_prev".rightAligned(numberWidth), x: x, y: y, style: .muted)
+        x = canvas.put(" " + "c".rightAligned(numberWidth) + " ", x: x, y: y, style: .heading)
+        x = canvas.put(" " + "h_prev".rightAligned(numberWidth), x: x, y: y, style: .muted)
+        canvas.put(" " + "h".rightAligned(numberWidth), x: x, y: y, style: .heading)
+        y += 1
+        let previous = t > 0 ? t - 1 : nil
+        for u in first..<min(first + count, lt.units) {
+            let selected = u == unit
+            var x = canvas.put((selected ? ">" : " ") + String(u).rightAligned(4), x: 0, y: y, style: selected ? .selected : .plain)
+            for name in gates {
+                let v = lt.vector(name, at: t)![u]
+                let before = previous.map { lt.vector(name, at: $0)![u] }
+                let changed = before.map { abs(v - $0) > 0.1 } ?? false
+                x = canvas.put(" " + number(v), x: x, y: y, style: changed ? Style(foreground: .yellow, bold: true) : (v.isNaN ? .error : .plain))
+                x = drawBar(&canvas, x: x, y: y, value: name == "c_tilde" ? abs(v) : v, width: barWidth,
+                            color: name == "c_tilde" ? (v < 0 ? .red : .green) : .cyan)
+            }
+            let cPrev = previous.map { lt.vector("c", at: $0)![u] } ?? 0
+            let hPrev = previous.map { lt.vector("h", at: $0)![u] } ?? 0
+            let c = lt.vector("c", at: t)![u], h = lt.vector("h", at: t)![u]
+            x = canvas.put(" " + number(cPrev), x: x, y: y, style: .muted)
+            x = canvas.put(" " + number(c), x: x, y: y, style: valueStyle(c))
+            x = canvas.put(changeMark(c, cPrev), x: x, y: y, style: .muted)
+            x = canvas.put(" " + number(hPrev), x: x, y: y, style: .muted)
+            x = canvas.put(" " + number(h), x: x, y: y, style: valueStyle(h))
+            canvas.put(changeMark(h, hPrev), x: x, y: y, style: .muted)
+            y += 1
+        }
+        if lt.units > count {
+            canvas.put(" units \(first)–\(first + count - 1) of \(lt.units) (↑↓ PgUp PgDn)", x: 0, y: y, style: .muted)
+            y += 1
+        }
+        return y
+    }
+
+    private func changeMark(_ now: Float, _ before: Float) -> String {
+        if now > before + 1e-6 { return String(glyphs.up) }
+        if now < before - 1e-6 { return String(glyphs.down) }
+        return " "
+    }
+
+    private func valueStyle(_ v: Float) -> Style {
+        v.isNaN ? .error : Style(foreground: v < 0 ? .red : .green)
+    }
+
+    /// A bar for a value in [0, 1] (clipped), in eighths when the glyphs allow.
+    private func drawBar(_ canvas: inout Canvas, x: Int, y: Int, value: Float, width w: Int, color: Color) -> Int {
+        guard w > 0 else { return x }
+        canvas.put(" ", x: x, y: y)
+        let v = value.isNaN ? 0 : min(max(value, 0), 1)
+        let eighths = Int((v * Float(w * 8)).rounded())
+        var column = x + 1
+        for k in 0..<w {
+            let fill = min(max(eighths - k * 8, 0), 8)
+            canvas.put(String(glyphs.bar[fill]), x: column, y: y, style: Style(foreground: color))
+            column += 1
+        }
+        return column
+    }
+
+    private func drawHistory(_ canvas: inout Canvas, y startY: Int, first: Int, count: Int) -> Int {
+        let lt = layerTrace
+        var y = startY
+        guard let series = lt.series(historyVector) else { return y }
+        let labelWidth = 6
+        let columns = max(1, width - labelWidth - 2)
+        let firstStep = steps > columns ? min(max(0, t - columns / 2), steps - columns) : 0
+        let shown = min(steps, columns)
+        let title = " history of \(glyphs.symbol(historyVector)) over t = 1…\(steps) (v: next vector)"
+        canvas.put(title, x: 0, y: y, style: .heading)
+        y += 1
+        let scale = max(series.values.lazy.filter(\.isFinite).map(abs).max() ?? 1, 1e-6)
+        for u in first..<min(first + count, lt.units) {
+            canvas.put(String(u).rightAligned(5), x: 0, y: y, style: u == unit ? .selected : .muted)
+            for k in 0..<shown {
+                let step = firstStep + k
+                let v = series[step, u]
+                let cell: Cell
+                if v.isNaN {
+                    cell = Cell(character: "!", style: .error)
+                } else {
+                    let level = min(glyphs.heat.count - 1, Int((abs(v) / scale * Float(glyphs.heat.count - 1)).rounded(.up)))
+                    var style = Style(foreground: v < 0 ? .red : .green)
+                    if step == t { style.reverse = true }
+                    cell = Cell(character: level == 0 && step == t ? glyphs.horizontal : glyphs.heat[level], style: style)
+                }
+                canvas[labelWidth + k, y] = cell
+            }
+            y += 1
+        }
+        return y
+    }
+
+    private func drawOutputs(_ canvas: inout Canvas, y: Int) {
+        let final = "[" + trace.output.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ") + (trace.output.count > 8 ? " \(glyphs.ellipsis)" : "") + "]"
+        var x = canvas.put(" output after t = \(steps): ", x: 0, y: y, style: .heading)
+        x = canvas.put(final, x: x, y: y)
+        if let ended = trace.output(ifWindowEndedAt: t, model: model), layer == trace.layers.count - 1 {
+            let text = "[" + ended.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + (ended.count > 6 ? " \(glyphs.ellipsis)" : "") + "]"
+            canvas.put(" if the window ended at t = \(t + 1): " + text, x: 0, y: y + 1, style: .muted, maxWidth: width)
+        }
+        if let expected {
+            let keras = "[" + expected.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]"
+            var x2 = canvas.put(" Keras model.predict: ", x: 0, y: y + 2, style: .heading)
+            x2 = canvas.put(keras, x: x2, y: y + 2)
+            if let d = expectedDifference {
+                let ok = d <= 1e-5
+                canvas.put("  max |diff| \(formatScientific(d)) \(ok ? "matches" : "DIFFERS")", x: x2, y: y + 2, style: ok ? .good : .error)
+            } else {
+                canvas.put("  (\(expected.count) values, ours has \(trace.output.count))", x: x2, y: y + 2, style: .error)
+            }
+        }
+        _ = x
+    }
+}
