@@ -120,3 +120,20 @@ public struct Canvas: Sendable, Equatable {
     /// The whole canvas as one text block.
     public var text: String { lines.joined(separator: "\n") + "\n" }
 }
+
+extension Canvas {
+    /// The canvas with every non-ASCII character replaced by an ASCII look-alike, for terminals
+    /// whose locale is not UTF-8 (text from files included).
+    public func asciiFolded() -> Canvas {
+        var out = self
+        for i in out.cells.indices where !out.cells[i].character.isASCII {
+            out.cells[i].character = Canvas.asciiLookAlike[out.cells[i].character] ?? "?"
+        }
+        return out
+    }
+
+    private static let asciiLookAlike: [Character: Character] = [
+        "×": "x", "·": "*", "–": "-", "—": "-", "…": "~", "⏎": "E", "→": ">", "←": "<", "↑": "^", "↓": "v",
+        "σ": "s", "c\u{303}": "c", "│": "|", "─": "-", "┼": "+", "▲": "^", "▼": "v", "≈": "~",
+    ]
+}

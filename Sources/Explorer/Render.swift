@@ -11,7 +11,7 @@ extension ExplorerState {
         var canvas = Canvas(width: width, height: height)
         guard width >= ExplorerState.minimumWidth, height >= ExplorerState.minimumHeight else {
             drawTooSmall(&canvas)
-            return canvas
+            return glyphs == .ascii ? canvas.asciiFolded() : canvas
         }
         drawTabs(&canvas)
         var area = Area(x: 0, y: 1, width: width, height: height - 2)
@@ -26,7 +26,7 @@ extension ExplorerState {
         }
         drawPrompt(&canvas)
         drawStatus(&canvas)
-        return canvas
+        return glyphs == .ascii ? canvas.asciiFolded() : canvas
     }
 
     private func drawTooSmall(_ canvas: inout Canvas) {
@@ -71,12 +71,13 @@ extension ExplorerState {
     private var statusKeys: [(String, String)] {
         let arrows = glyphs == .unicode ? "←→" : "<>"
         let updown = glyphs == .unicode ? "↑↓" : "^v"
+        let enter = glyphs == .unicode ? "⏎" : "Enter"
         let common = [("1-5", "views"), ("?", "help"), ("q", "quit")]
         switch view {
-        case .step: return [(arrows, "step"), (updown, "unit"), ("⏎", "detail"), ("space", playing ? "pause" : "play"), ("v", "history")] + (trace.layers.count > 1 ? [("[ ]", "layer")] : []) + common
+        case .step: return [(arrows, "step"), (updown, "unit"), (enter, "detail"), ("space", playing ? "pause" : "play"), ("v", "history")] + (trace.layers.count > 1 ? [("[ ]", "layer")] : []) + common
         case .unit: return [(arrows, "step"), (updown, "unit"), ("esc", "back")] + common
         case .weights: return [(arrows + updown, "move"), ("[ ]", "matrix"), ("z", weights.overview ? "detail" : "overview")] + common
-        case .input: return editText != nil ? [("⏎", "apply"), ("esc", "cancel")] : [(arrows + updown, "move"), ("⏎", "edit"), ("o", "open input")] + common
+        case .input: return editText != nil ? [(enter, "apply"), ("esc", "cancel")] : [(arrows + updown, "move"), (enter, "edit"), ("o", "open input")] + common
         case .model: return [("O", "open model"), ("o", "open input"), ("r", "reload")] + common
         case .help: return [("esc/?", "back"), ("q", "quit")]
         }

@@ -59,7 +59,8 @@ public enum InputLoader {
         var values: [Float] = []
         func walk(_ node: Any, depth: Int) throws(LoadError) {
             if depth == shape.count {
-                guard let number = node as? NSNumber, !(node is Bool) else {
+                // `is Bool` is true for any NSNumber on Linux; only a real Bool is refused here.
+                guard let number = node as? NSNumber, type(of: node) != Bool.self else {
                     throw LoadError(path, .badInput, "expected a number, found \(type(of: node) == NSNull.self ? "null" : "\(node)".prefix(20))")
                 }
                 values.append(number.floatValue)

@@ -37,6 +37,7 @@ enum LegacyH5Loader {
     private static func weights(of spec: LayerSpec, in h5: HDF5File, path: String) throws(LoadError) -> LayerWeights {
         let group = "/model_weights/\(spec.name)"
         do {
+            if h5.exists("/model_weights") { try h5.checkedLinks(group) }
             guard h5.isGroup(group) else {
                 throw LoadError(path, .missingWeights, "no weights for layer \"\(spec.name)\" (model_weights/\(spec.name) is missing)")
             }

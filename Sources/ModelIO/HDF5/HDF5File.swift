@@ -84,7 +84,7 @@ final class HDF5File {
 
     /// Refuses a path any of whose links is external (a link to another file).
     @discardableResult
-    private func checkedLinks(_ path: String) throws(HDF5Error) -> String {
+    func checkedLinks(_ path: String) throws(HDF5Error) -> String {
         let parts = path.split(separator: "/").map(String.init)
         var prefix = ""
         for part in parts {

@@ -1,0 +1,80 @@
+import Explorer
+import LSTMCore
+import ModelIO
+import TestSupport
+import Testing
+
+/// State → Canvas text at fixed sizes, compared with golden frames.
+@Suite struct RenderTests {
+    static let views: [(Key, String)] = [(.character("3"), "step"), (.character("1"), "model"), (.character("2"), "weights"),
+                                         (.enter, "unit"), (.character("5"), "input"), (.character("?"), "help")]
+
+    @Test(arguments: [(80, 24), (120, 40)])
+    func everyViewMatchesItsGoldenFrame(width: Int, height: Int) throws {
+        for (key, name) in Self.views {
+            var s = try UpdateTests.sample(width: width, height: height)
+            UpdateTests.press(&s, .right, .down)
+            if key == .enter { UpdateTests.press(&s, .character("3")) }
+            UpdateTests.press(&s, key)
+            expectSnapshot(s.render().text, named: "\(name)-\(width)x\(height)", suite: "ExplorerTests")
+        }
+    }
+
+    @Test func tooSmallTerminalSaysWhatItNeeds() throws {
+        let s = try UpdateTests.sample(width: 40, height: 10)
+        let text = s.render().text
+        #expect(text.contains("need 60×16"))
+        #expect(text.contains("have 40×10"))
+        expectSnapshot(text, named: "too-small-40x10", suite: "ExplorerTests")
+    }
+
+    @Test func stepViewShowsTheTraceValues() throws {
+        var s = try UpdateTests.sample()
+        UpdateTests.press(&s, .right, .right)
+        let text = s.render().text
+        let h = s.trace.layers[0].vector("h", at: 2)!
+        for v in h { #expect(text.contains(String(format3(v))), "h value \(v)") }
+        #expect(text.contains("t = 3 / 4"))
+        #expect(text.contains("matches"))
+    }
+
+    @Test func stackedAndWideModelsRenderEveryViewWithoutOverflow() throws {
+        for name in ["stacked", "wide"] {
+            var s = try UpdateTests.sample(name, width: 80, height: 24)
+            for (key, _) in Self.views {
+                UpdateTests.press(&s, key, .end, .down, .right, .character("z"))
+                let canvas = s.render()
+                #expect(canvas.lines.count == 24)
+                #expect(canvas.lines.allSatisfy { $0.count <= 80 })
+                UpdateTests.press(&s, .escape)
+            }
+        }
+    }
+
+    @Test func asciiGlyphsDrawOnlyASCII() throws {
+        let model = try ModelLoader.load(Fixtures.sample("tutorial.keras"))
+        var s = try ExplorerState(model: model, input: nil, glyphs: .ascii)
+        for (key, _) in Self.views {
+            UpdateTests.press(&s, key)
+            #expect(s.render().text.unicodeScalars.allSatisfy { $0.isASCII }, "\(key)")
+            UpdateTests.press(&s, .escape)
+        }
+    }
+
+    @Test func controlCharactersFromTheFileNeverReachTheCanvas() throws {
+        let model = try ModelLoader.load(Fixtures.path("bad/escape_name.keras"))
+        var s = try ExplorerState(model: model, input: nil)
+        for (key, _) in Self.views {
+            UpdateTests.press(&s, key)
+            #expect(!s.render().text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        }
+    }
+}
+
+/// Three decimals with a sign, as the 80-column Step view prints them.
+func format3(_ v: Float) -> String {
+    let scaled = (Double(abs(v)) * 1000).rounded()
+    let whole = Int(scaled) / 1000, frac = Int(scaled) % 1000
+    let f = String(frac)
+    return (v < 0 ? "-" : "+") + "\(whole)." + String(repeating: "0", count: 3 - f.count) + f
+}

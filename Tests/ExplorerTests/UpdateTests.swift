@@ -1,0 +1,127 @@
+import Explorer
+import LSTMCore
+import ModelIO
+import TestSupport
+import Testing
+
+/// Key sequences → state, with no terminal.
+@Suite struct UpdateTests {
+    static func sample(_ name: String = "tutorial", width: Int = 80, height: Int = 24) throws -> ExplorerState {
+        let model = try ModelLoader.load(Fixtures.sample("\(name).keras"))
+        let input = try InputLoader.loadWindow(Fixtures.sample("\(name)-input.npy"), columns: model.inputSize)
+        let expected = try InputLoader.loadFlat(Fixtures.sample("\(name)-expected.npy"))
+        return try ExplorerState(model: model, input: input, inputSource: "sample-weights/\(name)-input.npy",
+                                 expected: expected, width: width, height: height)
+    }
+
+    @discardableResult
+    static func press(_ state: inout ExplorerState, _ keys: Key...) -> [Command] {
+        keys.flatMap { state.update(.key($0)) }
+    }
+
+    @Test func stepsMoveThroughTheWindowAndStopAtItsEnds() throws {
+        var s = try Self.sample()
+        #expect(s.view == .step && s.t == 0 && s.steps == 4)
+        Self.press(&s, .right, .right)
+        #expect(s.t == 2)
+        Self.press(&s, .right, .right, .right)
+        #expect(s.t == 3)
+        Self.press(&s, .left)
+        #expect(s.t == 2)
+        Self.press(&s, .home)
+        #expect(s.t == 0)
+        Self.press(&s, .end)
+        #expect(s.t == 3)
+    }
+
+    @Test func playAdvancesOnTicksAndStopsAtTheEnd() throws {
+        var s = try Self.sample()
+        Self.press(&s, .character(" "))
+        #expect(s.playing)
+        for _ in 0..<5 { _ = s.update(.tick) }
+        #expect(s.t == 3 && !s.playing)
+        Self.press(&s, .character(" "))
+        #expect(s.playing && s.t == 0)
+    }
+
+    @Test func viewsAreReachableByNumberTabEnterAndHelp() throws {
+        var s = try Self.sample()
+        Self.press(&s, .down, .down, .enter)
+        #expect(s.view == .unit && s.unit == 2)
+        Self.press(&s, .escape)
+        #expect(s.view == .step)
+        Self.press(&s, .character("?"))
+        #expect(s.view == .help)
+        Self.press(&s, .character("?"))
+        #expect(s.view == .step)
+        Self.press(&s, .character("2"))
+        #expect(s.view == .weights)
+        Self.press(&s, .tab)
+        #expect(s.view == .step)
+        Self.press(&s, .backTab, .backTab)
+        #expect(s.view == .model)
+        #expect(Self.press(&s, .character("q")) == [.quit])
+    }
+
+    @Test func weightsCursorAndMatrixSelection() throws {
+        var s = try Self.sample()
+        Self.press(&s, .character("2"), .right, .right, .down)
+        #expect(s.weights.row == 1 && s.weights.column == 2)
+        Self.press(&s, .end)
+        #expect(s.weights.column == 19)
+        Self.press(&s, .character("]"))
+        #expect(s.weights.parameter == 1 && s.weights.column == 0)
+        Self.press(&s, .character("["), .character("["))
+        #expect(s.parameters[s.weights.parameter].seedName == "bout")
+        Self.press(&s, .character("z"))
+        #expect(s.weights.overview)
+    }
+
+    @Test func editingAnInputValueRecomputesTheWholeTrace() throws {
+        var s = try Self.sample()
+        let before = s.trace.output
+        Self.press(&s, .character("5"), .down, .right)
+        #expect(s.view == .input && s.inputRow == 1 && s.inputColumn == 1)
+        Self.press(&s, .enter, .character("1"), .character("."), .character("5"), .enter)
+        #expect(s.input[1, 1] == 1.5)
+        #expect(s.trace.output != before)
+        let fresh = try ModelTrace(model: s.model, input: s.input)
+        #expect(s.trace == fresh)
+        #expect(s.inputSource.hasSuffix("(edited)"))
+        Self.press(&s, .enter, .character("x"), .enter)
+        #expect(s.messageIsError)
+    }
+
+    @Test func openPromptCompletesAndAsksTheShellToLoad() throws {
+        let model = try ModelLoader.load(Fixtures.sample("tutorial.keras"))
+        var s = try ExplorerState(model: model, input: nil, complete: { prefix in
+            ["models/alpha.keras", "models/beta.h5"].filter { $0.hasPrefix(prefix) }
+        })
+        Self.press(&s, .character("O"))
+        #expect(s.prompt?.purpose == .model)
+        // The prompt starts with the current path; clear it.
+        for _ in 0..<200 { _ = s.update(.key(.backspace)) }
+        for ch in "models/" { _ = s.update(.key(.character(ch))) }
+        Self.press(&s, .tab)
+        #expect(s.prompt?.candidates.count == 2)
+        Self.press(&s, .character("a"), .tab)
+        #expect(s.prompt?.text == "models/alpha.keras")
+        #expect(Self.press(&s, .enter) == [.loadModel("models/alpha.keras")])
+        #expect(s.prompt == nil)
+        #expect(Self.press(&s, .character("r")) == [.loadModel(model.provenance.path)])
+    }
+
+    @Test func loadedModelsReplaceTheStateAndFailuresAreShown() throws {
+        var s = try Self.sample()
+        let stacked = try ModelLoader.load(Fixtures.sample("stacked.keras"))
+        _ = s.update(.modelLoaded(stacked))
+        #expect(s.model.recurrentLayers.count == 2)
+        #expect(s.input.columns == 4 && s.steps == 10)
+        Self.press(&s, .character("]"))
+        #expect(s.layer == 1 && s.layerTrace.layerName == "lstm_1")
+        _ = s.update(.loadFailed("x.keras: no such file"))
+        #expect(s.message == "x.keras: no such file" && s.messageIsError)
+        _ = s.update(.resize(width: 100, height: 30))
+        #expect(s.width == 100 && s.height == 30)
+    }
+}

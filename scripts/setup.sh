@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs the system libraries lstmscope builds against, when they are missing (Debian/Ubuntu).
+set -euo pipefail
+packages=(libhdf5-dev libncurses-dev zlib1g-dev pkg-config tmux)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "lstmscope setup: installing ${missing[*]}" >&2
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
