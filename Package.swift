@@ -57,7 +57,6 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LSTMCore"], path: "Tests/TestSupport"),
         .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore", "TestSupport"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "LSTMCore", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ModelIO", "LSTMCore", "TestSupport"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ModelIO", "LSTMCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ],

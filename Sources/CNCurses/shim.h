@@ -10,8 +10,20 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include <locale.h>
+#include <signal.h>
+#include <pthread.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+
+/// Unblocks the signals the explorer must see (interrupt, terminate, hang-up, resize, suspend,
+/// resume); a parent process or runtime may hand us a mask that blocks them.
+static inline void lstmscope_unblock_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT); sigaddset(&set, SIGTERM); sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGWINCH); sigaddset(&set, SIGTSTP); sigaddset(&set, SIGCONT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
 
 static inline int lstmscope_lines(void) { return LINES; }
 static inline int lstmscope_cols(void) { return COLS; }

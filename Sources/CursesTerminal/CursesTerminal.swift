@@ -31,6 +31,7 @@ public final class CursesTerminal {
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
         let unicode = codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
         SignalGuard.install()
+        lstmscope_unblock_signals()
         initscr()
         cbreak()
         noecho()

@@ -1,0 +1,127 @@
+import Foundation
+import TestSupport
+
+/// Runs the built `lstmscope` binary (it sits beside the test bundle in `.build/<config>/`).
+enum Binary {
+    static var path: String {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [dir, dir.deletingLastPathComponent(), Fixtures.root.appendingPathComponent(".build/debug")]
+        return candidates.map { $0.appendingPathComponent("lstmscope").path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "lstmscope"
+    }
+
+    /// Runs the binary with `arguments`; returns exit status, stdout and stderr.
+    static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// Drives a command in a detached tmux session, as a person at a terminal would.
+final class TmuxSession {
+    let name = "lstmscope-e2e-\(UUID().uuidString.prefix(8))"
+    let dir: URL
+
+    init(width: Int, height: Int) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try tmux(capture: false, ["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color bash --norc --noprofile"])
+    }
+
+    deinit {
+        _ = try? tmux(capture: false, ["kill-session", "-t", name])
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    static var available: Bool {
+        ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":")
+            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/tmux") } ?? false
+    }
+
+    /// Starts `command` in the shell, recording stty settings before and after and the exit status.
+    func start(_ command: String) throws {
+        let d = dir.path
+        try keysLiteral("stty -g > \(d)/before; \(command); echo $? > \(d)/status; stty -g > \(d)/after")
+        try keys("Enter")
+    }
+
+    func keys(_ names: String...) throws {
+        for key in names { try tmux(capture: false, ["send-keys", "-t", name, key]) }
+        Thread.sleep(forTimeInterval: 0.15)
+    }
+
+    func keysLiteral(_ text: String) throws { try tmux(capture: false, ["send-keys", "-t", name, "-l", text]) }
+
+    func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux(capture: false, ["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+        Thread.sleep(forTimeInterval: 0.4)
+    }
+
+    /// Waits until the screen contains `text`; returns the screen (or the last one seen).
+    @discardableResult
+    func waitFor(_ text: String, seconds: Double = 10) throws -> String {
+        let end = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < end {
+            last = try screen()
+            if last.contains(text) { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return last
+    }
+
+    /// The program's exit status, once it has ended.
+    func exitStatus(seconds: Double = 5) -> Int32? {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if let text = try? String(contentsOf: dir.appendingPathComponent("after"), encoding: .utf8), !text.isEmpty,
+               let status = try? String(contentsOf: dir.appendingPathComponent("status"), encoding: .utf8) {
+                return Int32(status.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return nil
+    }
+
+    /// Whether the terminal settings after the program equal those before it.
+    var terminalRestored: Bool {
+        let before = try? String(contentsOf: dir.appendingPathComponent("before"), encoding: .utf8)
+        let after = try? String(contentsOf: dir.appendingPathComponent("after"), encoding: .utf8)
+        return before != nil && before == after
+    }
+
+    /// Runs tmux; only commands whose output we read get a pipe, because the tmux server that
+    /// `new-session` forks would keep a pipe open forever.
+    @discardableResult
+    private func tmux(capture: Bool = true, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux"] + arguments
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        guard capture else {
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return ""
+        }
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

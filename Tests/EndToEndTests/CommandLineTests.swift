@@ -1,0 +1,92 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `inspect` and `trace` as scripts use them: outputs, errors and exit codes.
+@Suite struct CommandLineTests {
+    @Test func inspectJSONHasTheContractFields() throws {
+        let r = try Binary.run(["inspect", Fixtures.sample("tutorial.h5"), "--format", "json"])
+        #expect(r.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        #expect(json["format"] as? String == "h5")
+        #expect(json["keras_version"] as? String == "3.15.1")
+        #expect(json["total_params"] as? Int == 186)
+        let layers = json["layers"] as! [[String: Any]]
+        #expect(layers.map { $0["type"] as? String } == ["LSTM", "Dense"])
+        #expect(layers[0]["units"] as? Int == 5)
+        #expect(layers[0]["recurrent_activation"] as? String == "sigmoid")
+        let params = layers[0]["params"] as! [[String: Any]]
+        #expect(params.map { $0["name"] as? String } == ["W", "U", "b"])
+        #expect(params.map { $0["keras_name"] as? String } == ["kernel", "recurrent_kernel", "bias"])
+        #expect(params[1]["shape"] as? [Int] == [5, 20])
+        #expect(params[0]["count"] as? Int == 60 && params[0]["dtype"] as? String == "float32")
+    }
+
+    @Test func traceJSONMatchesKerasAndTheContract() throws {
+        let keras = try KerasTrace(path: Fixtures.sample("stacked-trace.json"))
+        let r = try Binary.run(["trace", Fixtures.sample("stacked.h5"), "--input", Fixtures.sample("stacked-input.npy"), "--format", "json"])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let layers = json["layers"] as! [[String: Any]]
+        #expect(layers.count == 2)
+        for (layer, theirs) in zip(layers, keras.layers) {
+            #expect(layer["type"] as? String == "LSTM")
+            let steps = layer["steps"] as! [[String: Any]]
+            #expect(steps.count == theirs.h.count)
+            for (t, step) in steps.enumerated() {
+                #expect(Set(step.keys) == ["t", "x", "i", "f", "c_tilde", "o", "c", "h"])
+                #expect(step["t"] as? Int == t)
+                let h = (step["h"] as! [NSNumber]).map(\.floatValue)
+                #expect(maxAbsDifference(h, theirs.h[t]) <= 1e-5)
+            }
+        }
+        let output = (json["output"] as! [NSNumber]).map(\.floatValue)
+        #expect(maxAbsDifference(output, keras.output) <= 1e-5)
+        #expect((json["input"] as! [[NSNumber]]).count == 10)
+    }
+
+    @Test func expectReportsTheDifferenceAndExitCodeThreeWhenItDiffers() throws {
+        let ok = try Binary.run(["trace", Fixtures.sample("tutorial.npz"), "--input", Fixtures.sample("tutorial-input.csv"),
+                                 "--expect", Fixtures.sample("tutorial-expected.npy")])
+        #expect(ok.status == 0)
+        #expect(ok.out.contains("matches"))
+        let bad = try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--expect", Fixtures.sample("tutorial-expected.npy")])
+        #expect(bad.status == 3)
+        #expect(bad.out.contains("DIFFERS"))
+        #expect(bad.err.contains("default window"))
+    }
+
+    @Test func csvTraceHasOneRowPerValue() throws {
+        let r = try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--format", "csv"])
+        #expect(r.status == 0)
+        let lines = r.out.split(separator: "\n")
+        #expect(lines.first == "layer,t,vector,unit,value")
+        // 4 steps × (3 inputs + 6 vectors × 5 units) + 1 output.
+        #expect(lines.count == 1 + 4 * (3 + 30) + 1)
+    }
+
+    @Test(arguments: ["truncated.keras", "random.h5", "u_wrong.h5", "directory.keras", "empty.keras"])
+    func badFilesExitOneWithOneLineOnStderr(file: String) throws {
+        let path = Fixtures.path("bad/" + file)
+        let r = try Binary.run(["inspect", path])
+        #expect(r.status == 1)
+        #expect(r.out.isEmpty)
+        #expect(r.err.hasPrefix("lstmscope: error: \(path): "))
+        #expect(r.err.split(separator: "\n").count == 1)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--format", "yaml"]).status == 2)
+        #expect(try Binary.run(["inspect", "--format"]).status == 2)
+        let noTTY = try Binary.run([Fixtures.sample("tutorial.keras")])
+        #expect(noTTY.status == 2)
+        #expect(noTTY.err.contains("needs a terminal"))
+    }
+
+    @Test func namesWithEscapeSequencesArePrintedVisibly() throws {
+        let r = try Binary.run(["inspect", Fixtures.path("bad/escape_name.keras")])
+        #expect(r.status == 0)
+        #expect(!r.out.contains("\u{1B}"))
+        #expect(r.out.contains("\\x1b[31mRED"))
+    }
+}

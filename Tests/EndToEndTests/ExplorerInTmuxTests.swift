@@ -1,0 +1,50 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The real binary in a real terminal (tmux): open the sample, step, switch views, resize, quit.
+@Suite(.serialized) struct ExplorerInTmuxTests {
+    @Test func walkThroughTheSampleAndQuitRestoresTheTerminal() throws {
+        try #require(TmuxSession.available, "tmux is required (CI installs it)")
+        let tmux = try TmuxSession(width: 80, height: 24)
+        try tmux.start(Binary.path)
+        var screen = try tmux.waitFor("t = 1 / 4")
+        #expect(screen.contains("t = 1 / 4"), "\(screen)")
+        #expect(screen.contains("matches"))
+        try tmux.keys("Right")
+        screen = try tmux.waitFor("t = 2 / 4")
+        #expect(screen.contains("t = 2 / 4"))
+        try tmux.keys("Left")
+        #expect(try tmux.waitFor("t = 1 / 4").contains("t = 1 / 4"))
+        try tmux.keys("2")
+        #expect(try tmux.waitFor("kernel of lstm").contains("gate i (input gate), unit 0"))
+        try tmux.keys("3", "Down", "Enter")
+        #expect(try tmux.waitFor("unit 1 of layer").contains("h = o·tanh(c)"))
+        try tmux.resize(width: 50, height: 12)
+        #expect(try tmux.waitFor("too small").contains("need 60×16"))
+        try tmux.resize(width: 120, height: 40)
+        #expect(try tmux.waitFor("unit 1 of layer").contains("unit 1 of layer"))
+        try tmux.keys("q")
+        #expect(tmux.exitStatus() == 0)
+        #expect(tmux.terminalRestored)
+    }
+
+    @Test func interruptRestoresTheTerminal() throws {
+        try #require(TmuxSession.available, "tmux is required (CI installs it)")
+        let tmux = try TmuxSession(width: 80, height: 24)
+        try tmux.start("\(Binary.path) \(Fixtures.sample("stacked.keras"))")
+        #expect(try tmux.waitFor("layer lstm").contains("layer lstm"))
+        try tmux.keys("C-c")
+        #expect(tmux.exitStatus() == 130)
+        #expect(tmux.terminalRestored)
+    }
+
+    @Test func brokenModelGivesAClearErrorAndTheTerminalIsUntouched() throws {
+        try #require(TmuxSession.available, "tmux is required (CI installs it)")
+        let tmux = try TmuxSession(width: 80, height: 24)
+        try tmux.start("\(Binary.path) \(Fixtures.path("bad/truncated.keras"))")
+        #expect(tmux.exitStatus() == 1)
+        #expect(try tmux.screen().contains("truncated"))
+        #expect(tmux.terminalRestored)
+    }
+}
