@@ -20,7 +20,8 @@ extension ExplorerState {
         let labelWidth = 6
         let blocks = units == nil ? 1 : 4
         let mapWidth = width - labelWidth - 1 - (blocks - 1)
-        let scale = max(Statistics(m.values).max, -Statistics(m.values).min, 1e-12)
+        let whole = Statistics(m.values)
+        let scale = max(whole.max, -whole.min, 1e-12)
 
         // Columns: two characters per value when it fits, one otherwise; the overview bins.
         let cellWidth = !weights.overview && m.columns * 2 <= mapWidth ? 2 : 1
