@@ -12,18 +12,8 @@ enum Binary {
 
     /// Runs the binary with `arguments`; returns exit status, stdout and stderr.
     static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let r = try ChildProcess.run(path, arguments)
+        return (r.status, r.out, r.err)
     }
 }
 
@@ -35,11 +25,11 @@ final class TmuxSession {
     init(width: Int, height: Int) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try tmux(capture: false, ["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color bash --norc --noprofile"])
+        try tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color bash --norc --noprofile"])
     }
 
     deinit {
-        _ = try? tmux(capture: false, ["kill-session", "-t", name])
+        _ = try? tmux(["kill-session", "-t", name])
         try? FileManager.default.removeItem(at: dir)
     }
 
@@ -56,16 +46,16 @@ final class TmuxSession {
     }
 
     func keys(_ names: String...) throws {
-        for key in names { try tmux(capture: false, ["send-keys", "-t", name, key]) }
+        for key in names { try tmux(["send-keys", "-t", name, key]) }
         Thread.sleep(forTimeInterval: 0.15)
     }
 
-    func keysLiteral(_ text: String) throws { try tmux(capture: false, ["send-keys", "-t", name, "-l", text]) }
+    func keysLiteral(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", text]) }
 
     func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
 
     func resize(width: Int, height: Int) throws {
-        try tmux(capture: false, ["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+        try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
         Thread.sleep(forTimeInterval: 0.4)
     }
 
@@ -102,26 +92,9 @@ final class TmuxSession {
         return before != nil && before == after
     }
 
-    /// Runs tmux; only commands whose output we read get a pipe, because the tmux server that
-    /// `new-session` forks would keep a pipe open forever.
+    /// Runs tmux (see `ChildProcess` for why not Foundation's `Process`).
     @discardableResult
-    private func tmux(capture: Bool = true, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux"] + arguments
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard capture else {
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return ""
-        }
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    private func tmux(_ arguments: [String]) throws -> String {
+        try ChildProcess.run("tmux", arguments, seconds: 20).out
     }
 }

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `inspect` and `trace` as scripts use them: outputs, errors and exit codes.
-@Suite struct CommandLineTests {
+@Suite(.timeLimit(.minutes(2))) struct CommandLineTests {
     @Test func inspectJSONHasTheContractFields() throws {
         let r = try Binary.run(["inspect", Fixtures.sample("tutorial.h5"), "--format", "json"])
         #expect(r.status == 0)

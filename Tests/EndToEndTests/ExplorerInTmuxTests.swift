@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// The real binary in a real terminal (tmux): open the sample, step, switch views, resize, quit.
-@Suite(.serialized) struct ExplorerInTmuxTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ExplorerInTmuxTests {
     @Test func walkThroughTheSampleAndQuitRestoresTheTerminal() throws {
         try #require(TmuxSession.available, "tmux is required (CI installs it)")
         let tmux = try TmuxSession(width: 80, height: 24)
