@@ -1,6 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The fast kernel is SIMD code: unoptimised it runs ~100× slower, which the explorer on a big
+// model (and the test suite) would feel even in debug builds, so the core is always optimised.
+// On x86_64 it is compiled for the CPU it is built on (AVX2 / AVX-512 where present): lstmscope
+// is built from source where it runs; pass LSTMSCOPE_PORTABLE=1 to build for any x86_64.
+var coreFlags: [String] = ["-O"]
+#if arch(x86_64)
+if Context.environment["LSTMSCOPE_PORTABLE"] == nil {
+    coreFlags += ["-target-cpu", "native"]
+}
+#endif
+
 let package = Package(
     name: "lstmscope",
     products: [
@@ -14,7 +25,7 @@ let package = Package(
     ],
     targets: [
         // Numbers only: matrices, activations, layers, step, trace. No I/O, no dependencies.
-        .target(name: "LSTMCore"),
+        .target(name: "LSTMCore", swiftSettings: [.unsafeFlags(coreFlags)]),
 
         // libhdf5 through pkg-config, with C getters for the macros Swift cannot import.
         .systemLibrary(

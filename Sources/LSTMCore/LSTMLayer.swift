@@ -5,7 +5,7 @@
 /// let s = layer.step(x: [0.1, 0.2, 0.3], previous: .zero(units: layer.units))
 /// s.h  // the new hidden state
 /// ```
-public struct LSTMLayer: Sendable, Equatable {
+public struct LSTMLayer: Sendable {
     /// The layer's name in the model (`lstm`, `encoder`, …).
     public var name: String
     /// W: input weights, shape (xu, 4·hu), gate blocks i, f, c̃, o side by side.
@@ -22,6 +22,9 @@ public struct LSTMLayer: Sendable, Equatable {
     public let returnSequences: Bool
     /// Whether the layer reads its window from the last row to the first.
     public let goBackwards: Bool
+
+    /// The weights packed for the fast kernel, built on first use (inspect never needs them).
+    private let packed = LazyKernel()
 
     /// xu: size of one input row.
     public var inputSize: Int { kernel.rows }
@@ -63,4 +66,16 @@ public struct LSTMLayer: Sendable, Equatable {
 
     /// Number of trainable parameters, as Keras counts them.
     public var parameterCount: Int { kernel.count + recurrentKernel.count + (bias?.count ?? 0) }
+
+    /// The fast kernel for this layer's weights, packed the first time it is asked for.
+    var fastKernel: LSTMKernel { packed.kernel(for: self) }
+}
+
+extension LSTMLayer: Equatable {
+    /// Layers are equal when their names, weights and settings are; the packed copy is not compared.
+    public static func == (a: LSTMLayer, b: LSTMLayer) -> Bool {
+        a.name == b.name && a.kernel == b.kernel && a.recurrentKernel == b.recurrentKernel && a.bias == b.bias
+            && a.activation == b.activation && a.recurrentActivation == b.recurrentActivation
+            && a.returnSequences == b.returnSequences && a.goBackwards == b.goBackwards
+    }
 }

@@ -75,8 +75,35 @@ public struct Model: Sendable, Equatable {
     public var chainDescription: String { layers.map(\.label).joined(separator: " → ") }
 
     /// Runs the model on one window (T × xu) from zero state: Keras's `model.predict(window[None])[0]`, flattened.
+    ///
+    /// Keeps only what each layer passes on (no gate vectors), so it is the fastest way to an output.
     public func predict(_ window: Matrix) throws(ShapeError) -> [Float] {
-        try ModelTrace(model: self, input: window).output
+        try checkWindow(window)
+        var data = window
+        for index in 0...lastRecurrentIndex {
+            if case .lstm(let l) = layers[index] {
+                data = l.forward(data)
+            } else {
+                data = applyLayers(index..<index + 1, to: data)
+            }
+        }
+        return applyHead(from: lastRecurrentIndex + 1, to: data).values
+    }
+
+    /// Throws unless `window` is a non-empty T × xu matrix this model can run.
+    func checkWindow(_ window: Matrix) throws(ShapeError) {
+        guard window.columns == inputSize else {
+            throw ShapeError("the input has \(window.columns) columns but the model expects \(inputSize) features per step")
+        }
+        guard window.rows > 0 else { throw ShapeError("the input window has no rows") }
+        if let t = lookBack, t != window.rows, layers.contains(where: { if case .flatten = $0 { true } else { false } }) {
+            throw ShapeError("the input has \(window.rows) steps but the model's Flatten layer needs exactly \(t)")
+        }
+    }
+
+    /// The output's shape without the batch axis: `[yu]`, or `[T, yu]` for per-step heads.
+    func outputShape(of out: Matrix) -> [Int] {
+        out.rows == 1 && !(recurrentLayers.last?.returnSequences ?? false) ? [out.columns] : [out.rows, out.columns]
     }
 
     /// Index of the last recurrent layer.

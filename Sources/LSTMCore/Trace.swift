@@ -53,13 +53,7 @@ public struct ModelTrace: Sendable, Equatable {
 
     /// Runs `model` over `input` from zero state, keeping every step's vectors.
     public init(model: Model, input: Matrix) throws(ShapeError) {
-        guard input.columns == model.inputSize else {
-            throw ShapeError("the input has \(input.columns) columns but the model expects \(model.inputSize) features per step")
-        }
-        guard input.rows > 0 else { throw ShapeError("the input window has no rows") }
-        if let t = model.lookBack, t != input.rows, model.layers.contains(where: { if case .flatten = $0 { true } else { false } }) {
-            throw ShapeError("the input has \(input.rows) steps but the model's Flatten layer needs exactly \(t)")
-        }
+        try model.checkWindow(input)
         var data = input
         var traces: [LayerTrace] = []
         var index = 0
@@ -79,8 +73,7 @@ public struct ModelTrace: Sendable, Equatable {
         self.input = input
         self.layers = traces
         self.output = out.values
-        self.outputShape = out.rows == 1 && !(model.recurrentLayers.last?.returnSequences ?? false)
-            ? [out.columns] : [out.rows, out.columns]
+        self.outputShape = model.outputShape(of: out)
     }
 
     /// The model's output had the window ended at step `t` (what the head gives for h at t).

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import ModelIO
 
+MemoryTuning.keepFreedMemory()
+
 // Exit codes: 0 success, 1 a bad input file, 2 bad usage, 3 trace differs from --expect.
 do {
     var command = try Lstmscope.parseAsRoot()

@@ -1,0 +1,178 @@
+/// A (rows × columns) weight matrix re-laid out for the fast kernel: column panels of up to
+/// 128 floats, each panel's rows stored one after another.
+///
+/// In Keras's row-major layout a pass over a column block jumps 4·hu floats from row to row;
+/// here each panel is one sequential stream, so the hardware prefetcher keeps up and the
+/// panel's 8 × 16 partial sums stay in registers for the whole pass over the rows. Columns are
+/// padded with zeros to a multiple of 16.
+struct PanelMatrix: Sendable {
+    /// Widest panel: 8 vectors of 16, which with the loaded row leaves registers to spare on AVX-512.
+    static let panelWidth = 128
+
+    let rows: Int
+    let columns: Int
+    /// Columns rounded up to a multiple of 16: the stride of every output row.
+    let paddedColumns: Int
+    /// The panels, one after another; panel p starts at `p * rows * panelWidth`.
+    let values: [Float]
+
+    init(_ m: Matrix) {
+        rows = m.rows
+        columns = m.columns
+        paddedColumns = (m.columns + 15) / 16 * 16
+        var packed = [Float](repeating: 0, count: rows * paddedColumns)
+        for start in stride(from: 0, to: paddedColumns, by: Self.panelWidth) {
+            let width = min(Self.panelWidth, paddedColumns - start)
+            let base = start * rows
+            for r in 0..<rows {
+                for c in 0..<min(width, columns - start) {
+                    packed[base + r * width + c] = m.values[r * columns + start + c]
+                }
+            }
+        }
+        values = packed
+    }
+
+    /// out[j] = start[j] + Σ_k v[k] · M[k, j] for all padded columns j: a vector times this matrix.
+    ///
+    /// `start` may equal `out` (accumulate in place). `v` has `rows` elements.
+    func multiply(_ v: UnsafePointer<Float>, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        values.withUnsafeBufferPointer { w in
+            let w = w.baseAddress!
+            var panel = 0
+            while panel < paddedColumns {
+                let width = min(Self.panelWidth, paddedColumns - panel)
+                let p = w + panel * rows
+                if width == Self.panelWidth {
+                    Self.fullPanel(p, rows: rows, v, start + panel, out + panel)
+                } else {
+                    Self.narrowPanel(p, rows: rows, width: width, v, start + panel, out + panel)
+                }
+                panel += width
+            }
+        }
+    }
+
+    /// 128 columns: eight running sums in registers, one sequential pass over the panel.
+    @inline(__always)
+    private static func fullPanel(_ p: UnsafePointer<Float>, rows: Int, _ v: UnsafePointer<Float>,
+                                  _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        let raw = UnsafeRawPointer(p)
+        var a0 = load(start, 0), a1 = load(start, 16), a2 = load(start, 32), a3 = load(start, 48)
+        var a4 = load(start, 64), a5 = load(start, 80), a6 = load(start, 96), a7 = load(start, 112)
+        for k in 0..<rows {
+            let x = Vec16(repeating: v[k])
+            let row = raw + k * panelWidth * 4
+            a0.addProduct(x, row.loadUnaligned(fromByteOffset: 0, as: Vec16.self))
+            a1.addProduct(x, row.loadUnaligned(fromByteOffset: 64, as: Vec16.self))
+            a2.addProduct(x, row.loadUnaligned(fromByteOffset: 128, as: Vec16.self))
+            a3.addProduct(x, row.loadUnaligned(fromByteOffset: 192, as: Vec16.self))
+            a4.addProduct(x, row.loadUnaligned(fromByteOffset: 256, as: Vec16.self))
+            a5.addProduct(x, row.loadUnaligned(fromByteOffset: 320, as: Vec16.self))
+            a6.addProduct(x, row.loadUnaligned(fromByteOffset: 384, as: Vec16.self))
+            a7.addProduct(x, row.loadUnaligned(fromByteOffset: 448, as: Vec16.self))
+        }
+        store(a0, out, 0); store(a1, out, 16); store(a2, out, 32); store(a3, out, 48)
+        store(a4, out, 64); store(a5, out, 80); store(a6, out, 96); store(a7, out, 112)
+    }
+
+    /// The last, narrower panel (16 to 112 columns): one vector at a time, rows in pairs so
+    /// two independent sums hide the add latency.
+    @inline(__always)
+    private static func narrowPanel(_ p: UnsafePointer<Float>, rows: Int, width: Int, _ v: UnsafePointer<Float>,
+                                    _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        let raw = UnsafeRawPointer(p)
+        for c in stride(from: 0, to: width, by: 16) {
+            var even = load(start, c)
+            var odd = Vec16()
+            var k = 0
+            while k + 1 < rows {
+                even.addProduct(Vec16(repeating: v[k]), raw.loadUnaligned(fromByteOffset: (k * width + c) * 4, as: Vec16.self))
+                odd.addProduct(Vec16(repeating: v[k + 1]), raw.loadUnaligned(fromByteOffset: ((k + 1) * width + c) * 4, as: Vec16.self))
+                k += 2
+            }
+            if k < rows {
+                even.addProduct(Vec16(repeating: v[k]), raw.loadUnaligned(fromByteOffset: (k * width + c) * 4, as: Vec16.self))
+            }
+            store(even + odd, out, c)
+        }
+    }
+
+    /// Out[t, j] = Start[t, j] + Σ_k V[t, k] · M[k, j] for `count` rows of V at once (V has
+    /// stride `rows`; Start and Out have stride `paddedColumns`).
+    ///
+    /// This is the input projection x·W for a block of timesteps: each panel is read once for
+    /// all of them (four rows at a time share every load), instead of once per step.
+    func multiplyRows(_ v: UnsafePointer<Float>, count: Int, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        values.withUnsafeBufferPointer { w in
+            let w = w.baseAddress!
+            var panel = 0
+            while panel < paddedColumns {
+                let width = min(Self.panelWidth, paddedColumns - panel)
+                let raw = UnsafeRawPointer(w + panel * rows)
+                var c = 0
+                while c < width {
+                    let slices = min(4, (width - c) / 16)
+                    var t = 0
+                    while t + 4 <= count, slices == 4 {
+                        Self.block4x4(raw, rows: rows, width: width, column: c, v + t * rows, stride: rows,
+                                      start + t * paddedColumns + panel + c, out + t * paddedColumns + panel + c,
+                                      outStride: paddedColumns)
+                        t += 4
+                    }
+                    for row in t..<count {
+                        for s in 0..<slices {
+                            var acc = Self.load(start + row * paddedColumns + panel, c + 16 * s)
+                            for k in 0..<rows {
+                                acc.addProduct(Vec16(repeating: v[row * rows + k]), raw.loadUnaligned(fromByteOffset: (k * width + c + 16 * s) * 4, as: Vec16.self))
+                            }
+                            Self.store(acc, out + row * paddedColumns + panel, c + 16 * s)
+                        }
+                    }
+                    c += 16 * slices
+                }
+                panel += width
+            }
+        }
+    }
+
+    /// Four rows of V times 64 columns of a panel: 16 sums in registers, 4 loads per 16 FMAs.
+    @inline(__always)
+    private static func block4x4(_ panel: UnsafeRawPointer, rows: Int, width: Int, column: Int,
+                                 _ v: UnsafePointer<Float>, stride: Int,
+                                 _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        let s0 = start, s1 = start + outStride, s2 = start + 2 * outStride, s3 = start + 3 * outStride
+        var a00 = load(s0, 0), a01 = load(s0, 16), a02 = load(s0, 32), a03 = load(s0, 48)
+        var a10 = load(s1, 0), a11 = load(s1, 16), a12 = load(s1, 32), a13 = load(s1, 48)
+        var a20 = load(s2, 0), a21 = load(s2, 16), a22 = load(s2, 32), a23 = load(s2, 48)
+        var a30 = load(s3, 0), a31 = load(s3, 16), a32 = load(s3, 32), a33 = load(s3, 48)
+        for k in 0..<rows {
+            let row = panel + (k * width + column) * 4
+            let w0 = row.loadUnaligned(fromByteOffset: 0, as: Vec16.self)
+            let w1 = row.loadUnaligned(fromByteOffset: 64, as: Vec16.self)
+            let w2 = row.loadUnaligned(fromByteOffset: 128, as: Vec16.self)
+            let w3 = row.loadUnaligned(fromByteOffset: 192, as: Vec16.self)
+            let x0 = Vec16(repeating: v[k]), x1 = Vec16(repeating: v[stride + k])
+            let x2 = Vec16(repeating: v[2 * stride + k]), x3 = Vec16(repeating: v[3 * stride + k])
+            a00.addProduct(x0, w0); a01.addProduct(x0, w1); a02.addProduct(x0, w2); a03.addProduct(x0, w3)
+            a10.addProduct(x1, w0); a11.addProduct(x1, w1); a12.addProduct(x1, w2); a13.addProduct(x1, w3)
+            a20.addProduct(x2, w0); a21.addProduct(x2, w1); a22.addProduct(x2, w2); a23.addProduct(x2, w3)
+            a30.addProduct(x3, w0); a31.addProduct(x3, w1); a32.addProduct(x3, w2); a33.addProduct(x3, w3)
+        }
+        let o0 = out, o1 = out + outStride, o2 = out + 2 * outStride, o3 = out + 3 * outStride
+        store(a00, o0, 0); store(a01, o0, 16); store(a02, o0, 32); store(a03, o0, 48)
+        store(a10, o1, 0); store(a11, o1, 16); store(a12, o1, 32); store(a13, o1, 48)
+        store(a20, o2, 0); store(a21, o2, 16); store(a22, o2, 32); store(a23, o2, 48)
+        store(a30, o3, 0); store(a31, o3, 16); store(a32, o3, 32); store(a33, o3, 48)
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>, _ offset: Int) -> Vec16 {
+        UnsafeRawPointer(p + offset).loadUnaligned(as: Vec16.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: Vec16, _ p: UnsafeMutablePointer<Float>, _ offset: Int) {
+        UnsafeMutableRawPointer(p + offset).storeBytes(of: v, as: Vec16.self)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import LSTMCore
+import Reports
+
+/// `bench` results as text for people and JSON for scripts.
+enum BenchReport {
+    static func text(_ c: BenchCase, _ r: BenchCase.Result) -> String {
+        let layers = c.model.recurrentLayers.map { "\($0.inputSize)→\($0.units)" }.joined(separator: ", ")
+        var lines = ["\(terminalSafe(c.label)): LSTM \(layers), T = \(c.steps), 1 thread" + (c.loadMilliseconds.map { ", loaded in \(Self.fixed($0, 1)) ms" } ?? "")]
+        let perStep = r.replay.median / Double(c.steps)
+        let tracePerStep = r.trace.median / Double(c.steps)
+        lines.append(pad("", 14) + pad("steps/s", 11) + pad("ns/step", 12) + pad("GFLOP/s", 9) + "GB/s")
+        lines.append(pad("replay", 14) + pad(rate(1 / perStep), 11) + pad(Self.fixed(perStep * 1e9, 0), 12)
+                     + pad(Self.fixed(c.flopsPerStep / perStep / 1e9, 1), 9) + Self.fixed(c.bytesPerStep / perStep / 1e9, 1))
+        lines.append(pad("full trace", 14) + pad(rate(1 / tracePerStep), 11) + pad(Self.fixed(tracePerStep * 1e9, 0), 12)
+                     + "\(Self.fixed(r.trace.median / r.replay.median, 2))× the replay time")
+        lines.append(pad("readable step", 14) + pad(rate(1 / r.baselinePerStep), 11) + pad(Self.fixed(r.baselinePerStep * 1e9, 0), 12)
+                     + "replay is \(Self.fixed(r.baselinePerStep / perStep, 1))× faster")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func json(_ c: BenchCase, _ r: BenchCase.Result) -> String {
+        let perStep = r.replay.median / Double(c.steps)
+        let tracePerStep = r.trace.median / Double(c.steps)
+        let first = c.model.recurrentLayers[0]
+        var fields = [
+            "\"model\": " + (c.modelPath.map(JSONText.string) ?? "null"),
+            "\"x\": \(first.inputSize)", "\"h\": \(first.units)",
+            "\"layers\": " + JSONText.ints(c.model.recurrentLayers.map(\.units)),
+            "\"steps\": \(c.steps)", "\"threads\": 1",
+            "\"replay\": {\"steps_per_s\": \(1 / perStep), \"ns_per_step\": \(perStep * 1e9), \"gflops\": \(c.flopsPerStep / perStep / 1e9), \"gbps\": \(c.bytesPerStep / perStep / 1e9), \"runs\": \(r.replay.runs)}",
+            "\"trace\": {\"steps_per_s\": \(1 / tracePerStep), \"ns_per_step\": \(tracePerStep * 1e9), \"ratio_to_replay\": \(r.trace.median / r.replay.median), \"runs\": \(r.trace.runs)}",
+            "\"baseline\": {\"name\": \"readable step\", \"steps_per_s\": \(1 / r.baselinePerStep), \"replay_speedup\": \(r.baselinePerStep / perStep)}",
+        ]
+        if let ms = c.loadMilliseconds { fields.append("\"load_ms\": \(ms)") }
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+
+    /// 4.7M, 285k, 912.
+    static func rate(_ perSecond: Double) -> String {
+        switch perSecond {
+        case 1e6...: Self.fixed(perSecond / 1e6, perSecond < 1e7 ? 2 : 1) + "M"
+        case 1e3...: Self.fixed(perSecond / 1e3, perSecond < 1e4 ? 2 : 1) + "k"
+        default: Self.fixed(perSecond, 0)
+        }
+    }
+
+    /// `x` with `digits` decimals.
+    static func fixed(_ x: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)f", x)
+    }
+
+    private static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+    }
+}
