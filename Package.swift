@@ -33,12 +33,19 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
+        // zlib's crc32 (C, several times faster than checking in Swift) for entries read in place.
+        .systemLibrary(
+            name: "CZlibCRC",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Files → core values, with typed errors. Never prints.
         .target(
             name: "ModelIO",
             dependencies: [
                 "LSTMCore",
                 "CHDF5",
+                "CZlibCRC",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

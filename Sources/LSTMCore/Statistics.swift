@@ -22,8 +22,17 @@ public struct Statistics: Sendable, Equatable {
     /// Euclidean norm of the finite values.
     public var l2: Float
 
+    /// Computes the statistics of an array in double precision (a fast path for whole weight matrices).
+    public init(_ values: [Float]) {
+        self = values.withUnsafeBufferPointer { Statistics(buffer: $0) }
+    }
+
     /// Computes the statistics in double precision.
     public init<C: Collection>(_ values: C) where C.Element == Float {
+        self = Array(values).withUnsafeBufferPointer { Statistics(buffer: $0) }
+    }
+
+    private init(buffer values: UnsafeBufferPointer<Float>) {
         var n = 0, nans = 0, infs = 0
         var lo = Float.infinity, hi = -Float.infinity
         var sum = 0.0, squares = 0.0

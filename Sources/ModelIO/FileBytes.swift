@@ -4,6 +4,9 @@ import Foundation
 enum FileBytes {
     /// Files above this size are refused before reading (4 GiB covers any LSTM worth a terminal).
     static let maximumSize = 4 << 30
+    /// Files from this size on are mapped rather than read: the kernel pages them in as the
+    /// loaders touch them, and the weights are not held twice (file buffer + floats).
+    static let mappingThreshold = 1 << 20
 
     /// The bytes of the file at `path`, or a ``LoadError`` naming it.
     static func read(_ path: String) throws(LoadError) -> Data {
@@ -14,6 +17,9 @@ enum FileBytes {
         if isDirectory.boolValue { throw LoadError(path, .isDirectory, "is a directory, not a model or input file") }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > maximumSize { throw LoadError(path, .tooLarge, "the file is \(size) bytes; lstmscope reads files up to \(maximumSize) bytes") }
+        if size >= mappingThreshold, let mapped = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped), mapped.count == size {
+            return mapped
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw LoadError(path, .unreadable, "cannot be opened for reading (check its permissions)")
         }

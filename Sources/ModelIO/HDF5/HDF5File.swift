@@ -12,6 +12,8 @@ final class HDF5File {
     private let file: hid_t
     /// Size of the image, used to check dataset claims against what the file holds.
     let byteCount: Int
+    /// The bytes libhdf5 reads in place; kept alive as long as the file is open.
+    private let image: Data
 
     private static let setUp: Void = {
         lstmscope_H5_silence_errors()
@@ -21,19 +23,22 @@ final class HDF5File {
     /// Opens an HDF5 image; throws `.notHDF5` when libhdf5 cannot make sense of it.
     init(image: Data) throws(HDF5Error) {
         _ = HDF5File.setUp
-        guard image.count >= 8, image.prefix(8) == HDF5File.signature else { throw .notHDF5 }
+        // A real HDF5 file is far larger than 64 bytes; the bound also keeps `image` out of
+        // Data's inline form, whose bytes would not stay put for libhdf5 to read in place.
+        guard image.count >= 64, image.prefix(8) == HDF5File.signature else { throw .notHDF5 }
         let fapl = H5Pcreate(lstmscope_H5P_FILE_ACCESS())
         defer { H5Pclose(fapl) }
         // backing_store 0: nothing is ever written back to disk.
         H5Pset_fapl_core(fapl, 1 << 16, false)
         let status = image.withUnsafeBytes { raw in
-            H5Pset_file_image(fapl, UnsafeMutableRawPointer(mutating: raw.baseAddress), raw.count)
+            lstmscope_H5Pset_file_image_in_place(fapl, UnsafeMutableRawPointer(mutating: raw.baseAddress), raw.count)
         }
         guard status >= 0 else { throw .notHDF5 }
         let id = H5Fopen("in-memory.h5", lstmscope_H5F_ACC_RDONLY(), fapl)
         guard id >= 0 else { throw .notHDF5 }
         file = id
         byteCount = image.count
+        self.image = image
     }
 
     deinit { H5Fclose(file) }
