@@ -23,12 +23,22 @@ public enum JSONText {
     public static func number(_ x: Float) -> String {
         if x.isNaN { return "NaN" }
         if x.isInfinite { return x > 0 ? "Infinity" : "-Infinity" }
-        return "\(x)"
+        return x.description
     }
 
     /// `[1.5, 2.0]`.
     public static func array<C: Collection>(_ values: C) -> String where C.Element == Float {
-        "[" + values.map(number).joined(separator: ", ") + "]"
+        // One growing string rather than map + joined: traces write millions of these.
+        var out = "["
+        out.reserveCapacity(values.count * 13 + 2)
+        var first = true
+        for v in values {
+            if !first { out += ", " }
+            first = false
+            out += number(v)
+        }
+        out += "]"
+        return out
     }
 
     /// `[[…], […]]` for a matrix.

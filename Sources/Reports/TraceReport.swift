@@ -42,10 +42,20 @@ public struct TraceReport {
             let name = csvField(layer.layerName)
             for t in 0..<layer.steps {
                 var block = ""
-                for (k, x) in layer.inputs.row(t).enumerated() { block += "\(name),\(t),x,\(k),\(JSONText.number(x))\n" }
-                for vector in layer.vectorNames {
-                    for (k, v) in layer.vector(vector, at: t)!.enumerated() { block += "\(name),\(t),\(vector),\(k),\(JSONText.number(v))\n" }
+                block.reserveCapacity(layer.units * layer.vectorNames.count * 40)
+                // Appending pieces, not interpolating whole rows: the CSV has one row per value.
+                func rows(_ vector: String, _ values: [Float]) {
+                    let prefix = "\(name),\(t),\(vector),"
+                    for (k, v) in values.enumerated() {
+                        block += prefix
+                        block += String(k)
+                        block += ","
+                        block += JSONText.number(v)
+                        block += "\n"
+                    }
                 }
+                rows("x", layer.inputs.row(t))
+                for vector in layer.vectorNames { rows(vector, layer.vector(vector, at: t)!) }
                 write(block)
             }
         }
