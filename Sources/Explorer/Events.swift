@@ -15,6 +15,9 @@ public enum Event: Sendable {
     case resize(width: Int, height: Int)
     /// The animation clock ticked (only while playing).
     case tick
+    /// Nothing else is happening: the explorer may compute a little more of a long window
+    /// (the shell sends it while ``ExplorerState/hasPendingWork``).
+    case idle
     /// The shell loaded a model the explorer asked for.
     case modelLoaded(Model)
     /// The shell loaded an input window the explorer asked for.

@@ -47,8 +47,17 @@ public struct ExplorerState: Sendable {
     public private(set) var inputSource: String
     /// Keras's output for this window, if the user gave one.
     public private(set) var expected: [Float]?
-    /// The trace of ``input`` through ``model``.
-    public private(set) var trace: ModelTrace
+    /// ``input`` replayed through ``model``: all at once for small windows, lazily for long ones.
+    public internal(set) var replay: WindowReplay
+    /// The selected layer's steps held for drawing: always the current step and the one before
+    /// it; the rest of the history strip is filled in idle time (``doPendingWork()``).
+    public internal(set) var segment: LayerTrace
+    /// The output had the window ended at ``t`` (last recurrent layer only), kept with the segment.
+    public internal(set) var outputEndingHere: [Float]?
+    /// The layer ``segment`` belongs to.
+    var segmentLayer = 0
+    /// Windows with a full trace above this many floats are replayed lazily.
+    let eagerLimit: Int
     /// The parameters of ``model`` (computed once per model).
     public private(set) var parameters: [Parameter]
 
@@ -86,19 +95,23 @@ public struct ExplorerState: Sendable {
     /// Creates the state for a loaded model and window.
     public init(model: Model, input: Matrix?, inputSource: String? = nil, expected: [Float]? = nil,
                 width: Int = 80, height: Int = 24, glyphs: Glyphs = .unicode,
+                eagerLimit: Int = WindowReplay.defaultEagerLimit,
                 complete: @escaping @Sendable (String) -> [String] = { _ in [] }) throws(ShapeError) {
         self.model = model
         let window = input ?? ExplorerState.defaultWindow(for: model)
         self.input = window
         self.inputSource = input == nil ? "default window \(Matrix.sineWindowFormula)" : (inputSource ?? "input")
         self.expected = expected
-        self.trace = try ModelTrace(model: model, input: window)
+        self.eagerLimit = eagerLimit
+        self.replay = try Self.startReplay(model, window, eagerLimit: eagerLimit)
+        self.segment = replay.segment(layer: 0, steps: 0..<1)
         self.parameters = model.parameters
         self.width = width
         self.height = height
         self.glyphs = glyphs
         self.complete = complete
         self.t = 0
+        refreshSegment()
     }
 
     /// The documented default window for a model: its look-back (or 10) rows of `sin(0.5·t + k)`.
@@ -109,16 +122,16 @@ public struct ExplorerState: Sendable {
     /// Number of timesteps in the window.
     public var steps: Int { input.rows }
 
-    /// The selected recurrent layer's trace.
-    public var layerTrace: LayerTrace { trace.layers[layer] }
+    /// The selected recurrent layer's trace around the current step (see ``segment``).
+    public var layerTrace: LayerTrace { segment }
 
     /// The selected recurrent layer.
     public var recurrentLayer: LSTMLayer { model.recurrentLayers[layer] }
 
     /// The largest |ours − Keras's| when an expected output was given and the sizes agree.
     public var expectedDifference: Float? {
-        guard let expected, expected.count == trace.output.count else { return nil }
-        return zip(expected, trace.output).map { abs($0 - $1) }.max()
+        guard let expected, let output = replay.output, expected.count == output.count else { return nil }
+        return zip(expected, output).map { abs($0 - $1) }.max()
     }
 
     // MARK: Changes that keep the state consistent
@@ -126,9 +139,9 @@ public struct ExplorerState: Sendable {
     mutating func replaceModel(_ newModel: Model) throws(ShapeError) {
         let keepInput = input.columns == newModel.inputSize && (newModel.lookBack == nil || newModel.lookBack == input.rows)
         let window = keepInput ? input : ExplorerState.defaultWindow(for: newModel)
-        let newTrace = try ModelTrace(model: newModel, input: window)
+        let newReplay = try Self.startReplay(newModel, window, eagerLimit: eagerLimit)
         model = newModel
-        trace = newTrace
+        replay = newReplay
         parameters = newModel.parameters
         if !keepInput {
             input = window
@@ -139,27 +152,35 @@ public struct ExplorerState: Sendable {
     }
 
     mutating func replaceInput(_ window: Matrix, source: String) throws(ShapeError) {
-        let newTrace = try ModelTrace(model: model, input: window)
+        let newReplay = try Self.startReplay(model, window, eagerLimit: eagerLimit)
         // Keras's output belongs to the window it was computed for.
         if source != inputSource { expected = nil }
         input = window
         inputSource = source
-        trace = newTrace
+        replay = newReplay
         clampSelections()
     }
 
     mutating func setInputValue(row: Int, column: Int, to value: Float) throws(ShapeError) {
         var window = input
         window[row, column] = value
-        trace = try ModelTrace(model: model, input: window)
+        replay = try Self.startReplay(model, window, eagerLimit: eagerLimit)
         input = window
         if !inputSource.hasSuffix("(edited)") { inputSource += " (edited)" }
+        refreshSegment()
+    }
+
+    /// A replay with its first interval run, so the first frame has step 0.
+    private static func startReplay(_ model: Model, _ window: Matrix, eagerLimit: Int) throws(ShapeError) -> WindowReplay {
+        var replay = try WindowReplay(model: model, input: window, eagerLimit: eagerLimit)
+        replay.advance(steps: WindowReplay.checkpointInterval)
+        return replay
     }
 
     mutating func clampSelections() {
-        layer = min(layer, trace.layers.count - 1)
+        layer = min(layer, replay.layers.count - 1)
         t = min(max(t, 0), steps - 1)
-        unit = min(max(unit, 0), layerTrace.units - 1)
+        unit = min(max(unit, 0), replay.layers[layer].units - 1)
         inputRow = min(inputRow, steps - 1)
         inputColumn = min(inputColumn, input.columns - 1)
         weights.parameter = min(weights.parameter, max(parameters.count - 1, 0))
@@ -167,7 +188,8 @@ public struct ExplorerState: Sendable {
             weights.row = min(weights.row, p.matrix.rows - 1)
             weights.column = min(weights.column, p.matrix.columns - 1)
         }
-        if !layerTrace.vectorNames.contains(historyVector) { historyVector = "h" }
+        if !replay.layers[layer].vectorNames.contains(historyVector) { historyVector = "h" }
+        refreshSegment(force: true)
     }
 }
 

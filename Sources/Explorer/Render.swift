@@ -74,7 +74,7 @@ extension ExplorerState {
         let enter = glyphs == .unicode ? "⏎" : "Enter"
         let common = [("1-5", "views"), ("?", "help"), ("q", "quit")]
         switch view {
-        case .step: return [(arrows, "step"), (updown, "unit"), (enter, "detail"), ("space", playing ? "pause" : "play"), ("v", "history")] + (trace.layers.count > 1 ? [("[ ]", "layer")] : []) + common
+        case .step: return [(arrows, "step"), (updown, "unit"), (enter, "detail"), ("space", playing ? "pause" : "play"), ("v", "history")] + (replay.layers.count > 1 ? [("[ ]", "layer")] : []) + common
         case .unit: return [(arrows, "step"), (updown, "unit"), ("esc", "back")] + common
         case .weights: return [(arrows + updown, "move"), ("[ ]", "matrix"), ("z", weights.overview ? "detail" : "overview")] + common
         case .input: return editText != nil ? [(enter, "apply"), ("esc", "cancel")] : [(arrows + updown, "move"), (enter, "edit"), ("o", "open input")] + common

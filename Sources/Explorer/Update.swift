@@ -6,10 +6,19 @@ extension ExplorerState {
     /// This is the only place the state changes; every key is handled here, so tests can drive
     /// the whole interface with a list of events.
     public mutating func update(_ event: Event) -> [Command] {
+        let commands = apply(event)
+        refreshSegment()
+        return commands
+    }
+
+    private mutating func apply(_ event: Event) -> [Command] {
         switch event {
         case .resize(let w, let h):
             width = w
             height = h
+            return []
+        case .idle:
+            doPendingWork()
             return []
         case .tick:
             guard playing else { return [] }
@@ -113,10 +122,10 @@ extension ExplorerState {
     }
 
     private mutating func selectLayer(_ index: Int) {
-        guard trace.layers.count > 1 else { say("the model has one recurrent layer"); return }
-        layer = (index + trace.layers.count) % trace.layers.count
+        guard replay.layers.count > 1 else { say("the model has one recurrent layer"); return }
+        layer = (index + replay.layers.count) % replay.layers.count
         clampSelections()
-        say("layer \(layerTrace.layerName) (\(layer + 1) of \(trace.layers.count))")
+        say("layer \(layerTrace.layerName) (\(layer + 1) of \(replay.layers.count))")
     }
 
     private mutating func handleWeightsKeys(_ key: Key) {
@@ -173,7 +182,7 @@ extension ExplorerState {
             do {
                 try setInputValue(row: inputRow, column: inputColumn, to: value)
                 t = inputRow
-                say("x[\(inputRow)][\(inputColumn)]: \(old) → \(value); trace recomputed, output \(trace.output.map { "\($0)" }.joined(separator: ", "))")
+                say("x[\(inputRow)][\(inputColumn)]: \(old) → \(value); trace recomputed, output \(replay.output.map { $0.map { "\($0)" }.joined(separator: ", ") } ?? "being computed")")
             } catch {
                 fail(error.message)
             }

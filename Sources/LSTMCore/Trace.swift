@@ -15,14 +15,62 @@ public struct LayerTrace: Sendable, Equatable {
     public let vectorNames: [String]
     /// One T × units matrix per name in ``vectorNames``.
     public let series: [Matrix]
+    /// The step of the first row: 0 for a whole window, more for a segment of a long one.
+    public let firstStep: Int
 
-    /// Number of steps.
+    /// Creates a layer trace; `firstStep` is the step of the first row when it covers only a segment.
+    public init(layerName: String, kind: String, units: Int, inputs: Matrix, vectorNames: [String],
+                series: [Matrix], firstStep: Int = 0) {
+        self.layerName = layerName
+        self.kind = kind
+        self.units = units
+        self.inputs = inputs
+        self.vectorNames = vectorNames
+        self.series = series
+        self.firstStep = firstStep
+    }
+
+    /// Number of steps (rows) held.
     public var steps: Int { inputs.rows }
 
-    /// The vector `name` at step `t`, or nil if the layer has no such vector.
+    /// The steps held: `firstStep ..< firstStep + steps`.
+    public var stepRange: Range<Int> { firstStep..<firstStep + steps }
+
+    /// The vector `name` at step `t`, or nil if the layer has no such vector or `t` is not held.
     public func vector(_ name: String, at t: Int) -> [Float]? {
-        guard let k = vectorNames.firstIndex(of: name), t >= 0, t < steps else { return nil }
-        return series[k].row(t)
+        guard let k = vectorNames.firstIndex(of: name), stepRange.contains(t) else { return nil }
+        return series[k].row(t - firstStep)
+    }
+
+    /// Value `unit` of vector `name` at step `t`, or nil when not held.
+    public func value(_ name: String, at t: Int, unit: Int) -> Float? {
+        guard let k = vectorNames.firstIndex(of: name), stepRange.contains(t), unit >= 0, unit < units else { return nil }
+        return series[k][t - firstStep, unit]
+    }
+
+    /// The layer's input at step `t`, or nil when not held.
+    public func input(at t: Int) -> [Float]? {
+        stepRange.contains(t) ? inputs.row(t - firstStep) : nil
+    }
+
+    /// This trace followed by `next`, which must start at the step where this one ends.
+    public func joined(_ next: LayerTrace) -> LayerTrace {
+        precondition(next.firstStep == stepRange.upperBound, "joined: \(next.stepRange) does not follow \(stepRange)")
+        func join(_ a: Matrix, _ b: Matrix) -> Matrix {
+            Matrix(rows: a.rows + b.rows, columns: a.columns, values: a.values + b.values)
+        }
+        return LayerTrace(layerName: layerName, kind: kind, units: units, inputs: join(inputs, next.inputs),
+                          vectorNames: vectorNames, series: zip(series, next.series).map(join), firstStep: firstStep)
+    }
+
+    /// Rows `range` (absolute steps, within ``stepRange``) as a trace of their own.
+    public func slice(_ range: Range<Int>) -> LayerTrace {
+        let rows = (range.lowerBound - firstStep)..<(range.upperBound - firstStep)
+        func cut(_ m: Matrix) -> Matrix {
+            Matrix(rows: rows.count, columns: m.columns, values: Array(m.values[rows.lowerBound * m.columns ..< rows.upperBound * m.columns]))
+        }
+        return LayerTrace(layerName: layerName, kind: kind, units: units, inputs: cut(inputs),
+                          vectorNames: vectorNames, series: series.map(cut), firstStep: range.lowerBound)
     }
 
     /// All steps of vector `name` as a T × units matrix.

@@ -47,6 +47,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
+    @Flag(help: "Time the explorer instead: first frame, running the window, a step key and a jump, at 200×60 (default --size 1024,1024 --steps 100000).")
+    var explorer = false
+
     static let standardSizes = [(3, 5, 1000), (16, 64, 1000), (64, 256, 1000), (256, 1024, 200), (1024, 1024, 100)]
 
     func validate() throws {
@@ -57,6 +60,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if explorer { return try runExplorer() }
         let cases = try makeCases()
         var results: [(BenchCase, BenchCase.Result)] = []
         for c in cases {
@@ -90,6 +94,19 @@ struct Bench: ParsableCommand {
                       model: try SyntheticModel.make(inputSize: x, units: h, seed: seed),
                       window: SyntheticModel.window(steps: t, features: x, seed: seed &+ 1), minTime: time)
         }
+    }
+
+    private func runExplorer() throws {
+        let loaded = try model.map { try ModelLoader.load($0, options: ArchitectureOptions()) }
+        let (x, h) = size.flatMap(parseSize) ?? (1024, 1024)
+        let m = try loaded ?? SyntheticModel.make(inputSize: x, units: h, seed: seed)
+        let bench = BenchExplorer(label: model ?? "synthetic \(x),\(h)", model: m,
+                                  window: SyntheticModel.window(steps: steps ?? 100_000, features: m.inputSize, seed: seed &+ 1))
+        if format == .text { Console.note("running the explorer headless on \(bench.window.rows) steps…") }
+        let result = try bench.run()
+        let out = Console.Output()
+        out.write(format == .json ? bench.json(result) : bench.text(result))
+        out.flush()
     }
 
     private func parseSize(_ text: String) -> (Int, Int)? {

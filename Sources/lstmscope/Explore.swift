@@ -24,14 +24,23 @@ struct Explore: ParsableCommand {
     @Option(help: ArgumentHelp("Keras's output for this input, shown beside ours.", valueName: "file"))
     var expect: String?
 
+    @Option(help: ArgumentHelp("Without --input: length of the default window (long windows run in the background while you explore).", valueName: "T"))
+    var steps: Int?
+
+    func validate() throws {
+        if let steps, !(1...10_000_000).contains(steps) { throw ValidationError("--steps must be between 1 and 10000000") }
+        if steps != nil, input != nil { throw ValidationError("--steps sets the length of the default window; with --input the file sets it") }
+    }
+
     func run() throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw UsageError(message: "the explorer needs a terminal, and stdout or stdin is not one; for scripts use `lstmscope inspect MODEL` or `lstmscope trace MODEL --format json`")
         }
         let path = try options.resolvedPath()
         let model = try ModelLoader.load(path, options: options.architecture)
-        let inputPath = input ?? SampleLocator.input(for: path)
+        let inputPath = input ?? (steps == nil ? SampleLocator.input(for: path) : nil)
         let window = try inputPath.map { try InputLoader.loadWindow($0, columns: model.inputSize) }
+            ?? steps.map { Matrix.sineWindow(steps: $0, features: model.inputSize) }
         let expectPath = expect ?? (input == nil ? SampleLocator.expected(for: path) : nil)
         let expected = try expectPath.map { try InputLoader.loadFlat($0) }
 
@@ -39,7 +48,7 @@ struct Explore: ParsableCommand {
         defer { terminal.stop() }
         var state: ExplorerState
         do {
-            state = try ExplorerState(model: model, input: window, inputSource: inputPath, expected: expected,
+            state = try ExplorerState(model: model, input: window, inputSource: inputPath ?? steps.map { _ in "default window \(Matrix.sineWindowFormula)" }, expected: expected,
                                       width: terminal.size.width, height: terminal.size.height,
                                       glyphs: terminal.unicode ? .unicode : .ascii, complete: PathCompletion.complete)
         } catch {
@@ -57,13 +66,16 @@ struct Explore: ParsableCommand {
                 terminal.stop()
                 throw ExitCode(128 + SignalGuard.pendingSignal)
             }
-            let event = terminal.nextEvent(timeoutMilliseconds: state.playing ? 50 : 200)
+            // With work pending (a long window still running), poll keys without waiting.
+            let event = terminal.nextEvent(timeoutMilliseconds: state.hasPendingWork ? 0 : (state.playing ? 50 : 200))
             var commands: [Command] = []
             if let event {
                 commands = state.update(event)
             } else if state.playing, Date().timeIntervalSince(lastTick) >= 0.4 {
                 lastTick = Date()
                 commands = state.update(.tick)
+            } else if state.hasPendingWork {
+                commands = state.update(.idle)
             } else {
                 // Terminals may resize without delivering KEY_RESIZE (e.g. after a resume).
                 let size = terminal.size

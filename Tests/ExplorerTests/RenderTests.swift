@@ -32,7 +32,7 @@ import Testing
         var s = try UpdateTests.sample()
         UpdateTests.press(&s, .right, .right)
         let text = s.render().text
-        let h = s.trace.layers[0].vector("h", at: 2)!
+        let h = s.layerTrace.vector("h", at: 2)!
         for v in h { #expect(text.contains(String(format3(v))), "h value \(v)") }
         #expect(text.contains("t = 3 / 4"))
         #expect(text.contains("matches"))

@@ -81,14 +81,15 @@ import Testing
 
     @Test func editingAnInputValueRecomputesTheWholeTrace() throws {
         var s = try Self.sample()
-        let before = s.trace.output
+        let before = s.replay.output
         Self.press(&s, .character("5"), .down, .right)
         #expect(s.view == .input && s.inputRow == 1 && s.inputColumn == 1)
         Self.press(&s, .enter, .character("1"), .character("."), .character("5"), .enter)
         #expect(s.input[1, 1] == 1.5)
-        #expect(s.trace.output != before)
+        #expect(s.replay.output != before)
         let fresh = try ModelTrace(model: s.model, input: s.input)
-        #expect(s.trace == fresh)
+        #expect(s.replay.output == fresh.output)
+        #expect(s.replay.segment(layer: 0, steps: 0..<s.steps) == fresh.layers[0])
         #expect(s.inputSource.hasSuffix("(edited)"))
         Self.press(&s, .enter, .character("x"), .enter)
         #expect(s.messageIsError)
@@ -125,5 +126,54 @@ import Testing
         #expect(s.message == "x.keras: no such file" && s.messageIsError)
         _ = s.update(.resize(width: 100, height: 30))
         #expect(s.width == 100 && s.height == 30)
+    }
+}
+
+/// A window too long to trace at once: the explorer holds only what it draws and runs the rest
+/// of the window while idle.
+@Suite struct LongWindowTests {
+    private func state() throws -> ExplorerState {
+        let model = try SyntheticModel.make(inputSize: 3, units: 12, seed: 4)
+        let window = SyntheticModel.window(steps: 3000, features: 3)
+        return try ExplorerState(model: model, input: window, width: 120, height: 40, eagerLimit: 0)
+    }
+
+    @Test func stepsBeyondTheRunPartWaitAndIdleTimeRunsTheWindow() throws {
+        var s = try state()
+        #expect(s.replay.isLazy && !s.replay.isComplete && s.hasPendingWork)
+        #expect(s.render().text.contains("being computed"))
+        _ = s.update(.key(.end))
+        #expect(s.t == s.replay.computedSteps - 1 && s.t < 2999)
+        #expect(s.message?.contains("still being computed") == true)
+        var idles = 0
+        while s.hasPendingWork && idles < 10_000 { _ = s.update(.idle); idles += 1 }
+        #expect(s.replay.isComplete && !s.hasPendingWork)
+        _ = s.update(.key(.end))
+        #expect(s.t == 2999)
+
+        let full = try ModelTrace(model: s.model, input: s.input)
+        #expect(s.replay.output == full.output)
+        #expect(s.layerTrace.vector("f", at: 2999) == full.layers[0].vector("f", at: 2999))
+        #expect(s.layerTrace.vector("c", at: 2998) == full.layers[0].vector("c", at: 2998))
+        let text = s.render().text
+        #expect(text.contains("t = 3000 / 3000"))
+        #expect(!text.contains("being computed"))
+    }
+
+    @Test func aJumpHoldsOnlyTheIntervalsAroundTheNewStep() throws {
+        var s = try state()
+        while !s.replay.isComplete { _ = s.update(.idle) }
+        _ = s.update(.key(.home))
+        for _ in 0..<1500 { _ = s.update(.key(.right)) }
+        #expect(s.t == 1500)
+        // Holding is bounded by the strip, not by the window.
+        #expect(s.layerTrace.steps <= 4 * 112 + WindowReplay.checkpointInterval)
+        #expect(s.layerTrace.stepRange.contains(1499) && s.layerTrace.stepRange.contains(1500))
+        while s.hasPendingWork { _ = s.update(.idle) }
+        #expect(s.historyRange.allSatisfy { s.layerTrace.stepRange.contains($0) })
+        let full = try ModelTrace(model: s.model, input: s.input)
+        for t in [s.historyRange.lowerBound, 1500, s.historyRange.upperBound - 1] {
+            #expect(s.layerTrace.vector("h", at: t) == full.layers[0].vector("h", at: t))
+        }
     }
 }

@@ -8,7 +8,8 @@ extension ExplorerState {
         var y = area.y
         canvas.put(" input window \(steps) × \(input.columns) from \(inputSource)", x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
-        let output = "[" + trace.output.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]"
+        let output = replay.output.map { "[" + $0.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]" }
+            ?? "being computed (\(progressText))"
         canvas.put(" model output for this window: \(output)", x: 0, y: y, style: .muted, maxWidth: width)
         y += 2
         let cellWidth = 9

@@ -9,10 +9,10 @@ extension ExplorerState {
         var y = area.y
         var x = canvas.put(" t = \(t + 1) / \(steps)", x: 1, y: y, style: .heading)
         x = canvas.put("   (index \(t), window of \(steps))", x: x, y: y, style: .muted)
-        let layerText = "layer \(lt.layerName) (\(lt.kind), \(lt.units) units\(trace.layers.count > 1 ? ", \(layer + 1) of \(trace.layers.count)" : ""))"
+        let layerText = "layer \(lt.layerName) (\(lt.kind), \(lt.units) units\(replay.layers.count > 1 ? ", \(layer + 1) of \(replay.layers.count)" : ""))"
         canvas.put(layerText, x: max(x + 2, width - layerText.count - 1), y: y, style: .plain)
         y += 1
-        let xt = lt.inputs.row(t)
+        let xt = lt.input(at: t) ?? []
         let xLabel = layer == 0 ? " x_t = " : " x_t = h of the layer below = "
         x = canvas.put(xLabel, x: 1, y: y, style: .muted)
         canvas.put("[" + xt.map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]", x: x, y: y, maxWidth: width - x - 1)
@@ -113,21 +113,24 @@ extension ExplorerState {
     private func drawHistory(_ canvas: inout Canvas, y startY: Int, first: Int, count: Int) -> Int {
         let lt = layerTrace
         var y = startY
-        guard let series = lt.series(historyVector) else { return y }
+        guard let vectorIndex = lt.vectorNames.firstIndex(of: historyVector) else { return y }
         let labelWidth = 6
-        let columns = max(1, width - labelWidth - 2)
-        let firstStep = steps > columns ? min(max(0, t - columns / 2), steps - columns) : 0
-        let shown = min(steps, columns)
-        let title = " history of \(glyphs.symbol(historyVector)) over t = 1…\(steps) (v: next vector)"
-        canvas.put(title, x: 0, y: y, style: .heading)
+        let range = historyRange
+        var title = " history of \(glyphs.symbol(historyVector)) over t = 1…\(steps) (v: next vector)"
+        if !replay.isComplete { title += "  running the window: \(progressText)" }
+        canvas.put(title, x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
-        let scale = max(series.values.lazy.filter(\.isFinite).map(abs).max() ?? 1, 1e-6)
+        // One scale for the whole window (the largest |value| seen so far), not just what is shown.
+        let scale = max(replay.largestMagnitude[layer][vectorIndex], 1e-6)
         for u in first..<min(first + count, lt.units) {
             canvas.put(String(u).rightAligned(5), x: 0, y: y, style: u == unit ? .selected : .muted)
-            for k in 0..<shown {
-                let step = firstStep + k
-                let v = series[step, u]
+            for (k, step) in range.enumerated() {
                 let cell: Cell
+                guard let v = lt.value(historyVector, at: step, unit: u) else {
+                    // Not computed yet (a long window fills in while idle).
+                    canvas[labelWidth + k, y] = Cell(character: glyphs.heat[0], style: .muted)
+                    continue
+                }
                 if v.isNaN {
                     cell = Cell(character: "!", style: .error)
                 } else {
@@ -144,10 +147,14 @@ extension ExplorerState {
     }
 
     private func drawOutputs(_ canvas: inout Canvas, y: Int) {
-        let final = "[" + trace.output.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ") + (trace.output.count > 8 ? " \(glyphs.ellipsis)" : "") + "]"
         var x = canvas.put(" output after t = \(steps): ", x: 0, y: y, style: .heading)
-        x = canvas.put(final, x: x, y: y)
-        if let ended = trace.output(ifWindowEndedAt: t, model: model), layer == trace.layers.count - 1 {
+        if let output = replay.output {
+            let final = "[" + output.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ") + (output.count > 8 ? " \(glyphs.ellipsis)" : "") + "]"
+            x = canvas.put(final, x: x, y: y)
+        } else {
+            x = canvas.put("being computed (\(progressText))", x: x, y: y, style: .muted)
+        }
+        if let ended = outputEndingHere {
             let text = "[" + ended.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + (ended.count > 6 ? " \(glyphs.ellipsis)" : "") + "]"
             canvas.put(" if the window ended at t = \(t + 1): " + text, x: 0, y: y + 1, style: .muted, maxWidth: width)
         }
@@ -159,7 +166,8 @@ extension ExplorerState {
                 let ok = d <= 1e-5
                 canvas.put("  max |diff| \(formatScientific(d)) \(ok ? "matches" : "DIFFERS")", x: x2, y: y + 2, style: ok ? .good : .error)
             } else {
-                canvas.put("  (\(expected.count) values, ours has \(trace.output.count))", x: x2, y: y + 2, style: .error)
+                let ours = replay.output.map { "ours has \($0.count)" } ?? "ours is being computed"
+                canvas.put("  (\(expected.count) values, \(ours))", x: x2, y: y + 2, style: replay.output == nil ? .muted : .error)
             }
         }
         _ = x

@@ -7,7 +7,7 @@ extension ExplorerState {
     func drawUnitView(_ canvas: inout Canvas, _ area: Area) {
         let lt = layerTrace
         let l = recurrentLayer
-        let x = lt.inputs.row(t)
+        let x = lt.input(at: t) ?? []
         let hPrev = t > 0 ? lt.vector("h", at: t - 1)! : [Float](repeating: 0, count: lt.units)
         let cPrev = t > 0 ? lt.vector("c", at: t - 1)![unit] : 0
         var y = area.y

@@ -1,0 +1,81 @@
+import LSTMCore
+
+/// Which steps of a long window the explorer holds, and the work it does in idle time.
+///
+/// A key never waits for more than the interval around the new step (at most
+/// ``WindowReplay/checkpointInterval`` steps recomputed); the rest of the history strip and
+/// the rest of the window are computed one block at a time on ``Event/idle``.
+extension ExplorerState {
+    /// Columns of the history strip at the current width (see `drawHistory`).
+    var historyColumns: Int { max(1, width - 8) }
+
+    /// The steps the history strip shows around ``t``.
+    public var historyRange: Range<Int> {
+        let columns = historyColumns
+        let first = steps > columns ? min(max(0, t - columns / 2), steps - columns) : 0
+        return first..<min(steps, first + columns)
+    }
+
+    /// Whether idle time would add to the picture: steps left to run or gaps in the history strip.
+    public var hasPendingWork: Bool { !replay.isComplete || nextMissingInterval != nil }
+
+    /// Makes ``segment`` hold the current step and the one before it (and the output had the
+    /// window ended here); a step the replay has not reached yet is not selectable.
+    mutating func refreshSegment(force: Bool = false) {
+        if t >= replay.computedSteps {
+            t = replay.computedSteps - 1
+            say("steps after t = \(t + 1) are still being computed (\(progressText))")
+        }
+        let k = WindowReplay.checkpointInterval
+        let needed = max(t - 1, 0)..<(t + 1)
+        let held = segment.stepRange
+        if force || segmentLayer != layer || segment.layerName != replay.layers[layer].name
+            || !(held.contains(needed.lowerBound) && held.contains(needed.upperBound - 1)) {
+            let start = needed.lowerBound / k * k
+            segment = replay.segment(layer: layer, steps: start..<min((t / k + 1) * k, replay.computedSteps))
+            segmentLayer = layer
+        } else if segment.steps > 4 * max(historyColumns, k) {
+            // Keep what is held proportional to what is shown.
+            let wanted = historyRange.clamped(to: held)
+            let start = min(wanted.lowerBound, needed.lowerBound) / k * k
+            let end = min(max(wanted.upperBound, needed.upperBound), held.upperBound)
+            segment = segment.slice(max(start, held.lowerBound)..<end)
+        }
+        outputEndingHere = layer == replay.layers.count - 1 ? segment.vector("h", at: t).flatMap(replay.headOutput) : nil
+    }
+
+    /// One block of idle work: fill the next gap of the history strip, else run the window on.
+    mutating func doPendingWork() {
+        if let range = nextMissingInterval {
+            let more = replay.segment(layer: layer, steps: range)
+            segment = range.lowerBound < segment.firstStep ? more.joined(segment) : segment.joined(more)
+        } else if !replay.isComplete {
+            replay.advance(steps: idleBlockSteps)
+        }
+    }
+
+    /// The interval next to ``segment`` that the history strip shows but the segment lacks.
+    private var nextMissingInterval: Range<Int>? {
+        let k = WindowReplay.checkpointInterval
+        let wanted = historyRange.clamped(to: 0..<replay.computedSteps)
+        let held = segment.stepRange
+        if wanted.upperBound > held.upperBound {
+            return held.upperBound..<min((held.upperBound / k + 1) * k, replay.computedSteps)
+        }
+        if wanted.lowerBound < held.lowerBound {
+            return max(held.lowerBound - k, 0)..<held.lowerBound
+        }
+        return nil
+    }
+
+    /// Steps per idle block: about 10 ms of work, so keys are never kept waiting long.
+    private var idleBlockSteps: Int {
+        let work = model.recurrentLayers.reduce(0) { $0 + 4 * $1.units * ($1.inputSize + $1.units) }
+        return min(max(40_000_000 / max(work, 1), WindowReplay.checkpointInterval), 1 << 16)
+    }
+
+    /// "37% of 100000 steps" while the window runs.
+    var progressText: String {
+        "\(replay.computedSteps * 100 / max(steps, 1))% of \(steps) steps run"
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import LSTMCore
+import TestSupport
+import Testing
+
+/// The lazy replay (checkpoints + segments recomputed on demand) against the full trace.
+@Suite struct WindowReplayTests {
+    private static func lstm(_ name: String, xu: Int, hu: Int, sequences: Bool, backwards: Bool = false, seed: Float) throws -> LSTMLayer {
+        let s = 1 / Float(hu).squareRoot()
+        return try LSTMLayer(name: name,
+                             kernel: Matrix(rows: xu, columns: 4 * hu, values: (0..<xu * 4 * hu).map { sin(Float($0) * seed + 0.3) * s }),
+                             recurrentKernel: Matrix(rows: hu, columns: 4 * hu, values: (0..<hu * 4 * hu).map { cos(Float($0) * seed) * s }),
+                             bias: (0..<4 * hu).map { sin(Float($0)) * 0.2 }, returnSequences: sequences, goBackwards: backwards)
+    }
+
+    private static func dense(_ inputs: Int, _ units: Int) throws -> DenseLayer {
+        try DenseLayer(name: "dense", kernel: Matrix(rows: inputs, columns: units, values: (0..<inputs * units).map { cos(Float($0)) }), bias: [Float](repeating: 0.1, count: units))
+    }
+
+    /// Stacked, first layer backwards, a Dense between? no: LSTM → LSTM → Dense; per-step head; Flatten head.
+    static let models: [@Sendable () throws -> Model] = [
+        { try Model(layers: [.lstm(lstm("a", xu: 3, hu: 7, sequences: true, backwards: true, seed: 0.3)),
+                             .lstm(lstm("b", xu: 7, hu: 5, sequences: false, seed: 0.7)), .dense(dense(5, 2))], inputSize: 3) },
+        { try Model(layers: [.lstm(lstm("a", xu: 2, hu: 18, sequences: true, seed: 0.11)), .dense(dense(18, 3))], inputSize: 2) },
+        { try Model(layers: [.lstm(lstm("a", xu: 2, hu: 4, sequences: true, seed: 0.5)), .flatten(name: "flat"), .dense(dense(4 * 200, 1))],
+                    inputSize: 2, lookBack: 200) },
+    ]
+
+    @Test(arguments: 0..<3)
+    func lazySegmentsEqualTheFullTrace(model index: Int) throws {
+        let model = try Self.models[index]()
+        let window = Matrix.sineWindow(steps: 200, features: model.inputSize)
+        let full = try ModelTrace(model: model, input: window)
+        var lazy = try WindowReplay(model: model, input: window, eagerLimit: 0)
+        #expect(lazy.isLazy && lazy.computedSteps == 0 && lazy.output == nil)
+        lazy.advance(steps: 50)  // rounds up to whole intervals
+        #expect(lazy.computedSteps == 64)
+        while !lazy.isComplete { lazy.advance(steps: 33) }
+        #expect(lazy.output == full.output)
+        #expect(lazy.outputShape == full.outputShape)
+        for (l, layerTrace) in full.layers.enumerated() {
+            for range in [0..<1, 31..<33, 63..<64, 100..<200, 0..<200, 199..<200] {
+                #expect(lazy.segment(layer: l, steps: range) == layerTrace.slice(range), "layer \(l) \(range)")
+            }
+            let largest = layerTrace.series.map { $0.values.map(abs).max()! }
+            #expect(lazy.largestMagnitude[l] == largest)
+        }
+        for t in [0, 17, 199] {
+            #expect(lazy.output(ifWindowEndedAt: t) == full.output(ifWindowEndedAt: t, model: model))
+        }
+    }
+
+    @Test func innerLayersReadingBackwardsAreTracedAtOnce() throws {
+        let model = try Model(layers: [.lstm(Self.lstm("a", xu: 2, hu: 3, sequences: true, seed: 0.2)),
+                                       .lstm(Self.lstm("b", xu: 3, hu: 3, sequences: false, backwards: true, seed: 0.4))], inputSize: 2)
+        let window = Matrix.sineWindow(steps: 100, features: 2)
+        let replay = try WindowReplay(model: model, input: window, eagerLimit: 0)
+        #expect(!replay.isLazy && replay.isComplete)
+        #expect(replay.output == (try ModelTrace(model: model, input: window)).output)
+    }
+
+    @Test func segmentsJoinAndSlice() throws {
+        let model = try Self.models[1]()
+        let trace = try ModelTrace(model: model, input: Matrix.sineWindow(steps: 50, features: 2)).layers[0]
+        #expect(trace.slice(0..<20).joined(trace.slice(20..<50)) == trace)
+        let part = trace.slice(10..<30)
+        #expect(part.vector("h", at: 10) == trace.vector("h", at: 10))
+        #expect(part.vector("h", at: 9) == nil && part.vector("h", at: 30) == nil)
+        #expect(part.input(at: 29) == trace.input(at: 29))
+        #expect(part.value("c", at: 12, unit: 3) == trace.series("c")![12, 3])
+    }
+}
