@@ -5,77 +5,132 @@ import LSTMCore
 /// The JSON form is a contract other tools read:
 /// `{"input": [[…]], "layers": [{"name", "type", "units", "steps": [{"t", "x", "i", "f",
 /// "c_tilde", "o", "c", "h"}]}], "output": […]}`.
+///
+/// The window is replayed lazily (``WindowReplay``) and written a block of steps at a time, so
+/// a long window's trace streams out without ever being held whole.
 public struct TraceReport {
-    /// The model traced.
-    public let model: Model
-    /// The trace.
-    public let trace: ModelTrace
-
-    /// Creates a report of `trace`, made by running `model`.
-    public init(model: Model, trace: ModelTrace) {
-        self.model = model
-        self.trace = trace
+    /// Where NaN first appears in a trace.
+    public struct NaNSite: Sendable, Equatable {
+        public let layer: String
+        public let t: Int
+        public let vector: String
     }
 
-    /// Writes the JSON form piece by piece to `write`, so long windows never build one huge string.
-    public func writeJSON(_ write: (String) -> Void) {
-        write("{\"input\": \(JSONText.rows(trace.input.rowArrays)),\n \"layers\": [")
-        for (n, layer) in trace.layers.enumerated() {
-            write(n == 0 ? "\n  " : ",\n  ")
-            write("{\"name\": \(JSONText.string(layer.layerName)), \"type\": \(JSONText.string(layer.kind)), \"units\": \(layer.units),\n   \"steps\": [")
-            for t in 0..<layer.steps {
-                var step = "{\"t\": \(t), \"x\": \(JSONText.array(layer.inputs.row(t)))"
-                for name in layer.vectorNames {
-                    step += ", \(JSONText.string(name)): \(JSONText.array(layer.vector(name, at: t)!))"
+    /// The model traced.
+    public let model: Model
+    /// The window, replayed to its end.
+    public let replay: WindowReplay
+    /// Steps recomputed and written together.
+    static let blockSteps = 1024
+
+    /// Runs `model` over `input`; traces of up to 4 MB are kept, longer ones recomputed per block.
+    public init(model: Model, input: Matrix) throws(ShapeError) {
+        var replay = try WindowReplay(model: model, input: input, eagerLimit: 1 << 20)
+        while !replay.isComplete { replay.advance(steps: 4096) }
+        self.model = model
+        self.replay = replay
+    }
+
+    /// The model's output, flattened.
+    public var output: [Float] { replay.output ?? [] }
+    /// The output's shape without the batch axis.
+    public var outputShape: [Int] { replay.outputShape ?? [] }
+
+    /// Calls `body` with each recurrent layer's index and its steps, a block at a time.
+    private func forEachBlock(_ body: (Int, LayerTrace) -> Void) {
+        for l in replay.layers.indices {
+            for start in stride(from: 0, to: replay.steps, by: Self.blockSteps) {
+                body(l, replay.segment(layer: l, steps: start..<min(start + Self.blockSteps, replay.steps)))
+            }
+        }
+    }
+
+    /// Writes the JSON form piece by piece to `write`; returns where NaN first appears.
+    @discardableResult
+    public func writeJSON(_ write: (String) -> Void) -> NaNSite? {
+        write("{\"input\": [")
+        for t in 0..<replay.input.rows {
+            write((t == 0 ? "" : ", ") + JSONText.array(replay.input.values[t * replay.input.columns ..< (t + 1) * replay.input.columns]))
+        }
+        write("],\n \"layers\": [")
+        var nan: NaNSite?
+        forEachBlock { l, block in
+            let info = replay.layers[l]
+            if block.firstStep == 0 {
+                write(l == 0 ? "\n  " : "]},\n  ")
+                write("{\"name\": \(JSONText.string(info.name)), \"type\": \(JSONText.string(info.kind)), \"units\": \(info.units),\n   \"steps\": [")
+            }
+            for t in block.stepRange {
+                var step = "{\"t\": \(t), \"x\": \(JSONText.array(block.input(at: t)!))"
+                for name in info.vectorNames {
+                    let v = block.vector(name, at: t)!
+                    if nan == nil, v.contains(where: \.isNaN) { nan = NaNSite(layer: info.name, t: t, vector: name) }
+                    step += ", \(JSONText.string(name)): \(JSONText.array(v))"
                 }
                 write((t == 0 ? "\n    " : ",\n    ") + step + "}")
             }
-            write("]}")
         }
-        write("],\n \"output\": \(JSONText.array(trace.output)), \"output_shape\": \(JSONText.ints(trace.outputShape))}\n")
+        write("]}],\n \"output\": \(JSONText.array(output)), \"output_shape\": \(JSONText.ints(outputShape))}\n")
+        return nan
     }
 
-    /// Writes the CSV form: one row per value, `layer,t,vector,unit,value`; the output as layer `output`.
-    public func writeCSV(_ write: (String) -> Void) {
+    /// Writes the CSV form: one row per value, `layer,t,vector,unit,value`; the output as layer
+    /// `output`. Returns where NaN first appears.
+    @discardableResult
+    public func writeCSV(_ write: (String) -> Void) -> NaNSite? {
         write("layer,t,vector,unit,value\n")
-        for layer in trace.layers {
-            let name = csvField(layer.layerName)
-            for t in 0..<layer.steps {
-                var block = ""
-                block.reserveCapacity(layer.units * layer.vectorNames.count * 40)
+        var nan: NaNSite?
+        forEachBlock { l, block in
+            let info = replay.layers[l]
+            let name = csvField(info.name)
+            for t in block.stepRange {
+                var text = ""
+                text.reserveCapacity(info.units * info.vectorNames.count * 40)
                 // Appending pieces, not interpolating whole rows: the CSV has one row per value.
                 func rows(_ vector: String, _ values: [Float]) {
                     let prefix = "\(name),\(t),\(vector),"
                     for (k, v) in values.enumerated() {
-                        block += prefix
-                        block += String(k)
-                        block += ","
-                        block += JSONText.number(v)
-                        block += "\n"
+                        text += prefix
+                        text += String(k)
+                        text += ","
+                        text += JSONText.number(v)
+                        text += "\n"
                     }
                 }
-                rows("x", layer.inputs.row(t))
-                for vector in layer.vectorNames { rows(vector, layer.vector(vector, at: t)!) }
-                write(block)
+                rows("x", block.input(at: t)!)
+                for vector in info.vectorNames {
+                    let v = block.vector(vector, at: t)!
+                    if nan == nil, v.contains(where: \.isNaN) { nan = NaNSite(layer: info.name, t: t, vector: vector) }
+                    rows(vector, v)
+                }
+                write(text)
             }
         }
-        for (k, y) in trace.output.enumerated() { write("output,,y,\(k),\(JSONText.number(y))\n") }
+        for (k, y) in output.enumerated() { write("output,,y,\(k),\(JSONText.number(y))\n") }
+        return nan
     }
 
     /// Writes the text form: per layer and step, x and each vector; then the output.
-    public func writeText(_ write: (String) -> Void) {
-        for layer in trace.layers {
-            write("layer \(terminalSafe(layer.layerName)) (\(layer.kind), \(layer.units) units), \(layer.steps) steps\n")
-            for t in 0..<layer.steps {
-                write("  t=\(t)  x = \(vectorText(layer.inputs.row(t)))\n")
-                for name in layer.vectorNames {
-                    let v = layer.vector(name, at: t)!
-                    let nan = v.contains { $0.isNaN } ? "   ← NaN" : ""
-                    write("    \(pad(name, 8)) \(vectorText(v))\(nan)\n")
+    @discardableResult
+    public func writeText(_ write: (String) -> Void) -> NaNSite? {
+        var nan: NaNSite?
+        forEachBlock { l, block in
+            let info = replay.layers[l]
+            if block.firstStep == 0 {
+                write("layer \(terminalSafe(info.name)) (\(info.kind), \(info.units) units), \(replay.steps) steps\n")
+            }
+            for t in block.stepRange {
+                write("  t=\(t)  x = \(vectorText(block.input(at: t)!))\n")
+                for name in info.vectorNames {
+                    let v = block.vector(name, at: t)!
+                    let hasNaN = v.contains { $0.isNaN }
+                    if nan == nil, hasNaN { nan = NaNSite(layer: info.name, t: t, vector: name) }
+                    write("    \(pad(name, 8)) \(vectorText(v))\(hasNaN ? "   ← NaN" : "")\n")
                 }
             }
         }
-        write("output \(JSONText.ints(trace.outputShape)): \(vectorText(trace.output))\n")
+        write("output \(JSONText.ints(outputShape)): \(vectorText(output))\n")
+        return nan
     }
 
     private func vectorText(_ v: [Float]) -> String {
@@ -84,18 +139,6 @@ public struct TraceReport {
 
     private func csvField(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
-    }
-
-    /// Where NaN first appears: (layer, step, vector), or nil when the trace is finite.
-    public var firstNaN: (layer: String, t: Int, vector: String)? {
-        for layer in trace.layers {
-            for t in 0..<layer.steps {
-                for name in layer.vectorNames where layer.vector(name, at: t)!.contains(where: \.isNaN) {
-                    return (layer.layerName, t, name)
-                }
-            }
-        }
-        return nil
     }
 }
 

@@ -56,29 +56,29 @@ struct Trace: ParsableCommand {
             window = Matrix.sineWindow(steps: t, features: model.inputSize)
             Console.note("no --input: using the default window \(Matrix.sineWindowFormula), T = \(t), xu = \(model.inputSize)")
         }
-        let trace: ModelTrace
+        let report: TraceReport
         do {
-            trace = try ModelTrace(model: model, input: window)
+            report = try TraceReport(model: model, input: window)
         } catch {
             throw LoadError(input ?? "input", .badInput, error.message)
         }
-        let report = TraceReport(model: model, trace: trace)
         let out = Console.Output()
+        let firstNaN: TraceReport.NaNSite?
         switch format {
-        case .json: report.writeJSON(out.write)
-        case .csv: report.writeCSV(out.write)
-        case .text: report.writeText(out.write)
+        case .json: firstNaN = report.writeJSON(out.write)
+        case .csv: firstNaN = report.writeCSV(out.write)
+        case .text: firstNaN = report.writeText(out.write)
         }
-        if let nan = report.firstNaN {
+        if let nan = firstNaN {
             Console.note("NaN first appears in layer \(terminalSafe(nan.layer)) at t=\(nan.t) in \(nan.vector)")
         }
         guard let expect else { out.flush(); return }
         let expected = try InputLoader.loadFlat(expect)
-        guard expected.count == trace.output.count else {
+        guard expected.count == report.output.count else {
             out.flush()
-            throw LoadError(expect, .badInput, "has \(expected.count) values but the model's output has \(trace.output.count) (shape \(formatShape(trace.outputShape)))")
+            throw LoadError(expect, .badInput, "has \(expected.count) values but the model's output has \(report.output.count) (shape \(formatShape(report.outputShape)))")
         }
-        let difference = zip(expected, trace.output).map { abs($0 - $1) }.max { a, b in a.isNaN ? false : (b.isNaN || a < b) } ?? 0
+        let difference = zip(expected, report.output).map { abs($0 - $1) }.max { a, b in a.isNaN ? false : (b.isNaN || a < b) } ?? 0
         let matches = !difference.isNaN && difference <= tolerance
         let verdict = "largest |difference| from \(terminalSafe(expect)): \(formatScientific(difference)) (tolerance \(formatScientific(tolerance))): \(matches ? "matches" : "DIFFERS")"
         if format == .text { out.write(verdict + "\n") } else { Console.note(verdict) }
