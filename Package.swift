@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 // The fast kernel is SIMD code: unoptimised it runs ~100× slower, which the explorer on a big
@@ -11,6 +12,23 @@ if Context.environment["LSTMSCOPE_PORTABLE"] == nil {
     coreFlags += ["-target-cpu", "native"]
 }
 #endif
+
+// libhdf5: statically where Debian's static library is installed (libhdf5-dev has it), so that
+// start-up does not load the 30 shared libraries its .so depends on (~7 ms of every
+// `lstmscope inspect`); otherwise the shared library through pkg-config.
+let staticHDF5 = ["x86_64", "aarch64"].map { "/usr/lib/\($0)-linux-gnu/hdf5/serial/libhdf5.a" }
+    .first { FileManager.default.fileExists(atPath: $0) && Context.environment["LSTMSCOPE_SHARED_HDF5"] == nil }
+let hdf5Include = staticHDF5.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("include").path }
+let hdf5Target: Target = if let staticHDF5, let hdf5Include {
+    .target(
+        name: "CHDF5",
+        path: "Sources/CHDF5Static",
+        cSettings: [.unsafeFlags(["-I" + hdf5Include])],
+        linkerSettings: [.unsafeFlags([staticHDF5, "-lsz", "-laec", "-lz", "-lm", "-ldl"])]
+    )
+} else {
+    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])])
+}
 
 let package = Package(
     name: "lstmscope",
@@ -27,12 +45,8 @@ let package = Package(
         // Numbers only: matrices, activations, layers, step, trace. No I/O, no dependencies.
         .target(name: "LSTMCore", swiftSettings: [.unsafeFlags(coreFlags)]),
 
-        // libhdf5 through pkg-config, with C getters for the macros Swift cannot import.
-        .systemLibrary(
-            name: "CHDF5",
-            pkgConfig: "hdf5",
-            providers: [.apt(["libhdf5-dev"])]
-        ),
+        // libhdf5 (see hdf5Target above), with C getters for the macros Swift cannot import.
+        hdf5Target,
         // zlib's crc32 (C, several times faster than checking in Swift) for entries read in place.
         .systemLibrary(
             name: "CZlibCRC",
@@ -47,7 +61,9 @@ let package = Package(
                 "CHDF5",
                 "CZlibCRC",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            ],
+            // A C target's include path does not reach the Swift code that imports it.
+            swiftSettings: hdf5Include.map { [.unsafeFlags(["-Xcc", "-I" + $0])] } ?? []
         ),
 
         // inspect / trace output as text, JSON and CSV: plain strings from core values.
