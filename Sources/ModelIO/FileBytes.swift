@@ -9,7 +9,7 @@ enum FileBytes {
     static let mappingThreshold = 1 << 20
 
     /// The bytes of the file at `path`, or a ``LoadError`` naming it.
-    static func read(_ path: String) throws(LoadError) -> Data {
+    static func read(_ path: String, mappingThreshold: Int = FileBytes.mappingThreshold) throws(LoadError) -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw LoadError(path, .notFound, "no such file")
@@ -17,7 +17,7 @@ enum FileBytes {
         if isDirectory.boolValue { throw LoadError(path, .isDirectory, "is a directory, not a model or input file") }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > maximumSize { throw LoadError(path, .tooLarge, "the file is \(size) bytes; lstmscope reads files up to \(maximumSize) bytes") }
-        if size >= mappingThreshold, let mapped = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped), mapped.count == size {
+        if size >= mappingThreshold, let mapped = MappedFile.map(path, size: size) {
             return mapped
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {

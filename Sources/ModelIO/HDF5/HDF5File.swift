@@ -204,14 +204,51 @@ final class HDF5File {
         guard !overflow, !needed.overflow, needed.partialValue <= max(limit, 0) else {
             throw .corrupt("dataset \(path) claims shape \(shape) (\(needed.overflow || overflow ? "too many" : String(needed.partialValue)) bytes) but the file holds \(stored) bytes for it")
         }
-        var values = [Float](repeating: 0, count: count)
-        if count > 0 {
-            let status = values.withUnsafeMutableBytes {
-                H5Dread(dataset, lstmscope_H5T_NATIVE_FLOAT(), lstmscope_H5S_ALL(), lstmscope_H5S_ALL(), lstmscope_H5P_DEFAULT(), $0.baseAddress)
+        // Not zero-filled first: that would touch every page of a big array at once, before the
+        // file's pages it replaces are handed back block by block.
+        var ok = true
+        let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            if count > 0 {
+                ok = readInBlocks(dataset, space: space, shape: shape, elementSize: elementSize, filtered: filterCount > 0, into: out.baseAddress!)
             }
-            guard status >= 0 else { throw .corrupt("cannot read dataset \(path) (damaged data or an unavailable compression filter)") }
+            initialized = count
         }
+        guard ok else { throw .corrupt("cannot read dataset \(path) (damaged data or an unavailable compression filter)") }
         return NDArray(shape: shape, values: values, dtype: dtype)
+    }
+
+    /// Reads a dataset as Float; a plain (contiguous, unfiltered) one in blocks of rows, each
+    /// block's bytes in the file image handed back to the system once converted (see ``MappedFile``).
+    private func readInBlocks(_ dataset: hid_t, space: hid_t, shape: [Int], elementSize: Int, filtered: Bool,
+                              into out: UnsafeMutablePointer<Float>) -> Bool {
+        let address = H5Dget_offset(dataset)
+        let rowElements = shape.dropFirst().reduce(1, *)
+        let rowBytes = rowElements * elementSize
+        guard !filtered, address != UInt64.max, let rows = shape.first, rows > 1, rowBytes > 0,
+              Int(clamping: address) + rows * rowBytes <= byteCount else {
+            return H5Dread(dataset, lstmscope_H5T_NATIVE_FLOAT(), lstmscope_H5S_ALL(), lstmscope_H5S_ALL(), lstmscope_H5P_DEFAULT(), out) >= 0
+        }
+        let blockRows = max(1, (4 << 20) / rowBytes)
+        var first = 0
+        while first < rows {
+            let n = min(blockRows, rows - first)
+            var start = [hsize_t](repeating: 0, count: shape.count)
+            start[0] = hsize_t(first)
+            var count = shape.map { hsize_t($0) }
+            count[0] = hsize_t(n)
+            let memory = H5Screate_simple(Int32(shape.count), &count, nil)
+            defer { H5Sclose(memory) }
+            guard H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, nil, &count, nil) >= 0,
+                  H5Dread(dataset, lstmscope_H5T_NATIVE_FLOAT(), memory, space, lstmscope_H5P_DEFAULT(), out + first * rowElements) >= 0
+            else { return false }
+            image.withUnsafeBytes { raw in
+                if let base = raw.baseAddress {
+                    MappedFile.release(base + Int(address) + first * rowBytes, count: n * rowBytes)
+                }
+            }
+            first += n
+        }
+        return true
     }
 
     private func describe(_ type: hid_t) -> String {
