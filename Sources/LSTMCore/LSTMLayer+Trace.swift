@@ -13,13 +13,16 @@ extension LSTMLayer {
     /// Runs the layer over `input` (T × xu) from zero state and keeps every step's vectors.
     ///
     /// With `goBackwards` the rows are read last to first, and the trace lists them in that order.
-    public func trace(_ input: Matrix) -> LayerTrace {
+    ///
+    /// `threads` > 1 splits the units across that many threads, which pays off from a few
+    /// hundred units on (see `lstmscope bench --threads`).
+    public func trace(_ input: Matrix, threads: Int = 1) -> LayerTrace {
         let steps = input.rows, hu = units
         let order = readingOrder(steps: steps)
         var state = LSTMState.zero(units: hu)
         let kept = [Float].uninitialized(6, count: steps * hu) { v in
-            fastKernel.run(input, order: order, state: &state,
-                           sink: TraceSink(i: v[0], f: v[1], cTilde: v[2], o: v[3], c: v[4], h: v[5]))
+            fastKernel(threads: threads).run(input, order: order, state: &state,
+                                             sink: TraceSink(i: v[0], f: v[1], cTilde: v[2], o: v[3], c: v[4], h: v[5]))
         }
         var inputs = input
         if goBackwards {
@@ -33,15 +36,16 @@ extension LSTMLayer {
 
     /// Runs the layer over `input` from zero state keeping only what the next layer needs:
     /// the hidden sequence (T × hu) with `returnSequences`, else the last h (1 × hu).
-    public func forward(_ input: Matrix) -> Matrix {
+    public func forward(_ input: Matrix, threads: Int = 1) -> Matrix {
         let steps = input.rows, hu = units
         var state = LSTMState.zero(units: hu)
+        let kernel = fastKernel(threads: threads)
         guard returnSequences else {
-            fastKernel.run(input, order: readingOrder(steps: steps), state: &state)
+            kernel.run(input, order: readingOrder(steps: steps), state: &state)
             return Matrix(rows: 1, columns: hu, values: state.h)
         }
         let hidden = [Float].uninitialized(1, count: steps * hu) { v in
-            fastKernel.run(input, order: readingOrder(steps: steps), state: &state, sink: .hidden(v[0]))
+            kernel.run(input, order: readingOrder(steps: steps), state: &state, sink: .hidden(v[0]))
         }
         return Matrix(rows: steps, columns: hu, values: hidden[0])
     }

@@ -68,7 +68,10 @@ public struct LSTMLayer: Sendable {
     public var parameterCount: Int { kernel.count + recurrentKernel.count + (bias?.count ?? 0) }
 
     /// The fast kernel for this layer's weights, packed the first time it is asked for.
-    var fastKernel: LSTMKernel { packed.kernel(for: self) }
+    var fastKernel: LSTMKernel { packed.kernel(for: self, threads: 1) }
+
+    /// The fast kernel split across `threads` threads (1 = ``fastKernel``).
+    func fastKernel(threads: Int) -> LSTMKernel { packed.kernel(for: self, threads: max(1, threads)) }
 }
 
 extension LSTMLayer: Equatable {

@@ -77,12 +77,12 @@ public struct Model: Sendable, Equatable {
     /// Runs the model on one window (T × xu) from zero state: Keras's `model.predict(window[None])[0]`, flattened.
     ///
     /// Keeps only what each layer passes on (no gate vectors), so it is the fastest way to an output.
-    public func predict(_ window: Matrix) throws(ShapeError) -> [Float] {
+    public func predict(_ window: Matrix, threads: Int = 1) throws(ShapeError) -> [Float] {
         try checkWindow(window)
         var data = window
         for index in 0...lastRecurrentIndex {
             if case .lstm(let l) = layers[index] {
-                data = l.forward(data)
+                data = l.forward(data, threads: threads)
             } else {
                 data = applyLayers(index..<index + 1, to: data)
             }

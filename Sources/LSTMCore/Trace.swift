@@ -100,7 +100,7 @@ public struct ModelTrace: Sendable, Equatable {
     public let outputShape: [Int]
 
     /// Runs `model` over `input` from zero state, keeping every step's vectors.
-    public init(model: Model, input: Matrix) throws(ShapeError) {
+    public init(model: Model, input: Matrix, threads: Int = 1) throws(ShapeError) {
         try model.checkWindow(input)
         var data = input
         var traces: [LayerTrace] = []
@@ -109,7 +109,7 @@ public struct ModelTrace: Sendable, Equatable {
         while index <= lastRecurrent {
             switch model.layers[index] {
             case .lstm(let l):
-                let trace = l.trace(data)
+                let trace = l.trace(data, threads: threads)
                 traces.append(trace)
                 data = l.returnSequences ? trace.hidden : Matrix(rowArrays: [trace.hidden.row(trace.steps - 1)])
             default:

@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time the forward pass: output-only replay, full trace, and the readable step loop.",
         discussion: """
-        Runs one thread, batch 1, from zero state over a seeded window (uniform in ±1). With a
+        Runs batch 1 on one thread (or --threads), from zero state over a seeded window (uniform in ±1). With a
         model file it times that model; with --size X,H a seeded LSTM(H) → Dense(1) on X
         features; with neither, the standard sizes 3,5 · 16,64 · 64,256 · 256,1024 · 1024,1024.
 
@@ -47,6 +47,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
+    @Option(help: "Threads to split each layer's units across (the readable-step baseline stays on one).")
+    var threads = 1
+
     @Flag(help: "Time the explorer instead: first frame, running the window, a step key and a jump, at 200×60 (default --size 1024,1024 --steps 100000).")
     var explorer = false
 
@@ -57,6 +60,7 @@ struct Bench: ParsableCommand {
         if let size, parseSize(size) == nil { throw ValidationError("--size must be X,H with two positive integers, e.g. 64,256") }
         if let steps, !(1...10_000_000).contains(steps) { throw ValidationError("--steps must be between 1 and 10000000") }
         guard time > 0, time <= 600 else { throw ValidationError("--time must be between 0 and 600 seconds") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
     }
 
     func run() throws {
@@ -86,13 +90,16 @@ struct Bench: ParsableCommand {
             var c = BenchCase(label: model, modelPath: model, model: loaded,
                               window: SyntheticModel.window(steps: t, features: loaded.inputSize, seed: seed &+ 1), minTime: time)
             c.loadMilliseconds = loadMs
+            c.threads = threads
             return [c]
         }
         let sizes = size.flatMap(parseSize).map { [($0.0, $0.1, steps ?? 1000)] } ?? Self.standardSizes.map { ($0.0, $0.1, steps ?? $0.2) }
         return try sizes.map { x, h, t in
-            BenchCase(label: "synthetic \(x),\(h)", modelPath: nil,
-                      model: try SyntheticModel.make(inputSize: x, units: h, seed: seed),
-                      window: SyntheticModel.window(steps: t, features: x, seed: seed &+ 1), minTime: time)
+            var c = BenchCase(label: "synthetic \(x),\(h)", modelPath: nil,
+                              model: try SyntheticModel.make(inputSize: x, units: h, seed: seed),
+                              window: SyntheticModel.window(steps: t, features: x, seed: seed &+ 1), minTime: time)
+            c.threads = threads
+            return c
         }
     }
 

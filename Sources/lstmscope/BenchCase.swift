@@ -11,6 +11,8 @@ struct BenchCase {
     let window: Matrix
     /// Minimum wall time spent on each measurement, seconds.
     let minTime: Double
+    /// Threads the kernel splits each layer's units across.
+    var threads = 1
     var loadMilliseconds: Double?
 
     struct Timing {
@@ -42,9 +44,9 @@ struct BenchCase {
     }
 
     func run() throws -> Result {
-        _ = try model.predict(window)  // warm-up; packs the weights
-        let replay = try Self.time(minTime) { _ = try model.predict(window) }
-        let trace = try Self.time(minTime) { _ = try ModelTrace(model: model, input: window) }
+        _ = try model.predict(window, threads: threads)  // warm-up; packs the weights
+        let replay = try Self.time(minTime) { _ = try model.predict(window, threads: threads) }
+        let trace = try Self.time(minTime) { _ = try ModelTrace(model: model, input: window, threads: threads) }
         let prefix = min(steps, 100)
         let baseline = Self.time(minTime / 2) { readableSteps(prefix) }
         return Result(replay: replay, trace: trace, baselinePerStep: baseline.median / Double(prefix))

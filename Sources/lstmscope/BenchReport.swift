@@ -6,7 +6,7 @@ import Reports
 enum BenchReport {
     static func text(_ c: BenchCase, _ r: BenchCase.Result) -> String {
         let layers = c.model.recurrentLayers.map { "\($0.inputSize)→\($0.units)" }.joined(separator: ", ")
-        var lines = ["\(terminalSafe(c.label)): LSTM \(layers), T = \(c.steps), 1 thread" + (c.loadMilliseconds.map { ", loaded in \(Self.fixed($0, 1)) ms" } ?? "")]
+        var lines = ["\(terminalSafe(c.label)): LSTM \(layers), T = \(c.steps), \(c.threads) thread\(c.threads == 1 ? "" : "s")" + (c.loadMilliseconds.map { ", loaded in \(Self.fixed($0, 1)) ms" } ?? "")]
         let perStep = r.replay.median / Double(c.steps)
         let tracePerStep = r.trace.median / Double(c.steps)
         lines.append(pad("", 14) + pad("steps/s", 11) + pad("ns/step", 12) + pad("GFLOP/s", 9) + "GB/s")
@@ -27,7 +27,7 @@ enum BenchReport {
             "\"model\": " + (c.modelPath.map(JSONText.string) ?? "null"),
             "\"x\": \(first.inputSize)", "\"h\": \(first.units)",
             "\"layers\": " + JSONText.ints(c.model.recurrentLayers.map(\.units)),
-            "\"steps\": \(c.steps)", "\"threads\": 1",
+            "\"steps\": \(c.steps)", "\"threads\": \(c.threads)",
             "\"replay\": {\"steps_per_s\": \(1 / perStep), \"ns_per_step\": \(perStep * 1e9), \"gflops\": \(c.flopsPerStep / perStep / 1e9), \"gbps\": \(c.bytesPerStep / perStep / 1e9), \"runs\": \(r.replay.runs)}",
             "\"trace\": {\"steps_per_s\": \(1 / tracePerStep), \"ns_per_step\": \(tracePerStep * 1e9), \"ratio_to_replay\": \(r.trace.median / r.replay.median), \"runs\": \(r.trace.runs)}",
             "\"baseline\": {\"name\": \"readable step\", \"steps_per_s\": \(1 / r.baselinePerStep), \"replay_speedup\": \(r.baselinePerStep / perStep)}",

@@ -106,3 +106,21 @@ import Testing
         #expect(try model.predict(window) == trace.output)
     }
 }
+
+/// The kernel split across threads by unit ranges gives the single thread's numbers.
+@Suite struct ShardedKernelTests {
+    @Test(arguments: [(2, 5, 1), (2, 40, 2), (7, 100, 2), (3, 130, 3), (16, 64, 4)])
+    func shardsAgreeWithOneThread(xu: Int, hu: Int, threads: Int) throws {
+        let scale = 1 / Float(hu).squareRoot()
+        let layer = try LSTMLayer(name: "l", kernel: Matrix(rows: xu, columns: 4 * hu, values: (0..<xu * 4 * hu).map { sin(Float($0) * 0.3) * scale }),
+                                  recurrentKernel: Matrix(rows: hu, columns: 4 * hu, values: (0..<hu * 4 * hu).map { cos(Float($0) * 0.7) * scale }),
+                                  bias: (0..<4 * hu).map { sin(Float($0)) * 0.3 }, returnSequences: true)
+        let input = Matrix.sineWindow(steps: 131, features: xu)
+        let one = layer.trace(input)
+        let many = layer.trace(input, threads: threads)
+        for name in LSTMLayer.vectorNames {
+            #expect(maxAbsDifference(many.series(name)!.values, one.series(name)!.values) <= 1e-6, "\(name)")
+        }
+        #expect(maxAbsDifference(layer.forward(input, threads: threads).values, one.hidden.values) <= 1e-6)
+    }
+}

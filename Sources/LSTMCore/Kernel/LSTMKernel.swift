@@ -1,6 +1,9 @@
+import Foundation
+import Synchronization
+
 /// Where the fast kernel writes each step's vectors: for each one it keeps, a T × hu block
 /// (row t = the t-th step run). The kernel writes every element of the blocks it is given.
-struct TraceSink {
+struct TraceSink: @unchecked Sendable {
     var i, f, cTilde, o, c, h: UnsafeMutablePointer<Float>?
 
     /// Only the hidden sequence, for a layer that feeds another.
@@ -19,117 +22,108 @@ struct TraceSink {
 /// - h·U is a matrix–vector product over ``PanelMatrix`` panels, sums kept in registers.
 /// - The four gate activations, c and h are one fused pass over 16 units at a time.
 /// - Every buffer is allocated once per run; the step loop allocates nothing.
+/// - With several shards, each thread owns a range of units (all four gates of them), so the
+///   threads only meet once per step, to exchange h.
 final class LSTMKernel: Sendable {
     /// Steps whose x·W is computed together; bounds the kernel's memory at 64 × 4·hu floats.
     static let blockSteps = 64
 
     let units: Int
     let inputSize: Int
-    let w: PanelMatrix
-    let u: PanelMatrix
-    /// b padded to `u.paddedColumns`, zeros without bias.
-    let bias: [Float]
-    let activation: Activation
-    let recurrentActivation: Activation
+    let shards: [KernelShard]
 
-    init(_ layer: LSTMLayer) {
+    /// Packs `layer` for `threads` threads (fewer when the layer has too few units to split).
+    init(_ layer: LSTMLayer, threads: Int = 1) {
         units = layer.units
         inputSize = layer.inputSize
-        w = PanelMatrix(layer.kernel)
-        u = PanelMatrix(layer.recurrentKernel)
-        var b = [Float](repeating: 0, count: u.paddedColumns)
-        if let layerBias = layer.bias { b.replaceSubrange(0..<layerBias.count, with: layerBias) }
-        bias = b
-        activation = layer.activation
-        recurrentActivation = layer.recurrentActivation
+        // Shards of whole 16-unit groups, so every thread's gate pass stays vectorised.
+        let groups = (layer.units + 15) / 16
+        let count = max(1, min(threads, groups, ProcessInfo.processInfo.activeProcessorCount))
+        shards = (0..<count).map { k in
+            let first = min(layer.units, groups * k / count * 16)
+            let last = min(layer.units, groups * (k + 1) / count * 16)
+            return KernelShard(layer, units: first..<last)
+        }
     }
 
     /// Runs the steps for input rows `order` (indexes into `input`, T × xu) from `state`,
     /// leaving the final state in it and writing each step's vectors where `sink` says.
     func run(_ input: Matrix, order: [Int], state: inout LSTMState, sink: TraceSink? = nil) {
         precondition(input.columns == inputSize && state.h.count == units && state.c.count == units)
-        let hu = units, padded = u.paddedColumns
-        let slack = 16  // lets the last group of 16 units read and write past hu without a branch
-        let block = Self.blockSteps
-        var xBlock = [Float](repeating: 0, count: block * inputSize)
-        var zx = [Float](repeating: 0, count: block * padded)
-        var z = [Float](repeating: 0, count: padded + 4 * slack)
-        var h = [Float](repeating: 0, count: hu + slack)
-        var c = [Float](repeating: 0, count: hu + slack)
-        var gates = [Float](repeating: 0, count: 4 * (hu + slack))
-        h.replaceSubrange(0..<hu, with: state.h)
-        c.replaceSubrange(0..<hu, with: state.c)
-
-        input.values.withUnsafeBufferPointer { xs in
-        xBlock.withUnsafeMutableBufferPointer { xb in
-        zx.withUnsafeMutableBufferPointer { zx in
-        z.withUnsafeMutableBufferPointer { z in
-        h.withUnsafeMutableBufferPointer { h in
-        c.withUnsafeMutableBufferPointer { c in
-        gates.withUnsafeMutableBufferPointer { g in
-        bias.withUnsafeBufferPointer { b in
-            let gateStride = hu + slack
-            var first = 0
-            while first < order.count {
-                let count = min(block, order.count - first)
-                for r in 0..<count {
-                    let source = order[first + r] * inputSize
-                    for k in 0..<inputSize { xb[r * inputSize + k] = xs[source + k] }
-                }
-                for r in 0..<count {
-                    (zx.baseAddress! + r * padded).update(from: b.baseAddress!, count: padded)
-                }
-                w.multiplyRows(xb.baseAddress!, count: count, adding: zx.baseAddress!, into: zx.baseAddress!)
-                for r in 0..<count {
-                    u.multiply(h.baseAddress!, adding: zx.baseAddress! + r * padded, into: z.baseAddress!)
-                    updateState(z: z.baseAddress!, h: h.baseAddress!, c: c.baseAddress!,
-                                gates: sink?.keepsGates == true ? g.baseAddress! : nil, gateStride: gateStride)
-                    if let sink { record(step: first + r, into: sink, h: h.baseAddress!, c: c.baseAddress!, gates: g.baseAddress!, gateStride: gateStride) }
-                }
-                first += count
-            }
-        }}}}}}}}
-        state.h = Array(h[0..<hu])
-        state.c = Array(c[0..<hu])
-    }
-
-    /// i, f, c̃, o from z; then c = f∗c + i∗c̃ and h = o∗act(c), 16 units at a time.
-    @inline(__always)
-    private func updateState(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-                             gates: UnsafeMutablePointer<Float>?, gateStride: Int) {
-        let hu = units
-        let zr = UnsafeRawPointer(z)
-        let act = activation, rec = recurrentActivation
-        var j = 0
-        while j < hu {
-            let i = rec(zr.loadUnaligned(fromByteOffset: j * 4, as: Vec16.self))
-            let f = rec(zr.loadUnaligned(fromByteOffset: (hu + j) * 4, as: Vec16.self))
-            let cTilde = act(zr.loadUnaligned(fromByteOffset: (2 * hu + j) * 4, as: Vec16.self))
-            let o = rec(zr.loadUnaligned(fromByteOffset: (3 * hu + j) * 4, as: Vec16.self))
-            let cNew = (i * cTilde).addingProduct(f, PanelMatrix.load(c, j))
-            let hNew = o * act(cNew)
-            PanelMatrix.store(cNew, c, j)
-            PanelMatrix.store(hNew, h, j)
-            if let gates {
-                PanelMatrix.store(i, gates, j)
-                PanelMatrix.store(f, gates + gateStride, j)
-                PanelMatrix.store(cTilde, gates + 2 * gateStride, j)
-                PanelMatrix.store(o, gates + 3 * gateStride, j)
-            }
-            j += 16
+        guard shards.count > 1, order.count > 1 else {
+            shards[0].runAlone(input, order: order, state: &state, sink: sink)
+            return
         }
+        runSharded(input, order: order, state: &state, sink: sink)
     }
 
-    /// Copies this step's vectors into row `step` of the sink's blocks.
-    @inline(__always)
-    private func record(step: Int, into sink: TraceSink, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-                        gates: UnsafeMutablePointer<Float>, gateStride: Int) {
-        let row = step * units
-        if let d = sink.i { (d + row).update(from: gates, count: units) }
-        if let d = sink.f { (d + row).update(from: gates + gateStride, count: units) }
-        if let d = sink.cTilde { (d + row).update(from: gates + 2 * gateStride, count: units) }
-        if let d = sink.o { (d + row).update(from: gates + 3 * gateStride, count: units) }
-        if let d = sink.c { (d + row).update(from: c, count: units) }
-        if let d = sink.h { (d + row).update(from: h, count: units) }
+    /// Every shard on its own thread (the caller's thread runs the first), meeting at a barrier
+    /// after each step; h is double-buffered so no thread reads what another is writing.
+    private func runSharded(_ input: Matrix, order: [Int], state: inout LSTMState, sink: TraceSink?) {
+        let hu = units
+        let buffers = UnsafeMutablePointer<Float>.allocate(capacity: 2 * hu)
+        defer { buffers.deallocate() }
+        buffers.initialize(repeating: 0, count: 2 * hu)
+        buffers.update(from: state.h, count: hu)
+        let barrier = SpinBarrier(parties: shards.count)
+        let finalC = UnsafeMutablePointer<Float>.allocate(capacity: hu)
+        defer { finalC.deallocate() }
+        let shared = ShardedRun(input: input, order: order, initialC: state.c, h: buffers, finalC: finalC,
+                                sink: sink, barrier: barrier)
+        let done = DispatchGroup()
+        for shard in shards.dropFirst() {
+            done.enter()
+            Thread {
+                shard.runShared(shared)
+                done.leave()
+            }.start()
+        }
+        shards[0].runShared(shared)
+        done.wait()
+        // After an odd number of steps the last h sits in the second buffer.
+        let last = buffers + (order.count % 2) * hu
+        state.h = Array(UnsafeBufferPointer(start: last, count: hu))
+        state.c = Array(UnsafeBufferPointer(start: finalC, count: hu))
+    }
+}
+
+/// What the threads of one sharded run share. The pointers are written by one shard each
+/// (disjoint unit ranges) between barriers.
+struct ShardedRun: @unchecked Sendable {
+    let input: Matrix
+    let order: [Int]
+    let initialC: [Float]
+    /// Two h buffers of hu floats: step s reads buffer s % 2 and writes the other.
+    let h: UnsafeMutablePointer<Float>
+    let finalC: UnsafeMutablePointer<Float>
+    let sink: TraceSink?
+    let barrier: SpinBarrier
+}
+
+/// Threads waiting for each other once per step. A step of a big layer takes tens of
+/// microseconds to milliseconds, so spinning costs little and wakes in nanoseconds, where a
+/// condition variable would cost several microseconds a step.
+final class SpinBarrier: Sendable {
+    private let parties: Int
+    private let arrived = Atomic<Int>(0)
+    private let generation = Atomic<Int>(0)
+
+    init(parties: Int) { self.parties = parties }
+
+    /// Returns once all parties have called it; their writes before it are visible after it.
+    func wait() {
+        let mine = generation.load(ordering: .acquiring)
+        if arrived.add(1, ordering: .acquiringAndReleasing).newValue == parties {
+            arrived.store(0, ordering: .relaxed)
+            generation.add(1, ordering: .releasing)
+        } else {
+            // Spin briefly, then yield: with more threads than free cores, a waiter that keeps
+            // spinning would hold the core the last thread needs to arrive.
+            var spins = 0
+            while generation.load(ordering: .acquiring) == mine {
+                spins += 1
+                if spins > 4_000 { sched_yield() }
+            }
+        }
     }
 }

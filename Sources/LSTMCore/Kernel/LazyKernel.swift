@@ -5,14 +5,15 @@ import Foundation
 /// several threads replay the same model.
 final class LazyKernel: @unchecked Sendable {
     private let lock = NSLock()
-    private var built: LSTMKernel?
+    private var built: [Int: LSTMKernel] = [:]
 
-    func kernel(for layer: LSTMLayer) -> LSTMKernel {
+    /// The kernel packed for `threads` threads (each count packed once, on first use).
+    func kernel(for layer: LSTMLayer, threads: Int) -> LSTMKernel {
         lock.lock()
         defer { lock.unlock() }
-        if let built { return built }
-        let kernel = LSTMKernel(layer)
-        built = kernel
+        if let kernel = built[threads] { return kernel }
+        let kernel = LSTMKernel(layer, threads: threads)
+        built[threads] = kernel
         return kernel
     }
 }

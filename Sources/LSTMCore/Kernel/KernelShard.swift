@@ -1,0 +1,166 @@
+/// The fast kernel for a range of a layer's units: the W and U columns of all four gates of
+/// those units, packed into panels, and the step loop over them.
+///
+/// One shard covering every unit is the single-threaded kernel. Its z is laid out like a
+/// smaller LSTM's, [i | f | c̃ | o] for its n units, while U keeps all hu rows because every
+/// unit's gates read the whole h.
+final class KernelShard: Sendable {
+    /// Lets the last group of 16 units read and write past the range without a branch.
+    static let slack = 16
+
+    let unitRange: Range<Int>
+    /// hu of the whole layer: the length of h, and of a sink's rows.
+    let layerUnits: Int
+    let inputSize: Int
+    let w: PanelMatrix
+    let u: PanelMatrix
+    /// This shard's b, padded to `u.paddedColumns`, zeros without bias.
+    let bias: [Float]
+    let activation: Activation
+    let recurrentActivation: Activation
+
+    var count: Int { unitRange.count }
+
+    init(_ layer: LSTMLayer, units range: Range<Int>) {
+        unitRange = range
+        layerUnits = layer.units
+        inputSize = layer.inputSize
+        let hu = layer.units
+        let columns = (0..<4).flatMap { gate in (gate * hu + range.lowerBound)..<(gate * hu + range.upperBound) }
+        let pick = { (m: Matrix) -> Matrix in
+            columns.count == m.columns ? m : Matrix(rows: m.rows, columns: columns.count, values: (0..<m.rows).flatMap { r in columns.map { m[r, $0] } })
+        }
+        w = PanelMatrix(pick(layer.kernel))
+        u = PanelMatrix(pick(layer.recurrentKernel))
+        var b = [Float](repeating: 0, count: u.paddedColumns)
+        if let layerBias = layer.bias { for (k, column) in columns.enumerated() { b[k] = layerBias[column] } }
+        bias = b
+        activation = layer.activation
+        recurrentActivation = layer.recurrentActivation
+    }
+
+    /// The single-threaded run: this shard is the whole layer, and h is updated in place
+    /// (the product h·U is finished before the gates write the new h).
+    func runAlone(_ input: Matrix, order: [Int], state: inout LSTMState, sink: TraceSink?) {
+        let n = count, slack = Self.slack
+        var h = [Float](repeating: 0, count: n + slack)
+        var c = [Float](repeating: 0, count: n + slack)
+        h.replaceSubrange(0..<n, with: state.h)
+        c.replaceSubrange(0..<n, with: state.c)
+        h.withUnsafeMutableBufferPointer { h in
+            c.withUnsafeMutableBufferPointer { c in
+                steps(input, order: order, c: c.baseAddress!, sink: sink) { _ in
+                    (read: UnsafePointer(h.baseAddress!), write: h.baseAddress!)
+                } afterStep: { _ in }
+            }
+        }
+        state.h = Array(h[0..<n])
+        state.c = Array(c[0..<n])
+    }
+
+    /// One thread of a sharded run: reads the shared h of the previous step, writes its units
+    /// of the next into the other buffer, and meets the other threads after every step.
+    func runShared(_ run: ShardedRun) {
+        let n = count, slack = Self.slack, total = run.h
+        let hu = run.initialC.count
+        let local = UnsafeMutablePointer<Float>.allocate(capacity: n + slack)
+        defer { local.deallocate() }
+        local.initialize(repeating: 0, count: n + slack)
+        var c = [Float](repeating: 0, count: n + slack)
+        c.replaceSubrange(0..<n, with: run.initialC[unitRange])
+        c.withUnsafeMutableBufferPointer { c in
+            steps(run.input, order: run.order, c: c.baseAddress!, sink: run.sink) { step in
+                (read: UnsafePointer(total + (step % 2) * hu), write: local)
+            } afterStep: { step in
+                (total + ((step + 1) % 2) * hu + unitRange.lowerBound).update(from: local, count: n)
+                run.barrier.wait()
+            }
+            (run.finalC + unitRange.lowerBound).update(from: c.baseAddress!, count: n)
+        }
+    }
+
+    /// The step loop: x·W a block at a time, then per step h·U, the gates and the state.
+    /// `hBuffers(step)` says where to read the previous h (all hu units) and write this
+    /// shard's new h; `afterStep` runs once the step's vectors are recorded.
+    @inline(__always)
+    private func steps(_ input: Matrix, order: [Int], c: UnsafeMutablePointer<Float>, sink: TraceSink?,
+                       hBuffers: (Int) -> (read: UnsafePointer<Float>, write: UnsafeMutablePointer<Float>),
+                       afterStep: (Int) -> Void) {
+        let padded = u.paddedColumns, slack = Self.slack
+        let block = LSTMKernel.blockSteps
+        var xBlock = [Float](repeating: 0, count: block * inputSize)
+        var zx = [Float](repeating: 0, count: block * padded)
+        var z = [Float](repeating: 0, count: padded + 4 * slack)
+        var gates = [Float](repeating: 0, count: 4 * (count + slack))
+        let gateStride = count + slack
+        let keepGates = sink?.keepsGates == true
+        input.values.withUnsafeBufferPointer { xs in
+        xBlock.withUnsafeMutableBufferPointer { xb in
+        zx.withUnsafeMutableBufferPointer { zx in
+        z.withUnsafeMutableBufferPointer { z in
+        gates.withUnsafeMutableBufferPointer { g in
+        bias.withUnsafeBufferPointer { b in
+            var first = 0
+            while first < order.count {
+                let rows = min(block, order.count - first)
+                for r in 0..<rows {
+                    let source = order[first + r] * inputSize
+                    for k in 0..<inputSize { xb[r * inputSize + k] = xs[source + k] }
+                }
+                for r in 0..<rows {
+                    (zx.baseAddress! + r * padded).update(from: b.baseAddress!, count: padded)
+                }
+                w.multiplyRows(xb.baseAddress!, count: rows, adding: zx.baseAddress!, into: zx.baseAddress!)
+                for r in 0..<rows {
+                    let step = first + r
+                    let (hRead, hWrite) = hBuffers(step)
+                    u.multiply(hRead, adding: zx.baseAddress! + r * padded, into: z.baseAddress!)
+                    updateState(z: z.baseAddress!, h: hWrite, c: c, gates: keepGates ? g.baseAddress! : nil, gateStride: gateStride)
+                    if let sink { record(step: step, into: sink, h: hWrite, c: c, gates: g.baseAddress!, gateStride: gateStride) }
+                    afterStep(step)
+                }
+                first += rows
+            }
+        }}}}}}
+    }
+
+    /// i, f, c̃, o from z; then c = f∗c + i∗c̃ and h = o∗act(c), 16 units at a time.
+    @inline(__always)
+    private func updateState(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
+                             gates: UnsafeMutablePointer<Float>?, gateStride: Int) {
+        let n = count
+        let zr = UnsafeRawPointer(z)
+        let act = activation, rec = recurrentActivation
+        var j = 0
+        while j < n {
+            let i = rec(zr.loadUnaligned(fromByteOffset: j * 4, as: Vec16.self))
+            let f = rec(zr.loadUnaligned(fromByteOffset: (n + j) * 4, as: Vec16.self))
+            let cTilde = act(zr.loadUnaligned(fromByteOffset: (2 * n + j) * 4, as: Vec16.self))
+            let o = rec(zr.loadUnaligned(fromByteOffset: (3 * n + j) * 4, as: Vec16.self))
+            let cNew = (i * cTilde).addingProduct(f, PanelMatrix.load(c, j))
+            let hNew = o * act(cNew)
+            PanelMatrix.store(cNew, c, j)
+            PanelMatrix.store(hNew, h, j)
+            if let gates {
+                PanelMatrix.store(i, gates, j)
+                PanelMatrix.store(f, gates + gateStride, j)
+                PanelMatrix.store(cTilde, gates + 2 * gateStride, j)
+                PanelMatrix.store(o, gates + 3 * gateStride, j)
+            }
+            j += 16
+        }
+    }
+
+    /// Copies this shard's units of the step's vectors into row `step` of the sink's blocks.
+    @inline(__always)
+    private func record(step: Int, into sink: TraceSink, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
+                        gates: UnsafeMutablePointer<Float>, gateStride: Int) {
+        let at = step * layerUnits + unitRange.lowerBound, n = count
+        if let d = sink.i { (d + at).update(from: gates, count: n) }
+        if let d = sink.f { (d + at).update(from: gates + gateStride, count: n) }
+        if let d = sink.cTilde { (d + at).update(from: gates + 2 * gateStride, count: n) }
+        if let d = sink.o { (d + at).update(from: gates + 3 * gateStride, count: n) }
+        if let d = sink.c { (d + at).update(from: c, count: n) }
+        if let d = sink.h { (d + at).update(from: h, count: n) }
+    }
+}
