@@ -49,9 +49,8 @@ final class KernelShard: Sendable {
         c.replaceSubrange(0..<n, with: state.c)
         h.withUnsafeMutableBufferPointer { h in
             c.withUnsafeMutableBufferPointer { c in
-                steps(input, order: order, c: c.baseAddress!, sink: sink) { _ in
-                    (read: UnsafePointer(h.baseAddress!), write: h.baseAddress!)
-                } afterStep: { _ in }
+                steps(input, order: order, c: c.baseAddress!, sink: sink,
+                      h: HBuffers(shared: h.baseAddress!, layerUnits: n, local: nil, barrier: nil))
             }
         }
         state.h = Array(h[0..<n])
@@ -69,23 +68,38 @@ final class KernelShard: Sendable {
         var c = [Float](repeating: 0, count: n + slack)
         c.replaceSubrange(0..<n, with: run.initialC[unitRange])
         c.withUnsafeMutableBufferPointer { c in
-            steps(run.input, order: run.order, c: c.baseAddress!, sink: run.sink) { step in
-                (read: UnsafePointer(total + (step % 2) * hu), write: local)
-            } afterStep: { step in
-                (total + ((step + 1) % 2) * hu + unitRange.lowerBound).update(from: local, count: n)
-                run.barrier.wait()
-            }
+            steps(run.input, order: run.order, c: c.baseAddress!, sink: run.sink,
+                  h: HBuffers(shared: total, layerUnits: hu, local: local, barrier: run.barrier))
             (run.finalC + unitRange.lowerBound).update(from: c.baseAddress!, count: n)
         }
     }
 
+    /// Where a step reads the previous h and writes this shard's new h.
+    ///
+    /// Alone: one buffer, updated in place. Sharded: two shared buffers of hu floats (step s
+    /// reads s % 2), the new h written to a local buffer, copied into the other shared one,
+    /// then the barrier.
+    struct HBuffers {
+        let shared: UnsafeMutablePointer<Float>
+        let layerUnits: Int
+        let local: UnsafeMutablePointer<Float>?
+        let barrier: SpinBarrier?
+
+        @inline(__always) func read(_ step: Int) -> UnsafePointer<Float> {
+            UnsafePointer(local == nil ? shared : shared + (step & 1) * layerUnits)
+        }
+
+        @inline(__always) var write: UnsafeMutablePointer<Float> { local ?? shared }
+
+        @inline(__always) func finish(_ step: Int, units: Range<Int>) {
+            guard let local, let barrier else { return }
+            (shared + ((step + 1) & 1) * layerUnits + units.lowerBound).update(from: local, count: units.count)
+            barrier.wait()
+        }
+    }
+
     /// The step loop: x·W a block at a time, then per step h·U, the gates and the state.
-    /// `hBuffers(step)` says where to read the previous h (all hu units) and write this
-    /// shard's new h; `afterStep` runs once the step's vectors are recorded.
-    @inline(__always)
-    private func steps(_ input: Matrix, order: [Int], c: UnsafeMutablePointer<Float>, sink: TraceSink?,
-                       hBuffers: (Int) -> (read: UnsafePointer<Float>, write: UnsafeMutablePointer<Float>),
-                       afterStep: (Int) -> Void) {
+    private func steps(_ input: Matrix, order: [Int], c: UnsafeMutablePointer<Float>, sink: TraceSink?, h hb: HBuffers) {
         let padded = u.paddedColumns, slack = Self.slack
         let block = LSTMKernel.blockSteps
         var xBlock = [Float](repeating: 0, count: block * inputSize)
@@ -113,11 +127,11 @@ final class KernelShard: Sendable {
                 w.multiplyRows(xb.baseAddress!, count: rows, adding: zx.baseAddress!, into: zx.baseAddress!)
                 for r in 0..<rows {
                     let step = first + r
-                    let (hRead, hWrite) = hBuffers(step)
-                    u.multiply(hRead, adding: zx.baseAddress! + r * padded, into: z.baseAddress!)
+                    let hWrite = hb.write
+                    u.multiply(hb.read(step), adding: zx.baseAddress! + r * padded, into: z.baseAddress!)
                     updateState(z: z.baseAddress!, h: hWrite, c: c, gates: keepGates ? g.baseAddress! : nil, gateStride: gateStride)
                     if let sink { record(step: step, into: sink, h: hWrite, c: c, gates: g.baseAddress!, gateStride: gateStride) }
-                    afterStep(step)
+                    hb.finish(step, units: unitRange)
                 }
                 first += rows
             }
