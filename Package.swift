@@ -91,7 +91,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LSTMCore"], path: "Tests/TestSupport"),
         .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore", "TestSupport"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "LSTMCore", "TestSupport"]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ModelIO", "LSTMCore", "TestSupport"]),
+        // Golden frames are read from the source tree (see TestSupport/Snapshot.swift), not bundled.
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ModelIO", "LSTMCore", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
