@@ -88,6 +88,9 @@ let package = Package(
             ]
         ),
 
+        // Fuzzing: the parser harness; scripts/fuzz.sh builds it with --sanitize=fuzzer.
+        .executableTarget(name: "lstmscope-fuzz", dependencies: ["ModelIO", "LSTMCore"], path: "Sources/FuzzHarness"),
+
         .target(name: "TestSupport", dependencies: ["LSTMCore"], path: "Tests/TestSupport"),
         .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore", "TestSupport"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "LSTMCore", "TestSupport"]),

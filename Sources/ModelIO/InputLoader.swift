@@ -12,7 +12,16 @@ public enum InputLoader {
 
     /// Loads a window and checks its width against `columns` when given.
     public static func loadWindow(_ path: String, columns: Int? = nil) throws(LoadError) -> Matrix {
-        let array = try loadArray(path)
+        try window(from: loadArray(path), path: path, columns: columns)
+    }
+
+    /// Reads a window from bytes already in memory (`.npy`, `.csv` or `.json`, told by content
+    /// and by `path`'s extension); `path` names it in errors.
+    public static func loadWindow(data: Data, path: String, columns: Int? = nil) throws(LoadError) -> Matrix {
+        try window(from: parseArray(data, path: path), path: path, columns: columns)
+    }
+
+    private static func window(from array: NDArray, path: String, columns: Int?) throws(LoadError) -> Matrix {
         var shape = array.shape
         if shape.count == 3, shape[0] == 1 { shape.removeFirst() }
         if shape.count == 1, let columns, columns == 1 { shape = [shape[0], 1] }
@@ -32,7 +41,10 @@ public enum InputLoader {
     }
 
     static func loadArray(_ path: String) throws(LoadError) -> NDArray {
-        let data = try FileBytes.read(path)
+        try parseArray(FileBytes.read(path), path: path)
+    }
+
+    static func parseArray(_ data: Data, path: String) throws(LoadError) -> NDArray {
         if data.prefix(6) == NPYReader.magic { return try NPYReader.parse(data, path: path) }
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") { return try NPYReader.parse(data, path: path) }
@@ -44,7 +56,10 @@ public enum InputLoader {
     static func parseJSON(_ data: Data, path: String) throws(LoadError) -> NDArray {
         let root: Any
         do {
+            try JSONBounds.check(data, path: path)
             root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch let error as LoadError {
+            throw error
         } catch {
             throw LoadError(path, .badInput, "not valid JSON")
         }

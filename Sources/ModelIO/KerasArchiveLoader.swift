@@ -11,9 +11,14 @@ enum KerasArchiveLoader {
         guard let weightsData = try zip.read("model.weights.h5") else {
             throw LoadError(path, .notKerasArchive, "the Keras archive has no model.weights.h5")
         }
+        return try load(config: configData, weights: weightsData, metadata: try zip.read("metadata.json"), path: path)
+    }
+
+    /// The archive's three parts, however they were read.
+    static func load(config configData: Data, weights weightsData: Data, metadata: Data?, path: String) throws(LoadError) -> Model {
         let config = try KerasConfig(json: configData, path: path)
         var version: String? = nil
-        if let metadata = try zip.read("metadata.json"),
+        if let metadata, (try? JSONBounds.check(metadata, path: path)) != nil,
            let dict = (try? JSONSerialization.jsonObject(with: metadata)) as? [String: Any] {
             version = dict["keras_version"] as? String
         }

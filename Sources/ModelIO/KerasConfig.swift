@@ -25,6 +25,7 @@ struct KerasConfig {
     /// Parses the JSON text; `path` names the file in errors.
     init(json: Data, path: String) throws(LoadError) {
         func bad(_ problem: String) -> LoadError { LoadError(path, .invalidConfig, "invalid model config: \(problem)") }
+        try JSONBounds.check(json, path: path)
         let root: Any
         do {
             root = try JSONSerialization.jsonObject(with: json, options: [])

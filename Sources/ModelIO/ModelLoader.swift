@@ -16,6 +16,14 @@ public enum ModelLoader {
         return try load(data: data, path: path, options: options)
     }
 
+    /// Loads a Keras 3 model from the parts of a `.keras` archive that the caller has already
+    /// unpacked: `config.json`, `model.weights.h5` and, optionally, `metadata.json`.
+    public static func load(kerasConfig: Data, weights: Data, metadata: Data? = nil, path: String) throws(LoadError) -> Model {
+        hdf5Lock.lock()
+        defer { hdf5Lock.unlock() }
+        return try KerasArchiveLoader.load(config: kerasConfig, weights: weights, metadata: metadata, path: path)
+    }
+
     /// Loads a model from bytes already in memory; `path` names it in errors.
     public static func load(data: Data, path: String, options: ArchitectureOptions = ArchitectureOptions()) throws(LoadError) -> Model {
         // libhdf5 (Debian's build) is not thread-safe: one load at a time.

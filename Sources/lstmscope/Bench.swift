@@ -84,7 +84,7 @@ struct Bench: ParsableCommand {
     private func makeCases() throws -> [BenchCase] {
         if let model {
             let start = DispatchTime.now().uptimeNanoseconds
-            let loaded = try ModelLoader.load(model, options: ArchitectureOptions())
+            let loaded = try LoadWatchdog.load(model, options: ArchitectureOptions())
             let loadMs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             let t = steps ?? 1000
             var c = BenchCase(label: model, modelPath: model, model: loaded,
@@ -104,7 +104,7 @@ struct Bench: ParsableCommand {
     }
 
     private func runExplorer() throws {
-        let loaded = try model.map { try ModelLoader.load($0, options: ArchitectureOptions()) }
+        let loaded = try model.map { try LoadWatchdog.load($0, options: ArchitectureOptions()) }
         let (x, h) = size.flatMap(parseSize) ?? (1024, 1024)
         let m = try loaded ?? SyntheticModel.make(inputSize: x, units: h, seed: seed)
         let bench = BenchExplorer(label: model ?? "synthetic \(x),\(h)", model: m,

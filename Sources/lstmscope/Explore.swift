@@ -37,7 +37,7 @@ struct Explore: ParsableCommand {
             throw UsageError(message: "the explorer needs a terminal, and stdout or stdin is not one; for scripts use `lstmscope inspect MODEL` or `lstmscope trace MODEL --format json`")
         }
         let path = try options.resolvedPath()
-        let model = try ModelLoader.load(path, options: options.architecture)
+        let model = try LoadWatchdog.load(path, options: options.architecture)
         let inputPath = input ?? (steps == nil ? SampleLocator.input(for: path) : nil)
         let window = try inputPath.map { try InputLoader.loadWindow($0, columns: model.inputSize) }
             ?? steps.map { Matrix.sineWindow(steps: $0, features: model.inputSize) }
@@ -45,6 +45,7 @@ struct Explore: ParsableCommand {
         let expected = try expectPath.map { try InputLoader.loadFlat($0) }
 
         let terminal = CursesTerminal.start()
+        LoadWatchdog.restoreTerminal = { terminal.stop() }
         defer { terminal.stop() }
         var state: ExplorerState
         do {
@@ -91,7 +92,7 @@ struct Explore: ParsableCommand {
                 case .loadModel(let path):
                     let event: Event
                     do {
-                        event = .modelLoaded(try ModelLoader.load(path, options: options.architecture))
+                        event = .modelLoaded(try LoadWatchdog.load(path, options: options.architecture))
                     } catch {
                         event = .loadFailed(error.description)
                     }

@@ -48,6 +48,6 @@ struct ModelOptions: ParsableArguments {
 
     /// Loads the model.
     func load() throws -> Model {
-        try ModelLoader.load(try resolvedPath(), options: architecture)
+        try LoadWatchdog.load(try resolvedPath(), options: architecture)
     }
 }

@@ -89,4 +89,15 @@ import Testing
         #expect(!r.out.contains("\u{1B}"))
         #expect(r.out.contains("\\x1b[31mRED"))
     }
+
+    /// Found by fuzzing (scripts/fuzz.sh model): libhdf5 1.10 loops forever reading this file's
+    /// damaged global heap. The watchdog turns that into a clear error and exit status 1.
+    @Test func aFileThatMakesLibhdf5LoopIsGivenUpOn() throws {
+        let start = Date()
+        let r = try Binary.run(["inspect", Fixtures.path("bad/hdf5_heap_loop.h5")])
+        #expect(r.status == 1)
+        #expect(r.err.contains("hdf5_heap_loop.h5") && r.err.contains("libhdf5 loop"), "\(r.err)")
+        #expect(r.err.split(separator: "\n").count == 1)
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
 }

@@ -1,0 +1,79 @@
+import Foundation
+import LSTMCore
+import ModelIO
+
+/// The fuzz targets: every parser a file can reach, fed arbitrary bytes.
+///
+/// Built normally, `lstmscope-fuzz TARGET FILE…` runs the files through a target once (how a
+/// crash found by the fuzzer is replayed). Built for fuzzing (`scripts/fuzz.sh`, which adds
+/// `--sanitize=fuzzer` and `-DLSTMSCOPE_FUZZING`), libFuzzer drives it; the target is named by
+/// `LSTMSCOPE_FUZZ_TARGET`.
+enum FuzzTarget: String, CaseIterable {
+    /// Any model file: magic-byte detection, legacy `.h5` through libhdf5, zip archives, `.npz`
+    /// with `.npy` entries and shape inference, `.keras` archives.
+    case model
+    /// `config.json` of a `.keras` archive through the model builder, with the sample's weights.
+    case kerasConfig = "keras-config"
+    /// Input windows: `.npy`, `.csv` and `.json`.
+    case input
+
+    func run(_ data: Data) {
+        switch self {
+        case .model:
+            if let model = try? ModelLoader.load(data: data, path: "fuzz") { exercise(model) }
+        case .kerasConfig:
+            if let model = try? ModelLoader.load(kerasConfig: data, weights: Self.sampleWeights, path: "fuzz") { exercise(model) }
+        case .input:
+            for name in ["fuzz.npy", "fuzz.csv", "fuzz.json"] { _ = try? InputLoader.loadWindow(data: data, path: name) }
+        }
+    }
+
+    /// A model that loads must also replay: a short window through predict and the trace.
+    private func exercise(_ model: Model) {
+        let steps = min(model.lookBack ?? 3, 16)
+        let window = Matrix.sineWindow(steps: max(steps, 1), features: min(model.inputSize, 4096))
+        _ = try? model.predict(window)
+        _ = try? ModelTrace(model: model, input: window)
+    }
+
+    /// `model.weights.h5` of the bundled sample, for the config target (path from
+    /// `LSTMSCOPE_FUZZ_WEIGHTS`, else `Fuzz/keras-config-weights.h5`).
+    static let sampleWeights: Data = {
+        let path = ProcessInfo.processInfo.environment["LSTMSCOPE_FUZZ_WEIGHTS"] ?? "Fuzz/keras-config-weights.h5"
+        return FileManager.default.contents(atPath: path) ?? Data()
+    }()
+
+    static var selected: FuzzTarget? {
+        ProcessInfo.processInfo.environment["LSTMSCOPE_FUZZ_TARGET"].flatMap(FuzzTarget.init(rawValue:))
+    }
+}
+
+#if LSTMSCOPE_FUZZING
+/// libFuzzer's entry: it calls this with each input it makes (its own main runs the show).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
+    guard let target = FuzzTarget.selected else {
+        FileHandle.standardError.write(Data("set LSTMSCOPE_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+        exit(2)
+    }
+    target.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+    return 0
+}
+#else
+/// Replays files through a target: `lstmscope-fuzz TARGET FILE…`.
+@main
+struct FuzzReplay {
+    static func main() {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
+            print("usage: lstmscope-fuzz TARGET FILE…   (TARGET: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))")
+            exit(2)
+        }
+        for path in arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else { print("\(path): cannot read"); exit(1) }
+            target.run(data)
+            print("\(path): ok")
+        }
+    }
+}
+#endif

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Fuzz one parser target with libFuzzer and address sanitizer, then report what happened.
+#
+#   scripts/fuzz.sh TARGET [SECONDS]      TARGET: model, keras-config or input (default 60 s)
+#   scripts/fuzz.sh all [SECONDS]         every target in turn
+#
+# Seeds come from Fuzz/corpus/TARGET (committed); what the fuzzer adds goes to
+# .build-fuzz/corpus/TARGET, crashes to .build-fuzz/crashes/. Replay a crash with
+#   swift build --product lstmscope-fuzz && .build/debug/lstmscope-fuzz TARGET CRASH_FILE
+# and commit the minimized input as a regression test (Tests/Fixtures/bad + BadInputTests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${1:?usage: scripts/fuzz.sh model|keras-config|input|all [seconds]}
+seconds=${2:-60}
+if [ "$target" = all ]; then
+  for t in model keras-config input; do "$0" "$t" "$seconds"; done
+  exit 0
+fi
+[ -d "Fuzz/corpus/$target" ] || { echo "no such target: $target (model, keras-config, input)" >&2; exit 2; }
+
+swift build --product lstmscope-fuzz --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address \
+  -Xswiftc -DLSTMSCOPE_FUZZING 2>&1 | grep -E "error|Compiling|Build" || true
+binary=.build-fuzz/debug/lstmscope-fuzz
+mkdir -p ".build-fuzz/corpus/$target" .build-fuzz/crashes
+log=".build-fuzz/$target.log"
+set +e
+LSTMSCOPE_FUZZ_TARGET=$target LSTMSCOPE_FUZZ_WEIGHTS=Fuzz/keras-config-weights.h5 ASAN_OPTIONS=detect_leaks=0 \
+  "$binary" ".build-fuzz/corpus/$target" "Fuzz/corpus/$target" -max_total_time="$seconds" \
+  -timeout=10 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
+  -artifact_prefix=".build-fuzz/crashes/$target-" > "$log" 2>&1
+status=$?
+set -e
+runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo "?")
+crashes=$(ls .build-fuzz/crashes/ 2>/dev/null | grep -c "^$target-" || true)
+echo "fuzz $target: ${seconds}s, $runs executions, coverage $cov edges, $crashes crash/timeout/oom files, exit $status (log: $log)"
+[ "$status" -eq 0 ]
