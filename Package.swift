@@ -88,8 +88,10 @@ let package = Package(
             ]
         ),
 
-        // Fuzzing: the parser harness; scripts/fuzz.sh builds it with --sanitize=fuzzer.
-        .executableTarget(name: "lstmscope-fuzz", dependencies: ["ModelIO", "LSTMCore"], path: "Sources/FuzzHarness"),
+        // Fuzzing: the parser harness (scripts/fuzz.sh builds it with -sanitize=fuzzer) and the
+        // declaration of libFuzzer's driver it calls then.
+        .target(name: "CFuzzDriver"),
+        .executableTarget(name: "lstmscope-fuzz", dependencies: ["CFuzzDriver", "ModelIO", "LSTMCore"], path: "Sources/FuzzHarness"),
 
         .target(name: "TestSupport", dependencies: ["LSTMCore"], path: "Tests/TestSupport"),
         .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore", "TestSupport"]),

@@ -18,7 +18,8 @@ if [ "$target" = all ]; then
 fi
 [ -d "Fuzz/corpus/$target" ] || { echo "no such target: $target (model, keras-config, input)" >&2; exit 2; }
 
-swift build --product lstmscope-fuzz --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address \
+# SwiftPM passes --sanitize=fuzzer to the link only, so coverage is asked of swiftc directly.
+swift build --product lstmscope-fuzz --scratch-path .build-fuzz --sanitize=address -Xswiftc -sanitize=fuzzer \
   -Xswiftc -DLSTMSCOPE_FUZZING 2>&1 | grep -E "error|Compiling|Build" || true
 binary=.build-fuzz/debug/lstmscope-fuzz
 mkdir -p ".build-fuzz/corpus/$target" .build-fuzz/crashes

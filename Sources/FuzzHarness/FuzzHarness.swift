@@ -1,3 +1,6 @@
+#if LSTMSCOPE_FUZZING
+import CFuzzDriver
+#endif
 import Foundation
 import LSTMCore
 import ModelIO
@@ -49,14 +52,29 @@ enum FuzzTarget: String, CaseIterable {
 }
 
 #if LSTMSCOPE_FUZZING
-/// libFuzzer's entry: it calls this with each input it makes (its own main runs the show).
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
+/// The fuzzing build's main (SwiftPM links every executable's main to `<module>_main`): hands
+/// control to libFuzzer, which calls back with each input it makes.
+@_cdecl("lstmscope_fuzz_main")
+func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     guard let target = FuzzTarget.selected else {
         FileHandle.standardError.write(Data("set LSTMSCOPE_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
-        exit(2)
+        return 2
     }
-    target.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+    selectedTarget = target
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { bytes, size in
+        selectedTarget.run(bytes.map { Data(bytes: $0, count: size) } ?? Data())
+        return 0
+    }
+}
+
+nonisolated(unsafe) private var selectedTarget = FuzzTarget.model
+
+/// libFuzzer's own main refers to this entry even when the driver above is used; same work.
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    selectedTarget.run(bytes.map { Data(bytes: $0, count: size) } ?? Data())
     return 0
 }
 #else

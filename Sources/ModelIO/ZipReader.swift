@@ -23,6 +23,7 @@ struct ZipReader {
         guard data.count >= 22, data.prefix(2) == Data([0x50, 0x4B]) else {
             throw LoadError(path, .notAnArchive, "not a zip archive")
         }
+        try ZipBounds.check(data, path: path)
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {

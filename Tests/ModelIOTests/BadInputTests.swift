@@ -8,6 +8,8 @@ import Testing
 @Suite struct BadInputTests {
     static let models: [(String, LoadError.Kind, String)] = [
         ("truncated.keras", .notAnArchive, "truncated"),
+        // Found by fuzzing: its directory points past the end, where ZIPFoundation 0.9.20 traps.
+        ("zip_offset_past_end.npz", .notAnArchive, "lies outside"),
         ("not_keras.keras", .notKerasArchive, "neither a .keras model"),
         ("bad_config.keras", .invalidConfig, "not valid JSON"),
         ("random.h5", .unknownFormat, "not a model file"),
