@@ -27,12 +27,15 @@ log=".build-fuzz/$target.log"
 set +e
 LSTMSCOPE_FUZZ_TARGET=$target LSTMSCOPE_FUZZ_WEIGHTS=Fuzz/keras-config-weights.h5 ASAN_OPTIONS=detect_leaks=0 \
   "$binary" ".build-fuzz/corpus/$target" "Fuzz/corpus/$target" -max_total_time="$seconds" \
-  -timeout=10 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
+  -fork=1 -ignore_timeouts=1 -timeout=5 -rss_limit_mb=2048 -max_len=262144 \
   -artifact_prefix=".build-fuzz/crashes/$target-" > "$log" 2>&1
 status=$?
 set -e
-runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+# Fork mode (so that a timeout inside libhdf5, which the watchdog handles in the real program,
+# does not end the run) reports "#RUNS: cov: N … oom/timeout/crash: a/b/c".
+runs=$(grep -oE '^#[0-9]+' "$log" | tr -d '#' | sort -n | tail -1 || echo "?")
+timeouts=$(grep -oE 'oom/timeout/crash: [0-9]+/[0-9]+/[0-9]+' "$log" | tail -1 | cut -d' ' -f2 || echo "?")
 cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo "?")
-crashes=$(ls .build-fuzz/crashes/ 2>/dev/null | grep -c "^$target-" || true)
-echo "fuzz $target: ${seconds}s, $runs executions, coverage $cov edges, $crashes crash/timeout/oom files, exit $status (log: $log)"
+crashes=$(ls .build-fuzz/crashes/ 2>/dev/null | grep -c "^$target-crash" || true)
+echo "fuzz $target: ${seconds}s, $runs executions, coverage $cov edges, oom/timeout/crash ${timeouts:-0/0/0}, $crashes crash files in .build-fuzz/crashes, exit $status (log: $log)"
 [ "$status" -eq 0 ]

@@ -5,6 +5,8 @@ public enum Key: Sendable, Equatable {
     case character(Character)
     case up, down, left, right, home, end, pageUp, pageDown
     case enter, escape, tab, backTab, backspace, delete
+    /// Ctrl-U: clear the line being typed (as in a shell).
+    case killLine
 }
 
 /// Everything that can change the explorer's state.

@@ -208,6 +208,9 @@ extension ExplorerState {
         case .backspace, .delete:
             if !p.text.isEmpty { p.text.removeLast() }
             p.candidates = []
+        case .killLine:
+            p.text = ""
+            p.candidates = []
         case .tab:
             let matches = complete(p.text)
             if matches.count == 1 {

@@ -44,6 +44,7 @@ struct Explore: ParsableCommand {
         let expectPath = expect ?? (input == nil ? SampleLocator.expected(for: path) : nil)
         let expected = try expectPath.map { try InputLoader.loadFlat($0) }
 
+        CrashGuard.rememberTerminal()
         let terminal = CursesTerminal.start()
         LoadWatchdog.restoreTerminal = { terminal.stop() }
         defer { terminal.stop() }

@@ -27,6 +27,6 @@ enum LoadWatchdog {
         }
         timer.resume()
         defer { timer.cancel() }
-        return try ModelLoader.load(path, options: options)
+        return try CrashGuard.reading(path) { () throws(LoadError) in try ModelLoader.load(path, options: options) }
     }
 }

@@ -100,4 +100,12 @@ import Testing
         #expect(r.err.split(separator: "\n").count == 1)
         #expect(Date().timeIntervalSince(start) < 30)
     }
+
+    /// Found by fuzzing: libhdf5 1.10 copies through a wild pointer reading this file's damaged
+    /// global heap. The crash guard turns the segfault into one clear line and status 1.
+    @Test func aFileThatCrashesLibhdf5GivesAClearError() throws {
+        let r = try Binary.run(["inspect", Fixtures.path("bad/hdf5_heap_overflow.h5")])
+        #expect(r.status == 1)
+        #expect(r.err == "lstmscope: error: \(Fixtures.path("bad/hdf5_heap_overflow.h5")): reading it crashed inside libhdf5, so the file is damaged; giving up\n")
+    }
 }

@@ -47,4 +47,20 @@ import Testing
         #expect(try tmux.screen().contains("truncated"))
         #expect(tmux.terminalRestored)
     }
+
+    /// A file that crashes libhdf5 (found by fuzzing), opened from inside the explorer: one
+    /// clear line, exit status 1 and the terminal as it was.
+    @Test func openingAFileThatCrashesLibhdf5RestoresTheTerminal() throws {
+        try #require(TmuxSession.available, "tmux is required (CI installs it)")
+        let tmux = try TmuxSession(width: 80, height: 24)
+        try tmux.start("\(Binary.path) \(Fixtures.sample("tutorial.keras"))")
+        #expect(try tmux.waitFor("layer lstm").contains("layer lstm"))
+        try tmux.keys("O")  // open a model; the prompt starts with the current one's path
+        try tmux.keys("C-u")
+        try tmux.keysLiteral(Fixtures.path("bad/hdf5_heap_overflow.h5"))
+        try tmux.keys("Enter")
+        #expect(tmux.exitStatus(seconds: 10) == 1)
+        #expect(try tmux.waitFor("crashed inside libhdf5").contains("hdf5_heap_overflow.h5"))
+        #expect(tmux.terminalRestored)
+    }
 }
