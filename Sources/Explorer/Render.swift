@@ -46,7 +46,7 @@ extension ExplorerState {
             let label = " \(v.rawValue) \(v.title) "
             x = canvas.put(label, x: x, y: 0, style: v == view ? .selected : .plain)
         }
-        let file = " " + lastPathComponent(model.provenance.path)
+        let file = " " + shown(lastPathComponent(model.provenance.path), limit: 40)
         let room = width - x - 1
         if room > 4 {
             let text = file.count > room ? String(file.suffix(room - 1)).prefixedEllipsis(glyphs.ellipsis) : file

@@ -125,7 +125,7 @@ extension ExplorerState {
         guard replay.layers.count > 1 else { say("the model has one recurrent layer"); return }
         layer = (index + replay.layers.count) % replay.layers.count
         clampSelections()
-        say("layer \(layerTrace.layerName) (\(layer + 1) of \(replay.layers.count))")
+        say("layer \(shown(layerTrace.layerName)) (\(layer + 1) of \(replay.layers.count))")
     }
 
     private mutating func handleWeightsKeys(_ key: Key) {

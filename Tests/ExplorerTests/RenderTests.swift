@@ -71,6 +71,24 @@ import Testing
     }
 }
 
+extension RenderTests {
+    @Test func overLongNamesFromAFileAreShortenedWithAnEllipsis() throws {
+        let name = "layer_" + String(repeating: "very_long_", count: 40) + "end"
+        let lstm = try LSTMLayer(name: name, kernel: Matrix(zerosRows: 2, columns: 8), recurrentKernel: Matrix(zerosRows: 2, columns: 8), bias: nil)
+        let model = try Model(name: name, layers: [.lstm(lstm)], inputSize: 2,
+                              provenance: Provenance(path: "/tmp/" + name + ".keras", format: "keras"))
+        var s = try ExplorerState(model: model, input: nil, width: 120, height: 40)
+        for (key, _) in Self.views {
+            UpdateTests.press(&s, key)
+            let text = s.render().text
+            #expect(!text.contains(name), "view \(s.view)")
+            #expect(text.contains("layer_very_long_…") || text.contains("layer_very_long_very…"), "view \(s.view)")
+        }
+        UpdateTests.press(&s, .character("3"))
+        #expect(s.render().text.contains("layer layer_very_long_…g_very_long_end (LSTM, 2 units)"))
+    }
+}
+
 /// Three decimals with a sign, as the 80-column Step view prints them.
 func format3(_ v: Float) -> String {
     let scaled = (Double(abs(v)) * 1000).rounded()

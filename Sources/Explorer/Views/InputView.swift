@@ -6,7 +6,7 @@ extension ExplorerState {
     /// whole trace recomputes at once.
     func drawInputView(_ canvas: inout Canvas, _ area: Area) {
         var y = area.y
-        canvas.put(" input window \(steps) × \(input.columns) from \(inputSource)", x: 0, y: y, style: .heading, maxWidth: width)
+        canvas.put(" input window \(steps) × \(input.columns) from \(shown(inputSource, limit: 60))", x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
         let output = replay.output.map { "[" + $0.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]" }
             ?? "being computed (\(progressText))"

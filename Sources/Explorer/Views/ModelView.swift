@@ -14,7 +14,7 @@ extension ExplorerState {
             canvas.put(value, x: x, y: y, style: style, maxWidth: width - x - 1)
             y += 1
         }
-        line("file", p.path)
+        line("file", shown(p.path, limit: 100))
         var format = InspectReport.formatName(p.format)
         if let v = p.kerasVersion { format += ", Keras \(v)" }
         if let recurrent = model.recurrentLayers.first(where: { if case .hardSigmoid = $0.recurrentActivation { true } else { false } }) {
@@ -22,7 +22,7 @@ extension ExplorerState {
         }
         line("format", format)
         line("model", model.chainDescription.replacingArrow(glyphs.arrow), style: .heading)
-        line("input", "(\(model.lookBack.map(String.init) ?? "T"), \(model.inputSize))  window now \(steps) × \(input.columns) from \(inputSource)")
+        line("input", "(\(model.lookBack.map(String.init) ?? "T"), \(model.inputSize))  window now \(steps) × \(input.columns) from \(shown(inputSource, limit: 60))")
         y += 1
         guard y < area.bottom else { return }
         // The layer column only when there is room for it.
@@ -36,7 +36,7 @@ extension ExplorerState {
             guard y < area.bottom - 1 else { break }
             let s = Statistics(parameter.matrix.values)
             let axes = "(" + parameter.axisMeaning.joined(separator: ", ") + (parameter.shape.count == 1 ? ",)" : ")")
-            let cells = [parameter.seedName, parameter.kerasName] + (wide ? [parameter.layerName] : []) + [formatShape(parameter.shape), axes,
+            let cells = [parameter.seedName, parameter.kerasName] + (wide ? [shown(parameter.layerName, limit: 20)] : []) + [formatShape(parameter.shape), axes,
                          String(parameter.count), shortDType(p.storedDTypes[parameter.id] ?? "float32", wide: wide),
                          short(s.min), short(s.max), short(s.mean), short(s.std)]
             var x = 1
@@ -51,7 +51,7 @@ extension ExplorerState {
         y += 2
         for l in model.recurrentLayers {
             guard y + 2 < area.bottom else { break }
-            canvas.put(" 4·hu axis of \(l.name) (columns of W, U, b):", x: 0, y: y, style: .muted)
+            canvas.put(" 4·hu axis of \(shown(l.name)) (columns of W, U, b):", x: 0, y: y, style: .muted)
             y += 1
             let cell = max(7, min(14, (width - 6) / 4))
             var x = 2

@@ -9,7 +9,7 @@ extension ExplorerState {
         var y = area.y
         var x = canvas.put(" t = \(t + 1) / \(steps)", x: 1, y: y, style: .heading)
         x = canvas.put("   (index \(t), window of \(steps))", x: x, y: y, style: .muted)
-        let layerText = "layer \(lt.layerName) (\(lt.kind), \(lt.units) units\(replay.layers.count > 1 ? ", \(layer + 1) of \(replay.layers.count)" : ""))"
+        let layerText = "layer \(shown(lt.layerName)) (\(lt.kind), \(lt.units) units\(replay.layers.count > 1 ? ", \(layer + 1) of \(replay.layers.count)" : ""))"
         canvas.put(layerText, x: max(x + 2, width - layerText.count - 1), y: y, style: .plain)
         y += 1
         let xt = lt.input(at: t) ?? []

@@ -11,7 +11,7 @@ extension ExplorerState {
         let hPrev = t > 0 ? lt.vector("h", at: t - 1)! : [Float](repeating: 0, count: lt.units)
         let cPrev = t > 0 ? lt.vector("c", at: t - 1)![unit] : 0
         var y = area.y
-        canvas.put(" unit \(unit) of layer \(lt.layerName) at t = \(t + 1) / \(steps)", x: 0, y: y, style: .heading)
+        canvas.put(" unit \(unit) of layer \(shown(lt.layerName)) at t = \(t + 1) / \(steps)", x: 0, y: y, style: .heading)
         y += 2
         let headers = ["gate", "x·W", "h·U", "b", "z", "act", "value", "largest contributions"]
         let widths = [14, 9, 9, 9, 9, 8, 9, 0]

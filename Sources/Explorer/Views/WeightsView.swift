@@ -10,7 +10,7 @@ extension ExplorerState {
         let units = p.gateUnits
         var y = area.y
         let axes = "(" + p.axisMeaning.joined(separator: ", ") + (p.shape.count == 1 ? ",)" : ")")
-        canvas.put(" \(p.seedName) = \(p.kerasName) of \(p.layerName)  \(formatShape(p.shape)) = \(axes)   matrix \(weights.parameter + 1) of \(parameters.count)",
+        canvas.put(" \(p.seedName) = \(p.kerasName) of \(shown(p.layerName))  \(formatShape(p.shape)) = \(axes)   matrix \(weights.parameter + 1) of \(parameters.count)",
                    x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
         let statsRows = (units == nil ? 1 : 4) + 2
