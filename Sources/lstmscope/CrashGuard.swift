@@ -5,7 +5,8 @@ import Glibc
 /// Turns a crash inside a C library while it reads a model into a clear error.
 ///
 /// Fuzzing found files that make libhdf5 1.10 copy through a wild pointer while it reads a
-/// damaged global heap (Tests/Fixtures/bad/hdf5_heap_overflow.h5): a segfault inside the
+/// damaged global heap (Tests/Fixtures/bad/hdf5_heap_overflow.h5) and recurse without end
+/// through a B-tree that points back into itself (hdf5_btree_recursion.h5): crashes inside the
 /// library, before any check of ours can look at the data. While a file is being read, a
 /// handler for SIGSEGV, SIGBUS (also a mapped file truncated under us), SIGFPE and SIGILL puts
 /// the terminal back, prints one line naming the file and exits with status 1. The handler
@@ -33,10 +34,12 @@ enum CrashGuard {
         message = buffer
         messageLength = text.count
         var previous = [SignalAction](repeating: SignalAction(), count: signals.count)
+        installAlternateStack()
         var action = SignalAction()
         action.__sigaction_handler.sa_handler = { _ in CrashGuard.crashed() }
         sigemptyset(&action.sa_mask)
-        action.sa_flags = 0
+        // On its own stack: the crash may be libhdf5 recursing until the stack is gone.
+        action.sa_flags = Int32(SA_ONSTACK)
         for (k, signal) in signals.enumerated() { sigaction(signal, &action, &previous[k]) }
         defer {
             for (k, signal) in signals.enumerated() { sigaction(signal, &previous[k], nil) }
@@ -44,6 +47,19 @@ enum CrashGuard {
             buffer.deallocate()
         }
         return try body()
+    }
+
+    nonisolated(unsafe) private static var alternateStackReady = false
+
+    /// A 256 KB stack for the handler, set up once.
+    private static func installAlternateStack() {
+        guard !alternateStackReady else { return }
+        let size = 256 << 10
+        var stack = stack_t()
+        stack.ss_sp = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        stack.ss_size = size
+        stack.ss_flags = 0
+        alternateStackReady = sigaltstack(&stack, nil) == 0
     }
 
     private static func crashed() {
