@@ -111,6 +111,16 @@ extension ExplorerState {
             say(playing ? "playing (space pauses)" : "paused")
         case .character("]"): selectLayer(layer + 1)
         case .character("["): selectLayer(layer - 1)
+        case .character("N"):
+            guard let nan = replay.firstNaN else {
+                say(replay.isComplete ? "no NaN anywhere in this window" : "no NaN in the steps run so far (\(progressText))")
+                return
+            }
+            layer = nan.layer
+            t = nan.step
+            historyVector = nan.vector
+            playing = false
+            say("NaN first appears here: \(nan.vector) of layer \(shown(replay.layers[nan.layer].name)) at t = \(nan.step + 1)")
         case .character("v"):
             let names = layerTrace.vectorNames
             historyVector = names[((names.firstIndex(of: historyVector) ?? 0) + 1) % names.count]

@@ -40,6 +40,17 @@ public struct WindowReplay: Sendable {
     /// Per layer and vector (in ``LayerInfo/vectorNames`` order), the largest finite |value| so far.
     public private(set) var largestMagnitude: [[Float]]
 
+    /// Where NaN first appears: the earliest step (and, at that step, the first layer and
+    /// vector in display order) among the steps computed so far.
+    public struct NaNSite: Sendable, Equatable {
+        public let layer: Int
+        public let step: Int
+        public let vector: String
+    }
+
+    /// The first NaN among the computed steps, if any.
+    public private(set) var firstNaN: NaNSite?
+
     /// The whole trace, for windows small enough to keep (or models that cannot run in blocks).
     private let full: ModelTrace?
     /// Per recurrent layer: h then c, every `checkpointInterval` steps, flat.
@@ -83,6 +94,9 @@ public struct WindowReplay: Sendable {
             largestMagnitude = trace.layers.map { layer in layer.series.map { Self.largest($0.values) } }
             checkpoints = []
             frontier = []
+            for (l, layer) in trace.layers.enumerated() {
+                noteNaN(layer: l, firstStep: 0, units: layer.units, names: layer.vectorNames, layer.series.map(\.values))
+            }
         } else {
             full = nil
             computedSteps = 0
@@ -116,6 +130,7 @@ public struct WindowReplay: Sendable {
             for (n, values) in vectors.enumerated() {
                 largestMagnitude[recurrentIndex][n] = Swift.max(largestMagnitude[recurrentIndex][n], Self.largest(values))
             }
+            noteNaN(layer: recurrentIndex, firstStep: range.lowerBound, units: layer.units, names: LSTMLayer.vectorNames, vectors)
             // The state before each step that starts an interval: the frontier for the first
             // step of the block, else the h and c after the step before it.
             let hu = layer.units
@@ -234,6 +249,20 @@ public struct WindowReplay: Sendable {
             values.append(contentsOf: input.values[row * input.columns ..< (row + 1) * input.columns])
         }
         return Matrix(rows: range.count, columns: input.columns, values: values)
+    }
+
+    /// Keeps `firstNaN` the earliest NaN seen, given one layer's vectors for steps from `firstStep`.
+    private mutating func noteNaN(layer: Int, firstStep: Int, units: Int, names: [String], _ vectors: [[Float]]) {
+        guard units > 0 else { return }
+        var best: NaNSite?
+        for (n, values) in vectors.enumerated() {
+            guard let index = values.firstIndex(where: \.isNaN) else { continue }
+            let step = firstStep + index / units
+            if best == nil || step < best!.step { best = NaNSite(layer: layer, step: step, vector: names[n]) }
+        }
+        guard let best else { return }
+        if let current = firstNaN, (current.step, current.layer) <= (best.step, best.layer) { return }
+        firstNaN = best
     }
 
     private static func largest(_ values: [Float]) -> Float {

@@ -177,3 +177,26 @@ import Testing
         }
     }
 }
+
+/// NaN in the weights: the Step view says where it first appears, and N goes there.
+@Suite struct NaNTests {
+    @Test func theFirstNaNIsShownAndNGoesThere() throws {
+        let model = try ModelLoader.load(Fixtures.path("bad/nan_weights.keras"))
+        var s = try ExplorerState(model: model, input: nil, width: 120, height: 40)
+        let nan = try #require(s.replay.firstNaN)
+        let text = s.render().text
+        #expect(text.contains("NaN first appears: \(Glyphs.unicode.symbol(nan.vector)) of layer"))
+        _ = s.update(.key(.character("N")))
+        #expect(s.t == nan.step && s.layer == nan.layer && s.historyVector == nan.vector)
+        #expect(s.layerTrace.vector(nan.vector, at: nan.step)!.contains { $0.isNaN })
+        if nan.step > 0 {
+            #expect(!(s.layerTrace.vector(nan.vector, at: nan.step - 1)!.contains { $0.isNaN }))
+        }
+        #expect(s.message?.contains("NaN first appears here") == true)
+
+        var clean = try ExplorerState(model: ModelLoader.load(Fixtures.sample("tutorial.keras")), input: nil)
+        #expect(clean.replay.firstNaN == nil && !clean.render().text.contains("NaN first"))
+        _ = clean.update(.key(.character("N")))
+        #expect(clean.message == "no NaN anywhere in this window")
+    }
+}

@@ -13,6 +13,7 @@ extension ExplorerState {
         ("Enter", "unit detail: the whole arithmetic of the selected unit (Esc back)"),
         ("space", "play / pause an animation through the window"),
         ("v", "history strip: next vector (i f c̃ o c h)"),
+        ("N", "go to where NaN first appears (when it does)"),
         ("[ ]", "previous / next recurrent layer (stacked models)"),
         ("", "Weights view"),
         ("arrows hjkl, PgUp PgDn", "move the cursor over the matrix"),

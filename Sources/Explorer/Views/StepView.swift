@@ -16,7 +16,12 @@ extension ExplorerState {
         let xLabel = layer == 0 ? " x_t = " : " x_t = h of the layer below = "
         x = canvas.put(xLabel, x: 1, y: y, style: .muted)
         canvas.put("[" + xt.map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]", x: x, y: y, maxWidth: width - x - 1)
-        y += 2
+        y += 1
+        if let nan = replay.firstNaN {
+            let place = "\(glyphs.symbol(nan.vector)) of layer \(shown(replay.layers[nan.layer].name, limit: 20)) at t = \(nan.step + 1)"
+            canvas.put(" NaN first appears: \(place) (N goes there)", x: 0, y: y, style: .error, maxWidth: width)
+        }
+        y += 1
 
         let outputRows = expected == nil ? 2 : 3
         let free = area.bottom - y - outputRows - 1
