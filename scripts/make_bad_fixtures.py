@@ -84,7 +84,7 @@ def write_zip(name, entries, compression=zipfile.ZIP_STORED):
             z.writestr(zi, data)
 
 
-def keras_variant(name, config=None, weights=None):
+def keras_variant(name, config=None, weights=None, compression=zipfile.ZIP_STORED):
     """Rewrite plain.keras replacing config.json text and/or model.weights.h5 bytes."""
     entries = []
     for info, data in read_zip(PLAIN_KERAS):
@@ -93,7 +93,7 @@ def keras_variant(name, config=None, weights=None):
         elif info.filename == "model.weights.h5" and weights is not None:
             data = weights
         entries.append((info.filename, data))
-    write_zip(name, entries)
+    write_zip(name, entries, compression)
 
 
 def plain_keras_member(member):
@@ -226,6 +226,15 @@ def make_input_faults():
     d = out("directory.keras")
     os.makedirs(d, exist_ok=True)
     write_bytes(os.path.join("directory.keras", ".gitkeep"), b"")
+
+
+def make_json_bounds():
+    """JSON the loaders must refuse before parsing: too deep, or one enormous string."""
+    keras_variant("deep_config.keras", config="[" * 100000 + "]" * 100000, compression=zipfile.ZIP_DEFLATED)
+    config = plain_config()
+    config["config"]["name"] = "x" * (2 * 1024 * 1024)
+    keras_variant("long_string_config.keras", config=json.dumps(config), compression=zipfile.ZIP_DEFLATED)
+    write_bytes("input_deep.json", b"[" * 1000 + b"]" * 1000)
 
 
 def make_nonfinite():
@@ -374,6 +383,7 @@ def main():
     make_npy_faults()
     make_input_faults()
     make_nonfinite()
+    make_json_bounds()
     make_config_edits()
     make_external()
     make_zip_bombs()

@@ -56,7 +56,7 @@ public enum InputLoader {
     static func parseJSON(_ data: Data, path: String) throws(LoadError) -> NDArray {
         let root: Any
         do {
-            try JSONBounds.check(data, path: path)
+            try JSONBounds.check(data, path: path, kind: .badInput)
             root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch let error as LoadError {
             throw error

@@ -11,7 +11,7 @@ enum JSONBounds {
 
     /// Throws a ``LoadError`` naming `path` when `data` nests deeper or holds a longer string
     /// than the bounds; a single pass over the bytes, no allocation.
-    static func check(_ data: Data, path: String) throws(LoadError) {
+    static func check(_ data: Data, path: String, kind: LoadError.Kind = .invalidConfig) throws(LoadError) {
         let result: String? = data.withUnsafeBytes { raw in
             var depth = 0
             var inString = false, escaped = false
@@ -41,6 +41,6 @@ enum JSONBounds {
             if inString, raw.count - stringStart > maximumStringBytes { return "a string of more than \(maximumStringBytes) bytes" }
             return nil
         }
-        if let problem = result { throw LoadError(path, .invalidConfig, "JSON with \(problem)") }
+        if let problem = result { throw LoadError(path, kind, "JSON with \(problem)") }
     }
 }

@@ -8,7 +8,7 @@ import Reports
 ///
 /// Fuzzing found files that make libhdf5 1.10 loop forever while it reads a variable-length
 /// string (a damaged global heap), inside the library where no check of ours can reach. A
-/// legitimate file loads at ~0.5 GB/s, so 5 s plus 1 s per 100 MB is far beyond any real load.
+/// legitimate file loads at ~0.5 GB/s, so 2 s plus 1 s per 100 MB is far beyond any real load.
 enum LoadWatchdog {
     /// Put back the terminal before the message, when the explorer owns it.
     nonisolated(unsafe) static var restoreTerminal: (() -> Void)?
@@ -16,7 +16,7 @@ enum LoadWatchdog {
     /// `ModelLoader.load(path, options:)` under the watchdog.
     static func load(_ path: String, options: ArchitectureOptions) throws(LoadError) -> Model {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let seconds = 5 + size / 100_000_000
+        let seconds = 2 + size / 100_000_000
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + .seconds(seconds))
         timer.setEventHandler {

@@ -10,6 +10,8 @@ import Testing
         ("truncated.keras", .notAnArchive, "truncated"),
         // Found by fuzzing: its directory points past the end, where ZIPFoundation 0.9.20 traps.
         ("zip_offset_past_end.npz", .notAnArchive, "lies outside"),
+        ("deep_config.keras", .invalidConfig, "nesting deeper than 64 levels"),
+        ("long_string_config.keras", .invalidConfig, "a string of 2097153 bytes"),
         ("not_keras.keras", .notKerasArchive, "neither a .keras model"),
         ("bad_config.keras", .invalidConfig, "not valid JSON"),
         ("random.h5", .unknownFormat, "not a model file"),
@@ -64,6 +66,7 @@ import Testing
         ("input_nonnumeric.csv", "\"abc\" is not a number"),
         ("input_ragged.csv", "ragged rows"),
         ("input_ragged.json", "ragged rows"),
+        ("input_deep.json", "nesting deeper than 64 levels"),
         ("empty.csv", "empty"),
         ("npy_claims_more.npy", "claims shape [1000000, 3]"),
         ("huge_claim.npy", "claims shape [100000000000, 100000]"),
