@@ -237,6 +237,13 @@ def make_json_bounds():
     write_bytes("input_deep.json", b"[" * 1000 + b"]" * 1000)
 
 
+def make_safetensors_faults():
+    """safetensors files whose header lies about what the file holds."""
+    header = json.dumps({"w": {"dtype": "F32", "shape": [1000, 1000], "data_offsets": [0, 4000000]}}).encode()
+    write_bytes("safetensors_claims_more.safetensors", struct.pack("<Q", len(header)) + header + b"\0" * 64)
+    write_bytes("safetensors_huge_header.safetensors", struct.pack("<Q", 1 << 40) + b'{"w": 1}')
+
+
 def make_nonfinite():
     def keras_nan(f):
         ds = f[KW_W]
@@ -384,6 +391,7 @@ def main():
     make_input_faults()
     make_nonfinite()
     make_json_bounds()
+    make_safetensors_faults()
     make_config_edits()
     make_external()
     make_zip_bombs()

@@ -71,6 +71,9 @@ public struct Model: Sendable, Equatable {
     /// Trainable parameters, as Keras's `model.count_params()` counts them.
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 
+    /// Parameters as the file's framework counts them (PyTorch: both LSTM biases).
+    public var fileParameterCount: Int { parameterCount + provenance.foldedParameterCount }
+
     /// `LSTM(5) → Dense(1)`.
     public var chainDescription: String { layers.map(\.label).joined(separator: " → ") }
 

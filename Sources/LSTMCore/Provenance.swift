@@ -12,6 +12,9 @@ public struct Provenance: Sendable, Equatable {
     public var backend: String?
     /// The dtype each parameter was stored with, keyed by ``Parameter/id``.
     public var storedDTypes: [String: String]
+    /// Parameters the file holds that the model folds into others: PyTorch's second LSTM bias
+    /// (b = bias_ih + bias_hh), so the file's own count is ``Model/parameterCount`` plus this.
+    public var foldedParameterCount = 0
 
     /// Creates a provenance record.
     public init(path: String, format: String, kerasVersion: String? = nil, backend: String? = nil,

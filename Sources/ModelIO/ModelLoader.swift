@@ -49,12 +49,15 @@ public enum ModelLoader {
             }
             return try NPZLoader.load(zip, path: path, options: options)
         }
+        if SafetensorsReader.looksLike(data) {
+            return try TorchLoader.build(SafetensorsReader.read(data, path: path), path: path, format: "safetensors")
+        }
         if data.prefix(6) == NPYReader.magic {
             throw LoadError(path, .unknownFormat, "a single .npy array, not a model; save all weights with np.savez(path, *model.get_weights())")
         }
         if data.first == 0x80 {
             throw LoadError(path, .refused, "looks like a Python pickle; lstmscope never unpickles (it runs code). Save with model.save(\"m.keras\") or np.savez")
         }
-        throw LoadError(path, .unknownFormat, "not a model file lstmscope can read (expected a Keras .keras archive, a Keras .h5 file or an .npz of weights)")
+        throw LoadError(path, .unknownFormat, "not a model file lstmscope can read (expected a Keras .keras archive, a Keras .h5 file, an .npz of weights or a PyTorch .safetensors state dict)")
     }
 }

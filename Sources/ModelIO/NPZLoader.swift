@@ -25,6 +25,14 @@ enum NPZLoader {
             throw LoadError(path, .notKerasArchive, "a zip archive with no .npy arrays: neither a .keras model nor an .npz of weights")
         }
         let names = entries.map { String($0.dropLast(4)) }
+        if TorchLoader.isStateDict(names) {
+            var arrays: [(String, NDArray)] = []
+            for name in names {
+                guard let data = try zip.read(name + ".npy") else { continue }
+                arrays.append((name, try NPYReader.parse(data, path: path, entry: name)))
+            }
+            return try TorchLoader.build(arrays, path: path, format: "torch-npz")
+        }
         let order = try orderedNames(names, path: path)
         var arrays: [(String, NDArray)] = []
         for name in order {

@@ -15,6 +15,8 @@ public struct InspectReport {
         case "keras": "Keras 3 archive (.keras)"
         case "h5": "Keras HDF5 model (.h5)"
         case "npz": "NumPy weights (.npz, architecture inferred from shapes)"
+        case "safetensors": "PyTorch state dict (.safetensors): nn.LSTM as W = weight_ihᵀ, U = weight_hhᵀ, b = bias_ih + bias_hh"
+        case "torch-npz": "PyTorch state dict (.npz): nn.LSTM as W = weight_ihᵀ, U = weight_hhᵀ, b = bias_ih + bias_hh"
         default: format
         }
     }
@@ -69,7 +71,8 @@ public struct InspectReport {
             }
         }
         lines.append("")
-        lines.append("total parameters: \(model.parameterCount)")
+        lines.append(model.provenance.foldedParameterCount == 0 ? "total parameters: \(model.parameterCount)"
+            : "total parameters: \(model.fileParameterCount) as PyTorch counts them (\(model.parameterCount) once bias_ih + bias_hh are one b)")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -115,7 +118,7 @@ public struct InspectReport {
         return "{\"path\": \(JSONText.string(p.path)), \"format\": \(JSONText.string(p.format)), "
             + "\"keras_version\": \(JSONText.optional(p.kerasVersion)), \"backend\": \(JSONText.optional(p.backend)), "
             + "\"model\": \(JSONText.string(model.name)), \"input_shape\": \(inputShape), "
-            + "\"layers\": [" + layerTexts.joined(separator: ", ") + "], \"total_params\": \(model.parameterCount)}\n"
+            + "\"layers\": [" + layerTexts.joined(separator: ", ") + "], \"total_params\": \(model.fileParameterCount)}\n"
     }
 }
 

@@ -34,7 +34,7 @@ public enum Fixtures {
 
 /// What Keras itself computed for one window: written by `scripts/make_fixtures.py`.
 public struct KerasTrace: Sendable {
-    /// One recurrent layer's hidden and cell states at every step, from Keras.
+    /// One recurrent layer's hidden (and, for LSTM, cell) states at every step, from Keras or PyTorch.
     public struct Layer: Sendable {
         public var name: String
         public var h: [[Float]]
@@ -51,11 +51,11 @@ public struct KerasTrace: Sendable {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
         func floats(_ any: Any?) -> [Float] { (any as! [NSNumber]).map(\.floatValue) }
         func rows(_ any: Any?) -> [[Float]] { (any as! [Any]).map(floats) }
-        kerasVersion = object["keras_version"] as! String
+        kerasVersion = (object["keras_version"] ?? object["torch_version"]) as? String ?? ""
         input = Matrix(rowArrays: rows(object["input"]))
         output = floats(object["output"])
         layers = (object["layers"] as! [[String: Any]]).map {
-            Layer(name: $0["name"] as! String, h: rows($0["h"]), c: rows($0["c"]))
+            Layer(name: $0["name"] as! String, h: rows($0["h"]), c: $0["c"].map(rows) ?? [])
         }
     }
 }
