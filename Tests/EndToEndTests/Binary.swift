@@ -54,6 +54,9 @@ final class TmuxSession {
 
     func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
 
+    /// The screen with lines that wrapped joined back (for long messages after the program ends).
+    func joinedScreen() throws -> String { try tmux(["capture-pane", "-p", "-J", "-t", name]) }
+
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
         Thread.sleep(forTimeInterval: 0.4)

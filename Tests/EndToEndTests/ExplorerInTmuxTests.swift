@@ -61,7 +61,8 @@ import Testing
         try tmux.keys("Enter")
         #expect(tmux.exitStatus(seconds: 10) == 1)
         // The message wraps at 80 columns wherever the checkout's path puts the break.
-        let screen = try tmux.waitFor("libhdf5").split(separator: "\n").joined()
+        _ = try tmux.waitFor("libhdf5")
+        let screen = try tmux.joinedScreen()
         #expect(screen.contains("hdf5_heap_overflow.h5: reading it crashed inside libhdf5"), "\(screen)")
         #expect(tmux.terminalRestored)
     }
