@@ -31,8 +31,16 @@ extension ExplorerState {
         let held = segment.stepRange
         if force || segmentLayer != layer || segment.layerName != replay.layers[layer].name
             || !(held.contains(needed.lowerBound) && held.contains(needed.upperBound - 1)) {
+            // From the checkpoint before t − 1 to t only: at most one interval of work per key;
+            // idle time fills the rest of the strip.
             let start = needed.lowerBound / k * k
-            segment = replay.segment(layer: layer, steps: start..<min((t / k + 1) * k, replay.computedSteps))
+            if replay.isLazy {
+                segment = replay.segment(layer: layer, steps: start..<needed.upperBound)
+            } else {
+                // A window traced whole: slicing costs nothing, so hold the whole strip at once.
+                let strip = historyRange.clamped(to: 0..<replay.computedSteps)
+                segment = replay.segment(layer: layer, steps: min(strip.lowerBound, start)..<max(strip.upperBound, needed.upperBound))
+            }
             segmentLayer = layer
         } else if segment.steps > 4 * max(historyColumns, k) {
             // Keep what is held proportional to what is shown.
@@ -71,7 +79,7 @@ extension ExplorerState {
     /// Steps per idle block: about 10 ms of work, so keys are never kept waiting long.
     private var idleBlockSteps: Int {
         let work = model.recurrentLayers.reduce(0) { $0 + 4 * $1.units * ($1.inputSize + $1.units) }
-        return min(max(40_000_000 / max(work, 1), WindowReplay.checkpointInterval), 1 << 16)
+        return min(max(150_000_000 / max(work, 1), WindowReplay.checkpointInterval), 1 << 16)
     }
 
     /// "37% of 100000 steps" while the window runs.

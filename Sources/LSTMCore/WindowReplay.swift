@@ -13,7 +13,7 @@
 /// ```
 public struct WindowReplay: Sendable {
     /// Steps between stored states: a jump recomputes at most this many.
-    public static let checkpointInterval = 32
+    public static let checkpointInterval = 16
     /// Windows whose full trace has at most this many floats are traced at once (32 MB).
     public static let defaultEagerLimit = 8 << 20
 
@@ -101,7 +101,13 @@ public struct WindowReplay: Sendable {
             full = nil
             computedSteps = 0
             largestMagnitude = recurrent.map { _ in [Float](repeating: 0, count: 6) }
-            checkpoints = recurrent.map { _ in [] }
+            // Reserved at once: growing by doubling would copy tens of megabytes mid-run.
+            let intervals = (input.rows + Self.checkpointInterval - 1) / Self.checkpointInterval
+            checkpoints = recurrent.map { layer in
+                var saved = [Float]()
+                saved.reserveCapacity(intervals * 2 * layer.units)
+                return saved
+            }
             frontier = recurrent.map { .zero(units: $0.units) }
         }
     }
