@@ -97,6 +97,7 @@ public struct ExplorerState: Sendable {
                 width: Int = 80, height: Int = 24, glyphs: Glyphs = .unicode,
                 eagerLimit: Int = WindowReplay.defaultEagerLimit,
                 complete: @escaping @Sendable (String) -> [String] = { _ in [] }) throws(ShapeError) {
+        try Self.checkExplorable(model)
         self.model = model
         let window = input ?? ExplorerState.defaultWindow(for: model)
         self.input = window
@@ -136,7 +137,16 @@ public struct ExplorerState: Sendable {
 
     // MARK: Changes that keep the state consistent
 
+    /// The views draw LSTM gates; GRU and SimpleRNN replay in `inspect` and `trace` so far.
+    static func checkExplorable(_ model: Model) throws(ShapeError) {
+        guard model.isLSTMOnly else {
+            let kinds = Set(model.layers.compactMap(\.recurrentInfo?.kind)).subtracting(["LSTM"]).sorted().joined(separator: " and ")
+            throw ShapeError("the explorer shows LSTM layers so far, and this model has \(kinds); `lstmscope trace MODEL` replays it step by step")
+        }
+    }
+
     mutating func replaceModel(_ newModel: Model) throws(ShapeError) {
+        try Self.checkExplorable(newModel)
         let keepInput = input.columns == newModel.inputSize && (newModel.lookBack == nil || newModel.lookBack == input.rows)
         let window = keepInput ? input : ExplorerState.defaultWindow(for: newModel)
         let newReplay = try Self.startReplay(newModel, window, eagerLimit: eagerLimit)

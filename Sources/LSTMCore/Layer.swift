@@ -5,6 +5,10 @@
 public enum Layer: Sendable, Equatable {
     /// A Keras LSTM layer.
     case lstm(LSTMLayer)
+    /// A Keras GRU layer.
+    case gru(GRULayer)
+    /// A Keras SimpleRNN layer.
+    case simpleRNN(SimpleRNNLayer)
     /// A Keras Dense layer, applied to the last axis (per timestep on a sequence).
     case dense(DenseLayer)
     /// A Keras `Activation` layer.
@@ -18,6 +22,8 @@ public enum Layer: Sendable, Equatable {
     public var name: String {
         switch self {
         case .lstm(let l): l.name
+        case .gru(let g): g.name
+        case .simpleRNN(let r): r.name
         case .dense(let d): d.name
         case .activation(let name, _), .flatten(let name), .identity(let name, _): name
         }
@@ -27,6 +33,8 @@ public enum Layer: Sendable, Equatable {
     public var className: String {
         switch self {
         case .lstm: "LSTM"
+        case .gru: "GRU"
+        case .simpleRNN: "SimpleRNN"
         case .dense: "Dense"
         case .activation: "Activation"
         case .flatten: "Flatten"
@@ -36,14 +44,39 @@ public enum Layer: Sendable, Equatable {
 
     /// Whether this is a recurrent layer with a step-by-step trace.
     public var isRecurrent: Bool {
-        if case .lstm = self { return true }
-        return false
+        switch self {
+        case .lstm, .gru, .simpleRNN: true
+        default: false
+        }
+    }
+
+    /// For a recurrent layer: name, kind, units, the vectors a step keeps, whether it returns
+    /// sequences, and its input size.
+    public var recurrentInfo: (name: String, kind: String, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)? {
+        switch self {
+        case .lstm(let l): (l.name, "LSTM", l.units, LSTMLayer.vectorNames, l.returnSequences, l.inputSize)
+        case .gru(let g): (g.name, "GRU", g.units, GRULayer.vectorNames, g.returnSequences, g.inputSize)
+        case .simpleRNN(let r): (r.name, "SimpleRNN", r.units, SimpleRNNLayer.vectorNames, r.returnSequences, r.inputSize)
+        default: nil
+        }
+    }
+
+    /// Runs a recurrent layer over `input` and keeps every step's vectors (nil for other layers).
+    public func trace(_ input: Matrix, threads: Int = 1) -> LayerTrace? {
+        switch self {
+        case .lstm(let l): l.trace(input, threads: threads)
+        case .gru(let g): g.trace(input)
+        case .simpleRNN(let r): r.trace(input)
+        default: nil
+        }
     }
 
     /// Trainable parameter count, as Keras's `count_params()` counts it.
     public var parameterCount: Int {
         switch self {
         case .lstm(let l): l.parameterCount
+        case .gru(let g): g.parameterCount
+        case .simpleRNN(let r): r.parameterCount
         case .dense(let d): d.parameterCount
         default: 0
         }
@@ -53,6 +86,8 @@ public enum Layer: Sendable, Equatable {
     public var label: String {
         switch self {
         case .lstm(let l): "LSTM(\(l.units)\(l.returnSequences ? ", seq" : ""))"
+        case .gru(let g): "GRU(\(g.units)\(g.returnSequences ? ", seq" : ""))"
+        case .simpleRNN(let r): "SimpleRNN(\(r.units)\(r.returnSequences ? ", seq" : ""))"
         case .dense(let d): d.activation == .linear ? "Dense(\(d.units))" : "Dense(\(d.units), \(d.activation.kerasName))"
         case .activation(_, let a): "Activation(\(a.kerasName))"
         case .flatten: "Flatten"

@@ -21,7 +21,7 @@ public struct Model: Sendable, Equatable {
     public init(name: String = "model", layers: [Layer], inputSize: Int, lookBack: Int? = nil,
                 provenance: Provenance = Provenance(path: "", format: "memory")) throws(ShapeError) {
         guard layers.contains(where: \.isRecurrent) else {
-            throw ShapeError("the model has no recurrent layer (LSTM) to replay")
+            throw ShapeError("the model has no recurrent layer (LSTM, GRU, SimpleRNN) to replay")
         }
         // Walk the shapes: (isSequence, features), with T unknown so Flatten needs lookBack.
         var sequence = true
@@ -29,12 +29,13 @@ public struct Model: Sendable, Equatable {
         var steps = lookBack
         for layer in layers {
             switch layer {
-            case .lstm(let l):
+            case .lstm, .gru, .simpleRNN:
+                let l = layer.recurrentInfo!
                 guard sequence else {
-                    throw ShapeError("layer \"\(l.name)\" (LSTM) needs a sequence, but the layer before it returns a single vector (set return_sequences=True on it)")
+                    throw ShapeError("layer \"\(l.name)\" (\(l.kind)) needs a sequence, but the layer before it returns a single vector (set return_sequences=True on it)")
                 }
                 guard l.inputSize == features else {
-                    throw ShapeError("layer \"\(l.name)\": kernel W has \(l.inputSize) rows but its input has \(features) features (W must be (xu, 4·hu) with xu = \(features))")
+                    throw ShapeError("layer \"\(l.name)\": kernel W has \(l.inputSize) rows but its input has \(features) features (W must have xu = \(features) rows)")
                 }
                 features = l.units
                 sequence = l.returnSequences
@@ -63,7 +64,12 @@ public struct Model: Sendable, Equatable {
         self.provenance = provenance
     }
 
-    /// The recurrent layers, in order.
+    /// Whether every recurrent layer is an LSTM (the kind the fast kernel and the explorer know).
+    public var isLSTMOnly: Bool {
+        layers.allSatisfy { if case .gru = $0 { false } else if case .simpleRNN = $0 { false } else { true } }
+    }
+
+    /// The LSTM layers, in order.
     public var recurrentLayers: [LSTMLayer] {
         layers.compactMap { if case .lstm(let l) = $0 { l } else { nil } }
     }
@@ -86,6 +92,9 @@ public struct Model: Sendable, Equatable {
         for index in 0...lastRecurrentIndex {
             if case .lstm(let l) = layers[index] {
                 data = l.forward(data, threads: threads)
+            } else if let trace = layers[index].trace(data) {
+                let info = layers[index].recurrentInfo!
+                data = info.returnSequences ? trace.hidden : Matrix(rowArrays: [trace.hidden.row(trace.steps - 1)])
             } else {
                 data = applyLayers(index..<index + 1, to: data)
             }
@@ -106,7 +115,8 @@ public struct Model: Sendable, Equatable {
 
     /// The output's shape without the batch axis: `[yu]`, or `[T, yu]` for per-step heads.
     func outputShape(of out: Matrix) -> [Int] {
-        out.rows == 1 && !(recurrentLayers.last?.returnSequences ?? false) ? [out.columns] : [out.rows, out.columns]
+        let sequences = layers.last(where: \.isRecurrent)?.recurrentInfo?.returnSequences ?? false
+        return out.rows == 1 && !sequences ? [out.columns] : [out.rows, out.columns]
     }
 
     /// Index of the last recurrent layer.
@@ -122,7 +132,7 @@ public struct Model: Sendable, Equatable {
         var data = data
         for layer in layers[range] {
             switch layer {
-            case .lstm:
+            case .lstm, .gru, .simpleRNN:
                 preconditionFailure("applyHead reached a recurrent layer")
             case .dense(let d):
                 data = Matrix(rowArrays: data.rowArrays.map(d.apply))

@@ -51,6 +51,30 @@ extension Model {
                                          shape: [b.count], axisMeaning: ["4·" + hu],
                                          matrix: Matrix(rows: 1, columns: b.count, values: b), gateUnits: l.units))
                 }
+            case .gru(let g):
+                let name = g.name
+                out.append(Parameter(layerName: name, layerIndex: index, seedName: "W", kerasName: "kernel",
+                                     shape: [g.kernel.rows, g.kernel.columns], axisMeaning: ["in", "3·hu"], matrix: g.kernel, gateUnits: nil))
+                out.append(Parameter(layerName: name, layerIndex: index, seedName: "U", kerasName: "recurrent_kernel",
+                                     shape: [g.recurrentKernel.rows, g.recurrentKernel.columns], axisMeaning: ["hu", "3·hu"],
+                                     matrix: g.recurrentKernel, gateUnits: nil))
+                if let b = g.inputBias {
+                    let rows = g.recurrentBias.map { [b, $0] } ?? [b]
+                    out.append(Parameter(layerName: name, layerIndex: index, seedName: "b", kerasName: "bias",
+                                         shape: rows.count == 2 ? [2, b.count] : [b.count],
+                                         axisMeaning: rows.count == 2 ? ["input | recurrent", "3·hu"] : ["3·hu"],
+                                         matrix: Matrix(rowArrays: rows), gateUnits: nil))
+                }
+            case .simpleRNN(let r):
+                out.append(Parameter(layerName: r.name, layerIndex: index, seedName: "W", kerasName: "kernel",
+                                     shape: [r.kernel.rows, r.kernel.columns], axisMeaning: ["in", "hu"], matrix: r.kernel, gateUnits: nil))
+                out.append(Parameter(layerName: r.name, layerIndex: index, seedName: "U", kerasName: "recurrent_kernel",
+                                     shape: [r.recurrentKernel.rows, r.recurrentKernel.columns], axisMeaning: ["hu", "hu"],
+                                     matrix: r.recurrentKernel, gateUnits: nil))
+                if let b = r.bias {
+                    out.append(Parameter(layerName: r.name, layerIndex: index, seedName: "b", kerasName: "bias",
+                                         shape: [b.count], axisMeaning: ["hu"], matrix: Matrix(rows: 1, columns: b.count, values: b), gateUnits: nil))
+                }
             case .dense(let d):
                 let isLast = index == denseIndices.last
                 let number = (denseIndices.firstIndex(of: index) ?? 0) + 1

@@ -107,12 +107,10 @@ public struct ModelTrace: Sendable, Equatable {
         var index = 0
         let lastRecurrent = model.lastRecurrentIndex
         while index <= lastRecurrent {
-            switch model.layers[index] {
-            case .lstm(let l):
-                let trace = l.trace(data, threads: threads)
+            if let trace = model.layers[index].trace(data, threads: threads) {
                 traces.append(trace)
-                data = l.returnSequences ? trace.hidden : Matrix(rowArrays: [trace.hidden.row(trace.steps - 1)])
-            default:
+                data = model.layers[index].recurrentInfo!.returnSequences ? trace.hidden : Matrix(rowArrays: [trace.hidden.row(trace.steps - 1)])
+            } else {
                 data = model.applyLayers(index..<index + 1, to: data)
             }
             index += 1

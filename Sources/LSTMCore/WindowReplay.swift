@@ -80,11 +80,12 @@ public struct WindowReplay: Sendable {
         self.model = model
         self.input = input
         let recurrent = model.recurrentLayers
-        layers = recurrent.map { LayerInfo(name: $0.name, kind: "LSTM", units: $0.units, vectorNames: LSTMLayer.vectorNames) }
-        let traceFloats = recurrent.reduce(0) { $0 + 6 * $1.units } * input.rows
+        layers = model.layers.compactMap(\.recurrentInfo).map { LayerInfo(name: $0.name, kind: $0.kind, units: $0.units, vectorNames: $0.vectorNames) }
+        let traceFloats = layers.reduce(0) { $0 + $1.vectorNames.count * $1.units } * input.rows
         // Blocks need each layer's step s to read the layer below's step s: only the first
-        // recurrent layer may read its window backwards.
-        let blockwise = !recurrent.dropFirst().contains(where: \.goBackwards)
+        // recurrent layer may read its window backwards. GRU and SimpleRNN have no fast kernel
+        // yet and are traced whole.
+        let blockwise = model.isLSTMOnly && !recurrent.dropFirst().contains(where: \.goBackwards)
         if traceFloats <= eagerLimit || !blockwise {
             let trace = try ModelTrace(model: model, input: input)
             full = trace

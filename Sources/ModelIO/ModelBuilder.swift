@@ -64,6 +64,56 @@ struct ModelBuilder {
                 }
                 for (name, array) in zip(["kernel", "recurrent_kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
                 layers.append(.lstm(lstm))
+            case "GRU", "SimpleRNN":
+                let arrays = try weights(index, original).arrays
+                let useBias = spec.bool("use_bias", default: true)
+                try expect(arrays, count: useBias ? 3 : 2, spec)
+                let layer: Layer
+                do {
+                    let kernel = try matrix(arrays[0], "kernel W", spec)
+                    let recurrent = try matrix(arrays[1], "recurrent kernel U", spec)
+                    let returnSequences = spec.bool("return_sequences", default: false)
+                    let goBackwards = spec.bool("go_backwards", default: false)
+                    if spec.className == "GRU" {
+                        // Keras 3 and TF 2 default to reset_after=True, whose bias is (2, 3·hu).
+                        let resetAfter = spec.bool("reset_after", default: true)
+                        var inputBias: [Float]?, recurrentBias: [Float]?
+                        if useBias {
+                            let b = arrays[2]
+                            if resetAfter {
+                                guard b.shape.count == 2, b.shape[0] == 2 else {
+                                    throw LoadError(path, .badShape, "layer \"\(spec.name)\": GRU bias has shape \(formatShape(b.shape)) but reset_after=True needs (2, 3·hu)")
+                                }
+                                let n = b.shape[1]
+                                inputBias = Array(b.values[0..<n])
+                                recurrentBias = Array(b.values[n..<2 * n])
+                            } else {
+                                inputBias = try vector(b, "bias b", spec)
+                            }
+                        }
+                        layer = .gru(try GRULayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
+                                                  inputBias: inputBias, recurrentBias: recurrentBias, resetAfter: resetAfter,
+                                                  activation: try activation(spec, "activation", default: .tanh),
+                                                  recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
+                                                  returnSequences: returnSequences, goBackwards: goBackwards))
+                    } else {
+                        layer = .simpleRNN(try SimpleRNNLayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
+                                                              bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
+                                                              activation: try activation(spec, "activation", default: .tanh),
+                                                              returnSequences: returnSequences, goBackwards: goBackwards))
+                    }
+                } catch let error as ShapeError {
+                    throw LoadError.shape(path, error)
+                } catch let error as LoadError {
+                    throw error
+                } catch {
+                    throw LoadError(path, .badShape, "\(error)")
+                }
+                if let units = spec.int("units"), units != layer.recurrentInfo!.units {
+                    throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units but its weights have \(layer.recurrentInfo!.units)")
+                }
+                for (name, array) in zip(["kernel", "recurrent_kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
+                layers.append(layer)
             case "Dense":
                 let arrays = try weights(index, original).arrays
                 let useBias = spec.bool("use_bias", default: true)
@@ -107,7 +157,7 @@ struct ModelBuilder {
     }
 
     private func firstInputSize(_ layers: [Layer]) -> Int? {
-        layers.lazy.compactMap { if case .lstm(let l) = $0 { l.inputSize } else { nil } }.first
+        layers.lazy.compactMap { $0.recurrentInfo?.inputSize }.first
     }
 
     private func unsupported(_ spec: LayerSpec, detail: String?) -> LoadError {

@@ -47,6 +47,10 @@ public struct InspectReport {
             switch layer {
             case .lstm(let l):
                 lines.append("layer \(terminalSafe(l.name)): LSTM, \(l.units) units, activation \(l.activation.kerasName), recurrent_activation \(l.recurrentActivation.kerasName) = \(l.recurrentActivation.formula), \(l.returnSequences ? "returns every step" : "returns the last step")\(l.goBackwards ? ", reads backwards" : "")")
+            case .gru(let g):
+                lines.append("layer \(terminalSafe(g.name)): GRU, \(g.units) units, activation \(g.activation.kerasName), recurrent_activation \(g.recurrentActivation.kerasName), reset_after=\(g.resetAfter ? "True: r multiplies h·U + b'" : "False: r multiplies h before U"), \(g.returnSequences ? "returns every step" : "returns the last step")\(g.goBackwards ? ", reads backwards" : "")")
+            case .simpleRNN(let r):
+                lines.append("layer \(terminalSafe(r.name)): SimpleRNN, \(r.units) units, h = \(r.activation.kerasName)(x·W + b + h·U), \(r.returnSequences ? "returns every step" : "returns the last step")\(r.goBackwards ? ", reads backwards" : "")")
             case .dense(let d):
                 lines.append("layer \(terminalSafe(d.name)): Dense, \(d.units) unit\(d.units == 1 ? "" : "s"), activation \(d.activation.kerasName)")
             default:
@@ -68,6 +72,10 @@ public struct InspectReport {
             }
             if case .lstm(let l) = layer {
                 lines.append("  4·hu axis (columns of W, U, b): \(InspectReport.gateLayout(units: l.units))  i input gate, f forget gate, c̃ candidate, o output gate")
+            }
+            if case .gru(let g) = layer {
+                let u = g.units
+                lines.append("  3·hu axis (columns of W, U, b): [ z 0–\(u - 1) | r \(u)–\(2 * u - 1) | h̃ \(2 * u)–\(3 * u - 1) ]  z update gate, r reset gate, h̃ candidate")
             }
         }
         lines.append("")
@@ -95,6 +103,16 @@ public struct InspectReport {
                                let r = g.columns(units: l.units)
                                return "{\"gate\": \(JSONText.string(g.traceName)), \"columns\": [\(r.lowerBound), \(r.upperBound)]}"
                            }.joined(separator: ", ") + "]"]
+            case .gru(let g):
+                fields += ["\"units\": \(g.units)", "\"activation\": \(JSONText.string(g.activation.kerasName))",
+                           "\"recurrent_activation\": \(JSONText.string(g.recurrentActivation.kerasName))",
+                           "\"reset_after\": \(g.resetAfter)", "\"return_sequences\": \(g.returnSequences)", "\"go_backwards\": \(g.goBackwards)",
+                           "\"gate_layout\": [" + ["z", "r", "h_tilde"].enumerated().map { k, name in
+                               "{\"gate\": \(JSONText.string(name)), \"columns\": [\(k * g.units), \((k + 1) * g.units)]}"
+                           }.joined(separator: ", ") + "]"]
+            case .simpleRNN(let r):
+                fields += ["\"units\": \(r.units)", "\"activation\": \(JSONText.string(r.activation.kerasName))",
+                           "\"recurrent_activation\": null", "\"return_sequences\": \(r.returnSequences)", "\"go_backwards\": \(r.goBackwards)"]
             case .dense(let d):
                 fields += ["\"units\": \(d.units)", "\"activation\": \(JSONText.string(d.activation.kerasName))",
                            "\"recurrent_activation\": null"]

@@ -200,3 +200,14 @@ import Testing
         #expect(clean.message == "no NaN anywhere in this window")
     }
 }
+
+@Suite struct KindsTests {
+    @Test func modelsWithGRUOrSimpleRNNAreRefusedWithAPointerToTrace() throws {
+        let model = try ModelLoader.load(Fixtures.path("rnn/mixed_stack.keras"))
+        #expect {
+            try ExplorerState(model: model, input: nil)
+        } throws: { error in
+            (error as? ShapeError)?.message.contains("GRU and SimpleRNN; `lstmscope trace MODEL`") == true
+        }
+    }
+}

@@ -1,0 +1,145 @@
+/// A Keras `GRU` layer: W (xu, 3·hu), U (hu, 3·hu), gate blocks z | r | h̃ in column order.
+///
+/// ```
+/// z = σ(x·Wz + bz + h·Uz + b'z)        r = σ(x·Wr + br + h·Ur + b'r)
+/// reset_after=True  (Keras 3 and TF 2 default): h̃ = tanh(x·Wh + bh + r∗(h·Uh + b'h))
+/// reset_after=False:                            h̃ = tanh(x·Wh + bh + (r∗h)·Uh)
+/// h = z∗h_prev + (1 − z)∗h̃
+/// ```
+/// With `reset_after` the bias is (2, 3·hu): the input row b and the recurrent row b'.
+public struct GRULayer: Sendable, Equatable {
+    /// The names of the vectors a GRU step keeps, in display order.
+    public static let vectorNames = ["z", "r", "h_tilde", "h"]
+
+    public var name: String
+    /// W: input weights (xu, 3·hu), blocks z | r | h̃.
+    public let kernel: Matrix
+    /// U: recurrent weights (hu, 3·hu), same blocks.
+    public let recurrentKernel: Matrix
+    /// b: the input-side bias (3·hu), nil without bias.
+    public let inputBias: [Float]?
+    /// b': the recurrent-side bias (3·hu), only with `resetAfter`.
+    public let recurrentBias: [Float]?
+    /// Whether r multiplies h·U + b' (true) or h before the product (false).
+    public let resetAfter: Bool
+    /// Applied to h̃; Keras default tanh.
+    public let activation: Activation
+    /// Applied to z and r; Keras default sigmoid.
+    public let recurrentActivation: Activation
+    public let returnSequences: Bool
+    public let goBackwards: Bool
+
+    public var inputSize: Int { kernel.rows }
+    public var units: Int { recurrentKernel.rows }
+
+    /// Creates a layer after checking every shape against the Keras layout.
+    public init(name: String, kernel: Matrix, recurrentKernel: Matrix, inputBias: [Float]?, recurrentBias: [Float]?,
+                resetAfter: Bool = true, activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
+                returnSequences: Bool = false, goBackwards: Bool = false) throws(ShapeError) {
+        let where_ = "layer \"\(name)\""
+        guard kernel.columns % 3 == 0, kernel.columns > 0 else {
+            throw ShapeError("\(where_): GRU kernel W has shape \(formatShape([kernel.rows, kernel.columns])); its second axis must be 3·hu (blocks z, r, h̃), but \(kernel.columns) is not divisible by 3")
+        }
+        let hu = kernel.columns / 3
+        guard recurrentKernel.rows == hu, recurrentKernel.columns == 3 * hu else {
+            throw ShapeError("\(where_): GRU recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([hu, 3 * hu])) = (hu, 3·hu)")
+        }
+        for bias in [inputBias, recurrentBias].compactMap({ $0 }) where bias.count != 3 * hu {
+            throw ShapeError("\(where_): GRU bias has \(bias.count) values per row but must have 3·hu = \(3 * hu)")
+        }
+        guard !activation.isRowWise, !recurrentActivation.isRowWise else {
+            throw ShapeError("\(where_): softmax cannot be a GRU activation")
+        }
+        self.name = name
+        self.kernel = kernel
+        self.recurrentKernel = recurrentKernel
+        self.inputBias = inputBias
+        self.recurrentBias = resetAfter ? recurrentBias : nil
+        self.resetAfter = resetAfter
+        self.activation = activation
+        self.recurrentActivation = recurrentActivation
+        self.returnSequences = returnSequences
+        self.goBackwards = goBackwards
+    }
+
+    /// Number of trainable parameters, as Keras counts them.
+    public var parameterCount: Int {
+        kernel.count + recurrentKernel.count + (inputBias?.count ?? 0) + (recurrentBias?.count ?? 0)
+    }
+
+    /// One GRU step from `previous` (h) on input row `x`, as Keras's `GRUCell.call`: z, r, h̃, h.
+    public func step(x: [Float], previous: [Float]) -> [[Float]] {
+        let hu = units
+        var fromInput = inputBias ?? [Float](repeating: 0, count: 3 * hu)
+        addVectorMatrixProduct(x, kernel, into: &fromInput)
+        var fromState = recurrentBias ?? [Float](repeating: 0, count: 3 * hu)
+        addVectorMatrixProduct(previous, recurrentKernel, into: &fromState)
+        var z = [Float](), r = [Float](), hTilde = [Float](), h = [Float]()
+        for j in 0..<hu {
+            z.append(recurrentActivation(fromInput[j] + fromState[j]))
+            r.append(recurrentActivation(fromInput[hu + j] + fromState[hu + j]))
+        }
+        if resetAfter {
+            for j in 0..<hu { hTilde.append(activation(fromInput[2 * hu + j] + r[j] * fromState[2 * hu + j])) }
+        } else {
+            // (r∗h)·Uh: the reset applies before the product, so it is a product of its own.
+            let reset = zip(r, previous).map(*)
+            var candidate = [Float](repeating: 0, count: hu)
+            addVectorMatrixProduct(reset, recurrentKernel.columns(2 * hu..<3 * hu), into: &candidate)
+            for j in 0..<hu { hTilde.append(activation(fromInput[2 * hu + j] + candidate[j])) }
+        }
+        for j in 0..<hu { h.append(z[j] * previous[j] + (1 - z[j]) * hTilde[j]) }
+        return [z, r, hTilde, h]
+    }
+}
+
+/// A Keras `SimpleRNN` layer: h = act(x·W + b + h·U).
+public struct SimpleRNNLayer: Sendable, Equatable {
+    /// The only vector a SimpleRNN step has.
+    public static let vectorNames = ["h"]
+
+    public var name: String
+    /// W: (xu, hu).
+    public let kernel: Matrix
+    /// U: (hu, hu).
+    public let recurrentKernel: Matrix
+    /// b: (hu), nil without bias.
+    public let bias: [Float]?
+    /// Keras default tanh.
+    public let activation: Activation
+    public let returnSequences: Bool
+    public let goBackwards: Bool
+
+    public var inputSize: Int { kernel.rows }
+    public var units: Int { recurrentKernel.rows }
+
+    /// Creates a layer after checking every shape against the Keras layout.
+    public init(name: String, kernel: Matrix, recurrentKernel: Matrix, bias: [Float]?, activation: Activation = .tanh,
+                returnSequences: Bool = false, goBackwards: Bool = false) throws(ShapeError) {
+        let hu = kernel.columns
+        guard hu > 0, recurrentKernel.rows == hu, recurrentKernel.columns == hu else {
+            throw ShapeError("layer \"\(name)\": SimpleRNN recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([hu, hu])) = (hu, hu)")
+        }
+        if let bias, bias.count != hu {
+            throw ShapeError("layer \"\(name)\": SimpleRNN bias has \(bias.count) values but must have hu = \(hu)")
+        }
+        guard !activation.isRowWise else { throw ShapeError("layer \"\(name)\": softmax cannot be a SimpleRNN activation") }
+        self.name = name
+        self.kernel = kernel
+        self.recurrentKernel = recurrentKernel
+        self.bias = bias
+        self.activation = activation
+        self.returnSequences = returnSequences
+        self.goBackwards = goBackwards
+    }
+
+    public var parameterCount: Int { kernel.count + recurrentKernel.count + (bias?.count ?? 0) }
+
+    /// One step: h = act(x·W + b + h_prev·U).
+    public func step(x: [Float], previous: [Float]) -> [[Float]] {
+        var z = bias ?? [Float](repeating: 0, count: units)
+        addVectorMatrixProduct(x, kernel, into: &z)
+        addVectorMatrixProduct(previous, recurrentKernel, into: &z)
+        return [z.map { activation($0) }]
+    }
+}
