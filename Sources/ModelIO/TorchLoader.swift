@@ -1,7 +1,7 @@
 import LSTMCore
 
-/// Builds a model from a PyTorch state dict (`nn.LSTM` then `nn.Linear` layers), read from
-/// `.safetensors` or from an `.npz` that keeps the state dict's key names.
+/// Builds a model from a PyTorch state dict (`nn.LSTM`, `nn.GRU` or `nn.RNN`, then `nn.Linear`
+/// layers), read from `.safetensors` or from an `.npz` that keeps the state dict's key names.
 ///
 /// PyTorch stores `weight_ih_l{k}` (4·hu, in) and `weight_hh_l{k}` (4·hu, hu) with gate rows
 /// i | f | g | o, which is Keras's column order i | f | c̃ | o, so the layer is a Keras LSTM with
@@ -35,30 +35,47 @@ enum TorchLoader {
             guard hu > 0, hh.shape[0] % hu == 0 else {
                 throw LoadError(path, .badShape, "\(prefix)weight_hh_l\(k) has shape \(formatShape(hh.shape)); it must be (gates·hu, hu)")
             }
-            switch hh.shape[0] / hu {
-            case 4: break
-            case 3: throw LoadError(path, .unsupportedLayer, "unsupported layer: PyTorch nn.GRU (3 gate blocks r | z | n); lstmscope replays nn.LSTM so far")
-            case 1: throw LoadError(path, .unsupportedLayer, "unsupported layer: PyTorch nn.RNN (1 gate block); lstmscope replays nn.LSTM so far")
-            default: throw LoadError(path, .badShape, "\(prefix)weight_hh_l\(k) has \(hh.shape[0]) rows: not 4·hu (LSTM) for hu = \(hu)")
+            let gates = hh.shape[0] / hu
+            guard [1, 3, 4].contains(gates), ih.shape[0] == gates * hu else {
+                throw LoadError(path, .badShape, "\(prefix)weight_ih_l\(k) \(formatShape(ih.shape)) and weight_hh_l\(k) \(formatShape(hh.shape)) are not (g·hu, in) and (g·hu, hu) for an LSTM (g = 4), GRU (3) or RNN (1)")
             }
-            guard ih.shape[0] == 4 * hu else {
-                throw LoadError(path, .badShape, "\(prefix)weight_ih_l\(k) has shape \(formatShape(ih.shape)) but must be (4·hu, in) = (\(4 * hu), in)")
-            }
-            let bias = try summedBias(byName["\(prefix)bias_ih_l\(k)"], byName["\(prefix)bias_hh_l\(k)"], count: 4 * hu, layer: k, path: path)
-            if byName["\(prefix)bias_ih_l\(k)"] != nil, byName["\(prefix)bias_hh_l\(k)"] != nil { folded += 4 * hu }
+            let biasIH = byName["\(prefix)bias_ih_l\(k)"], biasHH = byName["\(prefix)bias_hh_l\(k)"]
             let next = byName["\(prefix)weight_ih_l\(k + 1)"] != nil
+            let name = "\(prefix)l\(k)"
             do {
-                let lstm = try LSTMLayer(name: "\(prefix)l\(k)", kernel: transposed(ih), recurrentKernel: transposed(hh), bias: bias,
-                                         returnSequences: next)
-                layers.append(.lstm(lstm))
-            } catch {
+                switch gates {
+                case 4:
+                    let bias = try summedBias(biasIH, biasHH, count: 4 * hu, layer: k, path: path)
+                    if biasIH != nil, biasHH != nil { folded += 4 * hu }
+                    layers.append(.lstm(try LSTMLayer(name: name, kernel: transposed(ih), recurrentKernel: transposed(hh), bias: bias,
+                                                      returnSequences: next)))
+                case 3:
+                    // PyTorch's rows r | z | n are Keras's z | r | h̃ with the first two swapped; its
+                    // n = tanh(W_in·x + b_in + r∗(W_hn·h + b_hn)) is Keras's reset_after=True.
+                    let order = [1, 0, 2]
+                    layers.append(.gru(try GRULayer(name: name, kernel: transposed(reordered(ih, order)),
+                                                    recurrentKernel: transposed(reordered(hh, order)),
+                                                    inputBias: biasIH.map { reordered($0, order).values },
+                                                    recurrentBias: biasHH.map { reordered($0, order).values }, resetAfter: true,
+                                                    returnSequences: next)))
+                default:
+                    let bias = try summedBias(biasIH, biasHH, count: hu, layer: k, path: path)
+                    if biasIH != nil, biasHH != nil { folded += hu }
+                    layers.append(.simpleRNN(try SimpleRNNLayer(name: name, kernel: transposed(ih), recurrentKernel: transposed(hh),
+                                                                bias: bias, returnSequences: next)))
+                }
+            } catch let error as ShapeError {
                 throw LoadError(path, .badShape, error.message)
+            } catch let error as LoadError {
+                throw error
+            } catch {
+                throw LoadError(path, .badShape, "\(error)")
             }
             if k == 0 { features = ih.shape[1] }
             k += 1
         }
         // The Linear layers: 2-D weights outside the recurrent module, chained by their shapes.
-        var width = (layers.last.map { if case .lstm(let l) = $0 { l.units } else { 0 } }) ?? 0
+        var width = layers.last?.recurrentInfo?.units ?? 0
         var heads = byName.filter { !$0.key.hasPrefix(prefix) && $0.key.hasSuffix("weight") && $0.value.shape.count == 2 }
         while let (name, weight) = heads.first(where: { $0.value.shape[1] == width }) {
             heads[name] = nil
@@ -85,10 +102,19 @@ enum TorchLoader {
         }
     }
 
+    /// The gate blocks of a (g·hu, …) weight or (g·hu,) bias put in `order` (block k of the
+    /// result is block order[k] of the input).
+    private static func reordered(_ array: NDArray, _ order: [Int]) -> NDArray {
+        let block = array.values.count / order.count
+        var out = array
+        out.values = order.flatMap { array.values[$0 * block ..< ($0 + 1) * block] }
+        return out
+    }
+
     /// bias_ih + bias_hh, either of which may be absent (`bias=False` drops both).
     private static func summedBias(_ ih: NDArray?, _ hh: NDArray?, count: Int, layer: Int, path: String) throws(LoadError) -> [Float]? {
         for array in [ih, hh].compactMap({ $0 }) where array.values.count != count {
-            throw LoadError(path, .badShape, "a bias of layer \(layer) has \(array.values.count) values but must have 4·hu = \(count)")
+            throw LoadError(path, .badShape, "a bias of layer \(layer) has \(array.values.count) values but must have \(count)")
         }
         switch (ih, hh) {
         case (nil, nil): return nil

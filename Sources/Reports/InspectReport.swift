@@ -15,8 +15,8 @@ public struct InspectReport {
         case "keras": "Keras 3 archive (.keras)"
         case "h5": "Keras HDF5 model (.h5)"
         case "npz": "NumPy weights (.npz, architecture inferred from shapes)"
-        case "safetensors": "PyTorch state dict (.safetensors): nn.LSTM as W = weight_ihᵀ, U = weight_hhᵀ, b = bias_ih + bias_hh"
-        case "torch-npz": "PyTorch state dict (.npz): nn.LSTM as W = weight_ihᵀ, U = weight_hhᵀ, b = bias_ih + bias_hh"
+        case "safetensors": "PyTorch state dict (.safetensors), in Keras layout: W = weight_ihᵀ, U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
+        case "torch-npz": "PyTorch state dict (.npz), in Keras layout: W = weight_ihᵀ, U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
         default: format
         }
     }
