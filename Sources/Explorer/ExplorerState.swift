@@ -97,7 +97,6 @@ public struct ExplorerState: Sendable {
                 width: Int = 80, height: Int = 24, glyphs: Glyphs = .unicode,
                 eagerLimit: Int = WindowReplay.defaultEagerLimit,
                 complete: @escaping @Sendable (String) -> [String] = { _ in [] }) throws(ShapeError) {
-        try Self.checkExplorable(model)
         self.model = model
         let window = input ?? ExplorerState.defaultWindow(for: model)
         self.input = window
@@ -127,7 +126,25 @@ public struct ExplorerState: Sendable {
     public var layerTrace: LayerTrace { segment }
 
     /// The selected recurrent layer.
-    public var recurrentLayer: LSTMLayer { model.recurrentLayers[layer] }
+    public var recurrentLayer: LSTMLayer? {
+        if case .lstm(let l) = selectedLayer { return l }
+        return nil
+    }
+
+    /// The selected recurrent layer, of any kind.
+    public var selectedLayer: Layer { model.layers.filter(\.isRecurrent)[layer] }
+
+    /// The activation a vector of the selected layer comes out of, as the tables label it
+    /// (nil for the state vectors c and h).
+    func activationLabel(of vector: String) -> String? {
+        let act: Activation?
+        switch selectedLayer {
+        case .lstm(let l): act = vector == "c_tilde" ? l.activation : (["i", "f", "o"].contains(vector) ? l.recurrentActivation : nil)
+        case .gru(let g): act = vector == "h_tilde" ? g.activation : (["z", "r"].contains(vector) ? g.recurrentActivation : nil)
+        default: act = nil
+        }
+        return act.map { $0 == .sigmoid ? glyphs.sigma : $0.kerasName }
+    }
 
     /// The largest |ours − Keras's| when an expected output was given and the sizes agree.
     public var expectedDifference: Float? {
@@ -137,16 +154,7 @@ public struct ExplorerState: Sendable {
 
     // MARK: Changes that keep the state consistent
 
-    /// The views draw LSTM gates; GRU and SimpleRNN replay in `inspect` and `trace` so far.
-    static func checkExplorable(_ model: Model) throws(ShapeError) {
-        guard model.isLSTMOnly else {
-            let kinds = Set(model.layers.compactMap(\.recurrentInfo?.kind)).subtracting(["LSTM"]).sorted().joined(separator: " and ")
-            throw ShapeError("the explorer shows LSTM layers so far, and this model has \(kinds); `lstmscope trace MODEL` replays it step by step")
-        }
-    }
-
     mutating func replaceModel(_ newModel: Model) throws(ShapeError) {
-        try Self.checkExplorable(newModel)
         let keepInput = input.columns == newModel.inputSize && (newModel.lookBack == nil || newModel.lookBack == input.rows)
         let window = keepInput ? input : ExplorerState.defaultWindow(for: newModel)
         let newReplay = try Self.startReplay(newModel, window, eagerLimit: eagerLimit)

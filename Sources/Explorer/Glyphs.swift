@@ -35,6 +35,10 @@ public struct Glyphs: Sendable, Equatable {
 
     /// The symbol of a trace vector name: `c_tilde` → c̃.
     public func symbol(_ vectorName: String) -> String {
-        vectorName == "c_tilde" ? cTilde : vectorName
+        switch vectorName {
+        case "c_tilde": cTilde
+        case "h_tilde": "h" + String(String.UnicodeScalarView(cTilde.unicodeScalars.dropFirst()))  // the same tilde (combining or ~) on an h
+        default: vectorName
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Explorer
 import LSTMCore
 import ModelIO
@@ -201,13 +202,44 @@ import Testing
     }
 }
 
+/// GRU and SimpleRNN layers in every view: their own gates in the Step table, their own
+/// arithmetic in the Unit detail, with the trace's numbers.
 @Suite struct KindsTests {
-    @Test func modelsWithGRUOrSimpleRNNAreRefusedWithAPointerToTrace() throws {
-        let model = try ModelLoader.load(Fixtures.path("rnn/mixed_stack.keras"))
-        #expect {
-            try ExplorerState(model: model, input: nil)
-        } throws: { error in
-            (error as? ShapeError)?.message.contains("GRU and SimpleRNN; `lstmscope trace MODEL`") == true
+    @Test(arguments: ["rnn/gru.keras", "rnn/gru_reset_before.h5", "rnn/simplernn.keras", "rnn/mixed_stack.keras", "torch/gru.safetensors"])
+    func everyViewDrawsEveryKind(file: String) throws {
+        let model = try ModelLoader.load(Fixtures.path(file))
+        for (width, height) in [(80, 24), (120, 40)] {
+            var s = try ExplorerState(model: model, input: nil, width: width, height: height)
+            for layer in 0..<s.replay.layers.count {
+                for key in [Key.character("3"), .right, .enter, .character("1"), .character("2"), .character("5"), .character("?")] {
+                    _ = s.update(.key(key))
+                    _ = s.render()
+                }
+                _ = s.update(.key(.character("3")))
+                let text = s.render().text
+                switch s.layerTrace.kind {
+                case "GRU": #expect(text.contains("z σ") && text.contains("h̃ tanh") && text.contains("h_prev"), "\(file) \(width)")
+                case "SimpleRNN": #expect(text.contains("h_prev") && !text.contains("c_prev"), "\(file) \(width)")
+                default: #expect(text.contains("c̃ tanh"))
+                }
+                if layer + 1 < s.replay.layers.count { _ = s.update(.key(.character("]"))) }
+            }
         }
+    }
+
+    @Test func theGRUUnitDetailRebuildsTheTracedValues() throws {
+        var s = try ExplorerState(model: ModelLoader.load(Fixtures.path("rnn/gru_reset_before.keras")), input: nil, width: 120, height: 40)
+        _ = s.update(.key(.right))
+        _ = s.update(.key(.down))
+        _ = s.update(.key(.enter))
+        let text = s.render().text
+        #expect(text.contains("reset before U"))
+        #expect(text.contains("z update") && text.contains("r reset") && text.contains("(kept + new)"), "\(text)")
+        // The detail recomputes z from the weights; it must be the traced z, as the Step view shows it.
+        let z = s.layerTrace.vector("z", at: s.t)![s.unit]
+        _ = s.update(.key(.escape))
+        let step = s.render().text
+        let zLine = step.split(separator: "\n").first { $0.hasPrefix(">") }.map(String.init) ?? ""
+        #expect(zLine.contains(String(format: "%+.3f", z)) || zLine.contains(String(format: "%+.4f", z)), "\(zLine) \(z)")
     }
 }

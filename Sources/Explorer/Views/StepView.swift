@@ -41,24 +41,23 @@ extension ExplorerState {
 
     private func drawUnitTable(_ canvas: inout Canvas, y startY: Int, first: Int, count: Int) -> Int {
         let lt = layerTrace
-        let layerModel = recurrentLayer
         let barWidth = width >= 110 ? 6 : (width >= 100 ? 3 : 2)
         let compact = width < 100
         let number: (Float) -> String = { compact ? short($0) : signed($0) }
         let numberWidth = compact ? 6 : 7
-        let gates = ["i", "f", "c_tilde", "o"]
+        // The kind's gates (i f c̃ o, z r h̃, or none), then its state: c (LSTM) and h.
+        let gates = lt.vectorNames.filter { $0 != "c" && $0 != "h" }
+        let states = lt.vectorNames.filter { $0 == "c" || $0 == "h" }
         var y = startY
-        // Header: unit, the four gates with their activation, c_prev → c, h_prev → h.
         var x = canvas.put(" unit", x: 0, y: y, style: .heading)
-        for (k, name) in gates.enumerated() {
-            let act = layerModel.activation(for: LSTMGate(rawValue: k)!)
-            let actName = act == .sigmoid ? glyphs.sigma : act.kerasName
-            x = canvas.put(" " + "\(glyphs.symbol(name)) \(actName)".fitted(numberWidth + 1 + barWidth), x: x, y: y, style: .heading)
+        for name in gates {
+            let label = "\(glyphs.symbol(name)) \(activationLabel(of: name) ?? "")"
+            x = canvas.put(" " + label.fitted(numberWidth + 1 + barWidth), x: x, y: y, style: .heading)
         }
-        x = canvas.put(" " + "c_prev".rightAligned(numberWidth), x: x, y: y, style: .muted)
-        x = canvas.put(" " + "c".rightAligned(numberWidth) + " ", x: x, y: y, style: .heading)
-        x = canvas.put(" " + "h_prev".rightAligned(numberWidth), x: x, y: y, style: .muted)
-        canvas.put(" " + "h".rightAligned(numberWidth), x: x, y: y, style: .heading)
+        for name in states {
+            x = canvas.put(" " + "\(name)_prev".rightAligned(numberWidth), x: x, y: y, style: .muted)
+            x = canvas.put(" " + name.rightAligned(numberWidth) + " ", x: x, y: y, style: .heading)
+        }
         y += 1
         let previous = t > 0 ? t - 1 : nil
         for u in first..<min(first + count, lt.units) {
@@ -68,19 +67,18 @@ extension ExplorerState {
                 let v = lt.vector(name, at: t)![u]
                 let before = previous.map { lt.vector(name, at: $0)![u] }
                 let changed = before.map { abs(v - $0) > 0.1 } ?? false
+                let candidate = name == "c_tilde" || name == "h_tilde"
                 x = canvas.put(" " + number(v), x: x, y: y, style: changed ? Style(foreground: .yellow, bold: true) : (v.isNaN ? .error : .plain))
-                x = drawBar(&canvas, x: x, y: y, value: name == "c_tilde" ? abs(v) : v, width: barWidth,
-                            color: name == "c_tilde" ? (v < 0 ? .red : .green) : .cyan)
+                x = drawBar(&canvas, x: x, y: y, value: candidate ? abs(v) : v, width: barWidth,
+                            color: candidate ? (v < 0 ? .red : .green) : .cyan)
             }
-            let cPrev = previous.map { lt.vector("c", at: $0)![u] } ?? 0
-            let hPrev = previous.map { lt.vector("h", at: $0)![u] } ?? 0
-            let c = lt.vector("c", at: t)![u], h = lt.vector("h", at: t)![u]
-            x = canvas.put(" " + number(cPrev), x: x, y: y, style: .muted)
-            x = canvas.put(" " + number(c), x: x, y: y, style: valueStyle(c))
-            x = canvas.put(changeMark(c, cPrev), x: x, y: y, style: .muted)
-            x = canvas.put(" " + number(hPrev), x: x, y: y, style: .muted)
-            x = canvas.put(" " + number(h), x: x, y: y, style: valueStyle(h))
-            canvas.put(changeMark(h, hPrev), x: x, y: y, style: .muted)
+            for name in states {
+                let before = previous.map { lt.vector(name, at: $0)![u] } ?? 0
+                let now = lt.vector(name, at: t)![u]
+                x = canvas.put(" " + number(before), x: x, y: y, style: .muted)
+                x = canvas.put(" " + number(now), x: x, y: y, style: valueStyle(now))
+                x = canvas.put(changeMark(now, before), x: x, y: y, style: .muted)
+            }
             y += 1
         }
         if lt.units > count {

@@ -5,8 +5,8 @@ extension ExplorerState {
     /// Unit detail: each gate's pre-activation split into x·W, h·U and b, the inputs that
     /// contribute most, the activation, then c = f·c_prev + i·c̃ and h = o·tanh(c).
     func drawUnitView(_ canvas: inout Canvas, _ area: Area) {
+        guard let l = recurrentLayer else { return drawOtherUnitView(&canvas, area) }
         let lt = layerTrace
-        let l = recurrentLayer
         let x = lt.input(at: t) ?? []
         let hPrev = t > 0 ? lt.vector("h", at: t - 1)! : [Float](repeating: 0, count: lt.units)
         let cPrev = t > 0 ? lt.vector("c", at: t - 1)![unit] : 0

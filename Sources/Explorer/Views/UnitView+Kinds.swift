@@ -1,0 +1,64 @@
+import LSTMCore
+import Reports
+
+extension ExplorerState {
+    /// Unit detail for GRU and SimpleRNN: each pre-activation split into x·W, h·U and b, the
+    /// activation, then how h is made, with this step's numbers.
+    func drawOtherUnitView(_ canvas: inout Canvas, _ area: Area) {
+        let lt = layerTrace
+        let x = lt.input(at: t) ?? []
+        let hPrev = t > 0 ? lt.vector("h", at: t - 1)! : [Float](repeating: 0, count: lt.units)
+        var y = area.y
+        canvas.put(" unit \(unit) of layer \(shown(lt.layerName)) (\(lt.kind)) at t = \(t + 1) / \(steps)", x: 0, y: y, style: .heading)
+        y += 2
+        let headers = ["", "x·W", "h·U", "b", "z", "act", "value"]
+        let widths = [16, 9, 9, 9, 9, 10, 9]
+        var cx = 1
+        for (h, w) in zip(headers, widths) { cx = canvas.put(h.fitted(w), x: cx, y: y, style: .heading) }
+        y += 1
+        func row(_ label: String, _ fromInput: Float, _ fromState: Float, _ bias: Float, _ act: Activation) -> Float {
+            let total = fromInput + fromState + bias
+            let value = act(total)
+            let actText = act == .sigmoid ? glyphs.sigma : act.kerasName
+            let cells = [label, signed(fromInput), signed(fromState), signed(bias), signed(total), "\(actText)(z)", signed(value)]
+            var cx = 1
+            for (c, w) in zip(cells, widths) { cx = canvas.put(c.fitted(w), x: cx, y: y, style: c == label ? .heading : .plain) }
+            y += 1
+            return value
+        }
+        func dot(_ v: [Float], _ m: Matrix, column: Int) -> Float {
+            zip(v, 0..<m.rows).reduce(0) { $0 + $1.0 * m[$1.1, column] }
+        }
+        let u = unit, dotGlyph = glyphs.dot
+        var lines: [String] = []
+        switch selectedLayer {
+        case .gru(let g):
+            let hu = g.units
+            let b = { (k: Int) in g.inputBias?[k * hu + u] ?? 0 }
+            let bRec = { (k: Int) in g.recurrentBias?[k * hu + u] ?? 0 }
+            let z = row("z update", dot(x, g.kernel, column: u), dot(hPrev, g.recurrentKernel, column: u) + bRec(0), b(0), g.recurrentActivation)
+            let r = row("r reset", dot(x, g.kernel, column: hu + u), dot(hPrev, g.recurrentKernel, column: hu + u) + bRec(1), b(1), g.recurrentActivation)
+            let rT = lt.vector("r", at: t)!
+            // The reset comes after U (r·(h·Uh + b')) or before it ((r∗h)·Uh).
+            let candidateState = g.resetAfter ? r * (dot(hPrev, g.recurrentKernel, column: 2 * hu + u) + bRec(2))
+                : dot(zip(rT, hPrev).map(*), g.recurrentKernel, column: 2 * hu + u)
+            let hTilde = row("\(glyphs.symbol("h_tilde")) candidate", dot(x, g.kernel, column: 2 * hu + u), candidateState, b(2), g.activation)
+            let h = lt.vector("h", at: t)![u]
+            lines = [
+                g.resetAfter ? " reset after U: h·U of \(glyphs.symbol("h_tilde")) is r\(dotGlyph)(h_prev·Uh + b')" : " reset before U: h·U of \(glyphs.symbol("h_tilde")) is (r∗h_prev)·Uh",
+                " h = z\(dotGlyph)h_prev + (1 − z)\(dotGlyph)\(glyphs.symbol("h_tilde"))",
+                "   = \(plain(z))\(dotGlyph)\(plain(hPrev[u], wrap: true)) + \(plain(1 - z))\(dotGlyph)\(plain(hTilde, wrap: true)) = \(plain(h))   (kept + new)",
+            ]
+        case .simpleRNN(let r):
+            let h = row("h", dot(x, r.kernel, column: u), dot(hPrev, r.recurrentKernel, column: u), r.bias?[u] ?? 0, r.activation)
+            lines = [" h = \(r.activation.kerasName)(x\(dotGlyph)W + h_prev\(dotGlyph)U + b) = \(plain(h))"]
+        default:
+            break
+        }
+        y += 1
+        for (k, text) in lines.enumerated() where y < area.bottom {
+            canvas.put(text, x: 0, y: y, style: k == lines.count - 1 ? .plain : .heading, maxWidth: width)
+            y += 1
+        }
+    }
+}
