@@ -10,9 +10,8 @@ struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explore a model in the terminal (the default command).",
         discussion: """
-        Without --input, a window saved beside the model as <name>-input.npy is used when there is
-        one (the bundled samples have them, with <name>-expected.npy from Keras); otherwise the
-        default window \(Matrix.sineWindowFormula) over the model's look_back.
+        Without --input, a window saved beside the model as <name>-input.npy is used when there is one (the bundled samples have them, with <name>-expected.npy from Keras); otherwise the default window \(Matrix.sineWindowFormula) over the model's look_back, or over --steps. Long windows run in the background while you explore; the status shows how far.
+
         Press ? inside for every key.
         """)
 

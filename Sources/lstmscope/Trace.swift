@@ -8,13 +8,12 @@ struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Replay a window through the model and print every gate, c and h at every step.",
         discussion: """
-        Without --input the window is \(Matrix.sineWindowFormula), with T the model's look_back
-        (or --steps when the model has none). The JSON form is a stable contract:
+        Without --input the window is \(Matrix.sineWindowFormula), with T the model's look_back (or --steps when the model has none). Long windows stream: the trace is written 1,024 steps at a time and never held whole. The JSON form is a stable contract:
           {"input": [[…]], "layers": [{"name", "type", "units",
-            "steps": [{"t", "x", "i", "f", "c_tilde", "o", "c", "h"}, …]}, …], "output": […]}
+            "steps": [{"t", "x", …}]}], "output": […]}
+        where each step has the vectors of its layer's kind: LSTM i f c_tilde o c h, GRU z r h_tilde h, SimpleRNN h.
 
-        With --expect (Keras's model.predict output for this input, as .npy, .csv or .json) the
-        largest absolute difference is reported and the exit status is 3 if it exceeds --tolerance.
+        With --expect (Keras's model.predict output for this input, as .npy, .csv or .json) the largest absolute difference is reported and the exit status is 3 if it exceeds --tolerance.
 
         Examples:
           lstmscope trace sample-weights/tutorial.keras --input sample-weights/tutorial-input.npy
