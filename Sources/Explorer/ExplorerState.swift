@@ -132,7 +132,7 @@ public struct ExplorerState: Sendable {
     }
 
     /// The selected recurrent layer, of any kind.
-    public var selectedLayer: Layer { model.layers.filter(\.isRecurrent)[layer] }
+    public var selectedLayer: Layer { model.layers.flatMap(\.tracedLayers)[layer] }
 
     /// The activation a vector of the selected layer comes out of, as the tables label it
     /// (nil for the state vectors c and h).

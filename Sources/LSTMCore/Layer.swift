@@ -1,6 +1,6 @@
 /// One layer of a model that lstmscope can replay.
 ///
-/// Recurrent kinds (today only LSTM) carry their own named step vectors in a ``LayerTrace``;
+/// Recurrent kinds (LSTM, GRU, SimpleRNN) carry their own named step vectors in a ``LayerTrace``;
 /// the rest transform the data between them.
 public enum Layer: Sendable, Equatable {
     /// A Keras LSTM layer.
@@ -9,6 +9,8 @@ public enum Layer: Sendable, Equatable {
     case gru(GRULayer)
     /// A Keras SimpleRNN layer.
     case simpleRNN(SimpleRNNLayer)
+    /// A Keras Bidirectional wrapper around one of the recurrent kinds.
+    indirect case bidirectional(BidirectionalLayer)
     /// A Keras Dense layer, applied to the last axis (per timestep on a sequence).
     case dense(DenseLayer)
     /// A Keras `Activation` layer.
@@ -24,6 +26,7 @@ public enum Layer: Sendable, Equatable {
         case .lstm(let l): l.name
         case .gru(let g): g.name
         case .simpleRNN(let r): r.name
+        case .bidirectional(let b): b.name
         case .dense(let d): d.name
         case .activation(let name, _), .flatten(let name), .identity(let name, _): name
         }
@@ -35,6 +38,7 @@ public enum Layer: Sendable, Equatable {
         case .lstm: "LSTM"
         case .gru: "GRU"
         case .simpleRNN: "SimpleRNN"
+        case .bidirectional: "Bidirectional"
         case .dense: "Dense"
         case .activation: "Activation"
         case .flatten: "Flatten"
@@ -45,9 +49,27 @@ public enum Layer: Sendable, Equatable {
     /// Whether this is a recurrent layer with a step-by-step trace.
     public var isRecurrent: Bool {
         switch self {
-        case .lstm, .gru, .simpleRNN: true
+        case .lstm, .gru, .simpleRNN, .bidirectional: true
         default: false
         }
+    }
+
+    /// The recurrent layers whose steps are traced, in trace order: the layer itself, or a
+    /// Bidirectional's forward and backward layers.
+    public var tracedLayers: [Layer] {
+        switch self {
+        case .bidirectional(let b): [b.forward, b.backward]
+        case .lstm, .gru, .simpleRNN: [self]
+        default: []
+        }
+    }
+
+    /// Runs a recurrent layer (or a Bidirectional pair) over `input`: its traces and what it
+    /// passes on (the h sequence, or the last h; merged for a Bidirectional). Nil for other layers.
+    public func run(_ input: Matrix, threads: Int = 1) -> (traces: [LayerTrace], output: Matrix)? {
+        if case .bidirectional(let b) = self { return b.run(input, threads: threads) }
+        guard let trace = trace(input, threads: threads), let info = recurrentInfo else { return nil }
+        return ([trace], info.returnSequences ? trace.hidden : Matrix(rowArrays: [trace.hidden.row(trace.steps - 1)]))
     }
 
     /// For a recurrent layer: name, kind, units, the vectors a step keeps, whether it returns
@@ -57,6 +79,7 @@ public enum Layer: Sendable, Equatable {
         case .lstm(let l): (l.name, "LSTM", l.units, LSTMLayer.vectorNames, l.returnSequences, l.inputSize)
         case .gru(let g): (g.name, "GRU", g.units, GRULayer.vectorNames, g.returnSequences, g.inputSize)
         case .simpleRNN(let r): (r.name, "SimpleRNN", r.units, SimpleRNNLayer.vectorNames, r.returnSequences, r.inputSize)
+        case .bidirectional(let b): (b.name, "Bidirectional", b.outputSize, [], b.returnSequences, b.inputSize)
         default: nil
         }
     }
@@ -77,6 +100,7 @@ public enum Layer: Sendable, Equatable {
         case .lstm(let l): l.parameterCount
         case .gru(let g): g.parameterCount
         case .simpleRNN(let r): r.parameterCount
+        case .bidirectional(let b): b.parameterCount
         case .dense(let d): d.parameterCount
         default: 0
         }
@@ -88,6 +112,7 @@ public enum Layer: Sendable, Equatable {
         case .lstm(let l): "LSTM(\(l.units)\(l.returnSequences ? ", seq" : ""))"
         case .gru(let g): "GRU(\(g.units)\(g.returnSequences ? ", seq" : ""))"
         case .simpleRNN(let r): "SimpleRNN(\(r.units)\(r.returnSequences ? ", seq" : ""))"
+        case .bidirectional(let b): "Bidirectional(\(b.forward.label), \(b.merge.rawValue))"
         case .dense(let d): d.activation == .linear ? "Dense(\(d.units))" : "Dense(\(d.units), \(d.activation.kerasName))"
         case .activation(_, let a): "Activation(\(a.kerasName))"
         case .flatten: "Flatten"

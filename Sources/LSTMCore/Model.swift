@@ -29,7 +29,7 @@ public struct Model: Sendable, Equatable {
         var steps = lookBack
         for layer in layers {
             switch layer {
-            case .lstm, .gru, .simpleRNN:
+            case .lstm, .gru, .simpleRNN, .bidirectional:
                 let l = layer.recurrentInfo!
                 guard sequence else {
                     throw ShapeError("layer \"\(l.name)\" (\(l.kind)) needs a sequence, but the layer before it returns a single vector (set return_sequences=True on it)")
@@ -66,7 +66,12 @@ public struct Model: Sendable, Equatable {
 
     /// Whether every recurrent layer is an LSTM (the kind the fast kernel and the explorer know).
     public var isLSTMOnly: Bool {
-        layers.allSatisfy { if case .gru = $0 { false } else if case .simpleRNN = $0 { false } else { true } }
+        layers.allSatisfy {
+            switch $0 {
+            case .gru, .simpleRNN, .bidirectional: false
+            default: true
+            }
+        }
     }
 
     /// The LSTM layers, in order.
@@ -92,9 +97,8 @@ public struct Model: Sendable, Equatable {
         for index in 0...lastRecurrentIndex {
             if case .lstm(let l) = layers[index] {
                 data = l.forward(data, threads: threads)
-            } else if let trace = layers[index].trace(data) {
-                let info = layers[index].recurrentInfo!
-                data = info.returnSequences ? trace.hidden : Matrix(rowArrays: [trace.hidden.row(trace.steps - 1)])
+            } else if let run = layers[index].run(data, threads: threads) {
+                data = run.output
             } else {
                 data = applyLayers(index..<index + 1, to: data)
             }
@@ -132,7 +136,7 @@ public struct Model: Sendable, Equatable {
         var data = data
         for layer in layers[range] {
             switch layer {
-            case .lstm, .gru, .simpleRNN:
+            case .lstm, .gru, .simpleRNN, .bidirectional:
                 preconditionFailure("applyHead reached a recurrent layer")
             case .dense(let d):
                 data = Matrix(rowArrays: data.rowArrays.map(d.apply))

@@ -29,11 +29,13 @@ public struct Parameter: Sendable, Equatable, Identifiable {
 extension Model {
     /// Every weight array in model order, with seed and Keras names.
     public var parameters: [Parameter] {
-        let lstmCount = recurrentLayers.count
+        let lstmCount = layers.flatMap(\.tracedLayers).filter { if case .lstm = $0 { true } else { false } }.count
         let denseIndices = layers.indices.filter { if case .dense = layers[$0] { true } else { false } }
         var out: [Parameter] = []
         var lstmNumber = 0
-        for (index, layer) in layers.enumerated() {
+        // A Bidirectional layer's parameters are its two directions'.
+        for (index, item) in layers.enumerated() {
+          for layer in item.tracedLayers.isEmpty ? [item] : item.tracedLayers {
             switch layer {
             case .lstm(let l):
                 lstmNumber += 1
@@ -90,6 +92,7 @@ extension Model {
             default:
                 continue
             }
+          }
         }
         return out
     }

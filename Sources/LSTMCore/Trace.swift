@@ -17,6 +17,10 @@ public struct LayerTrace: Sendable, Equatable {
     public let series: [Matrix]
     /// The step of the first row: 0 for a whole window, more for a segment of a long one.
     public let firstStep: Int
+    /// `forward` or `backward` for the two halves of a Bidirectional layer, else nil.
+    public internal(set) var direction: String?
+    /// The Bidirectional layer's merge mode, for its two halves.
+    public internal(set) var mergeMode: String?
 
     /// Creates a layer trace; `firstStep` is the step of the first row when it covers only a segment.
     public init(layerName: String, kind: String, units: Int, inputs: Matrix, vectorNames: [String],
@@ -59,8 +63,11 @@ public struct LayerTrace: Sendable, Equatable {
         func join(_ a: Matrix, _ b: Matrix) -> Matrix {
             Matrix(rows: a.rows + b.rows, columns: a.columns, values: a.values + b.values)
         }
-        return LayerTrace(layerName: layerName, kind: kind, units: units, inputs: join(inputs, next.inputs),
-                          vectorNames: vectorNames, series: zip(series, next.series).map(join), firstStep: firstStep)
+        var joined = LayerTrace(layerName: layerName, kind: kind, units: units, inputs: join(inputs, next.inputs),
+                                vectorNames: vectorNames, series: zip(series, next.series).map(join), firstStep: firstStep)
+        joined.direction = direction
+        joined.mergeMode = mergeMode
+        return joined
     }
 
     /// Rows `range` (absolute steps, within ``stepRange``) as a trace of their own.
@@ -69,8 +76,11 @@ public struct LayerTrace: Sendable, Equatable {
         func cut(_ m: Matrix) -> Matrix {
             Matrix(rows: rows.count, columns: m.columns, values: Array(m.values[rows.lowerBound * m.columns ..< rows.upperBound * m.columns]))
         }
-        return LayerTrace(layerName: layerName, kind: kind, units: units, inputs: cut(inputs),
-                          vectorNames: vectorNames, series: series.map(cut), firstStep: range.lowerBound)
+        var part = LayerTrace(layerName: layerName, kind: kind, units: units, inputs: cut(inputs),
+                              vectorNames: vectorNames, series: series.map(cut), firstStep: range.lowerBound)
+        part.direction = direction
+        part.mergeMode = mergeMode
+        return part
     }
 
     /// All steps of vector `name` as a T × units matrix.
@@ -107,9 +117,9 @@ public struct ModelTrace: Sendable, Equatable {
         var index = 0
         let lastRecurrent = model.lastRecurrentIndex
         while index <= lastRecurrent {
-            if let trace = model.layers[index].trace(data, threads: threads) {
-                traces.append(trace)
-                data = model.layers[index].recurrentInfo!.returnSequences ? trace.hidden : Matrix(rowArrays: [trace.hidden.row(trace.steps - 1)])
+            if let run = model.layers[index].run(data, threads: threads) {
+                traces += run.traces
+                data = run.output
             } else {
                 data = model.applyLayers(index..<index + 1, to: data)
             }
@@ -128,6 +138,8 @@ public struct ModelTrace: Sendable, Equatable {
     /// t + 1 rows would produce. Nil when a Flatten in the head needs the whole window.
     public func output(ifWindowEndedAt t: Int, model: Model) -> [Float]? {
         guard let last = layers.last, t >= 0, t < last.steps else { return nil }
+        // A Bidirectional's backward half has read the whole window by any step.
+        if case .bidirectional = model.layers[model.lastRecurrentIndex] { return nil }
         let head = model.layers[(model.lastRecurrentIndex + 1)...]
         if head.contains(where: { if case .flatten = $0 { true } else { false } }) { return nil }
         return model.applyHead(from: model.lastRecurrentIndex + 1, to: Matrix(rowArrays: [last.hidden.row(t)])).values

@@ -80,7 +80,12 @@ public struct WindowReplay: Sendable {
         self.model = model
         self.input = input
         let recurrent = model.recurrentLayers
-        layers = model.layers.compactMap(\.recurrentInfo).map { LayerInfo(name: $0.name, kind: $0.kind, units: $0.units, vectorNames: $0.vectorNames) }
+        // A Bidirectional's two halves are traced under the wrapper's name.
+        layers = model.layers.flatMap { outer in
+            outer.tracedLayers.compactMap(\.recurrentInfo).map { info in
+                LayerInfo(name: outer.name, kind: info.kind, units: info.units, vectorNames: info.vectorNames)
+            }
+        }
         let traceFloats = layers.reduce(0) { $0 + $1.vectorNames.count * $1.units } * input.rows
         // Blocks need each layer's step s to read the layer below's step s: only the first
         // recurrent layer may read its window backwards. GRU and SimpleRNN have no fast kernel
@@ -210,6 +215,9 @@ public struct WindowReplay: Sendable {
     /// The head applied to a last-layer hidden state, or nil when a Flatten needs the whole window.
     public func headOutput(lastHidden h: [Float]) -> [Float]? {
         let last = model.lastRecurrentIndex
+        // A Bidirectional's backward half needs the whole window: no output "had it ended here".
+        if case .bidirectional = model.layers[last] { return nil }
+        guard h.count == model.layers[last].recurrentInfo?.units else { return nil }
         if model.layers[(last + 1)...].contains(where: { if case .flatten = $0 { true } else { false } }) { return nil }
         return model.applyHead(from: last + 1, to: Matrix(rows: 1, columns: h.count, values: h)).values
     }

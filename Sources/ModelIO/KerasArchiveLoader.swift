@@ -95,7 +95,9 @@ private final class LayerGroups {
                 arrays.append(try h5.readArray(group + "/vars/" + name))
             }
         }
-        for child in children where child != "vars" && h5.isGroup(group + "/" + child) {
+        // A Bidirectional keeps forward_layer and backward_layer: forward first, as get_weights() has them.
+        let ordered = children.filter { $0 != "backward_layer" } + children.filter { $0 == "backward_layer" }
+        for child in ordered where child != "vars" && h5.isGroup(group + "/" + child) {
             arrays += try collect(group + "/" + child)
         }
         return arrays

@@ -42,8 +42,9 @@ enum LegacyH5Loader {
                 throw LoadError(path, .missingWeights, "no weights for layer \"\(spec.name)\" (model_weights/\(spec.name) is missing)")
             }
             let names = try h5.stringListAttribute("weight_names", of: group) ?? []
-            // Keras writes kernel, recurrent_kernel, bias; sort by role so a reordered file still loads.
-            let ordered = names.sorted { role($0) < role($1) }
+            // Keras writes kernel, recurrent_kernel, bias (a Bidirectional: the forward three, then
+            // the backward three); sort by direction and role so a reordered file still loads.
+            let ordered = names.sorted { (direction($0), role($0)) < (direction($1), role($1)) }
             var arrays: [NDArray] = []
             for name in ordered {
                 let datasetPath = group + "/" + name
@@ -60,6 +61,11 @@ enum LegacyH5Loader {
         } catch {
             throw LoadError(path, .invalidArray, "\(error)")
         }
+    }
+
+    /// 1 for the backward half of a Bidirectional (`…/backward_lstm/…`), else 0.
+    private static func direction(_ weightName: String) -> Int {
+        weightName.split(separator: "/").contains { $0.hasPrefix("backward_") } ? 1 : 0
     }
 
     /// 0 kernel, 1 recurrent kernel, 2 bias, 3 anything else (keeps the file's order among equals).

@@ -37,83 +37,13 @@ struct ModelBuilder {
                 spec = LayerSpec(className: "Dense", name: spec.name, config: innerConfig)
             }
             switch spec.className {
-            case "LSTM":
+            case "LSTM", "GRU", "SimpleRNN":
                 let arrays = try weights(index, original).arrays
-                let useBias = spec.bool("use_bias", default: true)
-                try expect(arrays, count: useBias ? 3 : 2, spec)
-                let lstm: LSTMLayer
-                do {
-                    lstm = try LSTMLayer(
-                        name: spec.name,
-                        kernel: try matrix(arrays[0], "kernel W", spec),
-                        recurrentKernel: try matrix(arrays[1], "recurrent kernel U", spec),
-                        bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
-                        activation: try activation(spec, "activation", default: .tanh),
-                        recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
-                        returnSequences: spec.bool("return_sequences", default: false),
-                        goBackwards: spec.bool("go_backwards", default: false))
-                } catch let error as ShapeError {
-                    throw LoadError.shape(path, error)
-                } catch let error as LoadError {
-                    throw error
-                } catch {
-                    throw LoadError(path, .badShape, "\(error)")
-                }
-                if let units = spec.int("units"), units != lstm.units {
-                    throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units but its weights have \(lstm.units)")
-                }
+                layers.append(try recurrentLayer(spec, arrays))
                 for (name, array) in zip(["kernel", "recurrent_kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
-                layers.append(.lstm(lstm))
-            case "GRU", "SimpleRNN":
+            case "Bidirectional":
                 let arrays = try weights(index, original).arrays
-                let useBias = spec.bool("use_bias", default: true)
-                try expect(arrays, count: useBias ? 3 : 2, spec)
-                let layer: Layer
-                do {
-                    let kernel = try matrix(arrays[0], "kernel W", spec)
-                    let recurrent = try matrix(arrays[1], "recurrent kernel U", spec)
-                    let returnSequences = spec.bool("return_sequences", default: false)
-                    let goBackwards = spec.bool("go_backwards", default: false)
-                    if spec.className == "GRU" {
-                        // Keras 3 and TF 2 default to reset_after=True, whose bias is (2, 3·hu).
-                        let resetAfter = spec.bool("reset_after", default: true)
-                        var inputBias: [Float]?, recurrentBias: [Float]?
-                        if useBias {
-                            let b = arrays[2]
-                            if resetAfter {
-                                guard b.shape.count == 2, b.shape[0] == 2 else {
-                                    throw LoadError(path, .badShape, "layer \"\(spec.name)\": GRU bias has shape \(formatShape(b.shape)) but reset_after=True needs (2, 3·hu)")
-                                }
-                                let n = b.shape[1]
-                                inputBias = Array(b.values[0..<n])
-                                recurrentBias = Array(b.values[n..<2 * n])
-                            } else {
-                                inputBias = try vector(b, "bias b", spec)
-                            }
-                        }
-                        layer = .gru(try GRULayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
-                                                  inputBias: inputBias, recurrentBias: recurrentBias, resetAfter: resetAfter,
-                                                  activation: try activation(spec, "activation", default: .tanh),
-                                                  recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
-                                                  returnSequences: returnSequences, goBackwards: goBackwards))
-                    } else {
-                        layer = .simpleRNN(try SimpleRNNLayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
-                                                              bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
-                                                              activation: try activation(spec, "activation", default: .tanh),
-                                                              returnSequences: returnSequences, goBackwards: goBackwards))
-                    }
-                } catch let error as ShapeError {
-                    throw LoadError.shape(path, error)
-                } catch let error as LoadError {
-                    throw error
-                } catch {
-                    throw LoadError(path, .badShape, "\(error)")
-                }
-                if let units = spec.int("units"), units != layer.recurrentInfo!.units {
-                    throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units but its weights have \(layer.recurrentInfo!.units)")
-                }
-                for (name, array) in zip(["kernel", "recurrent_kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
-                layers.append(layer)
+                layers.append(try bidirectional(spec, arrays))
             case "Dense":
                 let arrays = try weights(index, original).arrays
                 let useBias = spec.bool("use_bias", default: true)
@@ -153,6 +83,101 @@ struct ModelBuilder {
             return try Model(name: config.name, layers: layers, inputSize: inputSize, lookBack: lookBack, provenance: provenance)
         } catch {
             throw LoadError.shape(path, error)
+        }
+    }
+
+    /// An LSTM, GRU or SimpleRNN layer from its spec and its arrays in Keras order.
+    private func recurrentLayer(_ spec: LayerSpec, _ arrays: [NDArray]) throws(LoadError) -> Layer {
+        let useBias = spec.bool("use_bias", default: true)
+        try expect(arrays, count: useBias ? 3 : 2, spec)
+        let layer: Layer
+        do {
+            let kernel = try matrix(arrays[0], "kernel W", spec)
+            let recurrent = try matrix(arrays[1], "recurrent kernel U", spec)
+            let returnSequences = spec.bool("return_sequences", default: false)
+            let goBackwards = spec.bool("go_backwards", default: false)
+            switch spec.className {
+            case "LSTM":
+                layer = .lstm(try LSTMLayer(
+                    name: spec.name, kernel: kernel, recurrentKernel: recurrent,
+                    bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
+                    activation: try activation(spec, "activation", default: .tanh),
+                    recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
+                    returnSequences: returnSequences, goBackwards: goBackwards))
+            case "GRU":
+                // Keras 3 and TF 2 default to reset_after=True, whose bias is (2, 3·hu).
+                let resetAfter = spec.bool("reset_after", default: true)
+                var inputBias: [Float]?, recurrentBias: [Float]?
+                if useBias {
+                    let b = arrays[2]
+                    if resetAfter {
+                        guard b.shape.count == 2, b.shape[0] == 2 else {
+                            throw LoadError(path, .badShape, "layer \"\(spec.name)\": GRU bias has shape \(formatShape(b.shape)) but reset_after=True needs (2, 3·hu)")
+                        }
+                        let n = b.shape[1]
+                        inputBias = Array(b.values[0..<n])
+                        recurrentBias = Array(b.values[n..<2 * n])
+                    } else {
+                        inputBias = try vector(b, "bias b", spec)
+                    }
+                }
+                layer = .gru(try GRULayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
+                                          inputBias: inputBias, recurrentBias: recurrentBias, resetAfter: resetAfter,
+                                          activation: try activation(spec, "activation", default: .tanh),
+                                          recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
+                                          returnSequences: returnSequences, goBackwards: goBackwards))
+            default:
+                layer = .simpleRNN(try SimpleRNNLayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
+                                                      bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
+                                                      activation: try activation(spec, "activation", default: .tanh),
+                                                      returnSequences: returnSequences, goBackwards: goBackwards))
+            }
+        } catch let error as ShapeError {
+            throw LoadError.shape(path, error)
+        } catch let error as LoadError {
+            throw error
+        } catch {
+            throw LoadError(path, .badShape, "\(error)")
+        }
+        if let units = spec.int("units"), units != layer.recurrentInfo!.units {
+            throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units but its weights have \(layer.recurrentInfo!.units)")
+        }
+        return layer
+    }
+
+    /// A Bidirectional wrapper: its `layer` (and Keras 3's `backward_layer`; Keras 2 derives
+    /// it by flipping go_backwards) with the forward arrays first, then the backward ones.
+    private func bidirectional(_ spec: LayerSpec, _ arrays: [NDArray]) throws(LoadError) -> Layer {
+        func inner(_ key: String) -> LayerSpec? {
+            guard let dict = spec.config[key] as? [String: Any], let className = dict["class_name"] as? String,
+                  let config = dict["config"] as? [String: Any] else { return nil }
+            return LayerSpec(className: className, name: config["name"] as? String ?? key, config: config)
+        }
+        guard let forwardSpec = inner("layer"), ["LSTM", "GRU", "SimpleRNN"].contains(forwardSpec.className) else {
+            throw unsupported(spec, detail: "only Bidirectional(LSTM), Bidirectional(GRU) and Bidirectional(SimpleRNN) are supported")
+        }
+        var backwardSpec = inner("backward_layer") ?? forwardSpec
+        if inner("backward_layer") == nil {
+            backwardSpec.config["go_backwards"] = !forwardSpec.bool("go_backwards", default: false)
+            backwardSpec.name = "backward_" + forwardSpec.name
+        }
+        let modeName = spec.config["merge_mode"] as? String
+        guard let mode = modeName.flatMap(BidirectionalLayer.Merge.init(rawValue:)) else {
+            throw unsupported(spec, detail: "merge_mode \(modeName ?? "None") gives two outputs; lstmscope replays concat, sum, mul and ave")
+        }
+        guard arrays.count % 2 == 0 else {
+            throw LoadError(path, .missingWeights, "layer \"\(spec.name)\": Bidirectional has \(arrays.count) weight arrays, not two equal sets")
+        }
+        let half = arrays.count / 2
+        do {
+            return .bidirectional(try BidirectionalLayer(name: spec.name, forward: try recurrentLayer(forwardSpec, Array(arrays[..<half])),
+                                                         backward: try recurrentLayer(backwardSpec, Array(arrays[half...])), merge: mode))
+        } catch let error as ShapeError {
+            throw LoadError.shape(path, error)
+        } catch let error as LoadError {
+            throw error
+        } catch {
+            throw LoadError(path, .badShape, "\(error)")
         }
     }
 

@@ -42,9 +42,12 @@ public struct InspectReport {
         lines.append("model:   \(terminalSafe(model.name))   \(terminalSafe(model.chainDescription))")
         lines.append("input:   (\(t), \(model.inputSize))  look_back \(t), xu = \(model.inputSize)")
         let parameters = model.parameters
-        for layer in model.layers {
+        for layer in InspectReport.displayed(model.layers) {
             lines.append("")
             switch layer {
+            case .bidirectional(let b):
+                lines.append("layer \(terminalSafe(b.name)): Bidirectional, merge \(b.merge.rawValue): \(terminalSafe(b.forward.name)) reads forwards, \(terminalSafe(b.backward.name)) backwards (its outputs flipped back into time order)")
+                continue
             case .lstm(let l):
                 lines.append("layer \(terminalSafe(l.name)): LSTM, \(l.units) units, activation \(l.activation.kerasName), recurrent_activation \(l.recurrentActivation.kerasName) = \(l.recurrentActivation.formula), \(l.returnSequences ? "returns every step" : "returns the last step")\(l.goBackwards ? ", reads backwards" : "")")
             case .gru(let g):
@@ -86,12 +89,20 @@ public struct InspectReport {
 
     private static let widths = [5, 17, 9, 12, 6, 8, 9, 9, 9, 9]
 
+    /// The layers as listed: a Bidirectional wrapper, then its two directions.
+    static func displayed(_ layers: [Layer]) -> [Layer] {
+        layers.flatMap { layer -> [Layer] in
+            if case .bidirectional(let b) = layer { return [layer, b.forward, b.backward] }
+            return [layer]
+        }
+    }
+
     /// The JSON form (one object).
     public var json: String {
         let p = model.provenance
         let parameters = model.parameters
         var layerTexts: [String] = []
-        for layer in model.layers {
+        for layer in InspectReport.displayed(model.layers) {
             var fields = ["\"name\": \(JSONText.string(layer.name))", "\"type\": \(JSONText.string(layer.className))"]
             switch layer {
             case .lstm(let l):
@@ -118,6 +129,9 @@ public struct InspectReport {
                            "\"recurrent_activation\": null"]
             case .activation(_, let a):
                 fields += ["\"units\": null", "\"activation\": \(JSONText.string(a.kerasName))", "\"recurrent_activation\": null"]
+            case .bidirectional(let b):
+                fields += ["\"units\": \(b.outputSize)", "\"merge_mode\": \(JSONText.string(b.merge.rawValue))",
+                           "\"forward\": \(JSONText.string(b.forward.name))", "\"backward\": \(JSONText.string(b.backward.name))"]
             default:
                 fields += ["\"units\": null", "\"activation\": null", "\"recurrent_activation\": null"]
             }

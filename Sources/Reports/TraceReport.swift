@@ -58,10 +58,17 @@ public struct TraceReport {
             let info = replay.layers[l]
             if block.firstStep == 0 {
                 write(l == 0 ? "\n  " : "]},\n  ")
-                write("{\"name\": \(JSONText.string(info.name)), \"type\": \(JSONText.string(info.kind)), \"units\": \(info.units),\n   \"steps\": [")
+                var header = "{\"name\": \(JSONText.string(block.layerName)), \"type\": \(JSONText.string(info.kind)), \"units\": \(info.units)"
+                if let direction = block.direction, let merge = block.mergeMode {
+                    header += ", \"direction\": \(JSONText.string(direction)), \"merge_mode\": \(JSONText.string(merge))"
+                }
+                write(header + ",\n   \"steps\": [")
             }
             for t in block.stepRange {
-                var step = "{\"t\": \(t), \"x\": \(JSONText.array(block.input(at: t)!))"
+                // A Bidirectional's backward half lists its steps as it runs them (t = T − 1
+                // first), each with its time index in the window.
+                let time = block.direction == "backward" ? replay.steps - 1 - t : t
+                var step = "{\"t\": \(time), \"x\": \(JSONText.array(block.input(at: t)!))"
                 for name in info.vectorNames {
                     let v = block.vector(name, at: t)!
                     if nan == nil, v.contains(where: \.isNaN) { nan = NaNSite(layer: info.name, t: t, vector: name) }

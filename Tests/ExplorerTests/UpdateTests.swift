@@ -205,7 +205,8 @@ import Testing
 /// GRU and SimpleRNN layers in every view: their own gates in the Step table, their own
 /// arithmetic in the Unit detail, with the trace's numbers.
 @Suite struct KindsTests {
-    @Test(arguments: ["rnn/gru.keras", "rnn/gru_reset_before.h5", "rnn/simplernn.keras", "rnn/mixed_stack.keras", "torch/gru.safetensors"])
+    @Test(arguments: ["rnn/gru.keras", "rnn/gru_reset_before.h5", "rnn/simplernn.keras", "rnn/mixed_stack.keras", "torch/gru.safetensors",
+                      "rnn/bidi_seq.keras", "rnn/bidi_gru.h5"])
     func everyViewDrawsEveryKind(file: String) throws {
         let model = try ModelLoader.load(Fixtures.path(file))
         for (width, height) in [(80, 24), (120, 40)] {

@@ -4,12 +4,14 @@ import ModelIO
 import TestSupport
 import Testing
 
-/// Keras GRU (both reset_after variants) and SimpleRNN models, in .keras and .h5, Keras 3 and
-/// Keras 2, replay Keras's own per-step h and model output (fixtures: scripts/make_rnn_fixtures.py).
+/// Keras GRU (both reset_after variants), SimpleRNN and Bidirectional (every merge mode but None)
+/// models, in .keras and .h5, Keras 3 and Keras 2, replay Keras's own per-step h and model output
+/// (fixtures: scripts/make_rnn_fixtures.py).
 @Suite struct GRUSimpleRNNTests {
     static let files: [String] = ["gru", "gru_reset_before", "gru_stacked", "gru_backwards", "simplernn", "simplernn_relu",
-                                  "simplernn_stacked", "mixed_stack"].flatMap { ["rnn/\($0).keras", "rnn/\($0).h5"] }
-        + ["rnn-keras2/k2_gru.h5", "rnn-keras2/k2_gru_reset_before.h5", "rnn-keras2/k2_simplernn.h5"]
+                                  "simplernn_stacked", "mixed_stack", "bidi_concat", "bidi_sum", "bidi_mul", "bidi_ave",
+                                  "bidi_gru", "bidi_seq"].flatMap { ["rnn/\($0).keras", "rnn/\($0).h5"] }
+        + ["rnn-keras2/k2_gru.h5", "rnn-keras2/k2_gru_reset_before.h5", "rnn-keras2/k2_simplernn.h5", "rnn-keras2/k2_bidi.h5"]
 
     @Test(arguments: files)
     func replaysKeras(file: String) throws {
