@@ -20,56 +20,25 @@ enum TorchLoader {
             throw LoadError(path, .invalidArray, "no weight_ih_l0: not a PyTorch nn.LSTM state dict")
         }
         let prefix = String(first.dropLast("weight_ih_l0".count))
-        if byName.keys.contains(where: { $0.hasPrefix(prefix) && $0.hasSuffix("_reverse") }) {
-            throw LoadError(path, .unsupportedLayer, "unsupported layer: bidirectional PyTorch \(prefix.isEmpty ? "RNN" : String(prefix.dropLast())) (keys ending _reverse); lstmscope replays one-directional nn.LSTM so far")
-        }
         var layers: [Layer] = []
         var features = 0
         var folded = 0
         var k = 0
         while let ih = byName["\(prefix)weight_ih_l\(k)"] {
-            guard let hh = byName["\(prefix)weight_hh_l\(k)"], hh.shape.count == 2, ih.shape.count == 2 else {
-                throw LoadError(path, .missingWeights, "\(prefix)weight_hh_l\(k) is missing or not a matrix")
-            }
-            let hu = hh.shape[1]
-            guard hu > 0, hh.shape[0] % hu == 0 else {
-                throw LoadError(path, .badShape, "\(prefix)weight_hh_l\(k) has shape \(formatShape(hh.shape)); it must be (gates·hu, hu)")
-            }
-            let gates = hh.shape[0] / hu
-            guard [1, 3, 4].contains(gates), ih.shape[0] == gates * hu else {
-                throw LoadError(path, .badShape, "\(prefix)weight_ih_l\(k) \(formatShape(ih.shape)) and weight_hh_l\(k) \(formatShape(hh.shape)) are not (g·hu, in) and (g·hu, hu) for an LSTM (g = 4), GRU (3) or RNN (1)")
-            }
-            let biasIH = byName["\(prefix)bias_ih_l\(k)"], biasHH = byName["\(prefix)bias_hh_l\(k)"]
             let next = byName["\(prefix)weight_ih_l\(k + 1)"] != nil
-            let name = "\(prefix)l\(k)"
-            do {
-                switch gates {
-                case 4:
-                    let bias = try summedBias(biasIH, biasHH, count: 4 * hu, layer: k, path: path)
-                    if biasIH != nil, biasHH != nil { folded += 4 * hu }
-                    layers.append(.lstm(try LSTMLayer(name: name, kernel: transposed(ih), recurrentKernel: transposed(hh), bias: bias,
-                                                      returnSequences: next)))
-                case 3:
-                    // PyTorch's rows r | z | n are Keras's z | r | h̃ with the first two swapped; its
-                    // n = tanh(W_in·x + b_in + r∗(W_hn·h + b_hn)) is Keras's reset_after=True.
-                    let order = [1, 0, 2]
-                    layers.append(.gru(try GRULayer(name: name, kernel: transposed(reordered(ih, order)),
-                                                    recurrentKernel: transposed(reordered(hh, order)),
-                                                    inputBias: biasIH.map { reordered($0, order).values },
-                                                    recurrentBias: biasHH.map { reordered($0, order).values }, resetAfter: true,
-                                                    returnSequences: next)))
-                default:
-                    let bias = try summedBias(biasIH, biasHH, count: hu, layer: k, path: path)
-                    if biasIH != nil, biasHH != nil { folded += hu }
-                    layers.append(.simpleRNN(try SimpleRNNLayer(name: name, kernel: transposed(ih), recurrentKernel: transposed(hh),
-                                                                bias: bias, returnSequences: next)))
+            let forward = try direction(byName, prefix: prefix, layer: k, suffix: "", backwards: false, sequences: next, folded: &folded, path: path)
+            if byName["\(prefix)weight_ih_l\(k)_reverse"] != nil {
+                // bidirectional=True: the _reverse weights read the window backwards, and the two
+                // outputs are concatenated, as Keras's Bidirectional(merge_mode="concat").
+                let backward = try direction(byName, prefix: prefix, layer: k, suffix: "_reverse", backwards: true, sequences: next,
+                                             folded: &folded, path: path)
+                do {
+                    layers.append(.bidirectional(try BidirectionalLayer(name: "\(prefix)l\(k)", forward: forward, backward: backward, merge: .concat)))
+                } catch {
+                    throw LoadError(path, .badShape, error.message)
                 }
-            } catch let error as ShapeError {
-                throw LoadError(path, .badShape, error.message)
-            } catch let error as LoadError {
-                throw error
-            } catch {
-                throw LoadError(path, .badShape, "\(error)")
+            } else {
+                layers.append(forward)
             }
             if k == 0 { features = ih.shape[1] }
             k += 1
@@ -99,6 +68,54 @@ enum TorchLoader {
                              provenance: provenance)
         } catch {
             throw LoadError(path, .badShape, error.message)
+        }
+    }
+
+    /// One direction of recurrent layer `layer` (`weight_ih_l{layer}{suffix}` …) in Keras layout.
+    private static func direction(_ byName: [String: NDArray], prefix: String, layer k: Int, suffix: String, backwards: Bool,
+                                  sequences: Bool, folded: inout Int, path: String) throws(LoadError) -> Layer {
+        let key = { (name: String) in "\(prefix)\(name)_l\(k)\(suffix)" }
+        guard let ih = byName[key("weight_ih")], let hh = byName[key("weight_hh")], hh.shape.count == 2, ih.shape.count == 2 else {
+            throw LoadError(path, .missingWeights, "\(key("weight_hh")) or \(key("weight_ih")) is missing or not a matrix")
+        }
+        let hu = hh.shape[1]
+        guard hu > 0, hh.shape[0] % hu == 0 else {
+            throw LoadError(path, .badShape, "\(key("weight_hh")) has shape \(formatShape(hh.shape)); it must be (gates·hu, hu)")
+        }
+        let gates = hh.shape[0] / hu
+        guard [1, 3, 4].contains(gates), ih.shape[0] == gates * hu else {
+            throw LoadError(path, .badShape, "\(key("weight_ih")) \(formatShape(ih.shape)) and \(key("weight_hh")) \(formatShape(hh.shape)) are not (g·hu, in) and (g·hu, hu) for an LSTM (g = 4), GRU (3) or RNN (1)")
+        }
+        let biasIH = byName[key("bias_ih")], biasHH = byName[key("bias_hh")]
+        let name = "\(prefix)l\(k)\(suffix)"
+        do {
+            switch gates {
+            case 4:
+                let bias = try summedBias(biasIH, biasHH, count: 4 * hu, layer: k, path: path)
+                if biasIH != nil, biasHH != nil { folded += 4 * hu }
+                return .lstm(try LSTMLayer(name: name, kernel: transposed(ih), recurrentKernel: transposed(hh), bias: bias,
+                                           returnSequences: sequences, goBackwards: backwards))
+            case 3:
+                // PyTorch's rows r | z | n are Keras's z | r | h̃ with the first two swapped; its
+                // n = tanh(W_in·x + b_in + r∗(W_hn·h + b_hn)) is Keras's reset_after=True.
+                let order = [1, 0, 2]
+                return .gru(try GRULayer(name: name, kernel: transposed(reordered(ih, order)),
+                                         recurrentKernel: transposed(reordered(hh, order)),
+                                         inputBias: biasIH.map { reordered($0, order).values },
+                                         recurrentBias: biasHH.map { reordered($0, order).values }, resetAfter: true,
+                                         returnSequences: sequences, goBackwards: backwards))
+            default:
+                let bias = try summedBias(biasIH, biasHH, count: hu, layer: k, path: path)
+                if biasIH != nil, biasHH != nil { folded += hu }
+                return .simpleRNN(try SimpleRNNLayer(name: name, kernel: transposed(ih), recurrentKernel: transposed(hh),
+                                                     bias: bias, returnSequences: sequences, goBackwards: backwards))
+            }
+        } catch let error as ShapeError {
+            throw LoadError(path, .badShape, error.message)
+        } catch let error as LoadError {
+            throw error
+        } catch {
+            throw LoadError(path, .badShape, "\(error)")
         }
     }
 

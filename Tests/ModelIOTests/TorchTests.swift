@@ -4,10 +4,10 @@ import ModelIO
 import TestSupport
 import Testing
 
-/// PyTorch nn.LSTM, nn.GRU and nn.RNN state dicts (.safetensors and .npz with the state dict's
+/// PyTorch nn.LSTM (also bidirectional), nn.GRU and nn.RNN state dicts (.safetensors and .npz with the state dict's
 /// names) replay what real PyTorch computed (fixtures from scripts/make_torch_fixtures.py).
 @Suite struct TorchTests {
-    @Test(arguments: ["lstm", "lstm2", "gru", "rnn", "named"].flatMap { ["\($0).safetensors", "\($0).npz"] })
+    @Test(arguments: ["lstm", "lstm2", "gru", "rnn", "named", "lstm_bidi"].flatMap { ["\($0).safetensors", "\($0).npz"] })
     func stateDictsReplayPyTorch(file: String) throws {
         let model = try ModelLoader.load(Fixtures.path("torch/" + file))
         let name = String(file.prefix { $0 != "." })
@@ -24,16 +24,6 @@ import Testing
         let counts = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("torch/param-counts.json")))) as! [String: Any]
         let expected = (counts["counts"] as! [String: Int])["Tests/Fixtures/torch/" + file]
         #expect(model.fileParameterCount == expected)
-    }
-
-    @Test(arguments: [("lstm_bidi.safetensors", "bidirectional"), ("lstm_bidi.npz", "bidirectional")])
-    func recurrentKindsNotYetReplayedAreNamed(file: String, kind: String) throws {
-        #expect {
-            try ModelLoader.load(Fixtures.path("torch/" + file))
-        } throws: { error in
-            guard let e = error as? LoadError else { return false }
-            return e.kind == .unsupportedLayer && e.problem.contains(kind)
-        }
     }
 
     @Test(arguments: [("safetensors_claims_more.safetensors", "claims shape [1000, 1000]"),
