@@ -40,13 +40,20 @@ public struct BidirectionalLayer: Sendable, Equatable {
 
     /// Both directions' traces (forward, then backward in its reading order) and the merged output.
     func run(_ input: Matrix, threads: Int) -> (traces: [LayerTrace], output: Matrix) {
-        let f = forward.trace(input, threads: threads)!.marked(wrapper: name, direction: "forward", merge: merge.rawValue)
-        let b = backward.trace(input, threads: threads)!.marked(wrapper: name, direction: "backward", merge: merge.rawValue)
-        let steps = f.steps
-        let rows: [(Int, Int)] = returnSequences ? (0..<steps).map { ($0, steps - 1 - $0) } : [(steps - 1, steps - 1)]
+        merged(forward: forward.run(input, threads: threads)!, backward: backward.run(input, threads: threads)!)
+    }
+
+    /// The two directions' runs as one: traces marked with the wrapper's name and direction,
+    /// outputs merged (the backward sequence flipped back into time order first).
+    func merged(forward f: (traces: [LayerTrace], output: Matrix), backward b: (traces: [LayerTrace], output: Matrix))
+        -> (traces: [LayerTrace], output: Matrix) {
+        let traces = [f.traces[0].marked(wrapper: name, direction: "forward", merge: merge.rawValue),
+                      b.traces[0].marked(wrapper: name, direction: "backward", merge: merge.rawValue)]
+        let steps = f.output.rows
+        let rows: [(Int, Int)] = returnSequences ? (0..<steps).map { ($0, steps - 1 - $0) } : [(0, 0)]
         var values: [Float] = []
         for (tf, tb) in rows {
-            let hf = f.hidden.row(tf), hb = b.hidden.row(tb)
+            let hf = f.output.row(tf), hb = b.output.row(tb)
             switch merge {
             case .concat: values += hf + hb
             case .sum: values += zip(hf, hb).map(+)
@@ -54,7 +61,7 @@ public struct BidirectionalLayer: Sendable, Equatable {
             case .ave: values += zip(hf, hb).map { ($0 + $1) / 2 }
             }
         }
-        return ([f, b], Matrix(rows: rows.count, columns: outputSize, values: values))
+        return (traces, Matrix(rows: rows.count, columns: outputSize, values: values))
     }
 }
 
@@ -63,6 +70,7 @@ extension LayerTrace {
     func marked(wrapper: String, direction: String, merge: String) -> LayerTrace {
         var copy = LayerTrace(layerName: wrapper, kind: kind, units: units, inputs: inputs, vectorNames: vectorNames,
                               series: series, firstStep: firstStep)
+        copy.masked = masked
         copy.direction = direction
         copy.mergeMode = merge
         return copy

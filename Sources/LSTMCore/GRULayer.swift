@@ -28,6 +28,9 @@ public struct GRULayer: Sendable, Equatable {
     public let recurrentActivation: Activation
     public let returnSequences: Bool
     public let goBackwards: Bool
+    /// After a Masking layer: whether a skipped step outputs zeros (true) or repeats the
+    /// previous output (false, Keras's default; Bidirectional sets it to return_sequences).
+    public var zeroOutputForMask = false
 
     public var inputSize: Int { kernel.rows }
     public var units: Int { recurrentKernel.rows }
@@ -109,6 +112,9 @@ public struct SimpleRNNLayer: Sendable, Equatable {
     public let activation: Activation
     public let returnSequences: Bool
     public let goBackwards: Bool
+    /// After a Masking layer: whether a skipped step outputs zeros (true) or repeats the
+    /// previous output (false, Keras's default; Bidirectional sets it to return_sequences).
+    public var zeroOutputForMask = false
 
     public var inputSize: Int { kernel.rows }
     public var units: Int { recurrentKernel.rows }

@@ -22,6 +22,9 @@ public struct LSTMLayer: Sendable {
     public let returnSequences: Bool
     /// Whether the layer reads its window from the last row to the first.
     public let goBackwards: Bool
+    /// After a Masking layer: whether a skipped step outputs zeros (true) or repeats the
+    /// previous output (false, Keras's default; Bidirectional sets it to return_sequences).
+    public var zeroOutputForMask = false
 
     /// The weights packed for the fast kernel, built on first use (inspect never needs them).
     private let packed = LazyKernel()

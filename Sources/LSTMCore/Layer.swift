@@ -17,6 +17,9 @@ public enum Layer: Sendable, Equatable {
     case activation(name: String, Activation)
     /// A Keras `Flatten` layer: a (T, F) sequence becomes one vector of T·F values.
     case flatten(name: String)
+    /// A Keras `Masking` layer: rows equal to `value` everywhere are skipped by the recurrent
+    /// layers after it (and reach them as zeros).
+    case masking(name: String, value: Float)
     /// A layer that does nothing at inference time (Dropout, GaussianNoise, …); `className` is Keras's.
     case identity(name: String, className: String)
 
@@ -28,7 +31,7 @@ public enum Layer: Sendable, Equatable {
         case .simpleRNN(let r): r.name
         case .bidirectional(let b): b.name
         case .dense(let d): d.name
-        case .activation(let name, _), .flatten(let name), .identity(let name, _): name
+        case .activation(let name, _), .flatten(let name), .identity(let name, _), .masking(let name, _): name
         }
     }
 
@@ -42,6 +45,7 @@ public enum Layer: Sendable, Equatable {
         case .dense: "Dense"
         case .activation: "Activation"
         case .flatten: "Flatten"
+        case .masking: "Masking"
         case .identity(_, let className): className
         }
     }
@@ -66,7 +70,8 @@ public enum Layer: Sendable, Equatable {
 
     /// Runs a recurrent layer (or a Bidirectional pair) over `input`: its traces and what it
     /// passes on (the h sequence, or the last h; merged for a Bidirectional). Nil for other layers.
-    public func run(_ input: Matrix, threads: Int = 1) -> (traces: [LayerTrace], output: Matrix)? {
+    public func run(_ input: Matrix, threads: Int = 1, mask: [Bool]? = nil) -> (traces: [LayerTrace], output: Matrix)? {
+        if let mask, isRecurrent { return runMasked(input, mask: mask) }
         if case .bidirectional(let b) = self { return b.run(input, threads: threads) }
         guard let trace = trace(input, threads: threads), let info = recurrentInfo else { return nil }
         return ([trace], info.returnSequences ? trace.hidden : Matrix(rowArrays: [trace.hidden.row(trace.steps - 1)]))
@@ -116,6 +121,7 @@ public enum Layer: Sendable, Equatable {
         case .dense(let d): d.activation == .linear ? "Dense(\(d.units))" : "Dense(\(d.units), \(d.activation.kerasName))"
         case .activation(_, let a): "Activation(\(a.kerasName))"
         case .flatten: "Flatten"
+        case .masking(_, let value): "Masking(\(value))"
         case .identity(_, let className): className
         }
     }

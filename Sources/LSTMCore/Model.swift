@@ -53,7 +53,7 @@ public struct Model: Sendable, Equatable {
                     sequence = false
                     steps = 1
                 }
-            case .activation, .identity:
+            case .activation, .identity, .masking:
                 break
             }
         }
@@ -64,11 +64,16 @@ public struct Model: Sendable, Equatable {
         self.provenance = provenance
     }
 
+    /// Per row of `data`: whether any value differs from `value` (Keras's Masking rule).
+    static func mask(of data: Matrix, value: Float) -> [Bool] {
+        (0..<data.rows).map { t in data.row(t).contains { $0 != value } }
+    }
+
     /// Whether every recurrent layer is an LSTM (the kind the fast kernel and the explorer know).
     public var isLSTMOnly: Bool {
         layers.allSatisfy {
             switch $0 {
-            case .gru, .simpleRNN, .bidirectional: false
+            case .gru, .simpleRNN, .bidirectional, .masking: false
             default: true
             }
         }
@@ -94,12 +99,16 @@ public struct Model: Sendable, Equatable {
     public func predict(_ window: Matrix, threads: Int = 1) throws(ShapeError) -> [Float] {
         try checkWindow(window)
         var data = window
+        var mask: [Bool]?
         for index in 0...lastRecurrentIndex {
-            if case .lstm(let l) = layers[index] {
+            if case .lstm(let l) = layers[index], mask == nil {
                 data = l.forward(data, threads: threads)
-            } else if let run = layers[index].run(data, threads: threads) {
+            } else if let run = layers[index].run(data, threads: threads, mask: mask) {
                 data = run.output
+                mask = layers[index].recurrentInfo!.returnSequences ? mask : nil
             } else {
+                if case .masking(_, let value) = layers[index] { mask = Model.mask(of: data, value: value) }
+                if !layers[index].keepsMask { mask = nil }
                 data = applyLayers(index..<index + 1, to: data)
             }
         }
@@ -144,6 +153,14 @@ public struct Model: Sendable, Equatable {
                 data = Matrix(rowArrays: data.rowArrays.map(a.apply))
             case .flatten:
                 data = Matrix(rows: 1, columns: data.count, values: data.values)
+            case .masking(_, let value):
+                // Keras multiplies the input by the mask: skipped rows arrive as zeros.
+                let mask = Model.mask(of: data, value: value)
+                var values = data.values
+                for (t, keep) in mask.enumerated() where !keep {
+                    for k in 0..<data.columns { values[t * data.columns + k] = 0 }
+                }
+                data = Matrix(rows: data.rows, columns: data.columns, values: values)
             case .identity:
                 break
             }

@@ -21,6 +21,15 @@ public struct LayerTrace: Sendable, Equatable {
     public internal(set) var direction: String?
     /// The Bidirectional layer's merge mode, for its two halves.
     public internal(set) var mergeMode: String?
+    /// After a Masking layer: per row, whether the step was skipped (state carried). Nil when
+    /// nothing is masked.
+    public internal(set) var masked: [Bool]?
+
+    /// Whether step `t` was skipped by a mask.
+    public func isMasked(at t: Int) -> Bool {
+        guard let masked, stepRange.contains(t) else { return false }
+        return masked[t - firstStep]
+    }
 
     /// Creates a layer trace; `firstStep` is the step of the first row when it covers only a segment.
     public init(layerName: String, kind: String, units: Int, inputs: Matrix, vectorNames: [String],
@@ -67,6 +76,7 @@ public struct LayerTrace: Sendable, Equatable {
                                 vectorNames: vectorNames, series: zip(series, next.series).map(join), firstStep: firstStep)
         joined.direction = direction
         joined.mergeMode = mergeMode
+        if let a = masked, let b = next.masked { joined.masked = a + b }
         return joined
     }
 
@@ -80,6 +90,7 @@ public struct LayerTrace: Sendable, Equatable {
                               vectorNames: vectorNames, series: series.map(cut), firstStep: range.lowerBound)
         part.direction = direction
         part.mergeMode = mergeMode
+        part.masked = masked.map { Array($0[rows]) }
         return part
     }
 
@@ -113,14 +124,18 @@ public struct ModelTrace: Sendable, Equatable {
     public init(model: Model, input: Matrix, threads: Int = 1) throws(ShapeError) {
         try model.checkWindow(input)
         var data = input
+        var mask: [Bool]?
         var traces: [LayerTrace] = []
         var index = 0
         let lastRecurrent = model.lastRecurrentIndex
         while index <= lastRecurrent {
-            if let run = model.layers[index].run(data, threads: threads) {
+            if let run = model.layers[index].run(data, threads: threads, mask: mask) {
                 traces += run.traces
                 data = run.output
+                mask = model.layers[index].recurrentInfo!.returnSequences ? mask : nil
             } else {
+                if case .masking(_, let value) = model.layers[index] { mask = Model.mask(of: data, value: value) }
+                if !model.layers[index].keepsMask { mask = nil }
                 data = model.applyLayers(index..<index + 1, to: data)
             }
             index += 1

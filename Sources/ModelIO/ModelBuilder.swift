@@ -1,3 +1,4 @@
+import Foundation
 import LSTMCore
 
 /// The weights of one layer in Keras order (kernel, recurrent_kernel, bias), with their names.
@@ -63,6 +64,9 @@ struct ModelBuilder {
                     throw LoadError(path, .badShape, "\(error)")
                 }
                 for (name, array) in zip(["kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
+            case "Masking":
+                let value = (spec.config["mask_value"] as? NSNumber)?.floatValue ?? 0
+                layers.append(.masking(name: spec.name, value: value))
             case "Activation":
                 layers.append(.activation(name: spec.name, try activation(spec, "activation", default: .linear)))
             case "Flatten":
@@ -96,14 +100,17 @@ struct ModelBuilder {
             let recurrent = try matrix(arrays[1], "recurrent kernel U", spec)
             let returnSequences = spec.bool("return_sequences", default: false)
             let goBackwards = spec.bool("go_backwards", default: false)
+            let zeroOutput = spec.bool("zero_output_for_mask", default: false)
             switch spec.className {
             case "LSTM":
-                layer = .lstm(try LSTMLayer(
+                var lstm = try LSTMLayer(
                     name: spec.name, kernel: kernel, recurrentKernel: recurrent,
                     bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
                     activation: try activation(spec, "activation", default: .tanh),
                     recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
-                    returnSequences: returnSequences, goBackwards: goBackwards))
+                    returnSequences: returnSequences, goBackwards: goBackwards)
+                lstm.zeroOutputForMask = zeroOutput
+                layer = .lstm(lstm)
             case "GRU":
                 // Keras 3 and TF 2 default to reset_after=True, whose bias is (2, 3·hu).
                 let resetAfter = spec.bool("reset_after", default: true)
@@ -121,16 +128,20 @@ struct ModelBuilder {
                         inputBias = try vector(b, "bias b", spec)
                     }
                 }
-                layer = .gru(try GRULayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
-                                          inputBias: inputBias, recurrentBias: recurrentBias, resetAfter: resetAfter,
-                                          activation: try activation(spec, "activation", default: .tanh),
-                                          recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
-                                          returnSequences: returnSequences, goBackwards: goBackwards))
+                var gru = try GRULayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
+                                       inputBias: inputBias, recurrentBias: recurrentBias, resetAfter: resetAfter,
+                                       activation: try activation(spec, "activation", default: .tanh),
+                                       recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
+                                       returnSequences: returnSequences, goBackwards: goBackwards)
+                gru.zeroOutputForMask = zeroOutput
+                layer = .gru(gru)
             default:
-                layer = .simpleRNN(try SimpleRNNLayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
-                                                      bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
-                                                      activation: try activation(spec, "activation", default: .tanh),
-                                                      returnSequences: returnSequences, goBackwards: goBackwards))
+                var rnn = try SimpleRNNLayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
+                                             bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
+                                             activation: try activation(spec, "activation", default: .tanh),
+                                             returnSequences: returnSequences, goBackwards: goBackwards)
+                rnn.zeroOutputForMask = zeroOutput
+                layer = .simpleRNN(rnn)
             }
         } catch let error as ShapeError {
             throw LoadError.shape(path, error)
@@ -153,7 +164,7 @@ struct ModelBuilder {
                   let config = dict["config"] as? [String: Any] else { return nil }
             return LayerSpec(className: className, name: config["name"] as? String ?? key, config: config)
         }
-        guard let forwardSpec = inner("layer"), ["LSTM", "GRU", "SimpleRNN"].contains(forwardSpec.className) else {
+        guard var forwardSpec = inner("layer"), ["LSTM", "GRU", "SimpleRNN"].contains(forwardSpec.className) else {
             throw unsupported(spec, detail: "only Bidirectional(LSTM), Bidirectional(GRU) and Bidirectional(SimpleRNN) are supported")
         }
         var backwardSpec = inner("backward_layer") ?? forwardSpec
@@ -161,6 +172,10 @@ struct ModelBuilder {
             backwardSpec.config["go_backwards"] = !forwardSpec.bool("go_backwards", default: false)
             backwardSpec.name = "backward_" + forwardSpec.name
         }
+        // Keras's Bidirectional sets zero_output_for_mask to return_sequences on both halves.
+        let sequences = forwardSpec.bool("return_sequences", default: false)
+        forwardSpec.config["zero_output_for_mask"] = sequences
+        backwardSpec.config["zero_output_for_mask"] = sequences
         let modeName = spec.config["merge_mode"] as? String
         guard let mode = modeName.flatMap(BidirectionalLayer.Merge.init(rawValue:)) else {
             throw unsupported(spec, detail: "merge_mode \(modeName ?? "None") gives two outputs; lstmscope replays concat, sum, mul and ave")

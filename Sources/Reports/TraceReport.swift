@@ -4,7 +4,8 @@ import LSTMCore
 ///
 /// The JSON form is a contract other tools read:
 /// `{"input": [[…]], "layers": [{"name", "type", "units", "steps": [{"t", "x", "i", "f",
-/// "c_tilde", "o", "c", "h"}]}], "output": […]}`.
+/// "c_tilde", "o", "c", "h"}]}], "output": […]}`; a step a mask skipped is
+/// `{"t", "x", "masked": true, "c", "h"}` (the state it carried).
 ///
 /// The window is replayed lazily (``WindowReplay``) and written a block of steps at a time, so
 /// a long window's trace streams out without ever being held whole.
@@ -69,7 +70,10 @@ public struct TraceReport {
                 // first), each with its time index in the window.
                 let time = block.direction == "backward" ? replay.steps - 1 - t : t
                 var step = "{\"t\": \(time), \"x\": \(JSONText.array(block.input(at: t)!))"
-                for name in info.vectorNames {
+                // A step a mask skipped has no gates, only the state it carried.
+                let masked = block.isMasked(at: t)
+                if masked { step += ", \"masked\": true" }
+                for name in info.vectorNames where !masked || name == "c" || name == "h" {
                     let v = block.vector(name, at: t)!
                     if nan == nil, v.contains(where: \.isNaN) { nan = NaNSite(layer: info.name, t: t, vector: name) }
                     step += ", \(JSONText.string(name)): \(JSONText.array(v))"
@@ -105,7 +109,8 @@ public struct TraceReport {
                     }
                 }
                 rows("x", block.input(at: t)!)
-                for vector in info.vectorNames {
+                let masked = block.isMasked(at: t)
+                for vector in info.vectorNames where !masked || vector == "c" || vector == "h" {
                     let v = block.vector(vector, at: t)!
                     if nan == nil, v.contains(where: \.isNaN) { nan = NaNSite(layer: info.name, t: t, vector: vector) }
                     rows(vector, v)
@@ -127,8 +132,9 @@ public struct TraceReport {
                 write("layer \(terminalSafe(info.name)) (\(info.kind), \(info.units) units), \(replay.steps) steps\n")
             }
             for t in block.stepRange {
-                write("  t=\(t)  x = \(vectorText(block.input(at: t)!))\n")
-                for name in info.vectorNames {
+                let masked = block.isMasked(at: t)
+                write("  t=\(t)  x = \(vectorText(block.input(at: t)!))\(masked ? "   (masked: skipped, state carried)" : "")\n")
+                for name in info.vectorNames where !masked || name == "c" || name == "h" {
                     let v = block.vector(name, at: t)!
                     let hasNaN = v.contains { $0.isNaN }
                     if nan == nil, hasNaN { nan = NaNSite(layer: info.name, t: t, vector: name) }

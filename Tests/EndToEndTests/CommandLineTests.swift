@@ -102,4 +102,21 @@ import Testing
         #expect(r.err.contains("libhdf5") && r.err.split(separator: "\n").count == 1, "\(r.err)")
         #expect(Date().timeIntervalSince(start) < 30)
     }
+
+    /// A step a mask skipped: `"masked": true` with the state it carried and no gates.
+    @Test func maskedStepsInTheTraceJSON() throws {
+        let keras = try KerasTrace(path: Fixtures.path("rnn/mask_lstm-trace.json"))
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-mask-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: csv) }
+        try keras.input.rowArrays.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        let r = try Binary.run(["trace", Fixtures.path("rnn/mask_lstm.keras"), "--input", csv.path, "--format", "json"])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let steps = (json["layers"] as! [[String: Any]])[0]["steps"] as! [[String: Any]]
+        #expect(steps.map { $0["masked"] as? Bool ?? false } == [false, false, true, true, false, false, true])
+        #expect(Set(steps[2].keys) == ["t", "x", "masked", "c", "h"])
+        #expect(Set(steps[4].keys) == ["t", "x", "i", "f", "c_tilde", "o", "c", "h"])
+        let output = (json["output"] as! [NSNumber]).map(\.floatValue)
+        #expect(maxAbsDifference(output, keras.output) <= 1e-5)
+    }
 }

@@ -4,14 +4,17 @@ import ModelIO
 import TestSupport
 import Testing
 
-/// Keras GRU (both reset_after variants), SimpleRNN and Bidirectional (every merge mode but None)
-/// models, in .keras and .h5, Keras 3 and Keras 2, replay Keras's own per-step h and model output
-/// (fixtures: scripts/make_rnn_fixtures.py).
+/// Keras GRU (both reset_after variants), SimpleRNN, Bidirectional (every merge mode but None)
+/// and Masking (rows skipped in the middle and at the end, zero_output_for_mask both ways)
+/// models, in .keras and .h5, Keras 3 and Keras 2, replay Keras's own per-step h (the carried
+/// state on skipped steps) and model output (fixtures: scripts/make_rnn_fixtures.py).
 @Suite struct GRUSimpleRNNTests {
     static let files: [String] = ["gru", "gru_reset_before", "gru_stacked", "gru_backwards", "simplernn", "simplernn_relu",
                                   "simplernn_stacked", "mixed_stack", "bidi_concat", "bidi_sum", "bidi_mul", "bidi_ave",
-                                  "bidi_gru", "bidi_seq"].flatMap { ["rnn/\($0).keras", "rnn/\($0).h5"] }
-        + ["rnn-keras2/k2_gru.h5", "rnn-keras2/k2_gru_reset_before.h5", "rnn-keras2/k2_simplernn.h5", "rnn-keras2/k2_bidi.h5"]
+                                  "bidi_gru", "bidi_seq", "mask_lstm", "mask_gru", "mask_bidi", "mask_lstm_zero_output"]
+        .flatMap { ["rnn/\($0).keras", "rnn/\($0).h5"] }
+        + ["rnn-keras2/k2_gru.h5", "rnn-keras2/k2_gru_reset_before.h5", "rnn-keras2/k2_simplernn.h5", "rnn-keras2/k2_bidi.h5",
+           "rnn-keras2/k2_mask_lstm.h5"]
 
     @Test(arguments: files)
     func replaysKeras(file: String) throws {
@@ -30,6 +33,15 @@ import Testing
         }
         #expect(maxAbsDifference(trace.output, keras.output) <= 1e-5, "\(file) output")
         #expect(try model.predict(keras.input) == trace.output)
+    }
+
+    @Test func maskedStepsAreMarkedAndCarryTheState() throws {
+        let model = try ModelLoader.load(Fixtures.path("rnn/mask_lstm.keras"))
+        let keras = try KerasTrace(path: Fixtures.path("rnn/mask_lstm-trace.json"))
+        let trace = try ModelTrace(model: model, input: keras.input).layers[0]
+        #expect(trace.masked == [false, false, true, true, false, false, true])
+        #expect(trace.vector("h", at: 2) == trace.vector("h", at: 1) && trace.vector("c", at: 3) == trace.vector("c", at: 1))
+        #expect(!trace.vector("h", at: 4)!.elementsEqual(trace.vector("h", at: 3)!))
     }
 
     @Test func vectorNamesFollowTheKind() throws {

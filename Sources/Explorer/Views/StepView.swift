@@ -17,7 +17,9 @@ extension ExplorerState {
         x = canvas.put(xLabel, x: 1, y: y, style: .muted)
         canvas.put("[" + xt.map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]", x: x, y: y, maxWidth: width - x - 1)
         y += 1
-        if let nan = replay.firstNaN {
+        if lt.isMasked(at: t) {
+            canvas.put(" masked step: the cell is skipped and the state carried (gates not computed)", x: 0, y: y, style: Style(foreground: .yellow), maxWidth: width)
+        } else if let nan = replay.firstNaN {
             let place = "\(glyphs.symbol(nan.vector)) of layer \(shown(replay.layers[nan.layer].name, limit: 20)) at t = \(nan.step + 1)"
             canvas.put(" NaN first appears: \(place) (N goes there)", x: 0, y: y, style: .error, maxWidth: width)
         }
