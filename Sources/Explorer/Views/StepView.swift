@@ -8,15 +8,27 @@ extension ExplorerState {
         let lt = layerTrace
         var y = area.y
         var x = canvas.put(" t = \(t + 1) / \(steps)", x: 1, y: y, style: .heading)
-        x = canvas.put("   (index \(t), window of \(steps))", x: x, y: y, style: .muted)
-        let layerText = "layer \(shown(lt.layerName)) (\(lt.kind), \(lt.units) units\(replay.layers.count > 1 ? ", \(layer + 1) of \(replay.layers.count)" : ""))"
+        if lt.direction == "backward" {
+            // The backward half runs from the end: its step t reads the window at T − t.
+            x = canvas.put("   (backward: step \(t + 1) reads x at t = \(steps - t) of \(steps))", x: x, y: y, style: .muted)
+        } else {
+            x = canvas.put("   (index \(t), window of \(steps))", x: x, y: y, style: .muted)
+        }
+        let half = lt.direction.map { ", \($0) half" } ?? ""
+        let layerText = "layer \(shown(lt.layerName)) (\(lt.kind), \(lt.units) units\(half)\(replay.layers.count > 1 ? ", \(layer + 1) of \(replay.layers.count)" : ""))"
         canvas.put(layerText, x: max(x + 2, width - layerText.count - 1), y: y, style: .plain)
         y += 1
         let xt = lt.input(at: t) ?? []
-        let xLabel = layer == 0 ? " x_t = " : " x_t = h of the layer below = "
+        // Both halves of a Bidirectional first layer read the window itself.
+        let outerOfTrace = model.layers.filter(\.isRecurrent).enumerated().flatMap { i, l in l.tracedLayers.map { _ in i } }
+        let xLabel = outerOfTrace[layer] == 0 ? " x_t = " : " x_t = h of the layer below = "
         x = canvas.put(xLabel, x: 1, y: y, style: .muted)
         canvas.put("[" + xt.map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]", x: x, y: y, maxWidth: width - x - 1)
         y += 1
+        if let other = otherHalf(of: lt) {
+            canvas.put(other, x: 0, y: y, style: .muted, maxWidth: width)
+            y += 1
+        }
         if lt.isMasked(at: t) {
             canvas.put(" masked step: the cell is skipped and the state carried (gates not computed)", x: 0, y: y, style: Style(foreground: .yellow), maxWidth: width)
         } else if let nan = replay.firstNaN {
@@ -33,6 +45,20 @@ extension ExplorerState {
         y += 1
         y = drawHistory(&canvas, y: y, first: first, count: visibleUnits)
         drawOutputs(&canvas, y: area.bottom - outputRows)
+    }
+
+    /// For one half of a Bidirectional layer: the other half's h for the same time step, side
+    /// by side with this one (the two are merged into what the next layer reads).
+    private func otherHalf(of lt: LayerTrace) -> String? {
+        guard let direction = lt.direction else { return nil }
+        let otherIndex = direction == "forward" ? layer + 1 : layer - 1
+        guard replay.layers.indices.contains(otherIndex), replay.isComplete else { return nil }
+        let otherStep = steps - 1 - t  // same time index, counted from the other end
+        guard let h = replay.segment(layer: otherIndex, steps: otherStep..<otherStep + 1).vector("h", at: otherStep) else { return nil }
+        let name = direction == "forward" ? "backward" : "forward"
+        return " \(name) half at the same t: h = [" + h.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ")
+            + (h.count > 8 ? " \(glyphs.ellipsis)" : "") + "]   ([ ] switches halves; merged \(lt.mergeMode ?? "")"
+            + " into what the next layer reads)"
     }
 
     /// Index of the first visible item so that `selected` stays on screen.
