@@ -5,9 +5,10 @@
 /// flipped back into time order before merging, so step t of the result merges the forward
 /// output at t with the backward output for t; without, the two last states are merged.
 public struct BidirectionalLayer: Sendable, Equatable {
-    /// How Keras combines the two directions.
+    /// How Keras combines the two directions. `none` keeps them as two outputs, which
+    /// lstmscope reports joined (forward, then backward), as the model's last layer only.
     public enum Merge: String, Sendable, Equatable {
-        case concat, sum, mul, ave
+        case concat, sum, mul, ave, none
     }
 
     public var name: String
@@ -35,7 +36,7 @@ public struct BidirectionalLayer: Sendable, Equatable {
     public var units: Int { forward.recurrentInfo!.units }
     public var returnSequences: Bool { forward.recurrentInfo!.returnSequences }
     /// Width of the merged output: both directions side by side, or one.
-    public var outputSize: Int { merge == .concat ? 2 * units : units }
+    public var outputSize: Int { merge == .concat || merge == .none ? 2 * units : units }
     public var parameterCount: Int { forward.parameterCount + backward.parameterCount }
 
     /// Both directions' traces (forward, then backward in its reading order) and the merged output.
@@ -55,7 +56,7 @@ public struct BidirectionalLayer: Sendable, Equatable {
         for (tf, tb) in rows {
             let hf = f.output.row(tf), hb = b.output.row(tb)
             switch merge {
-            case .concat: values += hf + hb
+            case .concat, .none: values += hf + hb
             case .sum: values += zip(hf, hb).map(+)
             case .mul: values += zip(hf, hb).map(*)
             case .ave: values += zip(hf, hb).map { ($0 + $1) / 2 }

@@ -27,7 +27,10 @@ public struct Model: Sendable, Equatable {
         var sequence = true
         var features = inputSize
         var steps = lookBack
-        for layer in layers {
+        for (position, layer) in layers.enumerated() {
+            if case .bidirectional(let b) = layer, b.merge == .none, layers[(position + 1)...].contains(where: { $0.parameterCount > 0 }) {
+                throw ShapeError("layer \"\(b.name)\": Bidirectional with merge_mode=None gives two outputs, so no layer with weights can follow it")
+            }
             switch layer {
             case .lstm, .gru, .simpleRNN, .bidirectional:
                 let l = layer.recurrentInfo!

@@ -176,9 +176,11 @@ struct ModelBuilder {
         let sequences = forwardSpec.bool("return_sequences", default: false)
         forwardSpec.config["zero_output_for_mask"] = sequences
         backwardSpec.config["zero_output_for_mask"] = sequences
-        let modeName = spec.config["merge_mode"] as? String
-        guard let mode = modeName.flatMap(BidirectionalLayer.Merge.init(rawValue:)) else {
-            throw unsupported(spec, detail: "merge_mode \(modeName ?? "None") gives two outputs; lstmscope replays concat, sum, mul and ave")
+        // merge_mode None (JSON null) keeps the two directions as two outputs; Keras's default is concat.
+        let raw = spec.config["merge_mode"]
+        let modeName = raw == nil ? "concat" : (raw as? String ?? "none")
+        guard let mode = BidirectionalLayer.Merge(rawValue: modeName) else {
+            throw unsupported(spec, detail: "merge_mode \(modeName); Keras's are concat, sum, mul, ave and None")
         }
         guard arrays.count % 2 == 0 else {
             throw LoadError(path, .missingWeights, "layer \"\(spec.name)\": Bidirectional has \(arrays.count) weight arrays, not two equal sets")

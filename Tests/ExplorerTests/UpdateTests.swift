@@ -206,7 +206,7 @@ import Testing
 /// arithmetic in the Unit detail, with the trace's numbers.
 @Suite struct KindsTests {
     @Test(arguments: ["rnn/gru.keras", "rnn/gru_reset_before.h5", "rnn/simplernn.keras", "rnn/mixed_stack.keras", "torch/gru.safetensors",
-                      "rnn/bidi_seq.keras", "rnn/bidi_gru.h5"])
+                      "rnn/bidi_seq.keras", "rnn/bidi_gru.h5", "rnn/bidi_none.keras", "rnn/mask_bidi.h5", "torch/lstm_bidi.npz"])
     func everyViewDrawsEveryKind(file: String) throws {
         let model = try ModelLoader.load(Fixtures.path(file))
         for (width, height) in [(80, 24), (120, 40)] {

@@ -4,14 +4,15 @@ import ModelIO
 import TestSupport
 import Testing
 
-/// Keras GRU (both reset_after variants), SimpleRNN, Bidirectional (every merge mode but None)
+/// Keras GRU (both reset_after variants), SimpleRNN, Bidirectional (every merge mode; None's two
+/// outputs joined)
 /// and Masking (rows skipped in the middle and at the end, zero_output_for_mask both ways)
 /// models, in .keras and .h5, Keras 3 and Keras 2, replay Keras's own per-step h (the carried
 /// state on skipped steps) and model output (fixtures: scripts/make_rnn_fixtures.py).
 @Suite struct GRUSimpleRNNTests {
     static let files: [String] = ["gru", "gru_reset_before", "gru_stacked", "gru_backwards", "simplernn", "simplernn_relu",
                                   "simplernn_stacked", "mixed_stack", "bidi_concat", "bidi_sum", "bidi_mul", "bidi_ave",
-                                  "bidi_gru", "bidi_seq", "mask_lstm", "mask_gru", "mask_bidi", "mask_lstm_zero_output"]
+                                  "bidi_gru", "bidi_seq", "bidi_none", "mask_lstm", "mask_gru", "mask_bidi", "mask_lstm_zero_output"]
         .flatMap { ["rnn/\($0).keras", "rnn/\($0).h5"] }
         + ["rnn-keras2/k2_gru.h5", "rnn-keras2/k2_gru_reset_before.h5", "rnn-keras2/k2_simplernn.h5", "rnn-keras2/k2_bidi.h5",
            "rnn-keras2/k2_mask_lstm.h5"]
