@@ -1,4 +1,6 @@
-/// Recurrent layers over a masked window, as Keras runs them after a `Masking` layer.
+/// Recurrent layers step by step with the readable `step`, over a window that may be masked,
+/// as Keras runs them after a `Masking` layer (GRU and SimpleRNN always run here, with every
+/// step kept).
 ///
 /// A step whose mask is false is skipped: the cell is not evaluated, the state (h, and c for
 /// an LSTM) is carried over, and the layer's output for that step is the previous output, or
@@ -89,7 +91,7 @@ extension Layer {
         var trace = LayerTrace(layerName: info.name, kind: info.kind, units: hu,
                                inputs: Matrix(rows: steps, columns: input.columns, values: rows), vectorNames: info.vectorNames,
                                series: series.map { Matrix(rows: steps, columns: hu, values: $0) })
-        trace.masked = masked
+        trace.masked = masked.contains(true) ? masked : nil
         let output = info.returnSequences ? Matrix(rows: steps, columns: hu, values: outputs)
             : Matrix(rows: 1, columns: hu, values: Array(outputs[(steps - 1) * hu ..< steps * hu]))
         return ([trace], output)

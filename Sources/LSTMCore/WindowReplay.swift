@@ -127,7 +127,7 @@ public struct WindowReplay: Sendable {
         let k = Self.checkpointInterval
         let count = min(max(1, (budget + k - 1) / k) * k, steps - computedSteps)
         let range = computedSteps..<(computedSteps + count)
-        var data = rowsOfWindow(range, order: model.recurrentLayers.first!.readingOrder(steps: steps))
+        var data = rowsOfWindow(range)
         var recurrentIndex = 0
         for index in 0...model.lastRecurrentIndex {
             guard case .lstm(let layer) = model.layers[index] else {
@@ -226,7 +226,7 @@ public struct WindowReplay: Sendable {
     /// layer's input rows and six vectors.
     private func recompute(through target: Int, steps range: Range<Int>) -> (inputs: Matrix, vectors: [Matrix]) {
         let k = Self.checkpointInterval
-        var data = rowsOfWindow(range, order: model.recurrentLayers.first!.readingOrder(steps: steps))
+        var data = rowsOfWindow(range)
         var recurrentIndex = 0
         for index in 0...model.lastRecurrentIndex {
             guard case .lstm(let layer) = model.layers[index] else {
@@ -256,11 +256,12 @@ public struct WindowReplay: Sendable {
 
     /// The window rows read at steps `range` of the first recurrent layer (in its reading order),
     /// through the row-wise layers before it.
-    private func rowsOfWindow(_ range: Range<Int>, order: [Int]) -> Matrix {
+    private func rowsOfWindow(_ range: Range<Int>) -> Matrix {
+        let backwards = model.recurrentLayers.first!.goBackwards
         var values = [Float]()
         values.reserveCapacity(range.count * input.columns)
         for s in range {
-            let row = order[s]
+            let row = backwards ? steps - 1 - s : s
             values.append(contentsOf: input.values[row * input.columns ..< (row + 1) * input.columns])
         }
         return Matrix(rows: range.count, columns: input.columns, values: values)

@@ -34,6 +34,20 @@ extension LoadError {
         LoadError(path, .badShape, error.message)
     }
 
+    /// Runs `body` (which builds core layers), turning a ``ShapeError`` into a load error for
+    /// `path` and passing load errors through.
+    static func building<T>(_ path: String, _ body: () throws -> T) throws(LoadError) -> T {
+        do {
+            return try body()
+        } catch let error as LoadError {
+            throw error
+        } catch let error as ShapeError {
+            throw .shape(path, error)
+        } catch {
+            throw LoadError(path, .badShape, "\(error)")
+        }
+    }
+
     static func hdf5(_ path: String, _ error: HDF5Error) -> LoadError {
         switch error {
         case .externalReference: LoadError(path, .refused, error.message)

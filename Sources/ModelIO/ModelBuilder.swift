@@ -49,20 +49,14 @@ struct ModelBuilder {
                 let arrays = try weights(index, original).arrays
                 let useBias = spec.bool("use_bias", default: true)
                 try expect(arrays, count: useBias ? 2 : 1, spec)
-                do {
-                    let dense = try DenseLayer(
+                let dense = try LoadError.building(path) {
+                    try DenseLayer(
                         name: spec.name,
                         kernel: try matrix(arrays[0], "kernel", spec),
                         bias: useBias ? try vector(arrays[1], "bias", spec) : nil,
                         activation: try activation(spec, "activation", default: .linear))
-                    layers.append(.dense(dense))
-                } catch let error as ShapeError {
-                    throw LoadError.shape(path, error)
-                } catch let error as LoadError {
-                    throw error
-                } catch {
-                    throw LoadError(path, .badShape, "\(error)")
                 }
+                layers.append(.dense(dense))
                 for (name, array) in zip(["kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
             case "Masking":
                 let value = (spec.config["mask_value"] as? NSNumber)?.floatValue ?? 0
@@ -94,8 +88,7 @@ struct ModelBuilder {
     private func recurrentLayer(_ spec: LayerSpec, _ arrays: [NDArray]) throws(LoadError) -> Layer {
         let useBias = spec.bool("use_bias", default: true)
         try expect(arrays, count: useBias ? 3 : 2, spec)
-        let layer: Layer
-        do {
+        let layer: Layer = try LoadError.building(path) {
             let kernel = try matrix(arrays[0], "kernel W", spec)
             let recurrent = try matrix(arrays[1], "recurrent kernel U", spec)
             let returnSequences = spec.bool("return_sequences", default: false)
@@ -110,7 +103,7 @@ struct ModelBuilder {
                     recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
                     returnSequences: returnSequences, goBackwards: goBackwards)
                 lstm.zeroOutputForMask = zeroOutput
-                layer = .lstm(lstm)
+                return .lstm(lstm)
             case "GRU":
                 // Keras 3 and TF 2 default to reset_after=True, whose bias is (2, 3·hu).
                 let resetAfter = spec.bool("reset_after", default: true)
@@ -134,21 +127,15 @@ struct ModelBuilder {
                                        recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
                                        returnSequences: returnSequences, goBackwards: goBackwards)
                 gru.zeroOutputForMask = zeroOutput
-                layer = .gru(gru)
+                return .gru(gru)
             default:
                 var rnn = try SimpleRNNLayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
                                              bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
                                              activation: try activation(spec, "activation", default: .tanh),
                                              returnSequences: returnSequences, goBackwards: goBackwards)
                 rnn.zeroOutputForMask = zeroOutput
-                layer = .simpleRNN(rnn)
+                return .simpleRNN(rnn)
             }
-        } catch let error as ShapeError {
-            throw LoadError.shape(path, error)
-        } catch let error as LoadError {
-            throw error
-        } catch {
-            throw LoadError(path, .badShape, "\(error)")
         }
         if let units = spec.int("units"), units != layer.recurrentInfo!.units {
             throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units but its weights have \(layer.recurrentInfo!.units)")
@@ -186,16 +173,11 @@ struct ModelBuilder {
             throw LoadError(path, .missingWeights, "layer \"\(spec.name)\": Bidirectional has \(arrays.count) weight arrays, not two equal sets")
         }
         let half = arrays.count / 2
-        do {
-            return .bidirectional(try BidirectionalLayer(name: spec.name, forward: try recurrentLayer(forwardSpec, Array(arrays[..<half])),
-                                                         backward: try recurrentLayer(backwardSpec, Array(arrays[half...])), merge: mode))
-        } catch let error as ShapeError {
-            throw LoadError.shape(path, error)
-        } catch let error as LoadError {
-            throw error
-        } catch {
-            throw LoadError(path, .badShape, "\(error)")
-        }
+        let forward = try recurrentLayer(forwardSpec, Array(arrays[..<half]))
+        let backward = try recurrentLayer(backwardSpec, Array(arrays[half...]))
+        return .bidirectional(try LoadError.building(path) {
+            try BidirectionalLayer(name: spec.name, forward: forward, backward: backward, merge: mode)
+        })
     }
 
     private func firstInputSize(_ layers: [Layer]) -> Int? {

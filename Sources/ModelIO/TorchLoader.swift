@@ -32,11 +32,9 @@ enum TorchLoader {
                 // outputs are concatenated, as Keras's Bidirectional(merge_mode="concat").
                 let backward = try direction(byName, prefix: prefix, layer: k, suffix: "_reverse", backwards: true, sequences: next,
                                              folded: &folded, path: path)
-                do {
-                    layers.append(.bidirectional(try BidirectionalLayer(name: "\(prefix)l\(k)", forward: forward, backward: backward, merge: .concat)))
-                } catch {
-                    throw LoadError(path, .badShape, error.message)
-                }
+                layers.append(.bidirectional(try LoadError.building(path) {
+                    try BidirectionalLayer(name: "\(prefix)l\(k)", forward: forward, backward: backward, merge: .concat)
+                }))
             } else {
                 layers.append(forward)
             }
@@ -49,25 +47,18 @@ enum TorchLoader {
         while let (name, weight) = heads.first(where: { $0.value.shape[1] == width }) {
             heads[name] = nil
             let biasName = String(name.dropLast("weight".count)) + "bias"
-            do {
-                let dense = try DenseLayer(name: String(name.dropLast(".weight".count)), kernel: transposed(weight),
-                                           bias: byName[biasName]?.values)
-                layers.append(.dense(dense))
-            } catch {
-                throw LoadError(path, .badShape, error.message)
-            }
+            layers.append(.dense(try LoadError.building(path) {
+                try DenseLayer(name: String(name.dropLast(".weight".count)), kernel: transposed(weight), bias: byName[biasName]?.values)
+            }))
             width = weight.shape[0]
         }
         if let (name, weight) = heads.first {
             throw LoadError(path, .badShape, "\(name) has shape \(formatShape(weight.shape)) and does not follow the layers before it (\(width) values)")
         }
-        do {
-            var provenance = Provenance(path: path, format: format)
-            provenance.foldedParameterCount = folded
-            return try Model(name: prefix.isEmpty ? "pytorch" : String(prefix.dropLast()), layers: layers, inputSize: features,
-                             provenance: provenance)
-        } catch {
-            throw LoadError(path, .badShape, error.message)
+        var provenance = Provenance(path: path, format: format)
+        provenance.foldedParameterCount = folded
+        return try LoadError.building(path) {
+            try Model(name: prefix.isEmpty ? "pytorch" : String(prefix.dropLast()), layers: layers, inputSize: features, provenance: provenance)
         }
     }
 
@@ -88,7 +79,7 @@ enum TorchLoader {
         }
         let biasIH = byName[key("bias_ih")], biasHH = byName[key("bias_hh")]
         let name = "\(prefix)l\(k)\(suffix)"
-        do {
+        return try LoadError.building(path) {
             switch gates {
             case 4:
                 let bias = try summedBias(biasIH, biasHH, count: 4 * hu, layer: k, path: path)
@@ -110,12 +101,6 @@ enum TorchLoader {
                 return .simpleRNN(try SimpleRNNLayer(name: name, kernel: transposed(ih), recurrentKernel: transposed(hh),
                                                      bias: bias, returnSequences: sequences, goBackwards: backwards))
             }
-        } catch let error as ShapeError {
-            throw LoadError(path, .badShape, error.message)
-        } catch let error as LoadError {
-            throw error
-        } catch {
-            throw LoadError(path, .badShape, "\(error)")
         }
     }
 
