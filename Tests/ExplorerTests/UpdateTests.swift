@@ -232,10 +232,10 @@ import Testing
         var s = try ExplorerState(model: ModelLoader.load(Fixtures.path("rnn/bidi_seq.keras")), input: nil, width: 120, height: 40)
         _ = s.update(.key(.right))
         var text = s.render().text
-        #expect(text.contains("forward half, 1 of 3") && text.contains("backward half at the same t: h = ["))
+        #expect(text.contains("(LSTM 4, forward, 1 of 3)") && text.contains("backward half at the same t: h = ["))
         _ = s.update(.key(.character("]")))
         text = s.render().text
-        #expect(text.contains("backward half, 2 of 3") && text.contains("(backward: step 2 reads x at t = \(s.steps - 1) of \(s.steps))"))
+        #expect(text.contains("(LSTM 4, backward, 2 of 3)") && text.contains("(reads x at t = \(s.steps - 1))"))
         #expect(text.contains(" x_t = [") && !text.contains("h of the layer below"))
         // The backward half's step 2 reads the row the forward half reads at index T − 2.
         #expect(s.layerTrace.input(at: 1) == s.input.row(s.steps - 2))

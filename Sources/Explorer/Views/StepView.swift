@@ -10,12 +10,14 @@ extension ExplorerState {
         var x = canvas.put(" t = \(t + 1) / \(steps)", x: 1, y: y, style: .heading)
         if lt.direction == "backward" {
             // The backward half runs from the end: its step t reads the window at T − t.
-            x = canvas.put("   (backward: step \(t + 1) reads x at t = \(steps - t) of \(steps))", x: x, y: y, style: .muted)
+            x = canvas.put("   (reads x at t = \(steps - t))", x: x, y: y, style: .muted)
         } else {
             x = canvas.put("   (index \(t), window of \(steps))", x: x, y: y, style: .muted)
         }
-        let half = lt.direction.map { ", \($0) half" } ?? ""
-        let layerText = "layer \(shown(lt.layerName)) (\(lt.kind), \(lt.units) units\(half)\(replay.layers.count > 1 ? ", \(layer + 1) of \(replay.layers.count)" : ""))"
+        let of = replay.layers.count > 1 ? "\(layer + 1) of \(replay.layers.count)" : ""
+        // A Bidirectional half says which one in a shorter form, so the line fits 80 columns.
+        let layerText = lt.direction.map { "layer \(shown(lt.layerName, limit: 20)) (\(lt.kind) \(lt.units), \($0), \(of))" }
+            ?? "layer \(shown(lt.layerName)) (\(lt.kind), \(lt.units) units\(of.isEmpty ? "" : ", " + of))"
         canvas.put(layerText, x: max(x + 2, width - layerText.count - 1), y: y, style: .plain)
         y += 1
         let xt = lt.input(at: t) ?? []
