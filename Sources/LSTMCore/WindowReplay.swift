@@ -12,7 +12,8 @@
 /// replay.segment(layer: 0, steps: 500..<520).vector("f", at: 510)
 /// ```
 public struct WindowReplay: Sendable {
-    /// Steps between stored states: a jump recomputes at most this many.
+    /// Steps between stored states: a jump recomputes at most this many. Even, because the
+    /// kernel's rounding follows the step's parity (it walks U in alternate directions).
     public static let checkpointInterval = 16
     /// Windows whose full trace has at most this many floats are traced at once (32 MB).
     public static let defaultEagerLimit = 8 << 20

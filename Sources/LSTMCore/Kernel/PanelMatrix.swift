@@ -35,32 +35,40 @@ struct PanelMatrix: Sendable {
 
     /// out[j] = start[j] + Σ_k v[k] · M[k, j] for all padded columns j: a vector times this matrix.
     ///
-    /// `start` may equal `out` (accumulate in place). `v` has `rows` elements.
-    func multiply(_ v: UnsafePointer<Float>, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+    /// `start` may equal `out` (accumulate in place). `v` has `rows` elements. `backward` walks
+    /// the panels and their rows last to first (the sums then round in the other order).
+    func multiply(_ v: UnsafePointer<Float>, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                  backward: Bool = false) {
         values.withUnsafeBufferPointer { w in
             let w = w.baseAddress!
-            var panel = 0
-            while panel < paddedColumns {
+            let panels = (paddedColumns + Self.panelWidth - 1) / Self.panelWidth
+            for n in 0..<panels {
+                let panel = (backward ? panels - 1 - n : n) * Self.panelWidth
                 let width = min(Self.panelWidth, paddedColumns - panel)
                 let p = w + panel * rows
                 if width == Self.panelWidth {
-                    Self.fullPanel(p, rows: rows, v, start + panel, out + panel)
+                    if backward {
+                        Self.fullPanel(p, rows: rows, v, start + panel, out + panel, rowStep: -1)
+                    } else {
+                        Self.fullPanel(p, rows: rows, v, start + panel, out + panel, rowStep: 1)
+                    }
                 } else {
                     Self.narrowPanel(p, rows: rows, width: width, v, start + panel, out + panel)
                 }
-                panel += width
             }
         }
     }
 
-    /// 128 columns: eight running sums in registers, one sequential pass over the panel.
+    /// 128 columns: eight running sums in registers, one sequential pass over the panel
+    /// (first row to last, or last to first for `rowStep` -1).
     @inline(__always)
     private static func fullPanel(_ p: UnsafePointer<Float>, rows: Int, _ v: UnsafePointer<Float>,
-                                  _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+                                  _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rowStep: Int) {
         let raw = UnsafeRawPointer(p)
         var a0 = load(start, 0), a1 = load(start, 16), a2 = load(start, 32), a3 = load(start, 48)
         var a4 = load(start, 64), a5 = load(start, 80), a6 = load(start, 96), a7 = load(start, 112)
-        for k in 0..<rows {
+        var k = rowStep > 0 ? 0 : rows - 1
+        for _ in 0..<rows {
             let x = Vec16(repeating: v[k])
             let row = raw + k * panelWidth * 4
             a0.addProduct(x, row.loadUnaligned(fromByteOffset: 0, as: Vec16.self))
@@ -71,6 +79,7 @@ struct PanelMatrix: Sendable {
             a5.addProduct(x, row.loadUnaligned(fromByteOffset: 320, as: Vec16.self))
             a6.addProduct(x, row.loadUnaligned(fromByteOffset: 384, as: Vec16.self))
             a7.addProduct(x, row.loadUnaligned(fromByteOffset: 448, as: Vec16.self))
+            k += rowStep
         }
         store(a0, out, 0); store(a1, out, 16); store(a2, out, 32); store(a3, out, 48)
         store(a4, out, 64); store(a5, out, 80); store(a6, out, 96); store(a7, out, 112)

