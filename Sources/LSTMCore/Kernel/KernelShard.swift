@@ -189,11 +189,37 @@ final class KernelShard: Sendable {
     private func record(step: Int, into sink: TraceSink, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
                         gates: UnsafeMutablePointer<Float>, gateStride: Int) {
         let at = step * layerUnits + unitRange.lowerBound, n = count
-        if let d = sink.i { (d + at).update(from: gates, count: n) }
-        if let d = sink.f { (d + at).update(from: gates + gateStride, count: n) }
-        if let d = sink.cTilde { (d + at).update(from: gates + 2 * gateStride, count: n) }
-        if let d = sink.o { (d + at).update(from: gates + 3 * gateStride, count: n) }
-        if let d = sink.c { (d + at).update(from: c, count: n) }
-        if let d = sink.h { (d + at).update(from: h, count: n) }
+        if let d = sink.i { Self.copy(gates, to: d + at, count: n) }
+        if let d = sink.f { Self.copy(gates + gateStride, to: d + at, count: n) }
+        if let d = sink.cTilde { Self.copy(gates + 2 * gateStride, to: d + at, count: n) }
+        if let d = sink.o { Self.copy(gates + 3 * gateStride, to: d + at, count: n) }
+        if let d = sink.c { Self.copy(c, to: d + at, count: n) }
+        if let d = sink.h { Self.copy(h, to: d + at, count: n) }
+    }
+
+    /// An inline copy of a step's vector: six `memmove` calls a step cost a 5-unit layer's
+    /// trace a third of its time. The tail goes in 8, 4, 2 and 1 lanes, without a loop the
+    /// compiler would turn back into a call.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count n: Int) {
+        let s = UnsafeRawPointer(source), d = UnsafeMutableRawPointer(destination)
+        var j = 0
+        while j + 16 <= n {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD16<Float>.self), toByteOffset: 4 * j, as: SIMD16<Float>.self)
+            j += 16
+        }
+        if n - j >= 8 {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self), toByteOffset: 4 * j, as: SIMD8<Float>.self)
+            j += 8
+        }
+        if n - j >= 4 {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD4<Float>.self), toByteOffset: 4 * j, as: SIMD4<Float>.self)
+            j += 4
+        }
+        if n - j >= 2 {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD2<Float>.self), toByteOffset: 4 * j, as: SIMD2<Float>.self)
+            j += 2
+        }
+        if n - j >= 1 { destination[j] = source[j] }
     }
 }
