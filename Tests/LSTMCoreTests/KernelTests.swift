@@ -29,7 +29,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [(3, 5, 7), (1, 1, 3), (16, 16, 65), (7, 33, 130), (40, 129, 9), (130, 70, 66)])
+    // (8, 400, 5): U is 2.5 MB, so its panels live in the huge-page mapping of PackedStorage.
+    @Test(arguments: [(3, 5, 7), (1, 1, 3), (16, 16, 65), (7, 33, 130), (40, 129, 9), (130, 70, 66), (8, 400, 5)])
     func traceEqualsTheReadableStep(xu: Int, hu: Int, steps: Int) throws {
         let l = try layer(xu: xu, hu: hu)
         let input = Matrix.sineWindow(steps: steps, features: xu)

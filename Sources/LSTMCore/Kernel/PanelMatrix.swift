@@ -14,13 +14,14 @@ struct PanelMatrix: Sendable {
     /// Columns rounded up to a multiple of 16: the stride of every output row.
     let paddedColumns: Int
     /// The panels, one after another; panel p starts at `p * rows * panelWidth`.
-    let values: [Float]
+    let storage: PackedStorage
 
     init(_ m: Matrix) {
         rows = m.rows
         columns = m.columns
         paddedColumns = (m.columns + 15) / 16 * 16
-        var packed = [Float](repeating: 0, count: rows * paddedColumns)
+        storage = PackedStorage(count: rows * paddedColumns)
+        let packed = storage.pointer
         for start in stride(from: 0, to: paddedColumns, by: Self.panelWidth) {
             let width = min(Self.panelWidth, paddedColumns - start)
             let base = start * rows
@@ -30,7 +31,6 @@ struct PanelMatrix: Sendable {
                 }
             }
         }
-        values = packed
     }
 
     /// out[j] = start[j] + Σ_k v[k] · M[k, j] for all padded columns j: a vector times this matrix.
@@ -39,22 +39,20 @@ struct PanelMatrix: Sendable {
     /// the panels and their rows last to first (the sums then round in the other order).
     func multiply(_ v: UnsafePointer<Float>, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
                   backward: Bool = false) {
-        values.withUnsafeBufferPointer { w in
-            let w = w.baseAddress!
-            let panels = (paddedColumns + Self.panelWidth - 1) / Self.panelWidth
-            for n in 0..<panels {
-                let panel = (backward ? panels - 1 - n : n) * Self.panelWidth
-                let width = min(Self.panelWidth, paddedColumns - panel)
-                let p = w + panel * rows
-                if width == Self.panelWidth {
-                    if backward {
-                        Self.fullPanel(p, rows: rows, v, start + panel, out + panel, rowStep: -1)
-                    } else {
-                        Self.fullPanel(p, rows: rows, v, start + panel, out + panel, rowStep: 1)
-                    }
+        let w = storage.pointer
+        let panels = (paddedColumns + Self.panelWidth - 1) / Self.panelWidth
+        for n in 0..<panels {
+            let panel = (backward ? panels - 1 - n : n) * Self.panelWidth
+            let width = min(Self.panelWidth, paddedColumns - panel)
+            let p = w + panel * rows
+            if width == Self.panelWidth {
+                if backward {
+                    Self.fullPanel(p, rows: rows, v, start + panel, out + panel, rowStep: -1)
                 } else {
-                    Self.narrowPanel(p, rows: rows, width: width, v, start + panel, out + panel)
+                    Self.fullPanel(p, rows: rows, v, start + panel, out + panel, rowStep: 1)
                 }
+            } else {
+                Self.narrowPanel(p, rows: rows, width: width, v, start + panel, out + panel)
             }
         }
     }
@@ -113,35 +111,33 @@ struct PanelMatrix: Sendable {
     /// This is the input projection x·W for a block of timesteps: each panel is read once for
     /// all of them (four rows at a time share every load), instead of once per step.
     func multiplyRows(_ v: UnsafePointer<Float>, count: Int, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        values.withUnsafeBufferPointer { w in
-            let w = w.baseAddress!
-            var panel = 0
-            while panel < paddedColumns {
-                let width = min(Self.panelWidth, paddedColumns - panel)
-                let raw = UnsafeRawPointer(w + panel * rows)
-                var c = 0
-                while c < width {
-                    let slices = min(4, (width - c) / 16)
-                    var t = 0
-                    while t + 4 <= count, slices == 4 {
-                        Self.block4x4(raw, rows: rows, width: width, column: c, v + t * rows, stride: rows,
-                                      start + t * paddedColumns + panel + c, out + t * paddedColumns + panel + c,
-                                      outStride: paddedColumns)
-                        t += 4
-                    }
-                    for row in t..<count {
-                        for s in 0..<slices {
-                            var acc = Self.load(start + row * paddedColumns + panel, c + 16 * s)
-                            for k in 0..<rows {
-                                acc.addProduct(Vec16(repeating: v[row * rows + k]), raw.loadUnaligned(fromByteOffset: (k * width + c + 16 * s) * 4, as: Vec16.self))
-                            }
-                            Self.store(acc, out + row * paddedColumns + panel, c + 16 * s)
-                        }
-                    }
-                    c += 16 * slices
+        let w = storage.pointer
+        var panel = 0
+        while panel < paddedColumns {
+            let width = min(Self.panelWidth, paddedColumns - panel)
+            let raw = UnsafeRawPointer(w + panel * rows)
+            var c = 0
+            while c < width {
+                let slices = min(4, (width - c) / 16)
+                var t = 0
+                while t + 4 <= count, slices == 4 {
+                    Self.block4x4(raw, rows: rows, width: width, column: c, v + t * rows, stride: rows,
+                                  start + t * paddedColumns + panel + c, out + t * paddedColumns + panel + c,
+                                  outStride: paddedColumns)
+                    t += 4
                 }
-                panel += width
+                for row in t..<count {
+                    for s in 0..<slices {
+                        var acc = Self.load(start + row * paddedColumns + panel, c + 16 * s)
+                        for k in 0..<rows {
+                            acc.addProduct(Vec16(repeating: v[row * rows + k]), raw.loadUnaligned(fromByteOffset: (k * width + c + 16 * s) * 4, as: Vec16.self))
+                        }
+                        Self.store(acc, out + row * paddedColumns + panel, c + 16 * s)
+                    }
+                }
+                c += 16 * slices
             }
+            panel += width
         }
     }
 
