@@ -64,6 +64,8 @@ public struct ExplorerState: Sendable {
     public internal(set) var view: View = .step
     /// The view to return to from Help and prompts.
     public internal(set) var previousView: View = .step
+    /// First help line shown: the help scrolls on terminals too short for all of it.
+    public internal(set) var helpScroll = 0
     /// Current timestep (0-based).
     public internal(set) var t = 0
     /// Index into ``ModelTrace/layers`` (recurrent layers).

@@ -79,7 +79,7 @@ extension ExplorerState {
         case .weights: return [(arrows + updown, "move"), ("[ ]", "matrix"), ("z", weights.overview ? "detail" : "overview")] + common
         case .input: return editText != nil ? [(enter, "apply"), ("esc", "cancel")] : [(arrows + updown, "move"), (enter, "edit"), ("o", "open input")] + common
         case .model: return [("O", "open model"), ("o", "open input"), ("r", "reload")] + common
-        case .help: return [("esc/?", "back"), ("q", "quit")]
+        case .help: return (helpText.count > helpPage ? [("↑↓", "scroll")] : []) + [("esc/?", "back"), ("q", "quit")]
         }
     }
 
@@ -153,4 +153,32 @@ func signed(_ x: Float) -> String {
     else if a >= 10 { body = formatDecimal(a, digits: 3) }
     else { body = formatDecimal(a, digits: 4) }
     return ((x < 0 ? "-" : "+") + body).rightAligned(7)
+}
+
+/// An equation `a = b = c …` laid out by `lines`: each inner array is one line of parts joined
+/// by ` = `, and a line wider than `width` continues on the next, starting with `=` under the
+/// first line's. Lines after the first start with `=` too.
+///
+/// ```swift
+/// equationLines([["h = o·tanh(c)", "0.55·tanh(-0.38)", "-0.20"]], width: 30)
+/// // [" h = o·tanh(c) = 0.55·tanh(-0.38)", "   = -0.20"]
+/// ```
+func equationLines(_ lines: [[String]], width: Int, note: String = "") -> [String] {
+    var out: [String] = []
+    for (n, parts) in lines.enumerated() {
+        for (k, part) in parts.enumerated() {
+            if n == 0 && k == 0 {
+                out.append(" " + part)
+            } else if k > 0, out[out.count - 1].count + 3 + part.count <= width - 1 {
+                out[out.count - 1] += " = " + part
+            } else {
+                out.append("   = " + part)
+            }
+        }
+    }
+    // A note that does not fit is left out: it explains, the numbers are what matters.
+    if !note.isEmpty, let last = out.last, last.count + 3 + note.count <= width - 1 {
+        out[out.count - 1] += "   " + note
+    }
+    return out
 }

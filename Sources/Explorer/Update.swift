@@ -57,7 +57,7 @@ extension ExplorerState {
         switch key {
         case .character("q"): return [.quit]
         case .character("?"):
-            if view == .help { view = previousView } else { previousView = view; view = .help }
+            if view == .help { view = previousView } else { previousView = view; view = .help; helpScroll = 0 }
             return []
         case .character(let c) where ("1"..."6").contains(c):
             view = View(rawValue: Int(String(c))!)!
@@ -89,9 +89,24 @@ extension ExplorerState {
         case .step, .unit: handleStepKeys(key)
         case .weights: handleWeightsKeys(key)
         case .input: handleInputKeys(key)
-        case .model, .help: break
+        case .help: handleHelpKeys(key)
+        case .model: break
         }
         return []
+    }
+
+    private mutating func handleHelpKeys(_ key: Key) {
+        let page = max(1, helpPage)
+        let last = max(0, helpText.count - page)
+        switch key {
+        case .down, .character("j"): helpScroll = min(helpScroll + 1, last)
+        case .up, .character("k"): helpScroll = max(helpScroll - 1, 0)
+        case .pageDown, .character(" "): helpScroll = min(helpScroll + page, last)
+        case .pageUp: helpScroll = max(helpScroll - page, 0)
+        case .home, .character("g"): helpScroll = 0
+        case .end, .character("G"): helpScroll = last
+        default: break
+        }
     }
 
     private mutating func handleStepKeys(_ key: Key) {

@@ -9,7 +9,7 @@ import Testing
     static let views: [(Key, String)] = [(.character("3"), "step"), (.character("1"), "model"), (.character("2"), "weights"),
                                          (.enter, "unit"), (.character("5"), "input"), (.character("?"), "help")]
 
-    @Test(arguments: [(80, 24), (120, 40)])
+    @Test(arguments: [(60, 16), (80, 24), (120, 40)])
     func everyViewMatchesItsGoldenFrame(width: Int, height: Int) throws {
         for (key, name) in Self.views {
             var s = try UpdateTests.sample(width: width, height: height)
@@ -36,6 +36,21 @@ import Testing
         for v in h { #expect(text.contains(String(format3(v))), "h value \(v)") }
         #expect(text.contains("t = 3 / 4"))
         #expect(text.contains("matches"))
+    }
+
+    @Test(arguments: [60, 73, 74, 80])
+    func everyStepColumnFitsTheSmallestWidths(width: Int) throws {
+        var s = try UpdateTests.sample(width: width, height: 16)
+        UpdateTests.press(&s, .right, .right)
+        let lines = s.render().lines
+        let header = try #require(lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("unit") })
+        #expect(header.trimmingCharacters(in: .whitespaces).hasSuffix("h"), "\(header)")
+        // Unit 0's row ends with its h at t = 3, whole.
+        let row = try #require(lines.first { $0.hasPrefix(">") && $0.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("0 ") })
+        let h = s.layerTrace.vector("h", at: 2)![0]
+        // The last number, without the change mark that follows it on wider screens.
+        let last = row.split(separator: " ").last { $0.count > 1 }.map { String($0.prefix { !"▲▼^v".contains($0) }) }
+        #expect(last == format3(h), "\(row) does not end with h \(h)")
     }
 
     @Test func stackedAndWideModelsRenderEveryViewWithoutOverflow() throws {

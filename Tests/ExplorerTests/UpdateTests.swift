@@ -22,6 +22,32 @@ import Testing
         keys.flatMap { state.update(.key($0)) }
     }
 
+    @Test func helpScrollsOnASmallTerminalAndFitsItsWidth() throws {
+        var s = try Self.sample(width: 60, height: 16)
+        Self.press(&s, .character("?"))
+        var canvas = s.render()
+        #expect(canvas.text.contains("Views"))
+        #expect(!canvas.text.contains("reload the model from disk"))
+        #expect(canvas.lines.allSatisfy { $0.count <= 60 })
+        Self.press(&s, .end)
+        canvas = s.render()
+        #expect(canvas.text.contains("reload the model from disk"))
+        #expect(!canvas.text.contains(" Views"))
+        Self.press(&s, .pageUp, .home)
+        #expect(s.render().text.contains(" Views"))
+        // Every help text is there when scrolled through, wrapped but whole.
+        var seen = ""
+        Self.press(&s, .home)
+        for _ in 0..<40 {
+            seen += s.render().lines.dropFirst(2).dropLast().joined(separator: "\n") + "\n"
+            Self.press(&s, .down)
+        }
+        let words = seen.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        for (_, text) in ExplorerState.helpLines {
+            for word in text.split(separator: " ") { #expect(words.contains(String(word)), "\(word) of \(text)") }
+        }
+    }
+
     @Test func stepsMoveThroughTheWindowAndStopAtItsEnds() throws {
         var s = try Self.sample()
         #expect(s.view == .step && s.t == 0 && s.steps == 4)

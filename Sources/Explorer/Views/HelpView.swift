@@ -1,6 +1,6 @@
 extension ExplorerState {
-    /// Every key, grouped by where it works.
-    static let helpLines: [(String, String)] = [
+    /// Every key, grouped by where it works: (keys, what they do), or ("", a group heading).
+    public static let helpLines: [(String, String)] = [
         ("", "Views"),
         ("1 2 3 4 5", "Model, Weights, Step, Unit detail, Input"),
         ("Tab / Shift-Tab", "next / previous view"),
@@ -27,19 +27,69 @@ extension ExplorerState {
         ("r", "reload the model from disk"),
     ]
 
-    func drawHelpView(_ canvas: inout Canvas, _ area: Area) {
-        var y = area.y + 1
+    /// The help as lines to draw: a heading, or a key and its text. Below 80 columns the key
+    /// column narrows and long texts wrap onto lines of their own under it.
+    var helpText: [(key: String, text: String, heading: Bool)] {
+        let keyWidth = width < 80 ? 16 : 24
+        let textWidth = max(10, width - keyWidth - 6)
+        var lines: [(key: String, text: String, heading: Bool)] = []
         for (key, text) in ExplorerState.helpLines {
-            guard y < area.bottom else { break }
             if key.isEmpty {
-                canvas.put(" " + text, x: 0, y: y, style: .heading)
+                lines.append(("", text, true))
+                continue
+            }
+            let k = glyphs == .unicode ? key : key.asciiArrows
+            let shown = glyphs == .unicode ? text : text.asciiArrows
+            // A key too long for its column gets a line to itself.
+            var first = k.count <= keyWidth ? k.fitted(keyWidth) : nil
+            if first == nil { lines.append((k, "", false)) }
+            for part in wrapped(shown, width: textWidth) {
+                lines.append((first ?? String(repeating: " ", count: keyWidth), part, false))
+                first = String(repeating: " ", count: keyWidth)
+            }
+        }
+        return lines
+    }
+
+    /// Help lines that fit between the tab bar and the footer.
+    var helpPage: Int { height - 3 }
+
+    func drawHelpView(_ canvas: inout Canvas, _ area: Area) {
+        let lines = helpText
+        let page = area.height - 1
+        let first = min(helpScroll, max(0, lines.count - page))
+        var y = area.y + 1
+        for line in lines.dropFirst(first).prefix(page) {
+            if line.heading {
+                canvas.put(" " + line.text, x: 0, y: y, style: .heading)
             } else {
-                let k = glyphs == .unicode ? key : key.asciiArrows
-                let x = canvas.put("   " + k.fitted(26), x: 0, y: y, style: .key)
-                canvas.put(glyphs == .unicode ? text : text.asciiArrows, x: x, y: y, maxWidth: width - x - 1)
+                let x = canvas.put("   " + line.key + (line.text.isEmpty ? "" : "  "), x: 0, y: y, style: .key, maxWidth: width)
+                canvas.put(line.text, x: x, y: y, maxWidth: width - x - 1)
             }
             y += 1
         }
+        if lines.count > page {
+            let more = "\(first + 1)–\(min(first + page, lines.count)) of \(lines.count) lines (\(glyphs == .unicode ? "↑↓" : "Up Down") PgUp PgDn)"
+            canvas.put(more, x: max(0, width - more.count - 1), y: area.y, style: .muted, maxWidth: width)
+        }
+    }
+
+    /// Words of `text` on lines of at most `width` characters (a longer word is cut).
+    private func wrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if line.isEmpty {
+                line = String(word)
+            } else if line.count + 1 + word.count <= width {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        lines.append(line)
+        return lines.map { $0.count > width ? $0.fitted(width) : $0 }
     }
 }
 

@@ -25,20 +25,23 @@ extension ExplorerState {
         line("input", "(\(model.lookBack.map(String.init) ?? "T"), \(model.inputSize))  window now \(steps) × \(input.columns) from \(shown(inputSource, limit: 60))")
         y += 1
         guard y < area.bottom else { return }
-        // The layer column only when there is room for it.
-        let wide = width >= 100
-        let headers = ["name", "keras name"] + (wide ? ["layer"] : []) + ["shape", "axes", "count", "dtype", "min", "max", "mean", "std"]
-        let widths = wide ? [6, 17, 9, 9, 13, 8, 8, 8, 8, 8, 8] : [5, 17, 8, 11, 6, 4, 7, 7, 7, 7]
+        // The layer column only when there is room for it; below 80 columns neither the Keras
+        // name nor the std (the name column and the axes say what each array is).
+        let wide = width >= 100, narrow = width < 80
+        let headers = ["name"] + (narrow ? [] : ["keras name"]) + (wide ? ["layer"] : [])
+            + ["shape", "axes", "count", "dtype", "min", "max", "mean"] + (narrow ? [] : ["std"])
+        let widths = wide ? [6, 17, 9, 9, 13, 8, 8, 8, 8, 8, 8]
+            : narrow ? [5, 8, 11, 6, 4, 7, 7, 7] : [5, 17, 8, 11, 6, 4, 7, 7, 7, 7]
         var x = 1
-        for (h, w) in zip(headers, widths) { x = canvas.put(h.fitted(w), x: x, y: y, style: .heading) }
+        for (h, w) in zip(headers, widths) { x = canvas.put(h.fitted(w - 1, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: .heading) }
         y += 1
         for parameter in parameters {
             guard y < area.bottom - 1 else { break }
             let s = Statistics(parameter.matrix.values)
             let axes = "(" + parameter.axisMeaning.joined(separator: ", ") + (parameter.shape.count == 1 ? ",)" : ")")
-            let cells = [parameter.seedName, parameter.kerasName] + (wide ? [shown(parameter.layerName, limit: 20)] : []) + [formatShape(parameter.shape), axes,
-                         String(parameter.count), shortDType(p.storedDTypes[parameter.id] ?? "float32", wide: wide),
-                         short(s.min), short(s.max), short(s.mean), short(s.std)]
+            let cells = [parameter.seedName] + (narrow ? [] : [parameter.kerasName]) + (wide ? [shown(parameter.layerName, limit: 20)] : [])
+                + [formatShape(parameter.shape), axes, String(parameter.count), shortDType(p.storedDTypes[parameter.id] ?? "float32", wide: wide),
+                   short(s.min), short(s.max), short(s.mean)] + (narrow ? [] : [short(s.std)])
             var x = 1
             for (k, (c, w)) in zip(cells, widths).enumerated() {
                 x = canvas.put(c.fitted(w - 1, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: k == 0 ? .heading : .plain)

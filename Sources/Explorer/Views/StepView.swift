@@ -7,18 +7,26 @@ extension ExplorerState {
     func drawStepView(_ canvas: inout Canvas, _ area: Area) {
         let lt = layerTrace
         var y = area.y
-        var x = canvas.put(" t = \(t + 1) / \(steps)", x: 1, y: y, style: .heading)
-        if lt.direction == "backward" {
-            // The backward half runs from the end: its step t reads the window at T − t.
-            x = canvas.put("   (reads x at t = \(steps - t))", x: x, y: y, style: .muted)
-        } else {
-            x = canvas.put("   (index \(t), window of \(steps))", x: x, y: y, style: .muted)
-        }
+        let position = " t = \(t + 1) / \(steps)"
+        // The backward half runs from the end: its step t reads the window at T − t.
+        let reads = lt.direction == "backward" ? "reads x at t = \(steps - t)" : nil
         let of = replay.layers.count > 1 ? "\(layer + 1) of \(replay.layers.count)" : ""
         // A Bidirectional half says which one in a shorter form, so the line fits 80 columns.
-        let layerText = lt.direction.map { "layer \(shown(lt.layerName, limit: 20)) (\(lt.kind) \(lt.units), \($0), \(of))" }
+        let long = lt.direction.map { "layer \(shown(lt.layerName, limit: 20)) (\(lt.kind) \(lt.units), \($0), \(of))" }
             ?? "layer \(shown(lt.layerName)) (\(lt.kind), \(lt.units) units\(of.isEmpty ? "" : ", " + of))"
-        canvas.put(layerText, x: max(x + 2, width - layerText.count - 1), y: y, style: .plain)
+        let kind = " (\(lt.kind) \(lt.units)\(lt.direction.map { ", " + $0 } ?? "")\(of.isEmpty ? "" : ", " + of))"
+        let fullNote = "   (" + (reads ?? "index \(t), window of \(steps)") + ")"
+        let shortNote = reads.map { " (\($0))" } ?? ""
+        // The name in what is left of the line after the note, down to 6 characters.
+        let short = { (note: String) in
+            "\(shown(lt.layerName, limit: max(6, width - 4 - position.count - note.count - kind.count)))\(kind)"
+        }
+        // The first that fits: everything, a shorter layer name, then the note cut down.
+        let layouts = [(fullNote, long), (fullNote, short(fullNote)), (shortNote, short(shortNote))]
+        let (note, layerText) = layouts.first { 1 + position.count + $0.0.count + 2 + $0.1.count <= width - 1 } ?? layouts[2]
+        var x = canvas.put(position, x: 1, y: y, style: .heading)
+        x = canvas.put(note, x: x, y: y, style: .muted)
+        canvas.put(layerText, x: max(x + 2, width - layerText.count - 1), y: y, style: .plain, maxWidth: width - x - 2)
         y += 1
         let xt = lt.input(at: t) ?? []
         // Both halves of a Bidirectional first layer read the window itself.
@@ -58,9 +66,14 @@ extension ExplorerState {
         let otherStep = steps - 1 - t  // same time index, counted from the other end
         guard let h = replay.segment(layer: otherIndex, steps: otherStep..<otherStep + 1).vector("h", at: otherStep) else { return nil }
         let name = direction == "forward" ? "backward" : "forward"
-        return " \(name) half at the same t: h = [" + h.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ")
-            + (h.count > 8 ? " \(glyphs.ellipsis)" : "") + "]   ([ ] switches halves; merged \(lt.mergeMode ?? "")"
-            + " into what the next layer reads)"
+        let head = " \(name) half at the same t: h = ["
+        // As many values as fit (8 characters each), at most 8.
+        let shownCount = max(1, min(8, (width - 1 - head.count - 3) / 8))
+        let line = head + h.prefix(shownCount).map { signed($0).trimmingSpaces() }.joined(separator: " ")
+            + (h.count > shownCount ? " \(glyphs.ellipsis)" : "") + "]"
+        let why = "   ([ ] other half; the two are merged by \(lt.mergeMode ?? "none"))"
+        // The explanation only when it fits whole.
+        return line.count + why.count <= width - 1 ? line + why : line
     }
 
     /// Index of the first visible item so that `selected` stays on screen.
@@ -71,7 +84,10 @@ extension ExplorerState {
 
     private func drawUnitTable(_ canvas: inout Canvas, y startY: Int, first: Int, count: Int) -> Int {
         let lt = layerTrace
-        let barWidth = width >= 110 ? 6 : (width >= 100 ? 3 : 2)
+        // An LSTM row is 73 columns with bars and change marks; below that both go, so that the
+        // last column (h) still fits the smallest terminal (60 wide).
+        let tight = width < 74
+        let barWidth = tight ? 0 : (width >= 110 ? 6 : (width >= 100 ? 3 : 2))
         let compact = width < 100
         let number: (Float) -> String = { compact ? short($0) : signed($0) }
         let numberWidth = compact ? 6 : 7
@@ -79,20 +95,22 @@ extension ExplorerState {
         let gates = lt.vectorNames.filter { $0 != "c" && $0 != "h" }
         let states = lt.vectorNames.filter { $0 == "c" || $0 == "h" }
         var y = startY
-        var x = canvas.put(" unit", x: 0, y: y, style: .heading)
+        // Tight: a 3-digit unit column (wider only for layers of 1,000 units and more).
+        let unitWidth = tight ? max(3, String(lt.units - 1).count) : 4
+        var x = canvas.put((tight ? "unit" : " unit").rightAligned(unitWidth + 1), x: 0, y: y, style: .heading)
         for name in gates {
             let label = "\(glyphs.symbol(name)) \(activationLabel(of: name) ?? "")"
-            x = canvas.put(" " + label.fitted(numberWidth + 1 + barWidth), x: x, y: y, style: .heading)
+            x = canvas.put(" " + label.fitted(numberWidth + (barWidth > 0 ? 1 + barWidth : 0)), x: x, y: y, style: .heading)
         }
         for name in states {
             x = canvas.put(" " + "\(name)_prev".rightAligned(numberWidth), x: x, y: y, style: .muted)
-            x = canvas.put(" " + name.rightAligned(numberWidth) + " ", x: x, y: y, style: .heading)
+            x = canvas.put(" " + name.rightAligned(numberWidth) + (tight ? "" : " "), x: x, y: y, style: .heading)
         }
         y += 1
         let previous = t > 0 ? t - 1 : nil
         for u in first..<min(first + count, lt.units) {
             let selected = u == unit
-            var x = canvas.put((selected ? ">" : " ") + String(u).rightAligned(4), x: 0, y: y, style: selected ? .selected : .plain)
+            var x = canvas.put((selected ? ">" : " ") + String(u).rightAligned(unitWidth), x: 0, y: y, style: selected ? .selected : .plain)
             for name in gates {
                 let v = lt.vector(name, at: t)![u]
                 let before = previous.map { lt.vector(name, at: $0)![u] }
@@ -107,7 +125,7 @@ extension ExplorerState {
                 let now = lt.vector(name, at: t)![u]
                 x = canvas.put(" " + number(before), x: x, y: y, style: .muted)
                 x = canvas.put(" " + number(now), x: x, y: y, style: valueStyle(now))
-                x = canvas.put(changeMark(now, before), x: x, y: y, style: .muted)
+                if !tight { x = canvas.put(changeMark(now, before), x: x, y: y, style: .muted) }
             }
             y += 1
         }

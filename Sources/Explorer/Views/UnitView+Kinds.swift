@@ -12,7 +12,9 @@ extension ExplorerState {
         canvas.put(" unit \(unit) of layer \(shown(lt.layerName)) (\(lt.kind)) at t = \(t + 1) / \(steps)", x: 0, y: y, style: .heading)
         y += 2
         let headers = ["", "x·W", "h·U", "b", "z", "act", "value"]
-        let widths = [16, 9, 9, 9, 9, 10, 9]
+        // Below 80 columns a row is named by its symbol alone, so the value column still fits.
+        let narrow = width < 80
+        let widths = [narrow ? 5 : 16, 9, 9, 9, 9, narrow ? 8 : 10, 9]
         var cx = 1
         for (h, w) in zip(headers, widths) { cx = canvas.put(h.fitted(w), x: cx, y: y, style: .heading) }
         y += 1
@@ -20,9 +22,10 @@ extension ExplorerState {
             let total = fromInput + fromState + bias
             let value = act(total)
             let actText = act == .sigmoid ? glyphs.sigma : act.kerasName
-            let cells = [label, signed(fromInput), signed(fromState), signed(bias), signed(total), "\(actText)(z)", signed(value)]
+            let name = narrow ? String(label.split(separator: " ").first ?? "") : label
+            let cells = [name, signed(fromInput), signed(fromState), signed(bias), signed(total), "\(actText)(z)", signed(value)]
             var cx = 1
-            for (c, w) in zip(cells, widths) { cx = canvas.put(c.fitted(w), x: cx, y: y, style: c == label ? .heading : .plain) }
+            for (c, w) in zip(cells, widths) { cx = canvas.put(c.fitted(w), x: cx, y: y, style: c == name ? .heading : .plain) }
             y += 1
             return value
         }
@@ -30,7 +33,7 @@ extension ExplorerState {
             zip(v, 0..<m.rows).reduce(0) { $0 + $1.0 * m[$1.1, column] }
         }
         let u = unit, dotGlyph = glyphs.dot
-        var lines: [String] = []
+        var lines: [(text: String, heading: Bool)] = []
         switch selectedLayer {
         case .gru(let g):
             let hu = g.units
@@ -44,20 +47,22 @@ extension ExplorerState {
                 : dot(zip(rT, hPrev).map(*), g.recurrentKernel, column: 2 * hu + u)
             let hTilde = row("\(glyphs.symbol("h_tilde")) candidate", dot(x, g.kernel, column: 2 * hu + u), candidateState, b(2), g.activation)
             let h = lt.vector("h", at: t)![u]
-            lines = [
-                g.resetAfter ? " reset after U: h·U of \(glyphs.symbol("h_tilde")) is r\(dotGlyph)(h_prev·Uh + b')" : " reset before U: h·U of \(glyphs.symbol("h_tilde")) is (r∗h_prev)·Uh",
-                " h = z\(dotGlyph)h_prev + (1 − z)\(dotGlyph)\(glyphs.symbol("h_tilde"))",
-                "   = \(plain(z))\(dotGlyph)\(plain(hPrev[u], wrap: true)) + \(plain(1 - z))\(dotGlyph)\(plain(hTilde, wrap: true)) = \(plain(h))   (kept + new)",
-            ]
+            let reset = g.resetAfter ? " reset after U: h·U of \(glyphs.symbol("h_tilde")) is r\(dotGlyph)(h_prev·Uh + b')"
+                : " reset before U: h·U of \(glyphs.symbol("h_tilde")) is (r∗h_prev)·Uh"
+            let equation = equationLines([["h = z\(dotGlyph)h_prev + (1 − z)\(dotGlyph)\(glyphs.symbol("h_tilde"))"],
+                                          ["\(plain(z))\(dotGlyph)\(plain(hPrev[u], wrap: true)) + \(plain(1 - z))\(dotGlyph)\(plain(hTilde, wrap: true))",
+                                           plain(h)]], width: width, note: "(kept + new)")
+            lines = [(reset, true)] + equation.enumerated().map { ($1, $0 == 0) }
         case .simpleRNN(let r):
             let h = row("h", dot(x, r.kernel, column: u), dot(hPrev, r.recurrentKernel, column: u), r.bias?[u] ?? 0, r.activation)
-            lines = [" h = \(r.activation.kerasName)(x\(dotGlyph)W + h_prev\(dotGlyph)U + b) = \(plain(h))"]
+            lines = equationLines([["h = \(r.activation.kerasName)(x\(dotGlyph)W + h_prev\(dotGlyph)U + b)", plain(h)]], width: width)
+                .map { ($0, false) }
         default:
             break
         }
         y += 1
-        for (k, text) in lines.enumerated() where y < area.bottom {
-            canvas.put(text, x: 0, y: y, style: k == lines.count - 1 ? .plain : .heading, maxWidth: width)
+        for (text, heading) in lines where y < area.bottom {
+            canvas.put(text, x: 0, y: y, style: heading ? .heading : .plain, maxWidth: width)
             y += 1
         }
     }

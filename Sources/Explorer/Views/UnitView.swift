@@ -14,9 +14,19 @@ extension ExplorerState {
         canvas.put(" unit \(unit) of layer \(shown(lt.layerName)) at t = \(t + 1) / \(steps)", x: 0, y: y, style: .heading)
         y += 2
         let headers = ["gate", "x·W", "h·U", "b", "z", "act", "value", "largest contributions"]
-        let widths = [14, 9, 9, 9, 9, 8, 9, 0]
+        // Below 80 columns a gate is named by its symbol alone, so the value column still fits.
+        let narrow = width < 80
+        let widths = [narrow ? 5 : 14, 9, 9, 9, 9, 8, 9, 0]
         var cx = 1
-        for (h, w) in zip(headers, widths) { cx = canvas.put(w > 0 ? h.fitted(w) : h, x: cx, y: y, style: .heading) }
+        for (h, w) in zip(headers, widths) {
+            if w > 0 {
+                cx = canvas.put(h.fitted(w), x: cx, y: y, style: .heading)
+            } else if cx + h.count < width {
+                cx = canvas.put(h, x: cx, y: y, style: .heading)
+            } else if cx + 8 < width {
+                cx = canvas.put("largest", x: cx, y: y, style: .heading)
+            }
+        }
         y += 1
         var values: [LSTMGate: Float] = [:]
         for gate in LSTMGate.allCases {
@@ -25,7 +35,7 @@ extension ExplorerState {
             let value = act(part.total)
             values[gate] = value
             let actText = act == .sigmoid ? glyphs.sigma : act.kerasName
-            let cells = ["\(glyphs.symbol(gate.traceName)) \(gate.title)", signed(part.fromInput), signed(part.fromRecurrent),
+            let cells = [narrow ? glyphs.symbol(gate.traceName) : "\(glyphs.symbol(gate.traceName)) \(gate.title)", signed(part.fromInput), signed(part.fromRecurrent),
                          signed(part.bias), signed(part.total), "\(actText)(z)", signed(value)]
             var cx = 1
             for (c, w) in zip(cells, widths) { cx = canvas.put(c.fitted(w), x: cx, y: y, style: c == cells[0] ? .heading : .plain) }
@@ -39,16 +49,16 @@ extension ExplorerState {
         y += 1
         let i = values[.input]!, f = values[.forget]!, cTilde = values[.candidate]!, o = values[.output]!
         let c = lt.vector("c", at: t)![unit], h = lt.vector("h", at: t)![unit]
-        let dot = glyphs.dot, ct = glyphs.cTilde
-        let lines = [
-            " c = f\(dot)c_prev + i\(dot)\(ct)",
-            "   = \(plain(f))\(dot)\(plain(cPrev, wrap: true)) + \(plain(i))\(dot)\(plain(cTilde, wrap: true))",
-            "   = \(plain(f * cPrev, wrap: true)) + \(plain(i * cTilde, wrap: true)) = \(plain(c))   (kept from the old cell + written)",
-            "",
-            " h = o\(dot)\(l.activation.kerasName)(c) = \(plain(o))\(dot)\(l.activation.kerasName)(\(plain(c))) = \(plain(o))\(dot)\(plain(l.activation(c), wrap: true)) = \(plain(h))",
-        ]
-        for (k, text) in lines.enumerated() where y < area.bottom {
-            canvas.put(text, x: 0, y: y, style: k == 0 || k == 4 ? .heading : .plain, maxWidth: width)
+        let dot = glyphs.dot, ct = glyphs.cTilde, act = l.activation.kerasName
+        let c1 = equationLines([["c = f\(dot)c_prev + i\(dot)\(ct)"],
+                                ["\(plain(f))\(dot)\(plain(cPrev, wrap: true)) + \(plain(i))\(dot)\(plain(cTilde, wrap: true))"],
+                                ["\(plain(f * cPrev, wrap: true)) + \(plain(i * cTilde, wrap: true))", plain(c)]],
+                               width: width, note: "(kept from the old cell + written)")
+        let h1 = equationLines([["h = o\(dot)\(act)(c)", "\(plain(o))\(dot)\(act)(\(plain(c)))",
+                                 "\(plain(o))\(dot)\(plain(l.activation(c), wrap: true))", plain(h)]], width: width)
+        let lines = c1.enumerated().map { ($1, $0 == 0) } + [("", false)] + h1.enumerated().map { ($1, $0 == 0) }
+        for (text, heading) in lines where y < area.bottom {
+            canvas.put(text, x: 0, y: y, style: heading ? .heading : .plain, maxWidth: width)
             y += 1
         }
         y += 1
