@@ -6,7 +6,7 @@ import Testing
 @Suite struct PackedStorageTests {
     @Test(arguments: [1, 1000, PackedStorage.hugePageThreshold / 4 - 1, PackedStorage.hugePageThreshold / 4 + 1, 3 << 20])
     func zeroedAlignedAndWritableToTheEnd(count: Int) {
-        let storage = PackedStorage(count: count)
+        let storage = PackedStorage(count: count, hugePages: true)
         #expect(Int(bitPattern: storage.pointer) % 64 == 0)
         #if os(Linux)
         if count * 4 >= PackedStorage.hugePageThreshold {

@@ -31,7 +31,7 @@ final class KernelShard: Sendable {
             columns.count == m.columns ? m : Matrix(rows: m.rows, columns: columns.count, values: (0..<m.rows).flatMap { r in columns.map { m[r, $0] } })
         }
         w = PanelMatrix(pick(layer.kernel))
-        u = PanelMatrix(pick(layer.recurrentKernel))
+        u = PanelMatrix(pick(layer.recurrentKernel), hugePages: true)
         var b = [Float](repeating: 0, count: u.paddedColumns)
         if let layerBias = layer.bias { for (k, column) in columns.enumerated() { b[k] = layerBias[column] } }
         bias = b

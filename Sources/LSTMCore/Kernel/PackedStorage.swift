@@ -2,12 +2,15 @@
 import Glibc
 #endif
 
-/// The memory behind a ``PanelMatrix``: zeroed floats, 64-byte aligned, and for big matrices
-/// on 2 MB pages where the system allows it.
+/// The memory behind a ``PanelMatrix``: zeroed floats, 64-byte aligned, and for a big U on
+/// 2 MB pages where the system allows it.
 ///
 /// A step of a 1024-unit layer streams 16 MB of U. On 4 KB pages that is 4,096 pages a step,
 /// more than the second-level TLB holds, and the hardware prefetcher stops at every page edge.
-/// Transparent huge pages are commonly set to `madvise`, so they have to be asked for.
+/// Transparent huge pages are commonly set to `madvise`, so they have to be asked for. Only U
+/// gets them: a fresh process pays ~1 ms per 2 MB to get them (the explorer's first frame on a
+/// 1024-unit model took 25 ms longer with W on them too), and W is read once per 64 steps in
+/// slices that stay in L2, where the page size does not matter.
 final class PackedStorage: @unchecked Sendable {
     /// Immutable after `init` fills it; only read from then on, by any number of threads.
     let pointer: UnsafeMutablePointer<Float>
@@ -19,11 +22,12 @@ final class PackedStorage: @unchecked Sendable {
     static let hugePageThreshold = 2 << 20
     private static let hugePage = 2 << 20
 
-    init(count: Int) {
+    /// `hugePages`: map it on 2 MB pages when it is at least `hugePageThreshold` bytes.
+    init(count: Int, hugePages: Bool) {
         self.count = count
         let wanted = max(1, count) * MemoryLayout<Float>.stride
         #if os(Linux)
-        if wanted >= Self.hugePageThreshold, let region = Self.mapHuge(wanted) {
+        if hugePages, wanted >= Self.hugePageThreshold, let region = Self.mapHuge(wanted) {
             pointer = region.pointer
             bytes = region.bytes
             mapped = true

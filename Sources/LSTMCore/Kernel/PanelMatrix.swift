@@ -16,11 +16,12 @@ struct PanelMatrix: Sendable {
     /// The panels, one after another; panel p starts at `p * rows * panelWidth`.
     let storage: PackedStorage
 
-    init(_ m: Matrix) {
+    /// Packs `m`; `hugePages` for a matrix streamed every step (see ``PackedStorage``).
+    init(_ m: Matrix, hugePages: Bool = false) {
         rows = m.rows
         columns = m.columns
         paddedColumns = (m.columns + 15) / 16 * 16
-        storage = PackedStorage(count: rows * paddedColumns)
+        storage = PackedStorage(count: rows * paddedColumns, hugePages: hugePages)
         let packed = storage.pointer
         for start in stride(from: 0, to: paddedColumns, by: Self.panelWidth) {
             let width = min(Self.panelWidth, paddedColumns - start)
