@@ -41,6 +41,19 @@ public enum JSONText {
         return out
     }
 
+    /// Appends `[1.5, 2.0]` as UTF-8 to `out`: the trace's hot path, where millions of numbers
+    /// go straight into one byte buffer instead of through growing strings.
+    public static func append<C: Collection>(_ values: C, to out: inout [UInt8]) where C.Element == Float {
+        out.append(UInt8(ascii: "["))
+        var first = true
+        for v in values {
+            if !first { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: " ")) }
+            first = false
+            out.append(contentsOf: number(v).utf8)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
     /// `[[…], […]]` for a matrix.
     public static func rows(_ rows: [[Float]]) -> String {
         "[" + rows.map { array($0) }.joined(separator: ", ") + "]"
