@@ -19,7 +19,10 @@ i, f, c~, o) and one input window (T, X) are made, and the same model is run thr
 
 NumPy and onnxruntime are timed here as whole-window calls: one warm-up call, then at least 9
 calls and 1 s of them (more calls for short windows), at most 10 s (at least 3 calls) so that the
-big sizes stay quick; --quick: 3 calls. The median is reported and steps/s = T / median seconds. Correctness is checked once per size: `lstmscope trace MODEL.npz
+big sizes stay quick; --quick: 3 calls. The three are measured in --rounds interleaved rounds
+(default 3), each with its share of that budget, because load on a shared machine changes over
+seconds. Rates are medians over all calls (steps/s = T / median seconds); each "vs" ratio is the
+median of the ratios within a round, with their range. Correctness is checked once per size: `lstmscope trace MODEL.npz
 --input WINDOW.npy --format json` must give the same output as both (max |Δ| <= 1e-4).
 
 Start-up (--startup, on by default): median wall time of `lstmscope inspect` on the bundled
@@ -83,6 +86,8 @@ def parse_args(argv):
                    help='"X,H,T;X,H,T…" (default: %(default)s)')
     p.add_argument("--seed", type=int, default=0, help="seed of the weights and windows (default 0)")
     p.add_argument("--quick", action="store_true", help="fewer repeats: a smoke run, not a measurement")
+    p.add_argument("--rounds", type=int, default=None, metavar="N",
+                   help="interleaved rounds of the three per size (default 3; 1 with --quick)")
     p.add_argument("--startup", action=argparse.BooleanOptionalAction, default=True,
                    help="also time `lstmscope inspect` on the sample and on a 64 MB .keras (default on)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write every raw number to FILE")
@@ -223,10 +228,16 @@ def rate_summary(times, t):
     return {"median_s": median, "steps_per_s": t / median, "repeats": len(times), "times_s": times}
 
 
-def measure_size(binary, size, seed, quick, workdir):
-    """Everything for one row of the table: timings, lstmscope's own numbers, and the output check."""
+def measure_size(binary, size, seed, quick, rounds, workdir):
+    """Everything for one row of the table: timings, lstmscope's own numbers, and the output check.
+
+    The three are measured in `rounds` interleaved rounds (NumPy, onnxruntime, lstmscope, then
+    again), because load from other tenants of a shared machine comes and goes over seconds:
+    back-to-back measurements of one tool each can land in different weather. Rates are the
+    median over all calls; the ratios are the median of the per-round ratios."""
     x, h, t = size
-    timing = (3, 0.1, 2.0) if quick else (9, 1.0, 10.0)  # repeats, min_s, budget_s
+    repeats, min_s, budget_s = (3, 0.1, 2.0) if quick else (9, 1.0, 10.0)
+    timing = (max(3, repeats // rounds), min_s / rounds, budget_s / rounds)
     weights = make_weights(x, h, seed)
     window = make_window(t, x, seed)
     model_path = workdir / f"lstm-{x}-{h}-{t}.npz"
@@ -239,11 +250,36 @@ def measure_size(binary, size, seed, quick, workdir):
     y_numpy = numpy_loop(weights, window)
     y_onnx = session.run(None, feed)[0].reshape(-1)
 
-    row = {"x": x, "h": h, "t": t, "weight_bytes": weight_bytes(weights)}
-    row["numpy"] = rate_summary(time_calls(lambda: numpy_loop(weights, window), *timing), t)
-    row["onnxruntime"] = rate_summary(time_calls(lambda: session.run(None, feed), *timing), t)
-    row["lstmscope"], row["lstmscope_error"] = run_lstmscope_json(
-        binary, "bench", model_path, "--steps", t, "--format", "json")
+    row = {"x": x, "h": h, "t": t, "weight_bytes": weight_bytes(weights), "rounds": rounds}
+    numpy_times, onnx_times, scope_runs, paired = [], [], [], {"numpy": [], "onnxruntime": []}
+    row["lstmscope_error"] = None
+    for _ in range(rounds):
+        numpy_round = time_calls(lambda: numpy_loop(weights, window), *timing)
+        onnx_round = time_calls(lambda: session.run(None, feed), *timing)
+        numpy_times += numpy_round
+        onnx_times += onnx_round
+        scope, error = run_lstmscope_json(binary, "bench", model_path, "--steps", t, "--format", "json",
+                                          "--time", f"{max(0.2, 0.5 / rounds):.2f}")
+        if scope is None:
+            row["lstmscope_error"] = error
+            break
+        scope_runs.append(scope)
+        replay = scope["replay"]["steps_per_s"]
+        paired["numpy"].append(replay / (t / statistics.median(numpy_round)))
+        paired["onnxruntime"].append(replay / (t / statistics.median(onnx_round)))
+    row["numpy"] = rate_summary(numpy_times, t)
+    row["onnxruntime"] = rate_summary(onnx_times, t)
+    row["lstmscope"] = None
+    if scope_runs and not row["lstmscope_error"]:
+        # lstmscope's own report of the first round, with the medians over all rounds.
+        merged = dict(scope_runs[0])
+        for mode in ("replay", "trace"):
+            merged[mode] = dict(merged[mode])
+            merged[mode]["steps_per_s"] = statistics.median(r[mode]["steps_per_s"] for r in scope_runs)
+            merged[mode]["rounds_steps_per_s"] = [r[mode]["steps_per_s"] for r in scope_runs]
+        row["lstmscope"] = merged
+        row["ratio"] = {k: statistics.median(v) for k, v in paired.items()}
+        row["ratio_rounds"] = paired
     trace, row["trace_error"] = run_lstmscope_json(
         binary, "trace", model_path, "--input", window_path, "--format", "json")
     row["diff"] = {"numpy_vs_onnxruntime": max_abs_diff(y_numpy, y_onnx)}
@@ -457,6 +493,18 @@ def scope_diff(row):
     return max(diffs) if None not in diffs else None
 
 
+def fmt_paired(row, anchor):
+    """The median per-round ratio of lstmscope's replay to `anchor`, with its range when it varied."""
+    if not row.get("ratio"):
+        return "–"
+    values = row["ratio_rounds"][anchor]
+    text = f"{row['ratio'][anchor]:.2g}×" if row["ratio"][anchor] < 10 else f"{row['ratio'][anchor]:.0f}×"
+    if len(values) > 1:
+        low, high = min(values), max(values)
+        text += f" ({low:.2g}–{high:.2g})" if high < 10 else f" ({low:.0f}–{high:.0f})"
+    return text
+
+
 def print_speed_table(rows):
     print("| X, H, T | NumPy loop | onnxruntime | lstmscope replay | lstmscope trace | vs NumPy "
           "| vs onnxruntime | trace/replay time | max \\|Δ\\| |")
@@ -465,9 +513,11 @@ def print_speed_table(rows):
         replay, trace = scope_rate(row, "replay"), scope_rate(row, "trace")
         numpy_rate, onnx_rate = row["numpy"]["steps_per_s"], row["onnxruntime"]["steps_per_s"]
         print(f"| {row['x']}, {row['h']}, {row['t']} | {fmt_rate(numpy_rate)} | {fmt_rate(onnx_rate)} "
-              f"| {fmt_rate(replay)} | {fmt_rate(trace)} | {fmt_ratio(replay, numpy_rate)} "
-              f"| {fmt_ratio(replay, onnx_rate)} | {fmt_ratio(replay, trace)} | {fmt_diff(scope_diff(row))} |")
-    print("\nsteps/s (median of whole-window runs, one thread); max |Δ| = largest difference of "
+              f"| {fmt_rate(replay)} | {fmt_rate(trace)} | {fmt_paired(row, 'numpy')} "
+              f"| {fmt_paired(row, 'onnxruntime')} | {fmt_ratio(replay, trace)} | {fmt_diff(scope_diff(row))} |")
+    rounds = rows[0]["rounds"] if rows else 1
+    print(f"\nsteps/s (median of whole-window runs over {rounds} interleaved round(s), one thread); vs = median of "
+          "the per-round ratios; max |Δ| = largest difference of "
           f"lstmscope trace's output from NumPy's and onnxruntime's (⚠ above {TOLERANCE:g}).")
     for row in rows:
         size = f"{row['x']}, {row['h']}, {row['t']}"
@@ -535,7 +585,8 @@ def main(argv):
         rows = []
         for size in args.sizes:
             print(f"measuring X, H, T = {size} …", file=sys.stderr)
-            rows.append(measure_size(binary, size, args.seed, args.quick, workdir))
+            rounds = args.rounds or (1 if args.quick else 3)
+            rows.append(measure_size(binary, size, args.seed, args.quick, max(1, rounds), workdir))
         startup = measure_startup(binary, args.seed, args.quick, workdir) if args.startup else None
     print_machine(info, binary)
     print_speed_table(rows)
