@@ -30,16 +30,31 @@ struct BenchCase {
 
     var steps: Int { window.rows }
 
-    /// Multiply-adds of the recurrent layers per step, counted as 2 FLOPs: 2·4h·(x + h) a layer.
-    var flopsPerStep: Double {
-        model.recurrentLayers.reduce(0) { $0 + 2 * Double(4 * $1.units) * Double($1.inputSize + $1.units) }
+    /// The recurrent layers as they run (a Bidirectional's two halves), with their gate
+    /// blocks per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.
+    var cells: [(kind: String, inputSize: Int, units: Int, blocks: Int)] {
+        model.layers.flatMap(\.tracedLayers).compactMap { layer in
+            switch layer {
+            case .lstm(let l): ("LSTM", l.inputSize, l.units, 4)
+            case .gru(let g): ("GRU", g.inputSize, g.units, 3)
+            case .simpleRNN(let r): ("SimpleRNN", r.inputSize, r.units, 1)
+            default: nil
+            }
+        }
     }
 
-    /// Weight bytes read per step: all of U every step, W once per block of steps whose x·W
-    /// is computed together.
+    /// Multiply-adds of the recurrent layers per step, counted as 2 FLOPs: 2·g·h·(x + h) a
+    /// layer with g gate blocks (4h for an LSTM's 4·h columns).
+    var flopsPerStep: Double {
+        cells.reduce(0) { $0 + 2 * Double($1.blocks * $1.units) * Double($1.inputSize + $1.units) }
+    }
+
+    /// Weight bytes read per step: all of U every step; W once per block of steps whose x·W is
+    /// computed together (LSTM's fast kernel), every step for the kinds run step by step.
     var bytesPerStep: Double {
-        model.recurrentLayers.reduce(0) {
-            $0 + 4 * Double(4 * $1.units) * (Double($1.units) + Double($1.inputSize) / Double(LSTMLayer.inputBlockSteps))
+        cells.reduce(0) {
+            let perBlock = $1.kind == "LSTM" ? Double(LSTMLayer.inputBlockSteps) : 1
+            return $0 + 4 * Double($1.blocks * $1.units) * (Double($1.units) + Double($1.inputSize) / perBlock)
         }
     }
 
@@ -52,12 +67,26 @@ struct BenchCase {
         return Result(replay: replay, trace: trace, baselinePerStep: baseline.median / Double(prefix))
     }
 
-    /// The first recurrent layer, step by step with the readable `step`: what the tutorial loop does.
+    /// The first recurrent layer, step by step with the readable `step`: what the tutorial loop
+    /// does. (GRU and SimpleRNN replay through that same loop, so their speed-up is ~1×.)
     private func readableSteps(_ count: Int) {
-        guard let layer = model.recurrentLayers.first else { return }
-        var state = LSTMState.zero(units: layer.units)
-        for t in 0..<count { state = layer.step(x: window.row(t), previous: state).state }
-        precondition(state.h.count == layer.units)
+        guard let layer = model.layers.flatMap(\.tracedLayers).first else { return }
+        switch layer {
+        case .lstm(let l):
+            var state = LSTMState.zero(units: l.units)
+            for t in 0..<count { state = l.step(x: window.row(t), previous: state).state }
+            precondition(state.h.count == l.units)
+        case .gru(let g):
+            var h = [Float](repeating: 0, count: g.units)
+            for t in 0..<count { h = g.step(x: window.row(t), previous: h).last! }
+            precondition(h.count == g.units)
+        case .simpleRNN(let r):
+            var h = [Float](repeating: 0, count: r.units)
+            for t in 0..<count { h = r.step(x: window.row(t), previous: h).last! }
+            precondition(h.count == r.units)
+        default:
+            break
+        }
     }
 
     /// Runs `body` at least 5 times and for at least `minTime` seconds; the median run.

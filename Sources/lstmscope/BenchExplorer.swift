@@ -38,7 +38,7 @@ struct BenchExplorer {
         }
         r.runWindowSeconds = now() - run
         r.heldFloats = state.replay.heldFloats
-        r.fullTraceFloats = model.recurrentLayers.reduce(0) { $0 + 6 * $1.units } * window.rows
+        r.fullTraceFloats = cells.reduce(0) { $0 + $1.vectorNames.count * $1.units } * window.rows
 
         _ = state.update(.key(.character("3")))
         for _ in 0..<200 {
@@ -52,6 +52,11 @@ struct BenchExplorer {
         return r
     }
 
+    /// The recurrent layers as they run (a Bidirectional's two halves), of any kind.
+    private var cells: [(name: String, kind: String, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)] {
+        model.layers.flatMap(\.tracedLayers).compactMap(\.recurrentInfo)
+    }
+
     private func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     private func time(_ body: () -> Void) -> Double {
@@ -63,9 +68,9 @@ struct BenchExplorer {
     static func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
     func text(_ r: Result) -> String {
-        let layers = model.recurrentLayers.map { "\($0.inputSize)→\($0.units)" }.joined(separator: ", ")
+        let layers = cells.map { "\($0.kind) \($0.inputSize)→\($0.units)" }.joined(separator: ", ")
         return """
-        \(terminalSafe(label)): explorer at 200×60, LSTM \(layers), T = \(window.rows)\(r.lazy ? " (lazy replay)" : "")
+        \(terminalSafe(label)): explorer at 200×60, \(layers), T = \(window.rows)\(r.lazy ? " (lazy replay)" : "")
           first frame            \(fmt(r.firstFrameMs)) ms
           whole window run       \(fmt(r.runWindowSeconds, 2)) s in idle blocks, longest block \(fmt(r.longestIdleMs)) ms
           → (update + render)    median \(fmt(Self.median(r.stepKeyMs))) ms, max \(fmt(r.stepKeyMs.max()!)) ms (200 steps)
@@ -76,7 +81,7 @@ struct BenchExplorer {
     }
 
     func json(_ r: Result) -> String {
-        "{\"explorer\": {\"width\": 200, \"height\": 60, \"steps\": \(window.rows), \"h\": \(model.recurrentLayers[0].units), \"lazy\": \(r.lazy), "
+        "{\"explorer\": {\"width\": 200, \"height\": 60, \"steps\": \(window.rows), \"h\": \(cells.first?.units ?? 0), \"lazy\": \(r.lazy), "
             + "\"first_frame_ms\": \(r.firstFrameMs), \"run_window_s\": \(r.runWindowSeconds), \"longest_idle_ms\": \(r.longestIdleMs), "
             + "\"step_key_ms\": {\"median\": \(Self.median(r.stepKeyMs)), \"max\": \(r.stepKeyMs.max()!)}, "
             + "\"jump_key_ms\": {\"median\": \(Self.median(r.jumpKeyMs)), \"max\": \(r.jumpKeyMs.max()!)}, "

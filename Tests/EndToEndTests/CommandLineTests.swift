@@ -119,4 +119,26 @@ import Testing
         let output = (json["output"] as! [NSNumber]).map(\.floatValue)
         #expect(maxAbsDifference(output, keras.output) <= 1e-5)
     }
+
+    /// `bench` on each layer kind: the JSON contract, and rates that count that kind's gates
+    /// (it had counted LSTM layers only, and a GRU model's JSON ran into an empty array).
+    @Test(arguments: [("rnn/gru.keras", ["GRU"]), ("rnn/simplernn.keras", ["SimpleRNN"]),
+                      ("rnn/bidi_concat.keras", ["LSTM", "LSTM"]), ("torch/gru.safetensors", ["GRU"])])
+    func benchJSONForEveryKind(file: String, kinds: [String]) throws {
+        let r = try Binary.run(["bench", Fixtures.path(file), "--steps", "20", "--time", "0.02", "--format", "json"])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        #expect(json["kinds"] as? [String] == kinds)
+        #expect(json["steps"] as? Int == 20 && json["threads"] as? Int == 1)
+        let replay = json["replay"] as! [String: Any], trace = json["trace"] as! [String: Any]
+        #expect((replay["steps_per_s"] as! Double) > 0 && (trace["steps_per_s"] as! Double) > 0)
+        #expect((replay["gflops"] as! Double) > 0 && (replay["gbps"] as! Double) > 0)
+        let baseline = json["baseline"] as! [String: Any]
+        #expect((baseline["steps_per_s"] as! Double).isFinite && (baseline["replay_speedup"] as! Double) > 0)
+
+        let e = try Binary.run(["bench", "--explorer", Fixtures.path(file), "--steps", "50", "--format", "json"])
+        #expect(e.status == 0, "\(e.err)")
+        let explorer = try JSONSerialization.jsonObject(with: Data(e.out.utf8)) as! [String: [String: Any]]
+        #expect((explorer["explorer"]?["full_trace_bytes"] as? Int ?? 0) > 0)
+    }
 }
