@@ -25,11 +25,24 @@ public final class CursesTerminal {
         self.unicode = unicode
     }
 
-    /// Takes over the terminal: UTF-8 locale, cbreak, no echo, keypad, hidden cursor, colours.
-    public static func start() -> CursesTerminal {
+    /// Whether the locale's character set is UTF-8 (else the interface draws plain ASCII).
+    /// Known before the terminal is taken over, so the state can be built first.
+    public static var localeIsUTF8: Bool {
         setlocale(LC_ALL, "")
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
-        let unicode = codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        return codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+    }
+
+    /// The terminal's size from the kernel, before ncurses starts; nil when stdout is not a terminal.
+    public static var windowSize: (width: Int, height: Int)? {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
+    }
+
+    /// Takes over the terminal: UTF-8 locale, cbreak, no echo, keypad, hidden cursor, colours.
+    public static func start() -> CursesTerminal {
+        let unicode = localeIsUTF8
         SignalGuard.install()
         lstmscope_unblock_signals()
         initscr()

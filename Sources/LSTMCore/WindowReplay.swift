@@ -74,6 +74,24 @@ public struct WindowReplay: Sendable {
         return checkpoints.reduce(0) { $0 + $1.count } + headRows.count
     }
 
+    /// Whether a window of `steps` is traced whole at once, rather than lazily: when the trace
+    /// is small, and for models the lazy replay cannot take.
+    public static func tracesWhole(_ model: Model, steps: Int, eagerLimit: Int = WindowReplay.defaultEagerLimit) -> Bool {
+        traceFloats(model, steps: steps) <= eagerLimit || !canReplayLazily(model)
+    }
+
+    /// Floats of the whole trace of a window of `steps`: every vector of every recurrent layer.
+    public static func traceFloats(_ model: Model, steps: Int) -> Int {
+        model.layers.flatMap(\.tracedLayers).compactMap(\.recurrentInfo).reduce(0) { $0 + $1.vectorNames.count * $1.units } * steps
+    }
+
+    /// Blocks need each layer's step s to read the layer below's step s: only the first
+    /// recurrent layer may read its window backwards. GRU and SimpleRNN have no fast kernel
+    /// yet and are traced whole.
+    public static func canReplayLazily(_ model: Model) -> Bool {
+        model.isLSTMOnly && !model.recurrentLayers.dropFirst().contains(where: \.goBackwards)
+    }
+
     /// Prepares the replay; small windows (and models whose inner layers read backwards) are
     /// traced completely here, long ones compute nothing until ``advance(steps:)``.
     public init(model: Model, input: Matrix, eagerLimit: Int = WindowReplay.defaultEagerLimit) throws(ShapeError) {
@@ -87,12 +105,7 @@ public struct WindowReplay: Sendable {
                 LayerInfo(name: outer.name, kind: info.kind, units: info.units, vectorNames: info.vectorNames)
             }
         }
-        let traceFloats = layers.reduce(0) { $0 + $1.vectorNames.count * $1.units } * input.rows
-        // Blocks need each layer's step s to read the layer below's step s: only the first
-        // recurrent layer may read its window backwards. GRU and SimpleRNN have no fast kernel
-        // yet and are traced whole.
-        let blockwise = model.isLSTMOnly && !recurrent.dropFirst().contains(where: \.goBackwards)
-        if traceFloats <= eagerLimit || !blockwise {
+        if Self.tracesWhole(model, steps: input.rows, eagerLimit: eagerLimit) {
             let trace = try ModelTrace(model: model, input: input)
             full = trace
             computedSteps = input.rows

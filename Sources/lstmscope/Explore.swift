@@ -43,19 +43,27 @@ struct Explore: ParsableCommand {
         let expectPath = expect ?? (input == nil ? SampleLocator.expected(for: path) : nil)
         let expected = try expectPath.map { try InputLoader.loadFlat($0) }
 
+        // The state is built before the terminal is taken over: a long window that is traced
+        // whole (GRU, SimpleRNN, masked models) can take a while, and until the interface
+        // starts a note can say so and Ctrl-C simply ends the program.
+        if let window, !WindowReplay.canReplayLazily(model),
+           WindowReplay.traceFloats(model, steps: window.rows) > WindowReplay.defaultEagerLimit {
+            Console.note("tracing all \(window.rows) steps before the first frame (long windows are replayed lazily only for models of LSTM layers); Ctrl-C stops")
+        }
+        let screen = CursesTerminal.windowSize ?? (80, 24)
+        var state: ExplorerState
+        do {
+            state = try ExplorerState(model: model, input: window, inputSource: inputPath ?? steps.map { _ in "default window \(Matrix.sineWindowFormula)" }, expected: expected,
+                                      width: screen.width, height: screen.height,
+                                      glyphs: CursesTerminal.localeIsUTF8 ? .unicode : .ascii, complete: PathCompletion.complete)
+        } catch {
+            throw LoadError(inputPath ?? path, .badShape, error.message)
+        }
         CrashGuard.rememberTerminal()
         let terminal = CursesTerminal.start()
         LoadWatchdog.restoreTerminal = { terminal.stop() }
         defer { terminal.stop() }
-        var state: ExplorerState
-        do {
-            state = try ExplorerState(model: model, input: window, inputSource: inputPath ?? steps.map { _ in "default window \(Matrix.sineWindowFormula)" }, expected: expected,
-                                      width: terminal.size.width, height: terminal.size.height,
-                                      glyphs: terminal.unicode ? .unicode : .ascii, complete: PathCompletion.complete)
-        } catch {
-            terminal.stop()
-            throw LoadError(inputPath ?? path, .badShape, error.message)
-        }
+        _ = state.update(.resize(width: terminal.size.width, height: terminal.size.height))
         try runLoop(&state, terminal)
     }
 

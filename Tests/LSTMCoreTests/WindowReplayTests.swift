@@ -59,6 +59,21 @@ import Testing
         #expect(replay.output == (try ModelTrace(model: model, input: window)).output)
     }
 
+    /// What the explorer asks before it starts, to warn about a long window traced whole.
+    @Test func whatIsTracedWholeIsKnownBeforehand() throws {
+        let lstmOnly = try Self.models[1]()  // LSTM(18) → Dense
+        #expect(WindowReplay.canReplayLazily(lstmOnly))
+        #expect(WindowReplay.traceFloats(lstmOnly, steps: 100) == 6 * 18 * 100)
+        #expect(WindowReplay.tracesWhole(lstmOnly, steps: 100, eagerLimit: 6 * 18 * 100))
+        #expect(!WindowReplay.tracesWhole(lstmOnly, steps: 101, eagerLimit: 6 * 18 * 100))
+        #expect(try WindowReplay(model: lstmOnly, input: .sineWindow(steps: 101, features: 2), eagerLimit: 6 * 18 * 100).isLazy)
+
+        let innerBackwards = try Model(layers: [.lstm(Self.lstm("a", xu: 2, hu: 3, sequences: true, seed: 0.2)),
+                                                .lstm(Self.lstm("b", xu: 3, hu: 3, sequences: false, backwards: true, seed: 0.4))], inputSize: 2)
+        #expect(!WindowReplay.canReplayLazily(innerBackwards))
+        #expect(WindowReplay.tracesWhole(innerBackwards, steps: 10_000, eagerLimit: 0))
+    }
+
     @Test func segmentsJoinAndSlice() throws {
         let model = try Self.models[1]()
         let trace = try ModelTrace(model: model, input: Matrix.sineWindow(steps: 50, features: 2)).layers[0]
