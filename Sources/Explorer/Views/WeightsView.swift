@@ -81,7 +81,8 @@ extension ExplorerState {
 
         // The cursor's cell.
         let value = m[weights.row, weights.column]
-        var info = " \(p.seedName)[\(p.shape.count == 1 ? "" : "\(weights.row), ")\(weights.column)] = \(value)   row \(weights.row)"
+        let cell = " \(p.seedName)[\(p.shape.count == 1 ? "" : "\(weights.row), ")\(weights.column)] = \(value)"
+        var info = "row \(weights.row)"
         if p.shape.count == 2 { info += " (\(rowName(p, weights.row)))" }
         info += ", column \(weights.column)"
         if let units, let located = LSTMGate.locate(column: weights.column, units: units) {
@@ -89,7 +90,13 @@ extension ExplorerState {
         } else if p.gateUnits == nil {
             info += " → output \(weights.column)"
         }
-        canvas.put(info, x: 0, y: y, style: .heading, maxWidth: width)
+        // On one line when it fits, else where the cell is goes on the (otherwise empty) next one.
+        if cell.count + 3 + info.count <= width - 1 {
+            canvas.put(cell + "   " + info, x: 0, y: y, style: .heading, maxWidth: width)
+        } else {
+            canvas.put(cell, x: 0, y: y, style: .heading, maxWidth: width)
+            canvas.put("   " + info, x: 0, y: y + 1, style: .heading, maxWidth: width)
+        }
         y += 2
 
         // Per-block statistics.
