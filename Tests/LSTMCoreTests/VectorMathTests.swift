@@ -52,3 +52,22 @@ import Testing
         #expect(s[1] <= 1 && s[1] >= 1 - 3e-7 && s[2] >= 0 && s[2] <= 3e-7 && s[3] == 0.5)
     }
 }
+
+/// The readable steps' v·M (SIMD inside) against the plain loop it replaced: bit for bit, on
+/// widths around the 16-lane boundary.
+@Suite struct VectorMatrixProductTests {
+    @Test(arguments: [1, 15, 16, 17, 37, 64, 100])
+    func equalsThePlainLoopBitForBit(columns: Int) {
+        let rows = 23
+        let m = Matrix(rows: rows, columns: columns, values: (0..<rows * columns).map { sin(Float($0) * 0.71) * 0.3 })
+        let v = (0..<rows).map { cos(Float($0) * 1.3) }
+        let start = (0..<columns).map { Float($0) * 0.01 - 0.2 }
+        var fast = start
+        addVectorMatrixProduct(v, m, into: &fast)
+        var plain = start
+        for k in 0..<rows {
+            for j in 0..<columns { plain[j] += v[k] * m.values[k * columns + j] }
+        }
+        #expect(fast.map(\.bitPattern) == plain.map(\.bitPattern))
+    }
+}
