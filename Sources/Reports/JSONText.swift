@@ -28,17 +28,10 @@ public enum JSONText {
 
     /// `[1.5, 2.0]`.
     public static func array<C: Collection>(_ values: C) -> String where C.Element == Float {
-        // One growing string rather than map + joined: traces write millions of these.
-        var out = "["
-        out.reserveCapacity(values.count * 13 + 2)
-        var first = true
-        for v in values {
-            if !first { out += ", " }
-            first = false
-            out += number(v)
-        }
-        out += "]"
-        return out
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 13 + 2)
+        append(values, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends `[1.5, 2.0]` as UTF-8 to `out`: the trace's hot path, where millions of numbers

@@ -8,13 +8,13 @@ import Glibc
 /// A step of a 1024-unit layer streams 16 MB of U. On 4 KB pages that is 4,096 pages a step,
 /// more than the second-level TLB holds, and the hardware prefetcher stops at every page edge.
 /// Transparent huge pages are commonly set to `madvise`, so they have to be asked for. Only U
-/// gets them: a fresh process pays ~1 ms per 2 MB to get them (the explorer's first frame on a
-/// 1024-unit model took 25 ms longer with W on them too), and W is read once per 64 steps in
-/// slices that stay in L2, where the page size does not matter.
+/// gets them: a fresh process pays for them when they are first touched (the explorer's first
+/// frame on a 1024-unit model took ~25 ms longer with W's 16 MB on them too), and W is read
+/// once per 64 steps in slices that stay in L2, where the page size does not matter.
 final class PackedStorage: @unchecked Sendable {
     /// Immutable after `init` fills it; only read from then on, by any number of threads.
     let pointer: UnsafeMutablePointer<Float>
-    let count: Int
+    /// The mapping's length, for munmap (unused when the memory is an ordinary allocation).
     private let bytes: Int
     private let mapped: Bool
 
@@ -24,7 +24,6 @@ final class PackedStorage: @unchecked Sendable {
 
     /// `hugePages`: map it on 2 MB pages when it is at least `hugePageThreshold` bytes.
     init(count: Int, hugePages: Bool) {
-        self.count = count
         let wanted = max(1, count) * MemoryLayout<Float>.stride
         #if os(Linux)
         if hugePages, wanted >= Self.hugePageThreshold, let region = Self.mapHuge(wanted) {
