@@ -39,10 +39,15 @@ extension ExplorerState {
                          signed(part.bias), signed(part.total), "\(actText)(z)", signed(value)]
             var cx = 1
             for (c, w) in zip(cells, widths) { cx = canvas.put(c.fitted(w), x: cx, y: y, style: c == cells[0] ? .heading : .plain) }
-            let top = (part.perInput.enumerated().map { ("x\($0.offset)", $0.element) }
-                       + part.perRecurrent.enumerated().map { ("h\($0.offset)", $0.element) })
-                .sorted { abs($0.1) > abs($1.1) }.prefix(width >= 100 ? 3 : 2)
-                .map { "\($0.0) \(signed($0.1).trimmingSpaces())" }.joined(separator: ", ")
+            let largest = (part.perInput.enumerated().map { ("x\($0.offset)", $0.element) }
+                           + part.perRecurrent.enumerated().map { ("h\($0.offset)", $0.element) })
+                .sorted { abs($0.1) > abs($1.1) }.prefix(3)
+                .map { "\($0.0) \(signed($0.1).trimmingSpaces())" }
+            // As many whole terms as fit, never one cut in half.
+            var top = ""
+            for term in largest where cx + top.count + (top.isEmpty ? 0 : 2) + term.count <= width - 1 {
+                top += (top.isEmpty ? "" : ", ") + term
+            }
             canvas.put(top, x: cx, y: y, style: .muted, maxWidth: width - cx - 1)
             y += 1
         }
