@@ -89,6 +89,17 @@ public enum Layer: Sendable, Equatable {
         }
     }
 
+    /// Gate blocks side by side in a recurrent layer's W and U: 4 for LSTM (i, f, c̃, o), 3 for
+    /// GRU (z, r, h̃), 1 for SimpleRNN; 0 for the rest (a Bidirectional counts its halves).
+    public var gateBlocks: Int {
+        switch self {
+        case .lstm: 4
+        case .gru: 3
+        case .simpleRNN: 1
+        default: 0
+        }
+    }
+
     /// Runs a recurrent layer over `input` and keeps every step's vectors (nil for other layers).
     public func trace(_ input: Matrix, threads: Int = 1) -> LayerTrace? {
         switch self {

@@ -22,7 +22,7 @@ public struct LayerTrace: Sendable, Equatable {
     /// The Bidirectional layer's merge mode, for its two halves.
     public internal(set) var mergeMode: String?
     /// After a Masking layer: per row, whether the step was skipped (state carried). Nil when
-    /// nothing is masked.
+    /// no row held is masked.
     public internal(set) var masked: [Bool]?
 
     /// Whether step `t` was skipped by a mask.
@@ -76,7 +76,9 @@ public struct LayerTrace: Sendable, Equatable {
                                 vectorNames: vectorNames, series: zip(series, next.series).map(join), firstStep: firstStep)
         joined.direction = direction
         joined.mergeMode = mergeMode
-        if let a = masked, let b = next.masked { joined.masked = a + b }
+        if masked != nil || next.masked != nil {
+            joined.masked = (masked ?? [Bool](repeating: false, count: steps)) + (next.masked ?? [Bool](repeating: false, count: next.steps))
+        }
         return joined
     }
 
@@ -90,7 +92,7 @@ public struct LayerTrace: Sendable, Equatable {
                               vectorNames: vectorNames, series: series.map(cut), firstStep: range.lowerBound)
         part.direction = direction
         part.mergeMode = mergeMode
-        part.masked = masked.map { Array($0[rows]) }
+        part.masked = masked.map { Array($0[rows]) }.flatMap { $0.contains(true) ? $0 : nil }
         return part
     }
 

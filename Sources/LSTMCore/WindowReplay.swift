@@ -1,9 +1,9 @@
 /// A window replayed for exploring: all of it at once when it is small, lazily when it is long.
 ///
-/// A full trace keeps T × 6 × hu floats per layer: 2.4 GB for 100,000 steps of 1,024 units.
-/// A long window is instead run forward in blocks (``advance(steps:)``), keeping only the
-/// state (h, c) of every layer every ``checkpointInterval`` steps and the largest |value| of
-/// each vector; ``segment(layer:steps:)`` recomputes any range of steps from the checkpoint
+/// A full trace keeps T × 6 × hu floats per LSTM layer: 2.4 GB for 100,000 steps of 1,024
+/// units. A long window is instead run forward in blocks (``advance(steps:)``), keeping only
+/// the state of every layer (h, and c for an LSTM) every ``checkpointInterval`` steps and the
+/// largest |value| of each vector; ``segment(layer:steps:)`` recomputes any range of steps from the checkpoint
 /// before it, so what is on screen costs at most one interval more than what is shown.
 ///
 /// ```swift
@@ -54,11 +54,11 @@ public struct WindowReplay: Sendable {
 
     /// The whole trace, for windows small enough to keep (or models that cannot run in blocks).
     private let full: ModelTrace?
-    /// Per recurrent layer: h then c, every `checkpointInterval` steps, flat.
+    /// Per recurrent layer: its state (h, then c for an LSTM) every `checkpointInterval` steps, flat.
     private var checkpoints: [[Float]]
-    /// Per recurrent layer, the state after the last computed step.
-    private var frontier: [LSTMState]
-    /// Head output rows so far (per-step heads), or last-layer h rows (heads with Flatten).
+    /// Per recurrent layer, the state after the last computed step ([h] or [h, c]).
+    private var frontier: [[[Float]]]
+    /// Head output rows so far (per-step heads), or last-layer output rows (heads with Flatten).
     private var headRows: [Float] = []
 
     /// Number of steps.
@@ -85,11 +85,27 @@ public struct WindowReplay: Sendable {
         model.layers.flatMap(\.tracedLayers).compactMap(\.recurrentInfo).reduce(0) { $0 + $1.vectorNames.count * $1.units } * steps
     }
 
-    /// Blocks need each layer's step s to read the layer below's step s: only the first
-    /// recurrent layer may read its window backwards. GRU and SimpleRNN have no fast kernel
-    /// yet and are traced whole.
+    /// Whether `model` can be run in blocks; ``wholeTraceReason(_:)`` says why not.
     public static func canReplayLazily(_ model: Model) -> Bool {
-        model.isLSTMOnly && !model.recurrentLayers.dropFirst().contains(where: \.goBackwards)
+        wholeTraceReason(model) == nil
+    }
+
+    /// Why a long window of `model` has to be traced whole, or nil when it can run in blocks.
+    /// Blocks need each layer's step s to read the layer below's step s.
+    public static func wholeTraceReason(_ model: Model) -> String? {
+        let recurrent = model.layers.filter(\.isRecurrent)
+        if recurrent.contains(where: { if case .bidirectional = $0 { true } else { false } }) {
+            return "a Bidirectional layer's backward half starts at the window's end"
+        }
+        if recurrent.dropFirst().contains(where: \.readsBackwards) {
+            return "a recurrent layer after the first reads its input backwards"
+        }
+        // Keras hands the next layer a go_backwards layer's outputs in reading order but its
+        // mask in time order; only a whole run reproduces that pairing.
+        if recurrent.count > 1, recurrent[0].readsBackwards, model.layers.contains(where: { if case .masking = $0 { true } else { false } }) {
+            return "a masked window is read backwards by the first of several recurrent layers"
+        }
+        return nil
     }
 
     /// Prepares the replay; small windows (and models whose inner layers read backwards) are
@@ -98,7 +114,6 @@ public struct WindowReplay: Sendable {
         try model.checkWindow(input)
         self.model = model
         self.input = input
-        let recurrent = model.recurrentLayers
         // A Bidirectional's two halves are traced under the wrapper's name.
         layers = model.layers.flatMap { outer in
             outer.tracedLayers.compactMap(\.recurrentInfo).map { info in
@@ -120,15 +135,15 @@ public struct WindowReplay: Sendable {
         } else {
             full = nil
             computedSteps = 0
-            largestMagnitude = recurrent.map { _ in [Float](repeating: 0, count: 6) }
+            largestMagnitude = layers.map { [Float](repeating: 0, count: $0.vectorNames.count) }
+            frontier = model.layers.filter(\.isRecurrent).map(\.zeroState)
             // Reserved at once: growing by doubling would copy tens of megabytes mid-run.
             let intervals = (input.rows + Self.checkpointInterval - 1) / Self.checkpointInterval
-            checkpoints = recurrent.map { layer in
+            checkpoints = frontier.map { state in
                 var saved = [Float]()
-                saved.reserveCapacity(intervals * 2 * layer.units)
+                saved.reserveCapacity(intervals * state.count * (state.first?.count ?? 0))
                 return saved
             }
-            frontier = recurrent.map { .zero(units: $0.units) }
         }
     }
 
@@ -141,52 +156,40 @@ public struct WindowReplay: Sendable {
         let k = Self.checkpointInterval
         let count = min(max(1, (budget + k - 1) / k) * k, steps - computedSteps)
         let range = computedSteps..<(computedSteps + count)
-        var data = rowsOfWindow(range)
-        var recurrentIndex = 0
-        for index in 0...model.lastRecurrentIndex {
-            guard case .lstm(let layer) = model.layers[index] else {
-                data = model.applyLayers(index..<index + 1, to: data)
-                continue
+        var states = frontier
+        let lastOutputs = Self.walk(model, rows: rowsOfWindow(range), states: &states, only: nil) { l, run in
+            let info = layers[l]
+            for (n, values) in run.series.enumerated() {
+                largestMagnitude[l][n] = Swift.max(largestMagnitude[l][n], Self.largest(values))
             }
-            let before = frontier[recurrentIndex]
-            let vectors = [Float].uninitialized(6, count: count * layer.units) { v in
-                layer.fastKernel.run(data, order: Array(0..<count), state: &frontier[recurrentIndex],
-                                     sink: TraceSink(i: v[0], f: v[1], cTilde: v[2], o: v[3], c: v[4], h: v[5]))
-            }
-            for (n, values) in vectors.enumerated() {
-                largestMagnitude[recurrentIndex][n] = Swift.max(largestMagnitude[recurrentIndex][n], Self.largest(values))
-            }
-            noteNaN(layer: recurrentIndex, firstStep: range.lowerBound, units: layer.units, names: LSTMLayer.vectorNames, vectors)
+            noteNaN(layer: l, firstStep: range.lowerBound, units: info.units, names: info.vectorNames, run.series)
             // The state before each step that starts an interval: the frontier for the first
-            // step of the block, else the h and c after the step before it.
-            let hu = layer.units
+            // step of the block, else the state after the step before it.
+            let hu = info.units
             for s in range where s % k == 0 {
                 if s == range.lowerBound {
-                    checkpoints[recurrentIndex] += before.h
-                    checkpoints[recurrentIndex] += before.c
+                    for vector in frontier[l] { checkpoints[l] += vector }
                 } else {
                     let row = s - 1 - range.lowerBound
-                    checkpoints[recurrentIndex] += vectors[5][row * hu ..< (row + 1) * hu]
-                    checkpoints[recurrentIndex] += vectors[4][row * hu ..< (row + 1) * hu]
+                    for n in Self.stateSeries(info) { checkpoints[l] += run.series[n][row * hu ..< (row + 1) * hu] }
                 }
             }
-            data = Matrix(rows: count, columns: hu, values: vectors[5])
-            recurrentIndex += 1
         }
+        frontier = states
         computedSteps += count
-        finishHead(lastHidden: data)
+        finishHead(lastOutputs: lastOutputs)
     }
 
-    /// Applies the head to what the last recurrent layer produced in this block, and at the
+    /// Applies the head to what the last recurrent layer passed on in this block, and at the
     /// end of the window fixes the output.
-    private mutating func finishHead(lastHidden: Matrix) {
+    private mutating func finishHead(lastOutputs: Matrix) {
         let last = model.lastRecurrentIndex
-        let sequences = model.recurrentLayers.last!.returnSequences
+        let sequences = model.layers[last].recurrentInfo!.returnSequences
         let flatten = model.layers[(last + 1)...].contains { if case .flatten = $0 { true } else { false } }
         if sequences && !flatten {
-            headRows += model.applyHead(from: last + 1, to: lastHidden).values
+            headRows += model.applyHead(from: last + 1, to: lastOutputs).values
         } else if sequences {
-            headRows += lastHidden.values
+            headRows += lastOutputs.values
         }
         guard isComplete else { return }
         let out: Matrix
@@ -194,9 +197,9 @@ public struct WindowReplay: Sendable {
             let width = headRows.count / steps
             out = Matrix(rows: steps, columns: width, values: headRows)
         } else if sequences {
-            out = model.applyHead(from: last + 1, to: Matrix(rows: steps, columns: lastHidden.columns, values: headRows))
+            out = model.applyHead(from: last + 1, to: Matrix(rows: steps, columns: lastOutputs.columns, values: headRows))
         } else {
-            out = model.applyHead(from: last + 1, to: Matrix(rows: 1, columns: lastHidden.columns, values: frontier.last!.h))
+            out = model.applyHead(from: last + 1, to: Matrix(rowArrays: [lastOutputs.row(lastOutputs.rows - 1)]))
         }
         headRows = []
         output = out.values
@@ -213,8 +216,10 @@ public struct WindowReplay: Sendable {
         let start = range.lowerBound / k * k
         let run = recompute(through: layer, steps: start..<range.upperBound)
         let info = layers[layer]
-        let trace = LayerTrace(layerName: info.name, kind: info.kind, units: info.units, inputs: run.inputs,
-                               vectorNames: info.vectorNames, series: run.vectors, firstStep: start)
+        var trace = LayerTrace(layerName: info.name, kind: info.kind, units: info.units, inputs: run.inputs,
+                               vectorNames: info.vectorNames,
+                               series: run.series.map { Matrix(rows: run.inputs.rows, columns: info.units, values: $0) }, firstStep: start)
+        trace.masked = run.masked
         return trace.slice(range)
     }
 
@@ -236,42 +241,29 @@ public struct WindowReplay: Sendable {
         return model.applyHead(from: last + 1, to: Matrix(rows: 1, columns: h.count, values: h)).values
     }
 
-    /// Runs layers 0…`target` over `range` (starting at a checkpoint) and returns the target
-    /// layer's input rows and six vectors.
-    private func recompute(through target: Int, steps range: Range<Int>) -> (inputs: Matrix, vectors: [Matrix]) {
-        let k = Self.checkpointInterval
-        var data = rowsOfWindow(range)
-        var recurrentIndex = 0
-        for index in 0...model.lastRecurrentIndex {
-            guard case .lstm(let layer) = model.layers[index] else {
-                data = model.applyLayers(index..<index + 1, to: data)
-                continue
-            }
-            let hu = layer.units
-            let saved = checkpoints[recurrentIndex]
-            let at = range.lowerBound / k * 2 * hu
-            var state = LSTMState(h: Array(saved[at ..< at + hu]), c: Array(saved[at + hu ..< at + 2 * hu]))
-            let order = Array(0..<range.count)
-            if recurrentIndex == target {
-                let v = [Float].uninitialized(6, count: range.count * hu) { v in
-                    layer.fastKernel.run(data, order: order, state: &state,
-                                         sink: TraceSink(i: v[0], f: v[1], cTilde: v[2], o: v[3], c: v[4], h: v[5]))
-                }
-                return (data, v.map { Matrix(rows: range.count, columns: hu, values: $0) })
-            }
-            let h = [Float].uninitialized(1, count: range.count * hu) { v in
-                layer.fastKernel.run(data, order: order, state: &state, sink: .hidden(v[0]))
-            }
-            data = Matrix(rows: range.count, columns: hu, values: h[0])
-            recurrentIndex += 1
+    /// Runs layers 0…`target` over `range` (starting at a checkpoint) from their saved states
+    /// and returns the target layer's run.
+    private func recompute(through target: Int, steps range: Range<Int>) -> BlockRun {
+        let interval = range.lowerBound / Self.checkpointInterval
+        var states = (0...target).map { l in
+            let hu = layers[l].units, width = frontier[l].count * hu
+            let saved = checkpoints[l][interval * width ..< (interval + 1) * width]
+            return (0..<frontier[l].count).map { Array(saved[saved.startIndex + $0 * hu ..< saved.startIndex + ($0 + 1) * hu]) }
         }
-        preconditionFailure("recurrent layer \(target) does not exist")
+        var result: BlockRun?
+        _ = Self.walk(model, rows: rowsOfWindow(range), states: &states, only: target) { _, run in result = run }
+        return result!
+    }
+
+    /// Indexes into a layer's vectors of those that make its state, in checkpoint order.
+    private static func stateSeries(_ info: LayerInfo) -> [Int] {
+        (info.kind == "LSTM" ? ["h", "c"] : ["h"]).map { info.vectorNames.firstIndex(of: $0)! }
     }
 
     /// The window rows read at steps `range` of the first recurrent layer (in its reading order),
     /// through the row-wise layers before it.
     private func rowsOfWindow(_ range: Range<Int>) -> Matrix {
-        let backwards = model.recurrentLayers.first!.goBackwards
+        let backwards = model.layers.first(where: \.isRecurrent)!.readsBackwards
         var values = [Float]()
         values.reserveCapacity(range.count * input.columns)
         for s in range {

@@ -34,12 +34,7 @@ struct BenchCase {
     /// blocks per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.
     var cells: [(kind: String, inputSize: Int, units: Int, blocks: Int)] {
         model.layers.flatMap(\.tracedLayers).compactMap { layer in
-            switch layer {
-            case .lstm(let l): ("LSTM", l.inputSize, l.units, 4)
-            case .gru(let g): ("GRU", g.inputSize, g.units, 3)
-            case .simpleRNN(let r): ("SimpleRNN", r.inputSize, r.units, 1)
-            default: nil
-            }
+            layer.recurrentInfo.map { ($0.kind, $0.inputSize, $0.units, layer.gateBlocks) }
         }
     }
 

@@ -44,11 +44,11 @@ struct Explore: ParsableCommand {
         let expected = try expectPath.map { try InputLoader.loadFlat($0) }
 
         // The state is built before the terminal is taken over: a long window that is traced
-        // whole (GRU, SimpleRNN, masked models) can take a while, and until the interface
-        // starts a note can say so and Ctrl-C simply ends the program.
-        if let window, !WindowReplay.canReplayLazily(model),
+        // whole (Bidirectional models) can take a while, and until the interface starts a
+        // note can say so and Ctrl-C simply ends the program.
+        if let window, let reason = WindowReplay.wholeTraceReason(model),
            WindowReplay.traceFloats(model, steps: window.rows) > WindowReplay.defaultEagerLimit {
-            Console.note("tracing all \(window.rows) steps before the first frame (long windows are replayed lazily only for models of LSTM layers); Ctrl-C stops")
+            Console.note("tracing all \(window.rows) steps before the first frame (\(reason), so this model's window cannot be replayed in blocks); Ctrl-C stops")
         }
         let screen = CursesTerminal.windowSize ?? (80, 24)
         var state: ExplorerState

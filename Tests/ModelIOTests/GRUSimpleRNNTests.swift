@@ -64,4 +64,36 @@ import Testing
         }
         #expect(checked >= 16)
     }
+
+    /// A long window of a GRU, SimpleRNN or masked model runs in blocks from checkpoints (memory
+    /// bounded by T / 16 states), and every segment, the output and the largest values equal
+    /// the whole trace's bit for bit; Bidirectional models are still traced whole.
+    @Test(arguments: files.filter { $0.hasSuffix(".keras") })
+    func longWindowsReplayLazilyLikeTheWholeTrace(file: String) throws {
+        let model = try ModelLoader.load(Fixtures.path(file))
+        let keras = try KerasTrace(path: Fixtures.path(String(file.dropLast(6)) + "-trace.json"))
+        // Keras's own window repeated: the masked fixtures keep their skipped rows.
+        let steps = 150
+        let rows = (0..<steps).flatMap { keras.input.row($0 % keras.input.rows) }
+        let window = Matrix(rows: steps, columns: keras.input.columns, values: rows)
+        let full = try ModelTrace(model: model, input: window)
+        var lazy = try WindowReplay(model: model, input: window, eagerLimit: 0)
+        let bidirectional = model.layers.contains { if case .bidirectional = $0 { true } else { false } }
+        #expect(lazy.isLazy == !bidirectional, "\(file)")
+        #expect(WindowReplay.wholeTraceReason(model) == nil || bidirectional)
+        while !lazy.isComplete { lazy.advance(steps: 40) }
+        #expect(lazy.output == full.output, "\(file)")
+        #expect(lazy.outputShape == full.outputShape)
+        #expect(lazy.firstNaN == nil)
+        for (l, layerTrace) in full.layers.enumerated() {
+            for range in [0..<1, 15..<17, 31..<40, 100..<150, 0..<150] {
+                #expect(lazy.segment(layer: l, steps: range) == layerTrace.slice(range), "\(file) layer \(l) \(range)")
+            }
+            #expect(lazy.largestMagnitude[l] == layerTrace.series.map { $0.values.map(abs).max()! }, "\(file) layer \(l)")
+        }
+        if lazy.isLazy {
+            let perInterval = full.layers.reduce(0) { $0 + $1.units * ($1.kind == "LSTM" ? 2 : 1) }
+            #expect(lazy.heldFloats <= (steps / WindowReplay.checkpointInterval + 1) * perInterval + steps * (full.outputShape.last ?? 0))
+        }
+    }
 }

@@ -1,0 +1,67 @@
+/// One block of steps run through the model's layers, for ``WindowReplay``.
+extension WindowReplay {
+    /// One recurrent layer's part of a block: its input rows and its vectors.
+    struct BlockRun {
+        /// The rows the layer read, one per step.
+        let inputs: Matrix
+        /// One series per vector name, steps × units.
+        let series: [[Float]]
+        /// Per step, whether a mask skipped it; nil when none in the block was skipped.
+        let masked: [Bool]?
+    }
+
+    /// Runs the model's layers up to the last recurrent one over `rows` (window steps in the
+    /// first recurrent layer's reading order), each recurrent layer from `states` (left at
+    /// the state after the block), as ``ModelTrace`` runs a whole window, masks included.
+    ///
+    /// With `only` nil every recurrent layer's vectors are kept and handed to `visit`, and the
+    /// last one's outputs returned; with a layer index, only that layer's, and the walk stops
+    /// there (the layers below keep no more than what they pass on).
+    static func walk(_ model: Model, rows: Matrix, states: inout [[[Float]]], only: Int?,
+                     visit: (Int, BlockRun) -> Void) -> Matrix {
+        var data = rows
+        var mask: [Bool]?
+        var recurrentIndex = 0
+        for index in 0...model.lastRecurrentIndex {
+            let layer = model.layers[index]
+            guard let info = layer.recurrentInfo else {
+                if case .masking(_, let value) = layer { mask = Model.mask(of: data, value: value) }
+                if !layer.keepsMask { mask = nil }
+                data = model.applyLayers(index..<index + 1, to: data)
+                continue
+            }
+            let keep = only == nil || only == recurrentIndex
+            let (series, output) = runBlock(layer, data, mask: mask, state: &states[recurrentIndex], keep: keep)
+            if keep {
+                let skipped = mask.map { m in m.map { !$0 } }
+                visit(recurrentIndex, BlockRun(inputs: data, series: series, masked: skipped?.contains(true) == true ? skipped : nil))
+            }
+            if only == recurrentIndex { return output }
+            data = output
+            mask = info.returnSequences ? mask : nil
+            recurrentIndex += 1
+        }
+        return data
+    }
+
+    /// One recurrent layer over every row of `data`, in order, from `state`: its vectors
+    /// (when `keep`; the fast kernel skips them otherwise) and what it passes on at each step.
+    private static func runBlock(_ layer: Layer, _ data: Matrix, mask: [Bool]?, state: inout [[Float]],
+                                 keep: Bool) -> (series: [[Float]], output: Matrix) {
+        let count = data.rows
+        if case .lstm(let lstm) = layer, mask == nil {
+            let hu = lstm.units, order = Array(0..<count)
+            var lstmState = LSTMState(h: state[0], c: state[1])
+            let series = [Float].uninitialized(keep ? 6 : 1, count: count * hu) { v in
+                lstm.fastKernel.run(data, order: order, state: &lstmState,
+                                    sink: keep ? TraceSink(i: v[0], f: v[1], cTilde: v[2], o: v[3], c: v[4], h: v[5]) : .hidden(v[0]))
+            }
+            state = [lstmState.h, lstmState.c]
+            return (keep ? series : [], Matrix(rows: count, columns: hu, values: series.last!))
+        }
+        // GRU, SimpleRNN and masked windows: the readable step, as a whole trace runs them,
+        // so a block rounds exactly like the whole window does.
+        let run = layer.steppedRun(data, mask: mask, order: Array(0..<count), state: &state)
+        return (run.series, Matrix(rows: count, columns: layer.recurrentInfo!.units, values: run.outputs))
+    }
+}
