@@ -54,6 +54,11 @@ public struct ExplorerState: Sendable {
     public internal(set) var segment: LayerTrace
     /// The output had the window ended at ``t`` (last recurrent layer only), kept with the segment.
     public internal(set) var outputEndingHere: [Float]?
+    /// For a half of a Bidirectional layer, once the window has run: the other half's h at
+    /// the same time step (its step T − 1 − t), kept with the segment.
+    public internal(set) var otherHalfHidden: [Float]?
+    /// The layer and step ``otherHalfHidden`` was found for.
+    var otherHalfAt: (layer: Int, t: Int)?
     /// The layer ``segment`` belongs to.
     var segmentLayer = 0
     /// Windows with a full trace above this many floats are replayed lazily.
@@ -187,7 +192,8 @@ public struct ExplorerState: Sendable {
         replay = try Self.startReplay(model, window, eagerLimit: eagerLimit)
         input = window
         if !inputSource.hasSuffix("(edited)") { inputSource += " (edited)" }
-        refreshSegment()
+        // Forced: the steps held were computed from the old window.
+        refreshSegment(force: true)
     }
 
     /// A replay with its first interval run, so the first frame has step 0.

@@ -50,6 +50,23 @@ extension ExplorerState {
             segment = segment.slice(max(start, held.lowerBound)..<end)
         }
         outputEndingHere = layer == replay.layers.count - 1 ? segment.vector("h", at: t).flatMap(replay.headOutput) : nil
+        refreshOtherHalf(force: force)
+    }
+
+    /// Finds ``otherHalfHidden`` when the layer or step changed: in a long window that
+    /// recomputes up to one interval, which a frame must not pay for.
+    private mutating func refreshOtherHalf(force: Bool) {
+        guard let direction = replay.layers[layer].direction, replay.isComplete else {
+            otherHalfHidden = nil
+            otherHalfAt = nil
+            return
+        }
+        if !force, let at = otherHalfAt, at.layer == layer, at.t == t { return }
+        let other = direction == "forward" ? layer + 1 : layer - 1
+        let step = steps - 1 - t
+        otherHalfHidden = replay.layers.indices.contains(other)
+            ? replay.segment(layer: other, steps: step..<step + 1).vector("h", at: step) : nil
+        otherHalfAt = (layer, t)
     }
 
     /// One block of idle work: fill the next gap of the history strip, else run the window on.

@@ -50,11 +50,19 @@ public struct BidirectionalLayer: Sendable, Equatable {
         -> (traces: [LayerTrace], output: Matrix) {
         let traces = [f.traces[0].marked(wrapper: name, direction: "forward", merge: merge.rawValue),
                       b.traces[0].marked(wrapper: name, direction: "backward", merge: merge.rawValue)]
-        let steps = f.output.rows
+        return (traces, mergedOutput(forward: f.output, backward: b.output))
+    }
+
+    /// The two directions' outputs as the layer passes them on: with `returnSequences`, row t
+    /// merges the forward row t with the backward row T − 1 − t (the backward sequence is in
+    /// its reading order); without, the two single rows.
+    func mergedOutput(forward f: Matrix, backward b: Matrix) -> Matrix {
+        let steps = f.rows
         let rows: [(Int, Int)] = returnSequences ? (0..<steps).map { ($0, steps - 1 - $0) } : [(0, 0)]
         var values: [Float] = []
+        values.reserveCapacity(rows.count * outputSize)
         for (tf, tb) in rows {
-            let hf = f.output.row(tf), hb = b.output.row(tb)
+            let hf = f.row(tf), hb = b.row(tb)
             switch merge {
             case .concat, .none: values += hf + hb
             case .sum: values += zip(hf, hb).map(+)
@@ -62,7 +70,7 @@ public struct BidirectionalLayer: Sendable, Equatable {
             case .ave: values += zip(hf, hb).map { ($0 + $1) / 2 }
             }
         }
-        return (traces, Matrix(rows: rows.count, columns: outputSize, values: values))
+        return Matrix(rows: rows.count, columns: outputSize, values: values)
     }
 }
 

@@ -11,37 +11,65 @@ extension WindowReplay {
     }
 
     /// Runs the model's layers up to the last recurrent one over `rows` (window steps in the
-    /// first recurrent layer's reading order), each recurrent layer from `states` (left at
-    /// the state after the block), as ``ModelTrace`` runs a whole window, masks included.
+    /// first recurrent layer's reading order), each recurrent layer (a Bidirectional's halves
+    /// counted apart) from `states`, left at the state after the block, as ``ModelTrace``
+    /// runs a whole window, masks included. A Bidirectional, which must then be the only
+    /// recurrent layer, runs its backward half on `backwardRows`: the same steps counted from
+    /// the window's end.
     ///
-    /// With `only` nil every recurrent layer's vectors are kept and handed to `visit`, and the
-    /// last one's outputs returned; with a layer index, only that layer's, and the walk stops
-    /// there (the layers below keep no more than what they pass on).
-    static func walk(_ model: Model, rows: Matrix, states: inout [[[Float]]], only: Int?,
-                     visit: (Int, BlockRun) -> Void) -> Matrix {
+    /// With `only` nil every recurrent layer's vectors are kept and handed to `visit`, and
+    /// what the last layer passes on is returned (one matrix per half of a Bidirectional);
+    /// with a layer index, only that layer's, and the walk stops there (the layers below
+    /// keep no more than what they pass on).
+    static func walk(_ model: Model, rows: Matrix, backwardRows: Matrix?, states: inout [[[Float]]], only: Int?,
+                     visit: (Int, BlockRun) -> Void) -> [Matrix] {
         var data = rows
         var mask: [Bool]?
+        var reversed = backwardRows.map { (data: $0, mask: [Bool]?.none) }
         var recurrentIndex = 0
         for index in 0...model.lastRecurrentIndex {
             let layer = model.layers[index]
             guard let info = layer.recurrentInfo else {
-                if case .masking(_, let value) = layer { mask = Model.mask(of: data, value: value) }
-                if !layer.keepsMask { mask = nil }
-                data = model.applyLayers(index..<index + 1, to: data)
+                (data, mask) = rowWise(model, index, data, mask)
+                if let r = reversed { reversed = rowWise(model, index, r.data, r.mask) }
                 continue
             }
-            let keep = only == nil || only == recurrentIndex
-            let (series, output) = runBlock(layer, data, mask: mask, state: &states[recurrentIndex], keep: keep)
-            if keep {
-                let skipped = mask.map { m in m.map { !$0 } }
-                visit(recurrentIndex, BlockRun(inputs: data, series: series, masked: skipped?.contains(true) == true ? skipped : nil))
+            let halves: [(layer: Layer, input: () -> (Matrix, [Bool]?))]
+            if case .bidirectional(let b) = layer {
+                halves = [(b.forward, { (data, mask) }), (b.backward, { (reversed!.data, reversed!.mask) })]
+            } else {
+                halves = [(layer, { (data, mask) })]
             }
-            if only == recurrentIndex { return output }
-            data = output
+            var outputs: [Matrix] = []
+            for half in halves {
+                let r = recurrentIndex
+                recurrentIndex += 1
+                let keep = only == nil || only == r
+                // A Bidirectional is the last recurrent layer: a half not asked for is not run.
+                if !keep, halves.count > 1 { continue }
+                let (input, halfMask) = half.input()
+                let (series, output) = runBlock(half.layer, input, mask: halfMask, state: &states[r], keep: keep)
+                if keep {
+                    let skipped = halfMask.map { m in m.map { !$0 } }
+                    visit(r, BlockRun(inputs: input, series: series, masked: skipped?.contains(true) == true ? skipped : nil))
+                }
+                if only == r { return [output] }
+                outputs.append(output)
+            }
+            guard outputs.count == 1 else { return outputs }
+            data = outputs[0]
             mask = info.returnSequences ? mask : nil
-            recurrentIndex += 1
         }
-        return data
+        return [data]
+    }
+
+    /// A layer that works row by row applied to `data`, and the mask after it.
+    private static func rowWise(_ model: Model, _ index: Int, _ data: Matrix, _ mask: [Bool]?) -> (data: Matrix, mask: [Bool]?) {
+        let layer = model.layers[index]
+        var mask = mask
+        if case .masking(_, let value) = layer { mask = Model.mask(of: data, value: value) }
+        if !layer.keepsMask { mask = nil }
+        return (model.applyLayers(index..<index + 1, to: data), mask)
     }
 
     /// One recurrent layer over every row of `data`, in order, from `state`: its vectors

@@ -24,6 +24,10 @@ public struct WindowReplay: Sendable {
         public let kind: String
         public let units: Int
         public let vectorNames: [String]
+        /// `forward` or `backward` for the halves of a Bidirectional layer, else nil.
+        public var direction: String?
+        /// The Bidirectional layer's merge mode, for its halves.
+        public var mergeMode: String?
     }
 
     /// The model replayed.
@@ -58,8 +62,15 @@ public struct WindowReplay: Sendable {
     private var checkpoints: [[Float]]
     /// Per recurrent layer, the state after the last computed step ([h] or [h, c]).
     private var frontier: [[[Float]]]
-    /// Head output rows so far (per-step heads), or last-layer output rows (heads with Flatten).
+    /// Head output rows so far (per-step heads), or last-layer output rows (heads with Flatten;
+    /// a Bidirectional's forward half with return_sequences).
     private var headRows: [Float] = []
+    /// A Bidirectional's backward outputs so far (with return_sequences): the head needs row
+    /// T − 1 − t of them beside forward row t, so they are merged only at the window's end.
+    private var backwardRows: [Float] = []
+    /// The head's output rows after a Bidirectional with return_sequences, by time step, filled
+    /// in as both halves' rows for a time become known.
+    private var mergedHeadRows: [Float] = []
 
     /// Number of steps.
     public var steps: Int { input.rows }
@@ -71,7 +82,7 @@ public struct WindowReplay: Sendable {
     /// Floats held for the window's steps: the whole trace, or the checkpoints.
     public var heldFloats: Int {
         if let full { return full.layers.reduce(0) { $0 + $1.series.reduce(0) { $0 + $1.count } } }
-        return checkpoints.reduce(0) { $0 + $1.count } + headRows.count
+        return checkpoints.reduce(0) { $0 + $1.count } + headRows.count + backwardRows.count + mergedHeadRows.count
     }
 
     /// Whether a window of `steps` is traced whole at once, rather than lazily: when the trace
@@ -94,8 +105,8 @@ public struct WindowReplay: Sendable {
     /// Blocks need each layer's step s to read the layer below's step s.
     public static func wholeTraceReason(_ model: Model) -> String? {
         let recurrent = model.layers.filter(\.isRecurrent)
-        if recurrent.contains(where: { if case .bidirectional = $0 { true } else { false } }) {
-            return "a Bidirectional layer's backward half starts at the window's end"
+        if recurrent.count > 1, recurrent.contains(where: { if case .bidirectional = $0 { true } else { false } }) {
+            return "a Bidirectional layer's backward half starts at the window's end, and it is stacked with other recurrent layers"
         }
         if recurrent.dropFirst().contains(where: \.readsBackwards) {
             return "a recurrent layer after the first reads its input backwards"
@@ -116,8 +127,13 @@ public struct WindowReplay: Sendable {
         self.input = input
         // A Bidirectional's two halves are traced under the wrapper's name.
         layers = model.layers.flatMap { outer in
-            outer.tracedLayers.compactMap(\.recurrentInfo).map { info in
-                LayerInfo(name: outer.name, kind: info.kind, units: info.units, vectorNames: info.vectorNames)
+            outer.tracedLayers.compactMap(\.recurrentInfo).enumerated().map { half, info in
+                var layer = LayerInfo(name: outer.name, kind: info.kind, units: info.units, vectorNames: info.vectorNames)
+                if case .bidirectional(let b) = outer {
+                    layer.direction = half == 0 ? "forward" : "backward"
+                    layer.mergeMode = b.merge.rawValue
+                }
+                return layer
             }
         }
         if Self.tracesWhole(model, steps: input.rows, eagerLimit: eagerLimit) {
@@ -136,13 +152,17 @@ public struct WindowReplay: Sendable {
             full = nil
             computedSteps = 0
             largestMagnitude = layers.map { [Float](repeating: 0, count: $0.vectorNames.count) }
-            frontier = model.layers.filter(\.isRecurrent).map(\.zeroState)
+            frontier = model.layers.flatMap(\.tracedLayers).map(\.zeroState)
             // Reserved at once: growing by doubling would copy tens of megabytes mid-run.
             let intervals = (input.rows + Self.checkpointInterval - 1) / Self.checkpointInterval
             checkpoints = frontier.map { state in
                 var saved = [Float]()
                 saved.reserveCapacity(intervals * state.count * (state.first?.count ?? 0))
                 return saved
+            }
+            if case .bidirectional(let b) = model.layers[model.lastRecurrentIndex], b.returnSequences {
+                headRows.reserveCapacity(input.rows * b.units)
+                backwardRows.reserveCapacity(input.rows * b.units)
             }
         }
     }
@@ -157,7 +177,8 @@ public struct WindowReplay: Sendable {
         let count = min(max(1, (budget + k - 1) / k) * k, steps - computedSteps)
         let range = computedSteps..<(computedSteps + count)
         var states = frontier
-        let lastOutputs = Self.walk(model, rows: rowsOfWindow(range), states: &states, only: nil) { l, run in
+        let lastOutputs = Self.walk(model, rows: rowsOfWindow(range), backwardRows: backwardRowsOfWindow(range, for: nil),
+                                    states: &states, only: nil) { l, run in
             let info = layers[l]
             for (n, values) in run.series.enumerated() {
                 largestMagnitude[l][n] = Swift.max(largestMagnitude[l][n], Self.largest(values))
@@ -182,9 +203,14 @@ public struct WindowReplay: Sendable {
 
     /// Applies the head to what the last recurrent layer passed on in this block, and at the
     /// end of the window fixes the output.
-    private mutating func finishHead(lastOutputs: Matrix) {
+    private mutating func finishHead(lastOutputs outputs: [Matrix]) {
         let last = model.lastRecurrentIndex
         let sequences = model.layers[last].recurrentInfo!.returnSequences
+        if case .bidirectional(let b) = model.layers[last] {
+            finishBidirectionalHead(b, outputs: outputs)
+            return
+        }
+        let lastOutputs = outputs[0]
         let flatten = model.layers[(last + 1)...].contains { if case .flatten = $0 { true } else { false } }
         if sequences && !flatten {
             headRows += model.applyHead(from: last + 1, to: lastOutputs).values
@@ -202,6 +228,66 @@ public struct WindowReplay: Sendable {
             out = model.applyHead(from: last + 1, to: Matrix(rowArrays: [lastOutputs.row(lastOutputs.rows - 1)]))
         }
         headRows = []
+        fixOutput(out)
+    }
+
+    /// The head after a Bidirectional last layer. Without return_sequences it takes the two
+    /// halves' last outputs at the window's end. With it, time t merges forward row t with
+    /// backward row T − 1 − t; both are known once the halves have run past t and T − 1 − t,
+    /// so from the window's middle on each block applies the head to the times it completes,
+    /// and the end costs no more than any block (a Flatten head waits for the end).
+    private mutating func finishBidirectionalHead(_ b: BidirectionalLayer, outputs: [Matrix]) {
+        let last = model.lastRecurrentIndex
+        guard b.returnSequences else {
+            guard isComplete else { return }
+            fixOutput(model.applyHead(from: last + 1, to: b.mergedOutput(forward: Matrix(rowArrays: [outputs[0].row(outputs[0].rows - 1)]),
+                                                                         backward: Matrix(rowArrays: [outputs[1].row(outputs[1].rows - 1)]))))
+            return
+        }
+        let before = computedSteps - outputs[0].rows
+        headRows += outputs[0].values
+        backwardRows += outputs[1].values
+        defer {
+            if isComplete {
+                headRows = []
+                backwardRows = []
+                mergedHeadRows = []
+            }
+        }
+        if model.layers[(last + 1)...].contains(where: { if case .flatten = $0 { true } else { false } }) {
+            if isComplete { fixOutput(model.applyHead(from: last + 1, to: mergedSequence(b, times: 0..<steps))) }
+            return
+        }
+        // Times with both halves known after c steps: T − c ..< c, growing from the middle.
+        func paired(_ c: Int) -> Range<Int> { steps - c < c ? (steps - c)..<c : 0..<0 }
+        let known = paired(computedSteps), old = paired(before)
+        let completed = old.isEmpty ? [known] : [known.lowerBound..<old.lowerBound, old.upperBound..<known.upperBound]
+        var columns = mergedHeadRows.count / steps
+        for range in completed {
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: 1024) {
+                let times = start..<min(start + 1024, range.upperBound)
+                let out = model.applyHead(from: last + 1, to: mergedSequence(b, times: times))
+                if mergedHeadRows.isEmpty {
+                    columns = out.columns
+                    mergedHeadRows = [Float](repeating: 0, count: steps * columns)
+                }
+                mergedHeadRows.replaceSubrange(times.lowerBound * columns ..< times.upperBound * columns, with: out.values)
+            }
+        }
+        if isComplete { fixOutput(Matrix(rows: steps, columns: columns, values: mergedHeadRows)) }
+    }
+
+    /// A Bidirectional's merged output at `times`: forward rows `times`, backward rows counted
+    /// from the window's end.
+    private func mergedSequence(_ b: BidirectionalLayer, times: Range<Int>) -> Matrix {
+        let hu = b.units
+        let forward = Matrix(rows: times.count, columns: hu, values: Array(headRows[times.lowerBound * hu ..< times.upperBound * hu]))
+        let backward = Matrix(rows: times.count, columns: hu,
+                              values: Array(backwardRows[(steps - times.upperBound) * hu ..< (steps - times.lowerBound) * hu]))
+        return b.mergedOutput(forward: forward, backward: backward)
+    }
+
+    private mutating func fixOutput(_ out: Matrix) {
         output = out.values
         outputShape = model.outputShape(of: out)
     }
@@ -220,6 +306,8 @@ public struct WindowReplay: Sendable {
                                vectorNames: info.vectorNames,
                                series: run.series.map { Matrix(rows: run.inputs.rows, columns: info.units, values: $0) }, firstStep: start)
         trace.masked = run.masked
+        trace.direction = info.direction
+        trace.mergeMode = info.mergeMode
         return trace.slice(range)
     }
 
@@ -251,7 +339,8 @@ public struct WindowReplay: Sendable {
             return (0..<frontier[l].count).map { Array(saved[saved.startIndex + $0 * hu ..< saved.startIndex + ($0 + 1) * hu]) }
         }
         var result: BlockRun?
-        _ = Self.walk(model, rows: rowsOfWindow(range), states: &states, only: target) { _, run in result = run }
+        _ = Self.walk(model, rows: rowsOfWindow(range), backwardRows: backwardRowsOfWindow(range, for: target),
+                      states: &states, only: target) { _, run in result = run }
         return result!
     }
 
@@ -260,10 +349,17 @@ public struct WindowReplay: Sendable {
         (info.kind == "LSTM" ? ["h", "c"] : ["h"]).map { info.vectorNames.firstIndex(of: $0)! }
     }
 
-    /// The window rows read at steps `range` of the first recurrent layer (in its reading order),
-    /// through the row-wise layers before it.
-    private func rowsOfWindow(_ range: Range<Int>) -> Matrix {
-        let backwards = model.layers.first(where: \.isRecurrent)!.readsBackwards
+    /// For a Bidirectional model, the window rows its backward half reads at steps `range`
+    /// (nil when the walk will not run that half: another layer is `target`).
+    private func backwardRowsOfWindow(_ range: Range<Int>, for target: Int?) -> Matrix? {
+        guard layers.last?.direction == "backward", target == nil || target == layers.count - 1 else { return nil }
+        return rowsOfWindow(range, fromTheEnd: true)
+    }
+
+    /// The window rows read at steps `range` of the first recurrent layer (in its reading
+    /// order, or counted from the window's end), before the row-wise layers ahead of it.
+    private func rowsOfWindow(_ range: Range<Int>, fromTheEnd: Bool = false) -> Matrix {
+        let backwards = model.layers.first(where: \.isRecurrent)!.readsBackwards != fromTheEnd
         var values = [Float]()
         values.reserveCapacity(range.count * input.columns)
         for s in range {

@@ -117,6 +117,8 @@ import Testing
         let fresh = try ModelTrace(model: s.model, input: s.input)
         #expect(s.replay.output == fresh.output)
         #expect(s.replay.segment(layer: 0, steps: 0..<s.steps) == fresh.layers[0])
+        // What is drawn, too: the steps held for the screen come from the new replay.
+        #expect(s.segment == fresh.layers[0].slice(s.segment.stepRange))
         #expect(s.inputSource.hasSuffix("(edited)"))
         Self.press(&s, .enter, .character("x"), .enter)
         #expect(s.messageIsError)

@@ -50,6 +50,40 @@ import Testing
         }
     }
 
+    /// A Bidirectional layer alone runs its halves in blocks, the backward one from the
+    /// window's end; with return_sequences its outputs are merged (row t with the backward
+    /// half's step T − 1 − t) only when the window is done.
+    @Test(arguments: [BidirectionalLayer.Merge.concat, .ave, .mul], [false, true])
+    func aBidirectionalLayerReplaysInBlocks(merge: BidirectionalLayer.Merge, sequences: Bool) throws {
+        let bidi = try BidirectionalLayer(name: "bi", forward: .lstm(Self.lstm("f", xu: 3, hu: 6, sequences: sequences, seed: 0.3)),
+                                          backward: .lstm(Self.lstm("b", xu: 3, hu: 6, sequences: sequences, backwards: true, seed: 0.6)),
+                                          merge: merge)
+        let model = try Model(layers: [.dense(Self.dense(2, 3)), .bidirectional(bidi), .dense(Self.dense(bidi.outputSize, 2))], inputSize: 2)
+        // Longer than the 1,024 time steps the merged head is applied to at a time.
+        let window = Matrix.sineWindow(steps: 2100, features: 2)
+        let full = try ModelTrace(model: model, input: window)
+        var lazy = try WindowReplay(model: model, input: window, eagerLimit: 0)
+        #expect(lazy.isLazy && lazy.layers.map(\.direction) == ["forward", "backward"])
+        while !lazy.isComplete { lazy.advance(steps: 300) }
+        #expect(lazy.output == full.output && lazy.outputShape == full.outputShape)
+        for l in 0..<2 {
+            for range in [0..<1, 15..<17, 40..<120, 2000..<2100] {
+                #expect(lazy.segment(layer: l, steps: range) == full.layers[l].slice(range), "half \(l) \(range)")
+            }
+        }
+        #expect(lazy.heldFloats <= 2 * 132 * 2 * 6)
+
+        // A Flatten head needs the whole merged sequence, at the window's end.
+        guard sequences else { return }
+        let flat = try Model(layers: [.bidirectional(bidi), .flatten(name: "flat"), .dense(Self.dense(300 * bidi.outputSize, 1))],
+                             inputSize: 3, lookBack: 300)
+        let short = Matrix.sineWindow(steps: 300, features: 3)
+        var flatLazy = try WindowReplay(model: flat, input: short, eagerLimit: 0)
+        while !flatLazy.isComplete { flatLazy.advance(steps: 100) }
+        let flatFull = try ModelTrace(model: flat, input: short)
+        #expect(flatLazy.isLazy && flatLazy.output == flatFull.output)
+    }
+
     @Test func innerLayersReadingBackwardsAreTracedAtOnce() throws {
         let model = try Model(layers: [.lstm(Self.lstm("a", xu: 2, hu: 3, sequences: true, seed: 0.2)),
                                        .lstm(Self.lstm("b", xu: 3, hu: 3, sequences: false, backwards: true, seed: 0.4))], inputSize: 2)

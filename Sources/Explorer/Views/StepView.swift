@@ -60,11 +60,7 @@ extension ExplorerState {
     /// For one half of a Bidirectional layer: the other half's h for the same time step, side
     /// by side with this one (the two are merged into what the next layer reads).
     private func otherHalf(of lt: LayerTrace) -> String? {
-        guard let direction = lt.direction else { return nil }
-        let otherIndex = direction == "forward" ? layer + 1 : layer - 1
-        guard replay.layers.indices.contains(otherIndex), replay.isComplete else { return nil }
-        let otherStep = steps - 1 - t  // same time index, counted from the other end
-        guard let h = replay.segment(layer: otherIndex, steps: otherStep..<otherStep + 1).vector("h", at: otherStep) else { return nil }
+        guard let direction = lt.direction, let h = otherHalfHidden else { return nil }
         let name = direction == "forward" ? "backward" : "forward"
         let head = " \(name) half at the same t: h = ["
         // As many values as fit (8 characters each), at most 8.
