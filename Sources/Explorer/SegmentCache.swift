@@ -95,14 +95,17 @@ extension ExplorerState {
 
     /// Steps per idle block: about 10 ms of work, so keys are never kept waiting long.
     private var idleBlockSteps: Int {
-        // Multiply-adds per step. The readable step that GRU, SimpleRNN and masked windows run
-        // does about a third as many per second as the LSTM kernel (bench: GRU(256) 36k
-        // steps/s, LSTM 64,256 80k).
+        // Multiply-adds per step. The readable step that SimpleRNN layers and masked windows
+        // run does about a third as many per second as the LSTM and GRU kernels (bench:
+        // GRU(256) 36k steps/s through its step, 93–109k through the kernel).
         let stepped = model.layers.contains { if case .masking = $0 { true } else { false } }
         let cells: [Layer] = model.layers.flatMap(\.tracedLayers)
         let work = cells.reduce(0) { (total: Int, layer: Layer) -> Int in
             guard let info = layer.recurrentInfo else { return total }
-            let slowdown = if case .lstm = layer, !stepped { 1 } else { 3 }
+            let slowdown = switch layer {
+            case .lstm, .gru: stepped ? 3 : 1
+            default: 3
+            }
             return total + slowdown * layer.gateBlocks * info.units * (info.inputSize + info.units)
         }
         return min(max(150_000_000 / max(work, 1), WindowReplay.checkpointInterval), 1 << 16)

@@ -7,7 +7,7 @@
 /// h = z∗h_prev + (1 − z)∗h̃
 /// ```
 /// With `reset_after` the bias is (2, 3·hu): the input row b and the recurrent row b'.
-public struct GRULayer: Sendable, Equatable {
+public struct GRULayer: Sendable {
     /// The names of the vectors a GRU step keeps, in display order.
     public static let vectorNames = ["z", "r", "h_tilde", "h"]
 
@@ -31,9 +31,14 @@ public struct GRULayer: Sendable, Equatable {
     /// After a Masking layer: whether a skipped step outputs zeros (true) or repeats the
     /// previous output (false, Keras's default; Bidirectional sets it to return_sequences).
     public var zeroOutputForMask = false
+    /// The weights packed for the fast kernel, built on first use.
+    private let packed = LazyKernel<GRUKernel>()
 
     public var inputSize: Int { kernel.rows }
     public var units: Int { recurrentKernel.rows }
+
+    /// The fast kernel for this layer's weights, packed the first time it is asked for.
+    var fastKernel: GRUKernel { packed.kernel(threads: 1) { GRUKernel(self) } }
 
     /// Creates a layer after checking every shape against the Keras layout.
     public init(name: String, kernel: Matrix, recurrentKernel: Matrix, inputBias: [Float]?, recurrentBias: [Float]?,
@@ -93,6 +98,16 @@ public struct GRULayer: Sendable, Equatable {
         }
         for j in 0..<hu { h.append(z[j] * previous[j] + (1 - z[j]) * hTilde[j]) }
         return [z, r, hTilde, h]
+    }
+}
+
+extension GRULayer: Equatable {
+    /// Layers are equal when their names, weights and settings are; the packed copy is not compared.
+    public static func == (a: GRULayer, b: GRULayer) -> Bool {
+        a.name == b.name && a.kernel == b.kernel && a.recurrentKernel == b.recurrentKernel && a.inputBias == b.inputBias
+            && a.recurrentBias == b.recurrentBias && a.resetAfter == b.resetAfter && a.activation == b.activation
+            && a.recurrentActivation == b.recurrentActivation && a.returnSequences == b.returnSequences
+            && a.goBackwards == b.goBackwards && a.zeroOutputForMask == b.zeroOutputForMask
     }
 }
 

@@ -27,7 +27,7 @@ public struct LSTMLayer: Sendable {
     public var zeroOutputForMask = false
 
     /// The weights packed for the fast kernel, built on first use (inspect never needs them).
-    private let packed = LazyKernel()
+    private let packed = LazyKernel<LSTMKernel>()
 
     /// xu: size of one input row.
     public var inputSize: Int { kernel.rows }
@@ -71,10 +71,13 @@ public struct LSTMLayer: Sendable {
     public var parameterCount: Int { kernel.count + recurrentKernel.count + (bias?.count ?? 0) }
 
     /// The fast kernel for this layer's weights, packed the first time it is asked for.
-    var fastKernel: LSTMKernel { packed.kernel(for: self, threads: 1) }
+    var fastKernel: LSTMKernel { fastKernel(threads: 1) }
 
     /// The fast kernel split across `threads` threads (1 = ``fastKernel``).
-    func fastKernel(threads: Int) -> LSTMKernel { packed.kernel(for: self, threads: max(1, threads)) }
+    func fastKernel(threads: Int) -> LSTMKernel {
+        let threads = max(1, threads)
+        return packed.kernel(threads: threads) { LSTMKernel(self, threads: threads) }
+    }
 }
 
 extension LSTMLayer: Equatable {

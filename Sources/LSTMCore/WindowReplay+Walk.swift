@@ -87,7 +87,15 @@ extension WindowReplay {
             state = [lstmState.h, lstmState.c]
             return (keep ? series : [], Matrix(rows: count, columns: hu, values: series.last!))
         }
-        // GRU, SimpleRNN and masked windows: the readable step, as a whole trace runs them,
+        if case .gru(let gru) = layer, mask == nil {
+            let hu = gru.units
+            let series = [Float].uninitialized(4, count: count * hu) { v in
+                gru.fastKernel.run(data, order: Array(0..<count), state: &state[0],
+                                   sink: GRUTraceSink(z: v[0], r: v[1], hTilde: v[2], h: v[3]))
+            }
+            return (series, Matrix(rows: count, columns: hu, values: series[3]))
+        }
+        // SimpleRNN and masked windows: the readable step, as a whole trace runs them,
         // so a block rounds exactly like the whole window does.
         let run = layer.steppedRun(data, mask: mask, order: Array(0..<count), state: &state)
         return (run.series, Matrix(rows: count, columns: layer.recurrentInfo!.units, values: run.outputs))

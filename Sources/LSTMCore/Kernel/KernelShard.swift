@@ -117,14 +117,8 @@ final class KernelShard: Sendable {
             var first = 0
             while first < order.count {
                 let rows = min(block, order.count - first)
-                for r in 0..<rows {
-                    let source = order[first + r] * inputSize
-                    for k in 0..<inputSize { xb[r * inputSize + k] = xs[source + k] }
-                }
-                for r in 0..<rows {
-                    (zx.baseAddress! + r * padded).update(from: b.baseAddress!, count: padded)
-                }
-                w.multiplyRows(xb.baseAddress!, count: rows, adding: zx.baseAddress!, into: zx.baseAddress!)
+                w.projectBlock(xs.baseAddress!, rows: order[first..<first + rows], gathered: xb.baseAddress!,
+                               bias: b.baseAddress!, into: zx.baseAddress!)
                 for r in 0..<rows {
                     let step = first + r
                     let hWrite = hb.write

@@ -142,6 +142,19 @@ struct PanelMatrix: Sendable {
         }
     }
 
+    /// The input projection for a block of steps: input rows `rows` (indexes into `input`,
+    /// `self.rows` floats each) gathered into `gathered`, then Out[r] = bias + x_r · M for each,
+    /// Out with stride `paddedColumns` (`bias` has that many floats).
+    func projectBlock(_ input: UnsafePointer<Float>, rows: ArraySlice<Int>, gathered: UnsafeMutablePointer<Float>,
+                      bias: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        let width = self.rows
+        for (r, row) in rows.enumerated() {
+            (gathered + r * width).update(from: input + row * width, count: width)
+            (out + r * paddedColumns).update(from: bias, count: paddedColumns)
+        }
+        multiplyRows(gathered, count: rows.count, adding: out, into: out)
+    }
+
     /// Four rows of V times 64 columns of a panel: 16 sums in registers, 4 loads per 16 FMAs.
     @inline(__always)
     private static func block4x4(_ panel: UnsafeRawPointer, rows: Int, width: Int, column: Int,
