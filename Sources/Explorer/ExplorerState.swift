@@ -91,6 +91,8 @@ public struct ExplorerState: Sendable {
     /// One-line message in the status bar.
     public internal(set) var message: String?
     public internal(set) var messageIsError = false
+    /// Whether ``message`` reports how far a long window has run (replaced when it is done).
+    var messageIsProgress = false
     /// Terminal size.
     public internal(set) var width: Int
     public internal(set) var height: Int

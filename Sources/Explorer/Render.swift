@@ -57,7 +57,18 @@ extension ExplorerState {
     private func drawStatus(_ canvas: inout Canvas) {
         let y = height - 1
         if let message {
-            canvas.put(" " + message, x: 0, y: y, style: messageIsError ? .error : .good, maxWidth: width)
+            // A long message (an error naming a file, say) takes up to three lines above the
+            // status line rather than losing its end.
+            var lines = message.wrapped(width: width - 2)
+            if lines.count > 3 {
+                lines = Array(lines.prefix(3))
+                lines[2] = String(lines[2].prefix(width - 4)) + glyphs.ellipsis
+            }
+            for (i, line) in lines.enumerated() {
+                let row = y - (lines.count - 1 - i)
+                canvas.put(String(repeating: " ", count: width), x: 0, y: row)
+                canvas.put(" " + line, x: 0, y: row, style: messageIsError ? .error : .good, maxWidth: width)
+            }
             return
         }
         var x = 1

@@ -25,6 +25,7 @@ extension ExplorerState {
         if t >= replay.computedSteps {
             t = replay.computedSteps - 1
             say("steps after t = \(t + 1) are still being computed (\(progressText))")
+            messageIsProgress = true
         }
         let k = WindowReplay.checkpointInterval
         let needed = max(t - 1, 0)..<(t + 1)
@@ -76,6 +77,7 @@ extension ExplorerState {
             segment = range.lowerBound < segment.firstStep ? more.joined(segment) : segment.joined(more)
         } else if !replay.isComplete {
             replay.advance(steps: idleBlockSteps)
+            if replay.isComplete, messageIsProgress { say("all \(steps) steps have run") }
         }
     }
 

@@ -52,6 +52,10 @@ extension ExplorerState {
         if prompt != nil { return handlePrompt(key) }
         if editText != nil { handleEdit(key); return [] }
         message = nil
+        // While the screen only says it is too small, keys it does not show do nothing.
+        guard width >= ExplorerState.minimumWidth, height >= ExplorerState.minimumHeight else {
+            return key == .character("q") ? [.quit] : []
+        }
 
         // Keys that work in every view.
         switch key {
@@ -257,11 +261,13 @@ extension ExplorerState {
     mutating func say(_ text: String) {
         message = text
         messageIsError = false
+        messageIsProgress = false
     }
 
     mutating func fail(_ text: String) {
         message = text
         messageIsError = true
+        messageIsProgress = false
     }
 }
 

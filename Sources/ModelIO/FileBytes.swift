@@ -15,7 +15,14 @@ enum FileBytes {
             throw LoadError(path, .notFound, "no such file")
         }
         if isDirectory.boolValue { throw LoadError(path, .isDirectory, "is a directory, not a model or input file") }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        // stat follows symbolic links. A device or pipe has no end to read to (/dev/zero would
+        // fill memory), so only regular files are read.
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw LoadError(path, .unreadable, "cannot be examined (check its permissions)") }
+        if info.st_mode & S_IFMT != S_IFREG {
+            throw LoadError(path, .unreadable, "is not a regular file (a device, pipe or socket); give a model or input file")
+        }
+        let size = Int(info.st_size)
         if size > maximumSize { throw LoadError(path, .tooLarge, "the file is \(size) bytes; lstmscope reads files up to \(maximumSize) bytes") }
         if size >= mappingThreshold, let mapped = MappedFile.map(path, size: size) {
             return mapped

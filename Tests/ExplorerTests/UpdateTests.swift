@@ -22,6 +22,29 @@ import Testing
         keys.flatMap { state.update(.key($0)) }
     }
 
+    /// While the screen only says it is too small, a key it does not offer changes nothing.
+    @Test func keysWaitWhileTheTerminalIsTooSmall() throws {
+        var s = try Self.sample()
+        _ = s.update(.resize(width: 50, height: 12))
+        #expect(s.render().text.contains("terminal too small"))
+        Self.press(&s, .right, .character("4"), .end)
+        _ = s.update(.resize(width: 80, height: 24))
+        #expect(s.t == 0 && s.view == .step)
+        #expect(Self.press(&s, .character("q")) == [.quit])
+    }
+
+    /// A message longer than the status line wraps onto the lines above it, whole.
+    @Test func aLongMessageIsShownWhole() throws {
+        var s = try Self.sample(width: 60, height: 16)
+        _ = s.update(.loadFailed("/home/someone/models/experiments/run-42/input_wrong_columns.npy: the input has 4 columns but the model expects 3"))
+        let lines = s.render().lines
+        // The path is longer than a line: broken across two, not cut.
+        #expect(lines[14] == " /home/someone/models/experiments/run-42/input_wrong_column")
+        #expect(lines[15].hasPrefix(" s.npy: the input has 4 columns but the model expects 3"))
+        #expect(lines[13].contains("if the window ended"))
+        #expect(lines.allSatisfy { $0.count <= 60 })
+    }
+
     @Test func helpScrollsOnASmallTerminalAndFitsItsWidth() throws {
         var s = try Self.sample(width: 60, height: 16)
         Self.press(&s, .character("?"))
@@ -177,6 +200,8 @@ import Testing
         var idles = 0
         while s.hasPendingWork && idles < 10_000 { _ = s.update(.idle); idles += 1 }
         #expect(s.replay.isComplete && !s.hasPendingWork)
+        // The note that the run was still going does not outlive the run.
+        #expect(s.message == "all 3000 steps have run")
         _ = s.update(.key(.end))
         #expect(s.t == 2999)
 

@@ -61,6 +61,28 @@ import Testing
         }
     }
 
+    /// A device or a pipe has no end to read to: refused by what it is, before any read (a
+    /// loader reading /dev/zero filled memory). A symbolic link to a model still loads.
+    @Test func devicesAndPipesAreRefusedBeforeReading() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-special-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("pipe.keras").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for path in ["/dev/zero", "/dev/urandom", fifo] {
+            do {
+                _ = try ModelLoader.load(path)
+                Issue.record("\(path) loaded")
+            } catch {
+                #expect(error.kind == .unreadable && error.problem.contains("not a regular file"), "\(error)")
+            }
+            #expect(throws: LoadError.self) { try InputLoader.loadWindow(path, columns: 3) }
+        }
+        let link = folder.appendingPathComponent("link.keras").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: Fixtures.sample("tutorial.keras"))
+        #expect(try ModelLoader.load(link).inputSize == 3)
+    }
+
     static let inputs: [(String, String)] = [
         ("input_wrong_columns.npy", "has 4 columns but the model expects 2"),
         ("input_nonnumeric.csv", "\"abc\" is not a number"),

@@ -43,7 +43,7 @@ extension ExplorerState {
             // A key too long for its column gets a line to itself.
             var first = k.count <= keyWidth ? k.fitted(keyWidth) : nil
             if first == nil { lines.append((k, "", false)) }
-            for part in wrapped(shown, width: textWidth) {
+            for part in shown.wrapped(width: textWidth) {
                 lines.append((first ?? String(repeating: " ", count: keyWidth), part, false))
                 first = String(repeating: " ", count: keyWidth)
             }
@@ -74,11 +74,23 @@ extension ExplorerState {
         }
     }
 
-    /// Words of `text` on lines of at most `width` characters (a longer word is cut).
-    private func wrapped(_ text: String, width: Int) -> [String] {
+}
+
+extension String {
+    /// The words on lines of at most `width` characters; a longer word (a path, say) is
+    /// broken across lines.
+    func wrapped(width: Int) -> [String] {
+        guard width > 0 else { return [] }
         var lines: [String] = []
         var line = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+        for whole in split(separator: " ", omittingEmptySubsequences: false) {
+            var word = Substring(whole)
+            while word.count > width {
+                if !line.isEmpty { lines.append(line) }
+                lines.append(String(word.prefix(width)))
+                word = word.dropFirst(width)
+                line = ""
+            }
             if line.isEmpty {
                 line = String(word)
             } else if line.count + 1 + word.count <= width {
@@ -89,11 +101,9 @@ extension ExplorerState {
             }
         }
         lines.append(line)
-        return lines.map { $0.count > width ? $0.fitted(width) : $0 }
+        return lines
     }
-}
 
-extension String {
     var asciiArrows: String {
         var s = ""
         for ch in self {
