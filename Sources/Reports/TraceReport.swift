@@ -73,7 +73,7 @@ public struct TraceReport {
             for t in block.stepRange {
                 // A Bidirectional's backward half lists its steps as it runs them (t = T − 1
                 // first), each with its time index in the window.
-                let time = block.direction == "backward" ? replay.steps - 1 - t : t
+                let time = time(of: t, block)
                 bytes.append(contentsOf: "\(t == 0 ? "\n    " : ",\n    "){\"t\": \(time), \"x\": ".utf8)
                 JSONText.append(block.input(at: t)!, to: &bytes)
                 // A step a mask skipped has no gates, only the state it carried.
@@ -81,7 +81,7 @@ public struct TraceReport {
                 if masked { bytes.append(contentsOf: ", \"masked\": true".utf8) }
                 for name in info.vectorNames where !masked || name == "c" || name == "h" {
                     let v = block.vector(name, at: t)!
-                    if nan == nil, v.contains(where: \.isNaN) { nan = NaNSite(layer: info.name, t: t, vector: name) }
+                    if nan == nil, v.contains(where: \.isNaN) { nan = NaNSite(layer: info.name, t: time, vector: name) }
                     bytes.append(contentsOf: keys[name]!)
                     JSONText.append(v, to: &bytes)
                 }
@@ -98,15 +98,18 @@ public struct TraceReport {
     }
 
     /// Writes the CSV form: one row per value, `layer,t,vector,unit,value`; the output as layer
-    /// `output`. Returns where NaN first appears.
+    /// `output`. A Bidirectional half is layer `name/forward` or `name/backward` (Keras names
+    /// have no `/`), and `t` is always the window's index. A step a mask skipped has a row
+    /// `layer,t,masked,0,1` and no gates. Returns where NaN first appears.
     @discardableResult
     public func writeCSV(_ write: (String) -> Void) -> NaNSite? {
         write("layer,t,vector,unit,value\n")
         var nan: NaNSite?
         forEachBlock { l, block in
             let info = replay.layers[l]
-            let name = csvField(info.name)
-            for t in block.stepRange {
+            let name = csvField(info.name + (info.direction.map { "/" + $0 } ?? ""))
+            for step in block.stepRange {
+                let t = time(of: step, block)
                 var text = ""
                 text.reserveCapacity(info.units * info.vectorNames.count * 40)
                 // Appending pieces, not interpolating whole rows: the CSV has one row per value.
@@ -120,10 +123,11 @@ public struct TraceReport {
                         text += "\n"
                     }
                 }
-                rows("x", block.input(at: t)!)
-                let masked = block.isMasked(at: t)
+                rows("x", block.input(at: step)!)
+                let masked = block.isMasked(at: step)
+                if masked { text += "\(name),\(t),masked,0,1\n" }
                 for vector in info.vectorNames where !masked || vector == "c" || vector == "h" {
-                    let v = block.vector(vector, at: t)!
+                    let v = block.vector(vector, at: step)!
                     if nan == nil, v.contains(where: \.isNaN) { nan = NaNSite(layer: info.name, t: t, vector: vector) }
                     rows(vector, v)
                 }
@@ -141,21 +145,28 @@ public struct TraceReport {
         forEachBlock { l, block in
             let info = replay.layers[l]
             if block.firstStep == 0 {
-                write("layer \(terminalSafe(info.name)) (\(info.kind), \(info.units) units), \(replay.steps) steps\n")
+                let half = info.direction.map { $0 == "backward" ? ", backward half: from the window's end" : ", forward half" } ?? ""
+                write("layer \(terminalSafe(info.name)) (\(info.kind), \(info.units) units\(half)), \(replay.steps) steps\n")
             }
-            for t in block.stepRange {
-                let masked = block.isMasked(at: t)
-                write("  t=\(t)  x = \(vectorText(block.input(at: t)!))\(masked ? "   (masked: skipped, state carried)" : "")\n")
+            for step in block.stepRange {
+                let masked = block.isMasked(at: step)
+                write("  t=\(time(of: step, block))  x = \(vectorText(block.input(at: step)!))\(masked ? "   (masked: skipped, state carried)" : "")\n")
                 for name in info.vectorNames where !masked || name == "c" || name == "h" {
-                    let v = block.vector(name, at: t)!
+                    let v = block.vector(name, at: step)!
                     let hasNaN = v.contains { $0.isNaN }
-                    if nan == nil, hasNaN { nan = NaNSite(layer: info.name, t: t, vector: name) }
+                    if nan == nil, hasNaN { nan = NaNSite(layer: info.name, t: time(of: step, block), vector: name) }
                     write("    \(pad(name, 8)) \(vectorText(v))\(hasNaN ? "   ← NaN" : "")\n")
                 }
             }
         }
         write("output \(JSONText.ints(outputShape)): \(vectorText(output))\n")
         return nan
+    }
+
+    /// The window's index of a layer's `step`: a Bidirectional's backward half runs from the
+    /// window's end, so its step 0 is the last row.
+    private func time(of step: Int, _ block: LayerTrace) -> Int {
+        block.direction == "backward" ? replay.steps - 1 - step : step
     }
 
     private func vectorText(_ v: [Float]) -> String {

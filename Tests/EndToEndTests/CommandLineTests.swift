@@ -65,6 +65,32 @@ import Testing
         #expect(lines.count == 1 + 4 * (3 + 30) + 1)
     }
 
+    /// In CSV and text, as in JSON, a Bidirectional's halves are told apart and `t` is the
+    /// window's index (the backward half lists t = T − 1 first); a masked step is marked.
+    @Test func csvAndTextNameTheBidirectionalHalvesAndUseWindowTime() throws {
+        let csv = try Binary.run(["trace", Fixtures.path("rnn/bidi_concat.keras"), "--format", "csv"])
+        #expect(csv.status == 0)
+        let rows = csv.out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let x0 = { (layer: String, t: String) in rows.first { $0[0] == layer && $0[1] == t && $0[2] == "x" && $0[3] == "0" }?[4] }
+        #expect(rows.contains { $0[0] == "bidirectional/forward" } && rows.contains { $0[0] == "bidirectional/backward" })
+        // The backward half's first row is the window's last, labelled t = 6.
+        let firstBackward = rows.first { $0[0] == "bidirectional/backward" }
+        #expect(firstBackward?[1] == "6")
+        for t in ["0", "3", "6"] { #expect(x0("bidirectional/forward", t) == x0("bidirectional/backward", t), "t = \(t)") }
+        let text = try Binary.run(["trace", Fixtures.path("rnn/bidi_concat.keras")])
+        #expect(text.out.contains("4 units, forward half)") && text.out.contains("4 units, backward half: from the window's end)"))
+
+        let keras = try KerasTrace(path: Fixtures.path("rnn/mask_lstm-trace.json"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-csv-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("in.json")
+        try Data(("[" + (0..<keras.input.rows).map { "[" + keras.input.row($0).map { "\($0)" }.joined(separator: ",") + "]" }
+            .joined(separator: ",") + "]").utf8).write(to: input)
+        let masked = try Binary.run(["trace", Fixtures.path("rnn/mask_lstm.keras"), "--input", input.path, "--format", "csv"])
+        #expect(masked.out.split(separator: "\n").filter { $0.hasSuffix(",masked,0,1") }.map { $0.split(separator: ",")[1] } == ["2", "3", "6"])
+    }
+
     @Test(arguments: ["truncated.keras", "random.h5", "u_wrong.h5", "directory.keras", "empty.keras"])
     func badFilesExitOneWithOneLineOnStderr(file: String) throws {
         let path = Fixtures.path("bad/" + file)

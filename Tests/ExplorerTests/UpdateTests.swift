@@ -294,6 +294,47 @@ import Testing
         #expect(s.layerTrace.input(at: 1) == s.input.row(s.steps - 2))
     }
 
+    /// With reset_after the z and r rows split their sum as h·U alone and b + b' (the
+    /// recurrent bias had been counted into h·U).
+    @Test func theGRUUnitDetailShowsBothBiasesUnderB() throws {
+        let model = try ModelLoader.load(Fixtures.path("rnn/gru.keras"))
+        guard case .gru(let g) = model.layers[0], let b = g.inputBias, let b2 = g.recurrentBias else {
+            Issue.record("rnn/gru.keras has no reset_after GRU with both biases")
+            return
+        }
+        var s = try ExplorerState(model: model, input: nil, width: 120, height: 40)
+        _ = s.update(.key(.right))
+        _ = s.update(.key(.enter))
+        let text = s.render().text
+        let hPrev = s.layerTrace.vector("h", at: 0)!
+        let hU = zip(hPrev, 0..<g.units).reduce(Float(0)) { $0 + $1.0 * g.recurrentKernel[$1.1, 0] }
+        let zLine = text.split(separator: "\n").first { $0.contains("z update") }.map(String.init) ?? ""
+        #expect(zLine.contains(String(format: "%+.4f", hU)) && zLine.contains(String(format: "%+.4f", b[0] + b2[0])), "\(zLine)")
+        #expect(text.contains("b of z and r is b + b'"))
+    }
+
+    /// A step the mask skipped says so in the Step table (dashes for gates) and in the Unit
+    /// detail (the carried state, no gate arithmetic that never happened).
+    @Test func maskedStepsShowNoGateArithmetic() throws {
+        let model = try ModelLoader.load(Fixtures.path("rnn/mask_lstm.keras"))
+        let keras = try KerasTrace(path: Fixtures.path("rnn/mask_lstm-trace.json"))
+        var s = try ExplorerState(model: model, input: keras.input, width: 100, height: 30)
+        _ = s.update(.key(.right))
+        _ = s.update(.key(.right))
+        #expect(s.layerTrace.isMasked(at: s.t))
+        var text = s.render().text
+        #expect(text.contains("masked step") && text.contains("\u{2014}"))
+        _ = s.update(.key(.enter))
+        text = s.render().text
+        let cPrev = s.layerTrace.value("c", at: s.t - 1, unit: s.unit)!
+        #expect(text.contains("c = c_prev = \(String(format: "%.4f", cPrev))"), "\(text)")
+        #expect(!text.contains("σ(z)") && !text.contains("forget gate"))
+        _ = s.update(.key(.escape))
+        _ = s.update(.key(.right))
+        _ = s.update(.key(.right))
+        #expect(!s.layerTrace.isMasked(at: s.t) && !s.render().text.contains("\u{2014}"))
+    }
+
     @Test func theGRUUnitDetailRebuildsTheTracedValues() throws {
         var s = try ExplorerState(model: ModelLoader.load(Fixtures.path("rnn/gru_reset_before.keras")), input: nil, width: 120, height: 40)
         _ = s.update(.key(.right))

@@ -104,10 +104,17 @@ extension ExplorerState {
         }
         y += 1
         let previous = t > 0 ? t - 1 : nil
+        let masked = lt.isMasked(at: t)
         for u in first..<min(first + count, lt.units) {
             let selected = u == unit
             var x = canvas.put((selected ? ">" : " ") + String(u).rightAligned(unitWidth), x: 0, y: y, style: selected ? .selected : .plain)
             for name in gates {
+                // A masked step computes no gates: a dash, not a zero that reads as a value.
+                if masked {
+                    x = canvas.put(" " + "\u{2014}".rightAligned(numberWidth) + String(repeating: " ", count: barWidth > 0 ? 1 + barWidth : 0),
+                                   x: x, y: y, style: .muted)
+                    continue
+                }
                 let v = lt.vector(name, at: t)![u]
                 let before = previous.map { lt.vector(name, at: $0)![u] }
                 let changed = before.map { abs(v - $0) > 0.1 } ?? false

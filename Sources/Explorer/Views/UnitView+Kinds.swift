@@ -39,8 +39,9 @@ extension ExplorerState {
             let hu = g.units
             let b = { (k: Int) in g.inputBias?[k * hu + u] ?? 0 }
             let bRec = { (k: Int) in g.recurrentBias?[k * hu + u] ?? 0 }
-            let z = row("z update", dot(x, g.kernel, column: u), dot(hPrev, g.recurrentKernel, column: u) + bRec(0), b(0), g.recurrentActivation)
-            let r = row("r reset", dot(x, g.kernel, column: hu + u), dot(hPrev, g.recurrentKernel, column: hu + u) + bRec(1), b(1), g.recurrentActivation)
+            // For z and r both biases are plain sums: the b column shows b + b'.
+            let z = row("z update", dot(x, g.kernel, column: u), dot(hPrev, g.recurrentKernel, column: u), b(0) + bRec(0), g.recurrentActivation)
+            let r = row("r reset", dot(x, g.kernel, column: hu + u), dot(hPrev, g.recurrentKernel, column: hu + u), b(1) + bRec(1), g.recurrentActivation)
             let rT = lt.vector("r", at: t)!
             // The reset comes after U (r·(h·Uh + b')) or before it ((r∗h)·Uh).
             let candidateState = g.resetAfter ? r * (dot(hPrev, g.recurrentKernel, column: 2 * hu + u) + bRec(2))
@@ -52,7 +53,8 @@ extension ExplorerState {
             let equation = equationLines([["h = z\(dotGlyph)h_prev + (1 − z)\(dotGlyph)\(glyphs.symbol("h_tilde"))"],
                                           ["\(plain(z))\(dotGlyph)\(plain(hPrev[u], wrap: true)) + \(plain(1 - z))\(dotGlyph)\(plain(hTilde, wrap: true))",
                                            plain(h)]], width: width, note: "(kept + new)")
-            lines = [(reset, true)] + equation.enumerated().map { ($1, $0 == 0) }
+            let biases = g.recurrentBias == nil ? [] : [(" b of z and r is b + b' (input and recurrent bias)", false)]
+            lines = [(reset, true)] + biases + equation.enumerated().map { ($1, $0 == 0) }
         case .simpleRNN(let r):
             let h = row("h", dot(x, r.kernel, column: u), dot(hPrev, r.recurrentKernel, column: u), r.bias?[u] ?? 0, r.activation)
             lines = equationLines([["h = \(r.activation.kerasName)(x\(dotGlyph)W + h_prev\(dotGlyph)U + b)", plain(h)]], width: width)

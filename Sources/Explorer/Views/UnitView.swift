@@ -5,6 +5,7 @@ extension ExplorerState {
     /// Unit detail: each gate's pre-activation split into x·W, h·U and b, the inputs that
     /// contribute most, the activation, then c = f·c_prev + i·c̃ and h = o·tanh(c).
     func drawUnitView(_ canvas: inout Canvas, _ area: Area) {
+        if layerTrace.isMasked(at: t) { return drawMaskedUnitView(&canvas, area) }
         guard let l = recurrentLayer else { return drawOtherUnitView(&canvas, area) }
         let lt = layerTrace
         let x = lt.input(at: t) ?? []
@@ -70,6 +71,25 @@ extension ExplorerState {
         if y < area.bottom {
             canvas.put(" x_t = [" + x.prefix(12).map { signed($0).trimmingSpaces() }.joined(separator: " ") + (x.count > 12 ? " \(glyphs.ellipsis)" : "") + "]",
                        x: 0, y: y, style: .muted, maxWidth: width)
+        }
+    }
+
+    /// A step the mask skipped: no gate was evaluated; the state came from the step before.
+    private func drawMaskedUnitView(_ canvas: inout Canvas, _ area: Area) {
+        let lt = layerTrace
+        var y = area.y
+        canvas.put(" unit \(unit) of layer \(shown(lt.layerName)) (\(lt.kind)) at t = \(t + 1) / \(steps)", x: 0, y: y, style: .heading)
+        y += 2
+        var lines = ["masked step: x_t equals the Masking value in every feature, so the cell is skipped.",
+                     "No gate is evaluated; the state is carried from the step before:"]
+        for name in ["c", "h"] where lt.vectorNames.contains(name) {
+            let before = t > 0 ? lt.value(name, at: t - 1, unit: unit)! : 0
+            lines.append("  \(name) = \(name)_prev = \(plain(before))")
+        }
+        lines.append("The layer outputs h_prev here (zeros with zero_output_for_mask).")
+        for line in lines.flatMap({ $0.wrapped(width: width - 2) }) where y < area.bottom {
+            canvas.put(" " + line, x: 0, y: y, style: line.hasPrefix("masked") ? Style(foreground: .yellow) : .plain, maxWidth: width)
+            y += 1
         }
     }
 }
