@@ -33,15 +33,22 @@ extension Model {
         let denseIndices = layers.indices.filter { if case .dense = layers[$0] { true } else { false } }
         var out: [Parameter] = []
         var lstmNumber = 0
+        // What an LSTM's W reads: x, or the h of the recurrent layer below (both halves of a
+        // Bidirectional read the same input).
+        var input = "xu"
         // A Bidirectional layer's parameters are its two directions'.
         for (index, item) in layers.enumerated() {
+          var nextInput = input
           for layer in item.tracedLayers.isEmpty ? [item] : item.tracedLayers {
             switch layer {
             case .lstm(let l):
                 lstmNumber += 1
                 let suffix = lstmCount == 1 ? "" : String(lstmNumber)
-                let input = lstmNumber == 1 ? "xu" : "hu\(lstmNumber - 1)"
                 let hu = lstmCount == 1 ? "hu" : "hu\(lstmNumber)"
+                if nextInput == input {
+                    let merged = if case .bidirectional(let b) = item, b.merge == .concat || b.merge == .none { true } else { false }
+                    nextInput = merged ? "2·" + hu : hu
+                }
                 out.append(Parameter(layerName: l.name, layerIndex: index, seedName: "W" + suffix, kerasName: "kernel",
                                      shape: [l.kernel.rows, l.kernel.columns], axisMeaning: [input, "4·" + hu],
                                      matrix: l.kernel, gateUnits: l.units))
@@ -93,6 +100,7 @@ extension Model {
                 continue
             }
           }
+          input = item.isRecurrent ? nextInput : input
         }
         return out
     }

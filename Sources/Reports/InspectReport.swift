@@ -61,17 +61,22 @@ public struct InspectReport {
                 continue
             }
             let own = parameters.filter { $0.layerName == layer.name }
-            lines.append("  " + ["name", "keras name", "shape", "axes", "count", "dtype", "min", "max", "mean", "std"]
-                .enumerated().map { pad($1, InspectReport.widths[$0]) }.joined(separator: " "))
-            for parameter in own {
+            let header = ["name", "keras name", "shape", "axes", "count", "dtype", "min", "max", "mean", "std"]
+            let rows = own.map { parameter in
                 let s = Statistics(parameter.matrix.values)
                 let cells = [parameter.seedName, parameter.kerasName, formatShape(parameter.shape),
                              "(" + parameter.axisMeaning.joined(separator: ", ") + (parameter.shape.count == 1 ? ",)" : ")"),
                              String(parameter.count), p.storedDTypes[parameter.id] ?? "float32",
                              fixed(s.min), fixed(s.max), fixed(s.mean), fixed(s.std)]
-                var line = "  " + cells.enumerated().map { pad($1, InspectReport.widths[$0]) }.joined(separator: " ")
-                if s.nanCount + s.infinityCount > 0 { line += "  (\(s.nanCount) NaN, \(s.infinityCount) Inf)" }
-                lines.append(line)
+                return (cells, s.nanCount + s.infinityCount > 0 ? "  (\(s.nanCount) NaN, \(s.infinityCount) Inf)" : "")
+            }
+            // Columns as wide as their widest cell, so a long shape or axes keeps the rest aligned.
+            let widths = InspectReport.widths.enumerated().map { k, least in
+                rows.reduce(max(least, header[k].count + 1)) { max($0, $1.0[k].count + 1) }
+            }
+            lines.append("  " + header.enumerated().map { pad($1, widths[$0]) }.joined(separator: " "))
+            for (cells, note) in rows {
+                lines.append("  " + cells.enumerated().map { pad($1, widths[$0]) }.joined(separator: " ") + note)
             }
             if case .lstm(let l) = layer {
                 lines.append("  4·hu axis (columns of W, U, b): \(InspectReport.gateLayout(units: l.units))  i input gate, f forget gate, c̃ candidate, o output gate")

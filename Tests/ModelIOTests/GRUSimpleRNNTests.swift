@@ -52,6 +52,15 @@ import Testing
         #expect(trace.layers.map(\.vectorNames) == [["i", "f", "c_tilde", "o", "c", "h"], ["z", "r", "h_tilde", "h"], ["h"]])
     }
 
+    /// Both halves of a Bidirectional read the layer's input (x here), and the layer above reads
+    /// their concatenated h (the backward kernel had been described as reading the forward h).
+    @Test func bidirectionalKernelsSayWhatTheyRead() throws {
+        let parameters = try ModelLoader.load(Fixtures.path("rnn/bidi_seq.keras")).parameters
+        let axes = Dictionary(uniqueKeysWithValues: parameters.map { ($0.seedName, $0.axisMeaning) })
+        #expect(axes["W1"] == ["xu", "4·hu1"] && axes["W2"] == ["xu", "4·hu2"])
+        #expect(axes["W3"] == ["2·hu1", "4·hu3"] && axes["U3"] == ["hu3", "4·hu3"])
+    }
+
     @Test func parameterCountsMatchKeras() throws {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("rnn/param-counts.json")))) as! [String: Any]
         let counts = (object["counts"] as? [String: Int]) ?? (object as? [String: Int]) ?? [:]
