@@ -193,6 +193,9 @@ public func formatDecimal(_ x: Float, digits: Int) -> String {
 /// `x` as `1.23e-07`.
 public func formatScientific(_ x: Float) -> String {
     if x == 0 { return "0" }
+    // Not a number to scale (an infinite one would never fall below 10).
+    if x.isNaN { return "NaN" }
+    if x.isInfinite { return x < 0 ? "-inf" : "inf" }
     var exponent = 0
     var m = Double(abs(x))
     while m >= 10 { m /= 10; exponent += 1 }

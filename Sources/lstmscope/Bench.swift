@@ -24,7 +24,7 @@ struct Bench: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-    @Argument(help: ArgumentHelp("A model file (.keras, .h5, .npz); omit for a synthetic one.", valueName: "model"))
+    @Argument(help: ArgumentHelp("A model file (.keras, .h5, .npz, or a PyTorch .safetensors); omit for a synthetic one.", valueName: "model"))
     var model: String?
 
     @Option(help: ArgumentHelp("Synthetic model size: input features X and hidden units H.", valueName: "X,H"))

@@ -4,7 +4,7 @@ import ModelIO
 
 /// The model argument and the options that matter for files without an architecture (.npz).
 struct ModelOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("The model: .keras, .h5 or .npz.", valueName: "model"))
+    @Argument(help: ArgumentHelp("The model: .keras, .h5, .npz, or a PyTorch state dict as .safetensors.", valueName: "model"))
     var model: String?
 
     @Option(help: ArgumentHelp("For .npz: LSTM activation (c̃ and h).", valueName: "name"))

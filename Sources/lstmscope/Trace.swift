@@ -42,6 +42,7 @@ struct Trace: ParsableCommand {
 
     func validate() throws {
         if let steps, steps < 1 || steps > 10_000_000 { throw ValidationError("--steps must be between 1 and 10000000") }
+        if steps != nil, input != nil { throw ValidationError("--steps sets the length of the default window; with --input the file sets it") }
         guard tolerance >= 0 else { throw ValidationError("--tolerance must not be negative") }
     }
 
@@ -61,6 +62,14 @@ struct Trace: ParsableCommand {
         } catch {
             throw LoadError(input ?? "input", .badInput, error.message)
         }
+        // The whole window has run by now: a wrong --expect is refused before anything is written.
+        let expected = try expect.map { path throws -> [Float] in
+            let values = try InputLoader.loadFlat(path)
+            guard values.count == report.output.count else {
+                throw LoadError(path, .badInput, "has \(values.count) values but the model's output has \(report.output.count) (shape \(formatShape(report.outputShape)))")
+            }
+            return values
+        }
         let out = Console.Output()
         let firstNaN: TraceReport.NaNSite?
         switch format {
@@ -71,12 +80,7 @@ struct Trace: ParsableCommand {
         if let nan = firstNaN {
             Console.note("NaN first appears in layer \(terminalSafe(nan.layer)) at t=\(nan.t) in \(nan.vector)")
         }
-        guard let expect else { out.flush(); return }
-        let expected = try InputLoader.loadFlat(expect)
-        guard expected.count == report.output.count else {
-            out.flush()
-            throw LoadError(expect, .badInput, "has \(expected.count) values but the model's output has \(report.output.count) (shape \(formatShape(report.outputShape)))")
-        }
+        guard let expect, let expected else { out.flush(); return }
         let difference = zip(expected, report.output).map { abs($0 - $1) }.max { a, b in a.isNaN ? false : (b.isNaN || a < b) } ?? 0
         let matches = !difference.isNaN && difference <= tolerance
         let verdict = "largest |difference| from \(terminalSafe(expect)): \(formatScientific(difference)) (tolerance \(formatScientific(tolerance))): \(matches ? "matches" : "DIFFERS")"

@@ -19,7 +19,9 @@ do {
 } catch {
     let code = Lstmscope.exitCode(for: error)
     if code == .validationFailure {
-        Console.error(Lstmscope.fullMessage(for: error))
+        // ArgumentParser starts its message with "Error: "; ours already says "error:".
+        let message = Lstmscope.fullMessage(for: error)
+        Console.error(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
         exit(2)
     }
     Lstmscope.exit(withError: error)

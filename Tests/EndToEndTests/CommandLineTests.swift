@@ -56,6 +56,23 @@ import Testing
         #expect(bad.err.contains("default window"))
     }
 
+    /// A wrong --expect is refused before any of the trace is written; an infinite difference
+    /// is reported (scaling it for display never ended).
+    @Test func expectIsCheckedBeforeWritingAndInfinityIsReported() throws {
+        let wrong = try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--input", Fixtures.sample("tutorial-input.npy"),
+                                    "--expect", Fixtures.sample("wide-expected.npy")])
+        #expect(wrong.status == 1 && wrong.out.isEmpty)
+        #expect(wrong.err.contains("wide-expected.npy: has 3 values but the model's output has 1"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-inf-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let infinite = folder.appendingPathComponent("inf.csv")
+        try Data("inf\n".utf8).write(to: infinite)
+        let r = try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--input", Fixtures.sample("tutorial-input.npy"), "--expect", infinite.path])
+        #expect(r.status == 3 && r.out.contains("inf (tolerance") && r.out.contains("DIFFERS"))
+        #expect(try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--steps", "0"]).err.hasPrefix("lstmscope: error: --steps must be"))
+    }
+
     @Test func csvTraceHasOneRowPerValue() throws {
         let r = try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--format", "csv"])
         #expect(r.status == 0)

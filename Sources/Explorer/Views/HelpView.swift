@@ -23,7 +23,7 @@ extension ExplorerState {
         ("arrows, Enter or a digit", "edit x[t][k]; Enter applies and the trace recomputes"),
         ("", "Files"),
         ("o", "open another input window (.npy .csv .json); Tab completes paths"),
-        ("O", "open another model (.keras .h5 .npz); Ctrl-U clears the path"),
+        ("O", "open another model (.keras .h5 .npz .safetensors); Ctrl-U clears the path"),
         ("r", "reload the model from disk"),
     ]
 
