@@ -99,10 +99,14 @@ struct Explore: ParsableCommand {
                     return
                 case .loadModel(let path):
                     let event: Event
-                    do {
-                        event = .modelLoaded(try LoadWatchdog.load(path, options: options.architecture))
-                    } catch {
-                        event = .loadFailed(error.description)
+                    if let problem = ChildCheck.problem(loading: path, options: options) {
+                        event = .loadFailed(problem)
+                    } else {
+                        do {
+                            event = .modelLoaded(try LoadWatchdog.load(path, options: options.architecture))
+                        } catch {
+                            event = .loadFailed(error.description)
+                        }
                     }
                     _ = state.update(event)
                 case .loadInput(let path):
