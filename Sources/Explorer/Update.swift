@@ -66,12 +66,15 @@ extension ExplorerState {
         case .character(let c) where ("1"..."6").contains(c):
             view = View(rawValue: Int(String(c))!)!
             if view != .help { previousView = view }
+            if view == .input { inputRow = t }
             return []
         case .tab, .backTab:
             let order: [View] = [.model, .weights, .step, .unit, .input]
             let index = order.firstIndex(of: view) ?? 2
             view = order[(index + (key == .tab ? 1 : order.count - 1)) % order.count]
             previousView = view
+            // The input table opens at the step being looked at.
+            if view == .input { inputRow = t }
             return []
         case .character("O"):
             prompt = Prompt(purpose: .model, text: model.provenance.path)
@@ -191,6 +194,8 @@ extension ExplorerState {
         case .up, .character("k"): inputRow = max(inputRow - 1, 0); t = inputRow
         case .pageDown: inputRow = min(inputRow + 10, steps - 1); t = inputRow
         case .pageUp: inputRow = max(inputRow - 10, 0); t = inputRow
+        case .home, .character("g"): inputRow = 0; t = inputRow
+        case .end, .character("G"): inputRow = min(steps, replay.computedSteps) - 1; t = inputRow
         case .enter, .character("e"): editText = ""
         case .character(let c) where c.isNumber || c == "-" || c == ".": editText = String(c)
         default: break
@@ -204,14 +209,13 @@ extension ExplorerState {
         case .enter:
             let text = editText ?? ""
             editText = nil
-            guard let value = Float(text), value.isFinite || text.lowercased() == "nan" else {
-                fail("\"\(text)\" is not a number"); return
-            }
+            guard let value = Float(text) else { fail("\"\(text)\" is not a number"); return }
+            guard value.isFinite || value.isNaN else { fail("\(text) is too large for a 32-bit float"); return }
             let old = input[inputRow, inputColumn]
             do {
                 try setInputValue(row: inputRow, column: inputColumn, to: value)
                 t = inputRow
-                say("x[\(inputRow)][\(inputColumn)]: \(old) → \(value); trace recomputed, output \(replay.output.map { $0.map { "\($0)" }.joined(separator: ", ") } ?? "being computed")")
+                say("t = \(inputRow + 1), x\(inputColumn): \(old) → \(value); trace recomputed, output \(replay.output.map { $0.map { "\($0)" }.joined(separator: ", ") } ?? "being computed")")
             } catch {
                 fail(error.message)
             }

@@ -129,6 +129,20 @@ import Testing
         #expect(s.weights.overview)
     }
 
+    /// The input table opens at the step being looked at, and Home/End reach either end.
+    @Test func theInputViewFollowsTheStepAndReachesBothEnds() throws {
+        var s = try Self.sample()
+        Self.press(&s, .right, .right, .character("5"))
+        #expect(s.view == .input && s.inputRow == 2)
+        #expect(s.render().text.contains("t = 3 / 4, x0 of 3"))
+        Self.press(&s, .end)
+        #expect(s.inputRow == 3 && s.t == 3)
+        Self.press(&s, .home)
+        #expect(s.inputRow == 0 && s.t == 0)
+        Self.press(&s, .enter, .character("1"), .character("e"), .character("9"), .character("9"), .character("9"), .enter)
+        #expect(s.messageIsError && s.message == "1e999 is too large for a 32-bit float")
+    }
+
     @Test func editingAnInputValueRecomputesTheWholeTrace() throws {
         var s = try Self.sample()
         let before = s.replay.output

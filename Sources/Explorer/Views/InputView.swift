@@ -6,7 +6,11 @@ extension ExplorerState {
     /// whole trace recomputes at once.
     func drawInputView(_ canvas: inout Canvas, _ area: Area) {
         var y = area.y
-        canvas.put(" input window \(steps) × \(input.columns) from \(shown(inputSource, limit: 60))", x: 0, y: y, style: .heading, maxWidth: width)
+        let position = "   t = \(inputRow + 1) / \(steps), x\(inputColumn) of \(input.columns)"
+        let lead = " input window \(steps) × \(input.columns) from "
+        let title = lead + shown(inputSource, limit: max(12, width - 1 - lead.count - position.count))
+        let x0 = canvas.put(title, x: 0, y: y, style: .heading, maxWidth: width)
+        canvas.put(position, x: x0, y: y, style: .muted, maxWidth: width - x0)
         y += 1
         let output = replay.output.map { "[" + $0.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]" }
             ?? "being computed (\(progressText))"
@@ -33,7 +37,7 @@ extension ExplorerState {
             y += 1
         }
         if let editText {
-            let x = canvas.put(" x[\(inputRow + 1)][\(inputColumn)] = ", x: 0, y: area.bottom - 1, style: .heading)
+            let x = canvas.put(" t = \(inputRow + 1), x\(inputColumn) = ", x: 0, y: area.bottom - 1, style: .heading)
             let end = canvas.put(editText, x: x, y: area.bottom - 1)
             canvas.put(" ", x: end, y: area.bottom - 1, style: .selected)
         }
