@@ -45,3 +45,24 @@ public enum LSTMGate: Int, CaseIterable, Sendable {
         return (gate, column % units)
     }
 }
+
+/// One gate's block of columns along a recurrent layer's gate axis (4·hu for an LSTM, 3·hu for
+/// a GRU): block `k` is columns `[k·hu, (k+1)·hu)`.
+public struct GateBlock: Sendable, Equatable {
+    /// The short name used in traces and JSON (`i`, `c_tilde`, `z`, `h_tilde`, …).
+    public let traceName: String
+    /// What the gate does, in words.
+    public let title: String
+
+    /// An LSTM's blocks in Keras's order: i, f, c̃, o.
+    public static let lstm = LSTMGate.allCases.map { GateBlock(traceName: $0.traceName, title: $0.title) }
+    /// A GRU's blocks in Keras's order: z, r, h̃.
+    public static let gru = [GateBlock(traceName: "z", title: "update gate"), GateBlock(traceName: "r", title: "reset gate"),
+                             GateBlock(traceName: "h_tilde", title: "candidate")]
+
+    /// The block and unit that a column of a gate axis of `blocks` blocks of `units` belongs to.
+    public static func locate(column: Int, units: Int, blocks: [GateBlock]) -> (block: GateBlock, unit: Int)? {
+        guard units > 0, column >= 0, column < blocks.count * units else { return nil }
+        return (blocks[column / units], column % units)
+    }
+}

@@ -21,6 +21,11 @@ public struct Parameter: Sendable, Equatable, Identifiable {
     public let matrix: Matrix
     /// Units of the recurrent layer when the last axis is split into gate blocks, else nil.
     public let gateUnits: Int?
+    /// The gate blocks along the last axis (LSTM i f c̃ o, GRU z r h̃), when it is split.
+    public var gates: [GateBlock]? {
+        guard gateUnits != nil else { return nil }
+        return shape.last == 3 * (gateUnits ?? 0) ? GateBlock.gru : GateBlock.lstm
+    }
 
     /// Number of values.
     public var count: Int { matrix.count }
@@ -29,73 +34,58 @@ public struct Parameter: Sendable, Equatable, Identifiable {
 extension Model {
     /// Every weight array in model order, with seed and Keras names.
     public var parameters: [Parameter] {
-        let lstmCount = layers.flatMap(\.tracedLayers).filter { if case .lstm = $0 { true } else { false } }.count
+        let recurrentCount = layers.flatMap(\.tracedLayers).count
         let denseIndices = layers.indices.filter { if case .dense = layers[$0] { true } else { false } }
         var out: [Parameter] = []
-        var lstmNumber = 0
-        // What an LSTM's W reads: x, or the h of the recurrent layer below (both halves of a
-        // Bidirectional read the same input).
+        var number = 0
+        // What a recurrent layer's W reads: x, or the h of the recurrent layer below (both
+        // halves of a Bidirectional read the same input).
         var input = "xu"
         // A Bidirectional layer's parameters are its two directions'.
         for (index, item) in layers.enumerated() {
           var nextInput = input
           for layer in item.tracedLayers.isEmpty ? [item] : item.tracedLayers {
-            switch layer {
-            case .lstm(let l):
-                lstmNumber += 1
-                let suffix = lstmCount == 1 ? "" : String(lstmNumber)
-                let hu = lstmCount == 1 ? "hu" : "hu\(lstmNumber)"
+            // Recurrent layers are numbered together (W1, U1, b1, W2, …) when there are several.
+            var suffix = "", hu = "hu"
+            if layer.isRecurrent {
+                number += 1
+                suffix = recurrentCount == 1 ? "" : String(number)
+                hu = recurrentCount == 1 ? "hu" : "hu\(number)"
                 if nextInput == input {
                     let merged = if case .bidirectional(let b) = item, b.merge == .concat || b.merge == .none { true } else { false }
                     nextInput = merged ? "2·" + hu : hu
                 }
-                out.append(Parameter(layerName: l.name, layerIndex: index, seedName: "W" + suffix, kerasName: "kernel",
-                                     shape: [l.kernel.rows, l.kernel.columns], axisMeaning: [input, "4·" + hu],
-                                     matrix: l.kernel, gateUnits: l.units))
-                out.append(Parameter(layerName: l.name, layerIndex: index, seedName: "U" + suffix, kerasName: "recurrent_kernel",
-                                     shape: [l.recurrentKernel.rows, l.recurrentKernel.columns], axisMeaning: [hu, "4·" + hu],
-                                     matrix: l.recurrentKernel, gateUnits: l.units))
-                if let b = l.bias {
-                    out.append(Parameter(layerName: l.name, layerIndex: index, seedName: "b" + suffix, kerasName: "bias",
-                                         shape: [b.count], axisMeaning: ["4·" + hu],
-                                         matrix: Matrix(rows: 1, columns: b.count, values: b), gateUnits: l.units))
-                }
+            }
+            func add(_ seed: String, _ keras: String, _ m: Matrix, _ axes: [String], shape: [Int]? = nil, gateUnits: Int? = nil) {
+                out.append(Parameter(layerName: layer.name, layerIndex: index, seedName: seed + suffix, kerasName: keras,
+                                     shape: shape ?? [m.rows, m.columns], axisMeaning: axes, matrix: m, gateUnits: gateUnits))
+            }
+            func vector(_ values: [Float]) -> Matrix { Matrix(rows: 1, columns: values.count, values: values) }
+            switch layer {
+            case .lstm(let l):
+                add("W", "kernel", l.kernel, [input, "4·" + hu], gateUnits: l.units)
+                add("U", "recurrent_kernel", l.recurrentKernel, [hu, "4·" + hu], gateUnits: l.units)
+                if let b = l.bias { add("b", "bias", vector(b), ["4·" + hu], shape: [b.count], gateUnits: l.units) }
             case .gru(let g):
-                let name = g.name
-                out.append(Parameter(layerName: name, layerIndex: index, seedName: "W", kerasName: "kernel",
-                                     shape: [g.kernel.rows, g.kernel.columns], axisMeaning: ["in", "3·hu"], matrix: g.kernel, gateUnits: nil))
-                out.append(Parameter(layerName: name, layerIndex: index, seedName: "U", kerasName: "recurrent_kernel",
-                                     shape: [g.recurrentKernel.rows, g.recurrentKernel.columns], axisMeaning: ["hu", "3·hu"],
-                                     matrix: g.recurrentKernel, gateUnits: nil))
+                add("W", "kernel", g.kernel, [input, "3·" + hu], gateUnits: g.units)
+                add("U", "recurrent_kernel", g.recurrentKernel, [hu, "3·" + hu], gateUnits: g.units)
                 if let b = g.inputBias {
-                    let rows = g.recurrentBias.map { [b, $0] } ?? [b]
-                    out.append(Parameter(layerName: name, layerIndex: index, seedName: "b", kerasName: "bias",
-                                         shape: rows.count == 2 ? [2, b.count] : [b.count],
-                                         axisMeaning: rows.count == 2 ? ["input | recurrent", "3·hu"] : ["3·hu"],
-                                         matrix: Matrix(rowArrays: rows), gateUnits: nil))
+                    if let b2 = g.recurrentBias {
+                        add("b", "bias", Matrix(rowArrays: [b, b2]), ["b | b'", "3·" + hu], gateUnits: g.units)
+                    } else {
+                        add("b", "bias", vector(b), ["3·" + hu], shape: [b.count], gateUnits: g.units)
+                    }
                 }
             case .simpleRNN(let r):
-                out.append(Parameter(layerName: r.name, layerIndex: index, seedName: "W", kerasName: "kernel",
-                                     shape: [r.kernel.rows, r.kernel.columns], axisMeaning: ["in", "hu"], matrix: r.kernel, gateUnits: nil))
-                out.append(Parameter(layerName: r.name, layerIndex: index, seedName: "U", kerasName: "recurrent_kernel",
-                                     shape: [r.recurrentKernel.rows, r.recurrentKernel.columns], axisMeaning: ["hu", "hu"],
-                                     matrix: r.recurrentKernel, gateUnits: nil))
-                if let b = r.bias {
-                    out.append(Parameter(layerName: r.name, layerIndex: index, seedName: "b", kerasName: "bias",
-                                         shape: [b.count], axisMeaning: ["hu"], matrix: Matrix(rows: 1, columns: b.count, values: b), gateUnits: nil))
-                }
+                add("W", "kernel", r.kernel, [input, hu])
+                add("U", "recurrent_kernel", r.recurrentKernel, [hu, hu])
+                if let b = r.bias { add("b", "bias", vector(b), [hu], shape: [b.count]) }
             case .dense(let d):
                 let isLast = index == denseIndices.last
                 let number = (denseIndices.firstIndex(of: index) ?? 0) + 1
                 let (w, b) = isLast ? ("Wout", "bout") : ("Wd\(number)", "bd\(number)")
-                out.append(Parameter(layerName: d.name, layerIndex: index, seedName: w, kerasName: "kernel",
-                                     shape: [d.kernel.rows, d.kernel.columns], axisMeaning: ["in", isLast ? "yu" : "units"],
-                                     matrix: d.kernel, gateUnits: nil))
-                if let bias = d.bias {
-                    out.append(Parameter(layerName: d.name, layerIndex: index, seedName: b, kerasName: "bias",
-                                         shape: [bias.count], axisMeaning: [isLast ? "yu" : "units"],
-                                         matrix: Matrix(rows: 1, columns: bias.count, values: bias), gateUnits: nil))
-                }
+                add(w, "kernel", d.kernel, ["in", isLast ? "yu" : "units"])
+                if let bias = d.bias { add(b, "bias", vector(bias), [isLast ? "yu" : "units"], shape: [bias.count]) }
             default:
                 continue
             }

@@ -349,6 +349,23 @@ import Testing
         #expect(!s.layerTrace.isMasked(at: s.t) && !s.render().text.contains("\u{2014}"))
     }
 
+    /// A GRU's matrices are split into their z, r, h̃ blocks like an LSTM's into four, with
+    /// the bias rows named b and b'; the Model view shows its 3·hu axis.
+    @Test func gruWeightsShowTheirGateBlocks() throws {
+        var s = try ExplorerState(model: ModelLoader.load(Fixtures.path("rnn/gru.keras")), input: nil, width: 120, height: 40)
+        _ = s.update(.key(.character("1")))
+        #expect(s.render().text.contains("3·hu axis of gru (columns of W, U, b):"))
+        _ = s.update(.key(.character("2")))
+        var text = s.render().text
+        #expect(text.contains("z 0–3") && text.contains("h̃ 8–11") && text.contains("r reset gate"))
+        #expect(text.contains("row 0 (x0), column 0 → gate z (update gate), unit 0"), "\(text)")
+        for _ in 0..<2 { _ = s.update(.key(.character("]"))) }
+        for _ in 0..<9 { _ = s.update(.key(.right)) }
+        _ = s.update(.key(.down))
+        text = s.render().text
+        #expect(text.contains("(2, 12) = (b | b', 3·hu)") && text.contains("row 1 (b'), column 9 → gate h̃ (candidate), unit 1"), "\(text)")
+    }
+
     @Test func theGRUUnitDetailRebuildsTheTracedValues() throws {
         var s = try ExplorerState(model: ModelLoader.load(Fixtures.path("rnn/gru_reset_before.keras")), input: nil, width: 120, height: 40)
         _ = s.update(.key(.right))

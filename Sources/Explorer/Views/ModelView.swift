@@ -4,7 +4,7 @@ import Reports
 
 extension ExplorerState {
     /// Model view: file, format, Keras version, the layer chain, the parameter table, the total,
-    /// and the ×4 gate layout of each LSTM layer with this model's column ranges.
+    /// and the gate layout of each LSTM (×4) and GRU (×3) layer with this model's column ranges.
     func drawModelView(_ canvas: inout Canvas, _ area: Area) {
         let p = model.provenance
         var y = area.y + 1
@@ -30,42 +30,55 @@ extension ExplorerState {
         let wide = width >= 100, narrow = width < 80
         let headers = ["name"] + (narrow ? [] : ["keras name"]) + (wide ? ["layer"] : [])
             + ["shape", "axes", "count", "dtype", "min", "max", "mean"] + (narrow ? [] : ["std"])
-        let widths = wide ? [6, 17, 9, 9, 13, 8, 8, 8, 8, 8, 8]
+        let least = wide ? [6, 17, 9, 9, 13, 8, 8, 8, 8, 8, 8]
             : narrow ? [5, 8, 11, 6, 4, 7, 7, 7] : [5, 17, 8, 11, 6, 4, 7, 7, 7, 7]
-        var x = 1
-        for (h, w) in zip(headers, widths) { x = canvas.put(h.fitted(w - 1, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: .heading) }
-        y += 1
-        for parameter in parameters {
-            guard y < area.bottom - 1 else { break }
+        let rows = parameters.map { parameter in
             let s = Statistics(parameter.matrix.values)
             let axes = "(" + parameter.axisMeaning.joined(separator: ", ") + (parameter.shape.count == 1 ? ",)" : ")")
             let cells = [parameter.seedName] + (narrow ? [] : [parameter.kerasName]) + (wide ? [shown(parameter.layerName, limit: 20)] : [])
                 + [formatShape(parameter.shape), axes, String(parameter.count), shortDType(p.storedDTypes[parameter.id] ?? "float32", wide: wide),
                    short(s.min), short(s.max), short(s.mean)] + (narrow ? [] : [short(s.std)])
+            return (cells: cells, bad: s.nanCount + s.infinityCount > 0 ? " \(s.nanCount) NaN \(s.infinityCount) inf" : "")
+        }
+        // Shapes and axes are never cut (a cut shape reads as a different one): their columns
+        // widen to the widest cell, and the statistics that then no longer fit are left out.
+        let shapeColumn = headers.firstIndex(of: "shape")!
+        var widths = least.enumerated().map { k, w in
+            k == shapeColumn || k == shapeColumn + 1 ? rows.reduce(w) { max($0, $1.cells[k].count + 1) } : w
+        }
+        while 1 + widths.reduce(0, +) > width, widths.count > shapeColumn + 3 { widths.removeLast() }
+        var x = 1
+        for (h, w) in zip(headers, widths) { x = canvas.put(h.fitted(w - 1, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: .heading) }
+        y += 1
+        for row in rows {
+            guard y < area.bottom - 1 else { break }
             var x = 1
-            for (k, (c, w)) in zip(cells, widths).enumerated() {
+            for (k, (c, w)) in zip(row.cells, widths).enumerated() {
                 x = canvas.put(c.fitted(w - 1, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: k == 0 ? .heading : .plain)
             }
-            if s.nanCount + s.infinityCount > 0 { canvas.put(" \(s.nanCount) NaN \(s.infinityCount) inf", x: x, y: y, style: .error) }
+            if !row.bad.isEmpty { canvas.put(row.bad, x: x, y: y, style: .error) }
             y += 1
         }
         guard y < area.bottom else { return }
         canvas.put(" total parameters: \(model.parameterCount)", x: 0, y: y, style: .heading)
         y += 2
-        for l in model.recurrentLayers {
-            guard y + 2 < area.bottom else { break }
-            canvas.put(" 4·hu axis of \(shown(l.name)) (columns of W, U, b):", x: 0, y: y, style: .muted)
+        // The gate axis of every LSTM and GRU layer (a Bidirectional's halves are alike: once).
+        let gated = model.layers.compactMap { $0.tracedLayers.first }.filter { $0.gateBlocks > 1 }
+        for l in gated {
+            guard y + 2 < area.bottom, let info = l.recurrentInfo else { break }
+            let blocks = l.gateBlocks == 4 ? GateBlock.lstm : GateBlock.gru
+            canvas.put(" \(blocks.count)·hu axis of \(shown(info.name)) (columns of W, U, b):", x: 0, y: y, style: .muted)
             y += 1
-            let cell = max(7, min(14, (width - 6) / 4))
+            let cell = max(7, min(14, (width - 6) / blocks.count))
             var x = 2
             var labels = 2
             x = canvas.put("[", x: x, y: y)
-            for (k, gate) in LSTMGate.allCases.enumerated() {
+            for (k, gate) in blocks.enumerated() {
                 let name = "\(glyphs.symbol(gate.traceName)) \(gate.title)"
                 let colors: [Color] = [.green, .yellow, .magenta, .cyan]
                 x = canvas.put(name.centered(cell), x: x, y: y, style: Style(foreground: colors[k], bold: true))
-                x = canvas.put(k == 3 ? "]" : String(glyphs.vertical), x: x, y: y)
-                let r = gate.columns(units: l.units)
+                x = canvas.put(k == blocks.count - 1 ? "]" : String(glyphs.vertical), x: x, y: y)
+                let r = k * info.units ..< (k + 1) * info.units
                 canvas.put("\(r.lowerBound)–\(r.upperBound - 1)".centered(cell), x: labels + 1, y: y + 1, style: .muted)
                 labels += cell + 1
             }

@@ -8,17 +8,18 @@ extension ExplorerState {
         guard let p = parameters[safe: weights.parameter] else { return }
         let m = p.matrix
         let units = p.gateUnits
+        let gates = p.gates ?? []
         var y = area.y
         let axes = "(" + p.axisMeaning.joined(separator: ", ") + (p.shape.count == 1 ? ",)" : ")")
         canvas.put(" \(p.seedName) = \(p.kerasName) of \(shown(p.layerName))  \(formatShape(p.shape)) = \(axes)   matrix \(weights.parameter + 1) of \(parameters.count)",
                    x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
-        let statsRows = (units == nil ? 1 : 4) + 2
+        let statsRows = (units == nil ? 1 : gates.count) + 2
         let infoRows = 2
         let mapTop = y + 1
         let mapRows = max(1, area.bottom - mapTop - statsRows - infoRows - 1)
         let labelWidth = 6
-        let blocks = units == nil ? 1 : 4
+        let blocks = units == nil ? 1 : gates.count
         let mapWidth = width - labelWidth - 1 - (blocks - 1)
         let whole = Statistics(m.values)
         let scale = max(whole.max, -whole.min, 1e-12)
@@ -40,8 +41,8 @@ extension ExplorerState {
             return labelWidth + index * cellWidth + (separators - firstSeparators)
         }
         if let units {
-            for gate in LSTMGate.allCases {
-                let r = gate.columns(units: units)
+            for (k, gate) in gates.enumerated() {
+                let r = k * units ..< (k + 1) * units
                 let start = max(r.lowerBound, firstColumn)
                 guard start < r.upperBound, (start - firstColumn) / columnBin < shownColumns else { continue }
                 canvas.put("\(glyphs.symbol(gate.traceName)) \(r.lowerBound)–\(r.upperBound - 1)", x: screenX(start), y: y, style: .heading)
@@ -85,8 +86,8 @@ extension ExplorerState {
         var info = "row \(weights.row)"
         if p.shape.count == 2 { info += " (\(rowName(p, weights.row)))" }
         info += ", column \(weights.column)"
-        if let units, let located = LSTMGate.locate(column: weights.column, units: units) {
-            info += " → gate \(glyphs.symbol(located.gate.traceName)) (\(located.gate.title)), unit \(located.unit)"
+        if let units, let located = GateBlock.locate(column: weights.column, units: units, blocks: gates) {
+            info += " → gate \(glyphs.symbol(located.block.traceName)) (\(located.block.title)), unit \(located.unit)"
         } else if p.gateUnits == nil {
             info += " → output \(weights.column)"
         }
@@ -103,8 +104,9 @@ extension ExplorerState {
         var x = 1
         for (h, w) in zip(["block", "mean", "std", "min", "max", "L2 norm"], [16, 9, 9, 9, 9, 9]) { x = canvas.put(h.fitted(w), x: x, y: y, style: .heading) }
         y += 1
-        let ranges: [(String, Range<Int>)] = units.map { u in LSTMGate.allCases.map { ("\(glyphs.symbol($0.traceName)) \($0.title)", $0.columns(units: u)) } }
-            ?? [("all", 0..<m.columns)]
+        let ranges: [(String, Range<Int>)] = units.map { u in
+            gates.enumerated().map { k, gate in ("\(glyphs.symbol(gate.traceName)) \(gate.title)", k * u ..< (k + 1) * u) }
+        } ?? [("all", 0..<m.columns)]
         for (name, range) in ranges where y < area.bottom {
             let s = Statistics(m.columns(range).values)
             var x = 1
@@ -115,11 +117,14 @@ extension ExplorerState {
         }
     }
 
-    /// What a row of a parameter stands for: `x2` for W, `h3` for U, `h3` for a Dense kernel after an LSTM.
+    /// What a row of a parameter stands for: `x2` for W, `h3` for U, `in3` for a Dense kernel,
+    /// b and b' for the two rows of a GRU's bias.
     private func rowName(_ p: Parameter, _ row: Int) -> String {
         switch p.kerasName {
-        case "kernel" where p.gateUnits != nil: p.axisMeaning[0].hasPrefix("xu") ? "x\(row)" : "h\(row)"
+        // A recurrent kernel reads x (axis "xu") or the h of the layer below; a Dense one, "in".
+        case "kernel" where p.axisMeaning[0] != "in": p.axisMeaning[0] == "xu" ? "x\(row)" : "h\(row)"
         case "recurrent_kernel": "h\(row)"
+        case "bias" where p.shape.count == 2: row == 0 ? "b" : "b'"
         default: "in\(row)"
         }
     }
