@@ -14,7 +14,8 @@ extension ExplorerState {
         canvas.put(" \(p.seedName) = \(p.kerasName) of \(shown(p.layerName))  \(formatShape(p.shape)) = \(axes)   matrix \(weights.parameter + 1) of \(parameters.count)",
                    x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
-        let statsRows = (units == nil ? 1 : gates.count) + 2
+        // On a short terminal the per-block statistics give their rows to the matrix.
+        let statsRows = area.bottom - area.y < 20 ? 0 : (units == nil ? 1 : gates.count) + 2
         let infoRows = 2
         let mapTop = y + 1
         let mapRows = max(1, area.bottom - mapTop - statsRows - infoRows - 1)
@@ -45,7 +46,10 @@ extension ExplorerState {
                 let r = k * units ..< (k + 1) * units
                 let start = max(r.lowerBound, firstColumn)
                 guard start < r.upperBound, (start - firstColumn) / columnBin < shownColumns else { continue }
-                canvas.put("\(glyphs.symbol(gate.traceName)) \(r.lowerBound)–\(r.upperBound - 1)", x: screenX(start), y: y, style: .heading)
+                // Cut to its block, so a narrow block's label does not run into the next one's.
+                let room = r.upperBound < m.columns ? screenX(r.upperBound) - screenX(start) - 1 : width - screenX(start)
+                canvas.put("\(glyphs.symbol(gate.traceName)) \(r.lowerBound)–\(r.upperBound - 1)", x: screenX(start), y: y, style: .heading,
+                           maxWidth: max(1, room))
             }
         }
         y = mapTop
@@ -101,6 +105,7 @@ extension ExplorerState {
         y += 2
 
         // Per-block statistics.
+        guard statsRows > 0 else { return }
         var x = 1
         for (h, w) in zip(["block", "mean", "std", "min", "max", "L2 norm"], [16, 9, 9, 9, 9, 9]) { x = canvas.put(h.fitted(w), x: x, y: y, style: .heading) }
         y += 1
