@@ -71,8 +71,14 @@ extension ExplorerState {
             }
             return
         }
+        // "? help" and "q quit" always show: the view's own keys take what room is left.
+        let keys = statusKeys
+        let kept = keys.filter { $0.0 == "?" || $0.0 == "q" }
+        let keptWidth = kept.reduce(0) { $0 + $1.0.count + $1.1.count + 3 } - 2
         var x = 1
-        for (key, what) in statusKeys {
+        for (key, what) in keys {
+            let isKept = key == "?" || key == "q"
+            if !isKept && x + key.count + what.count + 3 + keptWidth > width { continue }
             if x + key.count + what.count + 2 > width { break }
             x = canvas.put(key, x: x, y: y, style: .key)
             x = canvas.put(" " + what + "  ", x: x, y: y, style: .muted)

@@ -61,7 +61,10 @@ public enum InputLoader {
         } catch let error as LoadError {
             throw error
         } catch {
-            throw LoadError(path, .badInput, "not valid JSON")
+            // lstmscope's own trace JSON writes NaN for NaN, which JSON itself has no word for.
+            let text = String(decoding: data.prefix(1 << 20), as: UTF8.self)
+            let hint = text.contains("NaN") || text.contains("Infinity") ? " (NaN and Infinity are not JSON numbers; give such a window as .npy or .csv)" : ""
+            throw LoadError(path, .badInput, "not valid JSON" + hint)
         }
         var shape: [Int] = []
         var level: Any = root
@@ -72,23 +75,25 @@ public enum InputLoader {
             guard shape.count <= 4 else { break }
         }
         var values: [Float] = []
-        func walk(_ node: Any, depth: Int) throws(LoadError) {
+        // `at` is where a node sits, as indexes from the outside in: "[3][1]".
+        func walk(_ node: Any, depth: Int, at: String) throws(LoadError) {
             if depth == shape.count {
                 // `is Bool` is true for any NSNumber on Linux; only a real Bool is refused here.
                 guard let number = node as? NSNumber, type(of: node) != Bool.self else {
-                    throw LoadError(path, .badInput, "expected a number, found \(type(of: node) == NSNull.self ? "null" : "\(node)".prefix(20))")
+                    let found = if type(of: node) == NSNull.self { "null" } else if let text = node as? String { "the string \"\(text.prefix(20))\"" } else { String("\(node)".prefix(20)) }
+                    throw LoadError(path, .badInput, "expected a number at \(at), found \(found)")
                 }
                 values.append(number.floatValue)
                 return
             }
-            guard let list = node as? [Any] else { throw LoadError(path, .badInput, "ragged nesting: expected a list at depth \(depth)") }
+            guard let list = node as? [Any] else { throw LoadError(path, .badInput, "ragged nesting: expected a list at \(at.isEmpty ? "the top" : at)") }
             guard list.count == shape[depth] else {
-                throw LoadError(path, .badInput, "ragged rows: a row has \(list.count) values where \(shape[depth]) were expected")
+                throw LoadError(path, .badInput, "ragged rows: the list at \(at.isEmpty ? "the top" : at) has \(list.count) value\(list.count == 1 ? "" : "s") where \(shape[depth]) were expected")
             }
-            for item in list { try walk(item, depth: depth + 1) }
+            for (k, item) in list.enumerated() { try walk(item, depth: depth + 1, at: at + "[\(k)]") }
         }
         guard !shape.isEmpty else { throw LoadError(path, .badInput, "expected a list of rows like [[0.1, 0.2], …]") }
-        try walk(root, depth: 0)
+        try walk(root, depth: 0, at: "")
         return NDArray(shape: shape, values: values, dtype: "float32")
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import LSTMCore
 import Reports
@@ -29,6 +30,13 @@ struct BenchCase {
     }
 
     var steps: Int { window.rows }
+
+    /// Threads the replay really uses: an LSTM layer is split into 16-unit groups, at most one
+    /// thread per group and per core; GRU and SimpleRNN layers run on one.
+    var threadsUsed: Int {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return cells.filter { $0.kind == "LSTM" }.map { min(threads, ($0.units + 15) / 16, cores) }.max() ?? 1
+    }
 
     /// The recurrent layers as they run (a Bidirectional's two halves), with their gate
     /// blocks per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.

@@ -6,7 +6,9 @@ import Reports
 enum BenchReport {
     static func text(_ c: BenchCase, _ r: BenchCase.Result) -> String {
         let layers = c.cells.map { "\($0.kind) \($0.inputSize)→\($0.units)" }.joined(separator: ", ")
-        var lines = ["\(terminalSafe(c.label)): \(layers), T = \(c.steps), \(c.threads) thread\(c.threads == 1 ? "" : "s")" + (c.loadMilliseconds.map { ", loaded in \(Self.fixed($0, 1)) ms" } ?? "")]
+        let used = c.threadsUsed
+        let threads = "\(used) thread\(used == 1 ? "" : "s")" + (used < c.threads ? " (of \(c.threads) asked: one per 16 LSTM units and per core)" : "")
+        var lines = ["\(terminalSafe(c.label)): \(layers), T = \(c.steps), \(threads)" + (c.loadMilliseconds.map { ", loaded in \(Self.fixed($0, 1)) ms" } ?? "")]
         let perStep = r.replay.median / Double(c.steps)
         let tracePerStep = r.trace.median / Double(c.steps)
         lines.append(pad("", 14) + pad("steps/s", 11) + pad("ns/step", 12) + pad("GFLOP/s", 9) + "GB/s")
@@ -28,7 +30,7 @@ enum BenchReport {
             "\"x\": \(c.model.inputSize)", "\"h\": \(cells.first?.units ?? 0)",
             "\"layers\": " + JSONText.ints(cells.map(\.units)),
             "\"kinds\": [" + cells.map { JSONText.string($0.kind) }.joined(separator: ", ") + "]",
-            "\"steps\": \(c.steps)", "\"threads\": \(c.threads)",
+            "\"steps\": \(c.steps)", "\"threads\": \(c.threadsUsed)", "\"threads_asked\": \(c.threads)",
             "\"replay\": {\"steps_per_s\": \(1 / perStep), \"ns_per_step\": \(perStep * 1e9), \"gflops\": \(c.flopsPerStep / perStep / 1e9), \"gbps\": \(c.bytesPerStep / perStep / 1e9), \"runs\": \(r.replay.runs)}",
             "\"trace\": {\"steps_per_s\": \(1 / tracePerStep), \"ns_per_step\": \(tracePerStep * 1e9), \"ratio_to_replay\": \(r.trace.median / r.replay.median), \"runs\": \(r.trace.runs)}",
             "\"baseline\": {\"name\": \"readable step\", \"steps_per_s\": \(1 / r.baselinePerStep), \"replay_speedup\": \(r.baselinePerStep / perStep)}",

@@ -85,6 +85,11 @@ struct Trace: ParsableCommand {
         let matches = !difference.isNaN && difference <= tolerance
         let verdict = "largest |difference| from \(terminalSafe(expect)): \(formatScientific(difference)) (tolerance \(formatScientific(tolerance))): \(matches ? "matches" : "DIFFERS")"
         if format == .text { out.write(verdict + "\n") } else { Console.note(verdict) }
+        // Keras runs a float16 model in float16; lstmscope replays every model in float32.
+        let halfPrecision = Set(model.provenance.storedDTypes.values).intersection(["float16", "bfloat16"])
+        if !matches, let dtype = halfPrecision.first {
+            Console.note("the weights are stored as \(dtype): Keras computed in \(dtype), lstmscope in float32, so differences around 1e-3 are expected (try --tolerance 1e-2)")
+        }
         out.flush()
         if !matches { throw ExitCode(3) }
     }

@@ -71,6 +71,15 @@ import Testing
         let r = try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--input", Fixtures.sample("tutorial-input.npy"), "--expect", infinite.path])
         #expect(r.status == 3 && r.out.contains("inf (tolerance") && r.out.contains("DIFFERS"))
         #expect(try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--steps", "0"]).err.hasPrefix("lstmscope: error: --steps must be"))
+
+        // A float16 model differs from Keras's float16 arithmetic, and the note says why.
+        let keras = try KerasTrace(path: Fixtures.path("keras/float16-trace.json"))
+        let input = folder.appendingPathComponent("in.json"), output = folder.appendingPathComponent("out.json")
+        try Data(("[" + (0..<keras.input.rows).map { "[" + keras.input.row($0).map { "\($0)" }.joined(separator: ",") + "]" }
+            .joined(separator: ",") + "]").utf8).write(to: input)
+        try Data(("[" + keras.output.map { "\($0)" }.joined(separator: ",") + "]").utf8).write(to: output)
+        let half = try Binary.run(["trace", Fixtures.path("keras/float16.keras"), "--input", input.path, "--expect", output.path])
+        #expect(half.status == 3 && half.err.contains("stored as float16: Keras computed in float16"), "\(half.err)")
     }
 
     @Test func csvTraceHasOneRowPerValue() throws {

@@ -33,7 +33,14 @@ extension ExplorerState {
         let outerOfTrace = model.layers.filter(\.isRecurrent).enumerated().flatMap { i, l in l.tracedLayers.map { _ in i } }
         let xLabel = outerOfTrace[layer] == 0 ? " x_t = " : " x_t = h of the layer below = "
         x = canvas.put(xLabel, x: 1, y: y, style: .muted)
-        canvas.put("[" + xt.map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]", x: x, y: y, maxWidth: width - x - 1)
+        // As many values as fit, then an ellipsis, and the bracket closed.
+        let room = width - x - 1
+        var shownValues = xt.map { signed($0).trimmingSpaces() }
+        while shownValues.count > 1, shownValues.joined(separator: " ").count + (shownValues.count < xt.count ? 4 : 2) > room {
+            shownValues.removeLast()
+        }
+        let more = shownValues.count < xt.count ? " \(glyphs.ellipsis)" : ""
+        canvas.put("[" + shownValues.joined(separator: " ") + more + "]", x: x, y: y, maxWidth: room)
         y += 1
         if let other = otherHalf(of: lt) {
             canvas.put(other, x: 0, y: y, style: .muted, maxWidth: width)
