@@ -2,8 +2,9 @@ extension LSTMLayer {
     /// The names of the vectors an LSTM step keeps, in display order.
     public static let vectorNames = ["i", "f", "c_tilde", "o", "c", "h"]
 
-    /// Steps whose input projection x·W the fast kernel computes together (one pass over W each).
-    public static var inputBlockSteps: Int { LSTMKernel.blockSteps }
+    /// Steps whose input projection x·W the fast kernel computes together (one pass over W each)
+    /// in a run of `steps`.
+    public static func inputBlockSteps(forRun steps: Int) -> Int { LSTMKernel.blockSteps(forRun: steps) }
 
     /// The rows of a `steps`-row window in the order the layer reads them.
     func readingOrder(steps: Int) -> [Int] {

@@ -53,10 +53,10 @@ struct BenchCase {
     }
 
     /// Weight bytes read per step: all of U every step; W once per block of steps whose x·W is
-    /// computed together (LSTM's fast kernel), every step for the kinds run step by step.
+    /// computed together (the LSTM and GRU kernels), every step for SimpleRNN.
     var bytesPerStep: Double {
         cells.reduce(0) {
-            let perBlock = $1.kind == "LSTM" ? Double(LSTMLayer.inputBlockSteps) : 1
+            let perBlock = $1.kind == "SimpleRNN" ? 1 : Double(LSTMLayer.inputBlockSteps(forRun: steps))
             return $0 + 4 * Double($1.blocks * $1.units) * (Double($1.units) + Double($1.inputSize) / perBlock)
         }
     }

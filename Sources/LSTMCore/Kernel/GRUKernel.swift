@@ -60,7 +60,7 @@ final class GRUKernel: Sendable {
         precondition(input.columns == inputSize && state.count == units)
         let hu = units, slack = Self.slack
         let padded = w.paddedColumns
-        let block = LSTMKernel.blockSteps
+        let block = LSTMKernel.blockSteps(forRun: order.count)
         var xBlock = [Float](repeating: 0, count: block * inputSize)
         // Rows of x·W + b; slack so the h̃ block of the last row can be read 16 wide.
         var zx = [Float](repeating: 0, count: block * padded + slack)

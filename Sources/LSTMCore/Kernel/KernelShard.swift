@@ -101,7 +101,7 @@ final class KernelShard: Sendable {
     /// The step loop: x·W a block at a time, then per step h·U, the gates and the state.
     private func steps(_ input: Matrix, order: [Int], c: UnsafeMutablePointer<Float>, sink: TraceSink?, h hb: HBuffers) {
         let padded = u.paddedColumns, slack = Self.slack
-        let block = LSTMKernel.blockSteps
+        let block = LSTMKernel.blockSteps(forRun: order.count)
         var xBlock = [Float](repeating: 0, count: block * inputSize)
         var zx = [Float](repeating: 0, count: block * padded)
         var z = [Float](repeating: 0, count: padded + 4 * slack)
