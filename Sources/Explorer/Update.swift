@@ -145,6 +145,7 @@ extension ExplorerState {
             say("NaN first appears here: \(nan.vector) of layer \(shown(replay.layers[nan.layer].name)) at t = \(nan.step + 1)")
         case .character("v"):
             let names = layerTrace.vectorNames
+            guard names.count > 1 else { say("h is the only vector a \(layerTrace.kind) step has"); break }
             historyVector = names[((names.firstIndex(of: historyVector) ?? 0) + 1) % names.count]
         case .enter:
             view = view == .unit ? .step : .unit

@@ -325,6 +325,12 @@ import Testing
         let zLine = text.split(separator: "\n").first { $0.contains("z update") }.map(String.init) ?? ""
         #expect(zLine.contains(String(format: "%+.4f", hU)) && zLine.contains(String(format: "%+.4f", b[0] + b2[0])), "\(zLine)")
         #expect(text.contains("b of z and r is b + b'"))
+        // The largest products, as the LSTM detail lists them: here the biggest of x·W's.
+        let x = s.layerTrace.input(at: 1)!
+        let products = (0..<g.inputSize).map { x[$0] * g.kernel[$0, 0] } + (0..<g.units).map { hPrev[$0] * g.recurrentKernel[$0, 0] }
+        let largest = products.enumerated().max { abs($0.element) < abs($1.element) }!
+        let name = largest.offset < g.inputSize ? "x\(largest.offset)" : "h\(largest.offset - g.inputSize)"
+        #expect(text.contains("largest contributions") && zLine.contains("\(name) \(String(format: "%+.4f", largest.element))"), "\(zLine)")
     }
 
     /// A step the mask skipped says so in the Step table (dashes for gates) and in the Unit
