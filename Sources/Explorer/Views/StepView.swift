@@ -177,7 +177,7 @@ extension ExplorerState {
         guard let vectorIndex = lt.vectorNames.firstIndex(of: historyVector) else { return y }
         let labelWidth = 6
         let range = historyRange
-        var title = " history of \(glyphs.symbol(historyVector)) over t = 1…\(steps) (v: next vector)"
+        var title = " history of \(glyphs.symbol(historyVector)) over t = 1\(glyphs == .unicode ? "…" : "..")\(steps) (v: next vector)"
         if !replay.isComplete { title += "  running the window: \(progressText)" }
         canvas.put(title, x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
