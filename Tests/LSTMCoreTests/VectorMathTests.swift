@@ -42,6 +42,24 @@ import Testing
         #expect(got.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
 
+    /// σ is within 3 ULP everywhere: far left it is e^x, and a gate there must be that small,
+    /// not a constant 1e-7, since it multiplies values an unbounded activation can make huge.
+    /// Far right it is 1, as float32's σ is.
+    @Test func sigmoidKeepsRelativePrecisionInItsTails() {
+        let xs: [Float] = (0...1740).map { 87 - Float($0) / 10 }  // 87 … -87
+        for (x, y) in zip(xs, lanes(xs) { VectorMath.sigmoid($0) }) {
+            let exact = 1 / (1 + Foundation.exp(-Double(x)))
+            #expect(abs(Double(y) - exact) <= 3 * Double(Float(exact).ulp), "σ(\(x)) = \(y), exact \(exact)")
+        }
+        let ends = lanes([-100, -1e30, 17.4, 20, 1e30]) { VectorMath.sigmoid($0) }
+        #expect(ends == [0, 0, 1, 1, 1])
+        let negatives: [Float] = (0...870).map { -Float($0) / 10 }
+        for (x, y) in zip(negatives, lanes(negatives) { VectorMath.exp($0) }) {
+            let exact = Foundation.exp(Double(x))
+            #expect(abs(Double(y) - exact) <= 2 * Double(Float(exact).ulp), "exp(\(x)) = \(y), exact \(exact)")
+        }
+    }
+
     @Test func nanStaysNaNAndInfinitiesSaturate() {
         let special: [Float] = [.nan, .infinity, -.infinity, 0]
         let t = lanes(special) { VectorMath.tanh($0) }
@@ -49,7 +67,10 @@ import Testing
         #expect(t[0].isNaN && s[0].isNaN)
         // Saturated: at most 3e-7 short of the limits, never past them.
         #expect(t[1] <= 1 && t[1] >= 1 - 3e-7 && t[2] == -t[1] && t[3] == 0)
-        #expect(s[1] <= 1 && s[1] >= 1 - 3e-7 && s[2] >= 0 && s[2] <= 3e-7 && s[3] == 0.5)
+        #expect(s[1] == 1 && s[2] == 0 && s[3] == 0.5)
+        // NaN next to lanes that take the e^x path stays NaN too.
+        let mixed = lanes([.nan, -50, -20, 3]) { VectorMath.sigmoid($0) }
+        #expect(mixed[0].isNaN && mixed[1] > 0 && mixed[1] < 1e-21 && mixed[2] > 2e-9 && mixed[2] < 2.1e-9)
     }
 }
 

@@ -115,4 +115,17 @@ import Testing
         #expect(maxAbsDifference(npy.values, csv.values) < 1e-6)
         #expect(maxAbsDifference(npy.values, json.values) < 1e-6)
     }
+
+    /// Gates far out in σ's tails gating a huge value (linear activation): the fast kernels'
+    /// σ must be as small as Keras's there (it had a floor of 1.2e-7, which let 11.9 through
+    /// where Keras has 4.14 and 0). Fixtures: scripts/make_saturation_fixtures.py.
+    @Test(arguments: ["lstm_linear", "gru_linear"])
+    func saturatedGatesMatchKeras(name: String) throws {
+        let model = try ModelLoader.load(Fixtures.path("saturation/\(name).keras"))
+        let input = try InputLoader.loadWindow(Fixtures.path("saturation/\(name)-input.npy"), columns: model.inputSize)
+        let expected = try InputLoader.loadFlat(Fixtures.path("saturation/\(name)-expected.npy"))
+        let output = try ModelTrace(model: model, input: input).output
+        #expect(maxScaledDifference(output, expected) <= 1e-5, "\(name): \(output) vs Keras \(expected)")
+        #expect(try model.predict(input) == output)
+    }
 }
