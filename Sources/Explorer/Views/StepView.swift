@@ -33,11 +33,17 @@ extension ExplorerState {
         let outerOfTrace = model.layers.filter(\.isRecurrent).enumerated().flatMap { i, l in l.tracedLayers.map { _ in i } }
         let xLabel = outerOfTrace[layer] == 0 ? " x_t = " : " x_t = h of the layer below = "
         x = canvas.put(xLabel, x: 1, y: y, style: .muted)
-        // As many values as fit, then an ellipsis, and the bracket closed.
+        // As many values as fit, then an ellipsis, and the bracket closed. Only what can show is
+        // formatted: a layer below may give 1,024 values.
         let room = width - x - 1
-        var shownValues = xt.map { signed($0).trimmingSpaces() }
-        while shownValues.count > 1, shownValues.joined(separator: " ").count + (shownValues.count < xt.count ? 4 : 2) > room {
-            shownValues.removeLast()
+        var shownValues: [String] = []
+        var used = 1
+        for (k, v) in xt.enumerated() {
+            let text = signed(v).trimmingSpaces()
+            let reserve = k + 1 < xt.count ? 2 + glyphs.ellipsis.count : 0
+            guard shownValues.isEmpty || used + 1 + text.count + reserve + 1 <= room else { break }
+            used += (shownValues.isEmpty ? 0 : 1) + text.count
+            shownValues.append(text)
         }
         let more = shownValues.count < xt.count ? " \(glyphs.ellipsis)" : ""
         canvas.put("[" + shownValues.joined(separator: " ") + more + "]", x: x, y: y, maxWidth: room)
