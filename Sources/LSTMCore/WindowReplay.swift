@@ -28,6 +28,9 @@ public struct WindowReplay: Sendable {
         public var direction: String?
         /// The Bidirectional layer's merge mode, for its halves.
         public var mergeMode: String?
+        /// Whether the layer reads the window last row first (Keras `go_backwards`; a
+        /// Bidirectional's backward half): its step s is the window's row T − 1 − s.
+        public var readsBackwards = false
     }
 
     /// The model replayed.
@@ -127,8 +130,10 @@ public struct WindowReplay: Sendable {
         self.input = input
         // A Bidirectional's two halves are traced under the wrapper's name.
         layers = model.layers.flatMap { outer in
-            outer.tracedLayers.compactMap(\.recurrentInfo).enumerated().map { half, info in
+            outer.tracedLayers.enumerated().compactMap { half, traced in
+                guard let info = traced.recurrentInfo else { return nil }
                 var layer = LayerInfo(name: outer.name, kind: info.kind, units: info.units, vectorNames: info.vectorNames)
+                layer.readsBackwards = traced.readsBackwards
                 if case .bidirectional(let b) = outer {
                     layer.direction = half == 0 ? "forward" : "backward"
                     layer.mergeMode = b.merge.rawValue
@@ -353,13 +358,14 @@ public struct WindowReplay: Sendable {
     /// (nil when the walk will not run that half: another layer is `target`).
     private func backwardRowsOfWindow(_ range: Range<Int>, for target: Int?) -> Matrix? {
         guard layers.last?.direction == "backward", target == nil || target == layers.count - 1 else { return nil }
-        return rowsOfWindow(range, fromTheEnd: true)
+        return rowsOfWindow(range, backwards: layers[layers.count - 1].readsBackwards)
     }
 
-    /// The window rows read at steps `range` of the first recurrent layer (in its reading
-    /// order, or counted from the window's end), before the row-wise layers ahead of it.
-    private func rowsOfWindow(_ range: Range<Int>, fromTheEnd: Bool = false) -> Matrix {
-        let backwards = model.layers.first(where: \.isRecurrent)!.readsBackwards != fromTheEnd
+    /// The window rows read at steps `range` of the first recurrent layer (or of a
+    /// Bidirectional's half reading `backwards`), before the row-wise layers ahead of it.
+    /// Keras lets a Bidirectional's forward layer read backwards, its backward one forwards.
+    private func rowsOfWindow(_ range: Range<Int>, backwards: Bool? = nil) -> Matrix {
+        let backwards = backwards ?? layers[0].readsBackwards
         var values = [Float]()
         values.reserveCapacity(range.count * input.columns)
         for s in range {

@@ -71,9 +71,9 @@ public struct TraceReport {
             bytes.reserveCapacity(1 << 17)
             let keys = Dictionary(uniqueKeysWithValues: info.vectorNames.map { ($0, Array(", \(JSONText.string($0)): ".utf8)) })
             for t in block.stepRange {
-                // A Bidirectional's backward half lists its steps as it runs them (t = T − 1
-                // first), each with its time index in the window.
-                let time = time(of: t, block)
+                // A layer reading backwards (a Bidirectional's backward half, go_backwards) lists
+                // its steps as it runs them (t = T − 1 first), each with its index in the window.
+                let time = time(of: t, layer: l)
                 bytes.append(contentsOf: "\(t == 0 ? "\n    " : ",\n    "){\"t\": \(time), \"x\": ".utf8)
                 JSONText.append(block.input(at: t)!, to: &bytes)
                 // A step a mask skipped has no gates, only the state it carried.
@@ -109,7 +109,7 @@ public struct TraceReport {
             let info = replay.layers[l]
             let name = csvField(info.name + (info.direction.map { "/" + $0 } ?? ""))
             for step in block.stepRange {
-                let t = time(of: step, block)
+                let t = time(of: step, layer: l)
                 var text = ""
                 text.reserveCapacity(info.units * info.vectorNames.count * 40)
                 // Appending pieces, not interpolating whole rows: the CSV has one row per value.
@@ -150,11 +150,11 @@ public struct TraceReport {
             }
             for step in block.stepRange {
                 let masked = block.isMasked(at: step)
-                write("  t=\(time(of: step, block))  x = \(vectorText(block.input(at: step)!))\(masked ? "   (masked: skipped, state carried)" : "")\n")
+                write("  t=\(time(of: step, layer: l))  x = \(vectorText(block.input(at: step)!))\(masked ? "   (masked: skipped, state carried)" : "")\n")
                 for name in info.vectorNames where !masked || name == "c" || name == "h" {
                     let v = block.vector(name, at: step)!
                     let hasNaN = v.contains { $0.isNaN }
-                    if nan == nil, hasNaN { nan = NaNSite(layer: info.name, t: time(of: step, block), vector: name) }
+                    if nan == nil, hasNaN { nan = NaNSite(layer: info.name, t: time(of: step, layer: l), vector: name) }
                     write("    \(pad(name, 8)) \(vectorText(v))\(hasNaN ? "   ← NaN" : "")\n")
                 }
             }
@@ -163,10 +163,10 @@ public struct TraceReport {
         return nan
     }
 
-    /// The window's index of a layer's `step`: a Bidirectional's backward half runs from the
-    /// window's end, so its step 0 is the last row.
-    private func time(of step: Int, _ block: LayerTrace) -> Int {
-        block.direction == "backward" ? replay.steps - 1 - step : step
+    /// The window's index of recurrent layer `l`'s `step`: a layer that reads backwards (a
+    /// Bidirectional's backward half, or `go_backwards`) has the last row as its step 0.
+    private func time(of step: Int, layer l: Int) -> Int {
+        replay.layers[l].readsBackwards ? replay.steps - 1 - step : step
     }
 
     private func vectorText(_ v: [Float]) -> String {

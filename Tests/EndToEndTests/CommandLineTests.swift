@@ -109,6 +109,9 @@ import Testing
         let firstBackward = rows.first { $0[0] == "bidirectional/backward" }
         #expect(firstBackward?[1] == "6")
         for t in ["0", "3", "6"] { #expect(x0("bidirectional/forward", t) == x0("bidirectional/backward", t), "t = \(t)") }
+        // A go_backwards layer, too: its first step listed reads the last row, t = 6.
+        let backwards = try Binary.run(["trace", Fixtures.path("rnn/gru_backwards.keras"), "--format", "csv"])
+        #expect(backwards.out.split(separator: "\n").dropFirst().first?.hasPrefix("gru,6,x,0,") == true, "\(backwards.out.prefix(200))")
         let text = try Binary.run(["trace", Fixtures.path("rnn/bidi_concat.keras")])
         #expect(text.out.contains("4 units, forward half)") && text.out.contains("4 units, backward half: from the window's end)"))
 

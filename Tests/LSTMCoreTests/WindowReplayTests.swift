@@ -53,10 +53,13 @@ import Testing
     /// A Bidirectional layer alone runs its halves in blocks, the backward one from the
     /// window's end; with return_sequences its outputs are merged (row t with the backward
     /// half's step T − 1 − t) only when the window is done.
-    @Test(arguments: [BidirectionalLayer.Merge.concat, .ave, .mul], [false, true])
-    func aBidirectionalLayerReplaysInBlocks(merge: BidirectionalLayer.Merge, sequences: Bool) throws {
-        let bidi = try BidirectionalLayer(name: "bi", forward: .lstm(Self.lstm("f", xu: 3, hu: 6, sequences: sequences, seed: 0.3)),
-                                          backward: .lstm(Self.lstm("b", xu: 3, hu: 6, sequences: sequences, backwards: true, seed: 0.6)),
+    /// `swapped`: Keras's Bidirectional(LSTM(go_backwards=True)), whose forward layer reads
+    /// backwards and whose backward layer reads forwards.
+    @Test(arguments: [(BidirectionalLayer.Merge.concat, false), (.ave, false), (.mul, false), (.concat, true)], [false, true])
+    func aBidirectionalLayerReplaysInBlocks(halves: (merge: BidirectionalLayer.Merge, swapped: Bool), sequences: Bool) throws {
+        let (merge, swapped) = halves
+        let bidi = try BidirectionalLayer(name: "bi", forward: .lstm(Self.lstm("f", xu: 3, hu: 6, sequences: sequences, backwards: swapped, seed: 0.3)),
+                                          backward: .lstm(Self.lstm("b", xu: 3, hu: 6, sequences: sequences, backwards: !swapped, seed: 0.6)),
                                           merge: merge)
         let model = try Model(layers: [.dense(Self.dense(2, 3)), .bidirectional(bidi), .dense(Self.dense(bidi.outputSize, 2))], inputSize: 2)
         // Longer than the 1,024 time steps the merged head is applied to at a time.
@@ -64,7 +67,9 @@ import Testing
         let full = try ModelTrace(model: model, input: window)
         var lazy = try WindowReplay(model: model, input: window, eagerLimit: 0)
         #expect(lazy.isLazy && lazy.layers.map(\.direction) == ["forward", "backward"])
-        while !lazy.isComplete { lazy.advance(steps: 300) }
+        #expect(lazy.layers.map(\.readsBackwards) == [swapped, !swapped])
+        // Blocks long enough that the merged head is applied in more than one chunk of 1,024.
+        for budget in [1050, 1050] where !lazy.isComplete { lazy.advance(steps: budget) }
         #expect(lazy.output == full.output && lazy.outputShape == full.outputShape)
         for l in 0..<2 {
             for range in [0..<1, 15..<17, 40..<120, 2000..<2100] {

@@ -8,8 +8,9 @@ extension ExplorerState {
         let lt = layerTrace
         var y = area.y
         let position = " t = \(t + 1) / \(steps)"
-        // The backward half runs from the end: its step t reads the window at T − t.
-        let reads = lt.direction == "backward" ? "reads x at t = \(steps - t)" : nil
+        // A layer reading backwards (a Bidirectional's backward half, go_backwards) runs from
+        // the end: its step t reads the window at T − t.
+        let reads = replay.layers[layer].readsBackwards ? "reads x at t = \(steps - t)" : nil
         let of = replay.layers.count > 1 ? "\(layer + 1) of \(replay.layers.count)" : ""
         // A Bidirectional half says which one in a shorter form, so the line fits 80 columns.
         let long = lt.direction.map { "layer \(shown(lt.layerName, limit: 20)) (\(lt.kind) \(lt.units), \($0), \(of))" }
