@@ -52,6 +52,7 @@ extension ExplorerState {
         if prompt != nil { return handlePrompt(key) }
         if editText != nil { handleEdit(key); return [] }
         message = nil
+        messageIsProgress = false
         // While the screen only says it is too small, keys it does not show do nothing.
         guard width >= ExplorerState.minimumWidth, height >= ExplorerState.minimumHeight else {
             return key == .character("q") ? [.quit] : []

@@ -19,8 +19,8 @@ extension WindowReplay {
     ///
     /// With `only` nil every recurrent layer's vectors are kept and handed to `visit`, and
     /// what the last layer passes on is returned (one matrix per half of a Bidirectional);
-    /// with a layer index, only that layer's, and the walk stops there (the layers below
-    /// keep no more than what they pass on).
+    /// with a layer index, only that layer's, and the walk stops there (the LSTM and GRU
+    /// kernels of the layers below keep only h; the readable steps keep every vector anyway).
     static func walk(_ model: Model, rows: Matrix, backwardRows: Matrix?, states: inout [[[Float]]], only: Int?,
                      visit: (Int, BlockRun) -> Void) -> [Matrix] {
         var data = rows
@@ -89,11 +89,11 @@ extension WindowReplay {
         }
         if case .gru(let gru) = layer, mask == nil {
             let hu = gru.units
-            let series = [Float].uninitialized(4, count: count * hu) { v in
+            let series = [Float].uninitialized(keep ? 4 : 1, count: count * hu) { v in
                 gru.fastKernel.run(data, order: Array(0..<count), state: &state[0],
-                                   sink: GRUTraceSink(z: v[0], r: v[1], hTilde: v[2], h: v[3]))
+                                   sink: keep ? GRUTraceSink(z: v[0], r: v[1], hTilde: v[2], h: v[3]) : GRUTraceSink(h: v[0]))
             }
-            return (series, Matrix(rows: count, columns: hu, values: series[3]))
+            return (keep ? series : [], Matrix(rows: count, columns: hu, values: series.last!))
         }
         // SimpleRNN and masked windows: the readable step, as a whole trace runs them,
         // so a block rounds exactly like the whole window does.

@@ -69,7 +69,8 @@ public struct WindowReplay: Sendable {
     /// a Bidirectional's forward half with return_sequences).
     private var headRows: [Float] = []
     /// A Bidirectional's backward outputs so far (with return_sequences): the head needs row
-    /// T − 1 − t of them beside forward row t, so they are merged only at the window's end.
+    /// T − 1 − t of them beside forward row t, so both halves' rows are kept until the window
+    /// has run (the head itself runs on each time step as soon as both rows for it exist).
     private var backwardRows: [Float] = []
     /// The head's output rows after a Bidirectional with return_sequences, by time step, filled
     /// in as both halves' rows for a time become known.
@@ -165,10 +166,6 @@ public struct WindowReplay: Sendable {
                 saved.reserveCapacity(intervals * state.count * (state.first?.count ?? 0))
                 return saved
             }
-            if case .bidirectional(let b) = model.layers[model.lastRecurrentIndex], b.returnSequences {
-                headRows.reserveCapacity(input.rows * b.units)
-                backwardRows.reserveCapacity(input.rows * b.units)
-            }
         }
     }
 
@@ -179,7 +176,7 @@ public struct WindowReplay: Sendable {
     public mutating func advance(steps budget: Int) {
         guard !isComplete else { return }
         let k = Self.checkpointInterval
-        let count = min(max(1, (budget + k - 1) / k) * k, steps - computedSteps)
+        let count = min(max(1, (min(budget, steps) + k - 1) / k) * k, steps - computedSteps)
         let range = computedSteps..<(computedSteps + count)
         var states = frontier
         let lastOutputs = Self.walk(model, rows: rowsOfWindow(range), backwardRows: backwardRowsOfWindow(range, for: nil),
@@ -321,6 +318,8 @@ public struct WindowReplay: Sendable {
     public func output(ifWindowEndedAt t: Int) -> [Float]? {
         guard t >= 0, t < computedSteps else { return nil }
         if let full { return full.output(ifWindowEndedAt: t, model: model) }
+        // A Bidirectional's backward half has read the whole window by any step.
+        if case .bidirectional = model.layers[model.lastRecurrentIndex] { return nil }
         return headOutput(lastHidden: segment(layer: layers.count - 1, steps: t..<t + 1).vector("h", at: t)!)
     }
 

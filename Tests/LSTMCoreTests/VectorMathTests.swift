@@ -51,8 +51,11 @@ import Testing
             let exact = 1 / (1 + Foundation.exp(-Double(x)))
             #expect(abs(Double(y) - exact) <= 3 * Double(Float(exact).ulp), "σ(\(x)) = \(y), exact \(exact)")
         }
-        let ends = lanes([-100, -1e30, 17.4, 20, 1e30]) { VectorMath.sigmoid($0) }
-        #expect(ends == [0, 0, 1, 1, 1])
+        let ends = lanes([-100, -1e30, 17.4, 20, 1e30, -0.0, -87.3, -87.4]) { VectorMath.sigmoid($0) }
+        #expect(ends[0..<5] == [0, 0, 1, 1, 1] && ends[5] == 0.5)
+        #expect(ends[6] > 1.1e-38 && ends[6] < 1.3e-38 && ends[7] == 0)
+        let special = lanes([.nan, -0.0, -200]) { VectorMath.exp($0) }
+        #expect(special[0].isNaN && special[1] == 1 && special[2] == 0)
         let negatives: [Float] = (0...870).map { -Float($0) / 10 }
         for (x, y) in zip(negatives, lanes(negatives) { VectorMath.exp($0) }) {
             let exact = Foundation.exp(Double(x))

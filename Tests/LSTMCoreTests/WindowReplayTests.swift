@@ -51,8 +51,8 @@ import Testing
     }
 
     /// A Bidirectional layer alone runs its halves in blocks, the backward one from the
-    /// window's end; with return_sequences its outputs are merged (row t with the backward
-    /// half's step T − 1 − t) only when the window is done.
+    /// window's end; with return_sequences each time step's outputs are merged (row t with
+    /// the backward half's step T − 1 − t) once both halves have run past it.
     /// `swapped`: Keras's Bidirectional(LSTM(go_backwards=True)), whose forward layer reads
     /// backwards and whose backward layer reads forwards.
     @Test(arguments: [(BidirectionalLayer.Merge.concat, false), (.ave, false), (.mul, false), (.concat, true)], [false, true])

@@ -80,7 +80,7 @@ extension ExplorerState {
         var y = area.y
         canvas.put(" unit \(unit) of layer \(shown(lt.layerName)) (\(lt.kind)) at t = \(t + 1) / \(steps)", x: 0, y: y, style: .heading)
         y += 2
-        var lines = ["masked step: x_t equals the Masking value in every feature, so the cell is skipped.",
+        var lines = ["masked step: window row t equals the Masking value in every feature, so the cell is skipped.",
                      "No gate is evaluated; the state is carried from the step before:"]
         for name in ["c", "h"] where lt.vectorNames.contains(name) {
             let before = t > 0 ? lt.value(name, at: t - 1, unit: unit)! : 0

@@ -1,12 +1,21 @@
 /// Where the GRU kernel writes each step's vectors: for each one it keeps, a T × hu block.
 struct GRUTraceSink {
     var z, r, hTilde, h: UnsafeMutablePointer<Float>?
+
+    init(z: UnsafeMutablePointer<Float>? = nil, r: UnsafeMutablePointer<Float>? = nil,
+         hTilde: UnsafeMutablePointer<Float>? = nil, h: UnsafeMutablePointer<Float>?) {
+        self.z = z
+        self.r = r
+        self.hTilde = hTilde
+        self.h = h
+    }
 }
 
 /// The fast forward pass of one GRU layer: the equations of ``GRULayer/step(x:previous:)``,
 /// arranged as ``LSTMKernel`` arranges an LSTM's.
 ///
-/// - x·W + b for a block of up to 64 steps is one matrix–matrix product before their recurrence.
+/// - x·W + b for a block of steps (``LSTMKernel/blockSteps(forRun:)``) is one matrix–matrix
+///   product before their recurrence.
 /// - h·U (+ b') is a matrix–vector product over ``PanelMatrix`` panels, walked in alternate
 ///   directions on alternate steps (every run starts at an even step, so a recomputed
 ///   segment rounds the same).
@@ -162,9 +171,9 @@ final class GRUKernel: Sendable {
     @inline(__always)
     private func record(step: Int, into sink: GRUTraceSink, h: UnsafePointer<Float>, gates: UnsafePointer<Float>) {
         let at = step * units, stride = units + Self.slack
-        if let d = sink.z { (d + at).update(from: gates, count: units) }
-        if let d = sink.r { (d + at).update(from: gates + stride, count: units) }
-        if let d = sink.hTilde { (d + at).update(from: gates + 2 * stride, count: units) }
-        if let d = sink.h { (d + at).update(from: h, count: units) }
+        if let d = sink.z { KernelShard.copy(gates, to: d + at, count: units) }
+        if let d = sink.r { KernelShard.copy(gates + stride, to: d + at, count: units) }
+        if let d = sink.hTilde { KernelShard.copy(gates + 2 * stride, to: d + at, count: units) }
+        if let d = sink.h { KernelShard.copy(h, to: d + at, count: units) }
     }
 }

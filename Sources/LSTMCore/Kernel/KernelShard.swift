@@ -195,7 +195,7 @@ final class KernelShard: Sendable {
     /// trace a third of its time. The tail goes in 8, 4, 2 and 1 lanes, without a loop the
     /// compiler would turn back into a call.
     @inline(__always)
-    private static func copy(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count n: Int) {
+    static func copy(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count n: Int) {
         let s = UnsafeRawPointer(source), d = UnsafeMutableRawPointer(destination)
         var j = 0
         while j + 16 <= n {

@@ -17,7 +17,7 @@ struct TraceSink: @unchecked Sendable {
 /// The fast forward pass of one LSTM layer: the same equations as ``LSTMLayer/step(x:previous:)``,
 /// arranged for speed.
 ///
-/// - x·W for a block of up to 64 steps is one matrix–matrix product done before their
+/// - x·W for a block of steps (64, or a whole run of up to 128) is one matrix–matrix product done before their
 ///   recurrence (it does not depend on h), with b folded in.
 /// - h·U is a matrix–vector product over ``PanelMatrix`` panels, sums kept in registers.
 /// - The four gate activations, c and h are one fused pass over 16 units at a time.
@@ -25,7 +25,8 @@ struct TraceSink: @unchecked Sendable {
 /// - With several shards, each thread owns a range of units (all four gates of them), so the
 ///   threads only meet once per step, to exchange h.
 final class LSTMKernel: Sendable {
-    /// Steps whose x·W is computed together; bounds the kernel's memory at 64 × 4·hu floats.
+    /// Steps whose x·W is computed together in a long run; with ``blockSteps(forRun:)`` it
+    /// bounds the kernel's memory at 128 × 4·hu floats.
     static let blockSteps = 64
 
     /// Steps per x·W block for a run of `steps`: a run of up to 128 steps is one block, so W
