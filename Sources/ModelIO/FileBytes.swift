@@ -15,12 +15,13 @@ enum FileBytes {
             throw LoadError(path, .notFound, "no such file")
         }
         if isDirectory.boolValue { throw LoadError(path, .isDirectory, "is a directory, not a model or input file") }
-        // stat follows symbolic links. A device or pipe has no end to read to (/dev/zero would
-        // fill memory), so only regular files are read.
+        // stat follows symbolic links. A device has no end to read to (/dev/zero would fill
+        // memory) and is refused; a pipe (`--input <(…)`) is read up to a limit.
         var info = stat()
         guard stat(path, &info) == 0 else { throw LoadError(path, .unreadable, "cannot be examined (check its permissions)") }
+        if info.st_mode & S_IFMT == S_IFIFO { return try readPipe(path) }
         if info.st_mode & S_IFMT != S_IFREG {
-            throw LoadError(path, .unreadable, "is not a regular file (a device, pipe or socket); give a model or input file")
+            throw LoadError(path, .unreadable, "is not a regular file (a device or socket); give a model or input file")
         }
         let size = Int(info.st_size)
         if size > maximumSize { throw LoadError(path, .tooLarge, "the file is \(size) bytes; lstmscope reads files up to \(maximumSize) bytes") }
@@ -38,6 +39,32 @@ enum FileBytes {
             throw LoadError(path, .unreadable, "cannot be read: \(error.localizedDescription)")
         }
         if data.isEmpty { throw LoadError(path, .empty, "the file is empty") }
+        return data
+    }
+
+    /// A pipe has no size to check first: it is read a megabyte at a time, up to this much.
+    static let pipeLimit = 256 << 20
+
+    private static func readPipe(_ path: String) throws(LoadError) -> Data {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LoadError(path, .unreadable, "cannot be opened for reading (check its permissions)")
+        }
+        defer { try? handle.close() }
+        var data = Data()
+        while true {
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            } catch {
+                throw LoadError(path, .unreadable, "cannot be read: \(error.localizedDescription)")
+            }
+            if chunk.isEmpty { break }
+            data.append(chunk)
+            if data.count > pipeLimit {
+                throw LoadError(path, .tooLarge, "more than \(pipeLimit >> 20) MiB came through this pipe; lstmscope reads pipes up to that (give a file for more)")
+            }
+        }
+        if data.isEmpty { throw LoadError(path, .empty, "nothing came through the pipe") }
         return data
     }
 }

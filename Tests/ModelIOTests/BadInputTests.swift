@@ -61,15 +61,11 @@ import Testing
         }
     }
 
-    /// A device or a pipe has no end to read to: refused by what it is, before any read (a
-    /// loader reading /dev/zero filled memory). A symbolic link to a model still loads.
-    @Test func devicesAndPipesAreRefusedBeforeReading() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-special-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let fifo = folder.appendingPathComponent("pipe.keras").path
-        #expect(mkfifo(fifo, 0o600) == 0)
-        for path in ["/dev/zero", "/dev/urandom", fifo] {
+    /// A device has no end to read to: refused by what it is, before any read (a loader
+    /// reading /dev/zero filled memory). A pipe (`--input <(…)`) is read, up to a limit; a
+    /// symbolic link to a model loads.
+    @Test func devicesAreRefusedAndPipesRead() throws {
+        for path in ["/dev/zero", "/dev/urandom"] {
             do {
                 _ = try ModelLoader.load(path)
                 Issue.record("\(path) loaded")
@@ -78,6 +74,18 @@ import Testing
             }
             #expect(throws: LoadError.self) { try InputLoader.loadWindow(path, columns: 3) }
         }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-special-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("pipe.npy").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "cat \"$0\" > \"$1\"", Fixtures.sample("tutorial-input.npy"), fifo]
+        try writer.run()
+        let window = try InputLoader.loadWindow(fifo, columns: 3)
+        writer.waitUntilExit()
+        #expect(window == (try InputLoader.loadWindow(Fixtures.sample("tutorial-input.npy"), columns: 3)))
         let link = folder.appendingPathComponent("link.keras").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: Fixtures.sample("tutorial.keras"))
         #expect(try ModelLoader.load(link).inputSize == 3)
