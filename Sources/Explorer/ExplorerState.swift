@@ -65,6 +65,8 @@ public struct ExplorerState: Sendable {
     let eagerLimit: Int
     /// The parameters of ``model`` (computed once per model).
     public private(set) var parameters: [Parameter]
+    /// Their statistics, computed when first drawn (a new one for each model).
+    private(set) var statisticsCache = StatisticsCache()
 
     public internal(set) var view: View = .step
     /// The view to return to from Help and prompts.
@@ -170,6 +172,7 @@ public struct ExplorerState: Sendable {
         model = newModel
         replay = newReplay
         parameters = newModel.parameters
+        statisticsCache = StatisticsCache()
         if !keepInput {
             input = window
             inputSource = "default window \(Matrix.sineWindowFormula)"

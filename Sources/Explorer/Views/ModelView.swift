@@ -33,7 +33,7 @@ extension ExplorerState {
         let least = wide ? [6, 17, 9, 9, 13, 8, 8, 8, 8, 8, 8]
             : narrow ? [5, 8, 11, 6, 4, 7, 7, 7] : [5, 17, 8, 11, 6, 4, 7, 7, 7, 7]
         let rows = parameters.map { parameter in
-            let s = Statistics(parameter.matrix.values)
+            let s = statistics(of: parameter)
             let axes = "(" + parameter.axisMeaning.joined(separator: ", ") + (parameter.shape.count == 1 ? ",)" : ")")
             let cells = [parameter.seedName] + (narrow ? [] : [parameter.kerasName]) + (wide ? [shown(parameter.layerName, limit: 20)] : [])
                 + [formatShape(parameter.shape), axes, String(parameter.count), shortDType(p.storedDTypes[parameter.id] ?? "float32", wide: wide),

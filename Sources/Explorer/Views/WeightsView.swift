@@ -22,7 +22,7 @@ extension ExplorerState {
         let labelWidth = 6
         let blocks = units == nil ? 1 : gates.count
         let mapWidth = width - labelWidth - 1 - (blocks - 1)
-        let whole = Statistics(m.values)
+        let whole = statistics(of: p)
         let scale = max(whole.max, -whole.min, 1e-12)
 
         // Columns: two characters per value when it fits, one otherwise; the overview bins.
@@ -113,7 +113,7 @@ extension ExplorerState {
             gates.enumerated().map { k, gate in ("\(glyphs.symbol(gate.traceName)) \(gate.title)", k * u ..< (k + 1) * u) }
         } ?? [("all", 0..<m.columns)]
         for (name, range) in ranges where y < area.bottom {
-            let s = Statistics(m.columns(range).values)
+            let s = statistics(of: p, columns: range)
             var x = 1
             for (c, w) in zip([name, signed(s.mean), signed(s.std), signed(s.min), signed(s.max), signed(s.l2)], [16, 9, 9, 9, 9, 9]) {
                 x = canvas.put(c.fitted(w), x: x, y: y)
