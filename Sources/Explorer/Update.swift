@@ -264,7 +264,8 @@ extension ExplorerState {
         return []
     }
 
-    mutating func say(_ text: String) {
+    /// Shows `text` on the status line until the next key.
+    public mutating func say(_ text: String) {
         message = text
         messageIsError = false
         messageIsProgress = false

@@ -98,6 +98,9 @@ struct Explore: ParsableCommand {
                 case .quit:
                     return
                 case .loadModel(let path):
+                    // Checking a big model takes a moment: say so on screen first.
+                    state.say("opening \(path) …")
+                    terminal.draw(state.render())
                     let event: Event
                     if let problem = ChildCheck.problem(loading: path, options: options) {
                         event = .loadFailed(problem)
