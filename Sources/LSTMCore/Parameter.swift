@@ -90,7 +90,8 @@ extension Model {
                 continue
             }
           }
-          input = item.isRecurrent ? nextInput : input
+          // A Dense in between hands on its own units: the next W reads "in", not x or an h.
+          if item.isRecurrent { input = nextInput } else if case .dense = item { input = "in" }
         }
         return out
     }
