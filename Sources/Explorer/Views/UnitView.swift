@@ -87,7 +87,8 @@ extension ExplorerState {
             lines.append("  \(name) = \(name)_prev = \(plain(before))")
         }
         lines.append("The layer outputs h_prev here (zeros with zero_output_for_mask).")
-        for line in lines.flatMap({ $0.wrapped(width: width - 2) }) where y < area.bottom {
+        // The state lines keep their indent (wrapping would drop it); they are short.
+        for line in lines.flatMap({ $0.hasPrefix(" ") ? [$0] : $0.wrapped(width: width - 2) }) where y < area.bottom {
             canvas.put(" " + line, x: 0, y: y, style: line.hasPrefix("masked") ? Style(foreground: .yellow) : .plain, maxWidth: width)
             y += 1
         }
