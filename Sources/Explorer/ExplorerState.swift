@@ -66,7 +66,7 @@ public struct ExplorerState: Sendable {
     /// The parameters of ``model`` (computed once per model).
     public private(set) var parameters: [Parameter]
     /// Their statistics, computed when first drawn (a new one for each model).
-    private(set) var statisticsCache = StatisticsCache()
+    private(set) var statisticsCache = MemoTable<String, Statistics>()
 
     public internal(set) var view: View = .step
     /// The view to return to from Help and prompts.
@@ -143,7 +143,7 @@ public struct ExplorerState: Sendable {
     }
 
     /// The selected recurrent layer, of any kind.
-    public var selectedLayer: Layer { model.layers.flatMap(\.tracedLayers)[layer] }
+    public var selectedLayer: Layer { model.tracedLayers[layer] }
 
     /// The activation a vector of the selected layer comes out of, as the tables label it
     /// (nil for the state vectors c and h).
@@ -172,7 +172,7 @@ public struct ExplorerState: Sendable {
         model = newModel
         replay = newReplay
         parameters = newModel.parameters
-        statisticsCache = StatisticsCache()
+        statisticsCache = MemoTable()
         if !keepInput {
             input = window
             inputSource = "default window \(Matrix.sineWindowFormula)"

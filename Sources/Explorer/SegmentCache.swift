@@ -100,9 +100,8 @@ extension ExplorerState {
         // Multiply-adds per step. The readable step that SimpleRNN layers and masked windows
         // run does about a third as many per second as the LSTM and GRU kernels (bench:
         // GRU(256) 36k steps/s through its step, 93–109k through the kernel).
-        let stepped = model.layers.contains { if case .masking = $0 { true } else { false } }
-        let cells: [Layer] = model.layers.flatMap(\.tracedLayers)
-        let work = cells.reduce(0) { (total: Int, layer: Layer) -> Int in
+        let stepped = model.masks
+        let work = model.tracedLayers.reduce(0) { (total: Int, layer: Layer) -> Int in
             guard let info = layer.recurrentInfo else { return total }
             let slowdown = switch layer {
             case .lstm, .gru: stepped ? 3 : 1

@@ -3,17 +3,13 @@ extension GRULayer {
     /// z, r, h̃ and h at every step (in reading order with `goBackwards`).
     public func trace(_ input: Matrix) -> LayerTrace {
         let steps = input.rows, hu = units
-        let order = goBackwards ? Array((0..<steps).reversed()) : Array(0..<steps)
+        let order = Layer.gru(self).readingOrder(steps: steps)
         var h = [Float](repeating: 0, count: hu)
         let kept = [Float].uninitialized(4, count: steps * hu) { v in
             fastKernel.run(input, order: order, state: &h, sink: GRUTraceSink(z: v[0], r: v[1], hTilde: v[2], h: v[3]))
         }
-        var inputs = input
-        if goBackwards {
-            inputs.values.removeAll(keepingCapacity: true)
-            for t in order { inputs.values.append(contentsOf: input.values[t * inputSize ..< (t + 1) * inputSize]) }
-        }
-        return LayerTrace(layerName: name, kind: "GRU", units: hu, inputs: inputs, vectorNames: GRULayer.vectorNames,
+        return LayerTrace(layerName: name, kind: "GRU", units: hu, inputs: goBackwards ? input.rows(order) : input,
+                          vectorNames: GRULayer.vectorNames,
                           series: kept.map { Matrix(rows: steps, columns: hu, values: $0) })
     }
 }

@@ -32,13 +32,13 @@ public struct GRULayer: Sendable {
     /// previous output (false, Keras's default; Bidirectional sets it to return_sequences).
     public var zeroOutputForMask = false
     /// The weights packed for the fast kernel, built on first use.
-    private let packed = LazyKernel<GRUKernel>()
+    private let packed = MemoTable<Int, GRUKernel>()
 
     public var inputSize: Int { kernel.rows }
     public var units: Int { recurrentKernel.rows }
 
     /// The fast kernel for this layer's weights, packed the first time it is asked for.
-    var fastKernel: GRUKernel { packed.kernel(threads: 1) { GRUKernel(self) } }
+    var fastKernel: GRUKernel { packed.value(for: 1) { GRUKernel(self) } }
 
     /// Creates a layer after checking every shape against the Keras layout.
     public init(name: String, kernel: Matrix, recurrentKernel: Matrix, inputBias: [Float]?, recurrentBias: [Float]?,

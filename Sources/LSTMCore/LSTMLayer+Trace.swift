@@ -8,7 +8,7 @@ extension LSTMLayer {
 
     /// The rows of a `steps`-row window in the order the layer reads them.
     func readingOrder(steps: Int) -> [Int] {
-        goBackwards ? Array((0..<steps).reversed()) : Array(0..<steps)
+        Layer.lstm(self).readingOrder(steps: steps)
     }
 
     /// Runs the layer over `input` (T × xu) from zero state and keeps every step's vectors.
@@ -25,12 +25,7 @@ extension LSTMLayer {
             fastKernel(threads: threads).run(input, order: order, state: &state,
                                              sink: TraceSink(i: v[0], f: v[1], cTilde: v[2], o: v[3], c: v[4], h: v[5]))
         }
-        var inputs = input
-        if goBackwards {
-            inputs.values.removeAll(keepingCapacity: true)
-            for t in order { inputs.values.append(contentsOf: input.values[t * inputSize ..< (t + 1) * inputSize]) }
-        }
-        return LayerTrace(layerName: name, kind: "LSTM", units: hu, inputs: inputs,
+        return LayerTrace(layerName: name, kind: "LSTM", units: hu, inputs: goBackwards ? input.rows(order) : input,
                           vectorNames: LSTMLayer.vectorNames,
                           series: kept.map { Matrix(rows: steps, columns: hu, values: $0) })
     }

@@ -27,7 +27,7 @@ public struct LSTMLayer: Sendable {
     public var zeroOutputForMask = false
 
     /// The weights packed for the fast kernel, built on first use (inspect never needs them).
-    private let packed = LazyKernel<LSTMKernel>()
+    private let packed = MemoTable<Int, LSTMKernel>()
 
     /// xu: size of one input row.
     public var inputSize: Int { kernel.rows }
@@ -73,10 +73,14 @@ public struct LSTMLayer: Sendable {
     /// The fast kernel for this layer's weights, packed the first time it is asked for.
     var fastKernel: LSTMKernel { fastKernel(threads: 1) }
 
+    /// Threads the fast kernel really uses when `threads` are asked for: one per 16 units at
+    /// most, and one per core.
+    public func threadsUsed(asking threads: Int) -> Int { LSTMKernel.shardCount(units: units, threads: threads) }
+
     /// The fast kernel split across `threads` threads (1 = ``fastKernel``).
     func fastKernel(threads: Int) -> LSTMKernel {
         let threads = max(1, threads)
-        return packed.kernel(threads: threads) { LSTMKernel(self, threads: threads) }
+        return packed.value(for: threads) { LSTMKernel(self, threads: threads) }
     }
 }
 

@@ -93,10 +93,19 @@ public enum Layer: Sendable, Equatable {
     /// GRU (z, r, h̃), 1 for SimpleRNN; 0 for the rest (a Bidirectional counts its halves).
     public var gateBlocks: Int {
         switch self {
-        case .lstm: 4
-        case .gru: 3
+        case .lstm, .gru: gateLayout!.count
         case .simpleRNN: 1
         default: 0
+        }
+    }
+
+    /// The named gate blocks of an LSTM (i f c̃ o) or GRU (z r h̃) along its gate axis; nil
+    /// for other layers.
+    public var gateLayout: [GateBlock]? {
+        switch self {
+        case .lstm: GateBlock.lstm
+        case .gru: GateBlock.gru
+        default: nil
         }
     }
 

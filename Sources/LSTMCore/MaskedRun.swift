@@ -24,6 +24,11 @@ extension Layer {
         }
     }
 
+    /// The rows of a `steps`-row window in the order the layer reads them.
+    func readingOrder(steps: Int) -> [Int] {
+        readsBackwards ? Array((0..<steps).reversed()) : Array(0..<steps)
+    }
+
     /// What a recurrent layer carries from step to step, in ``SteppedRun`` order: [h, c] for
     /// an LSTM, [h] for GRU and SimpleRNN; zeros, as every Keras window starts.
     var zeroState: [[Float]] {
@@ -43,7 +48,7 @@ extension Layer {
             let info = recurrentInfo!
             let hu = info.units, steps = input.rows
             var state = zeroState
-            let run = steppedRun(input, mask: mask, order: readsBackwards ? Array((0..<steps).reversed()) : Array(0..<steps), state: &state)
+            let run = steppedRun(input, mask: mask, order: readingOrder(steps: steps), state: &state)
             var trace = LayerTrace(layerName: info.name, kind: info.kind, units: hu,
                                    inputs: Matrix(rows: steps, columns: input.columns, values: run.inputs), vectorNames: info.vectorNames,
                                    series: run.series.map { Matrix(rows: steps, columns: hu, values: $0) })

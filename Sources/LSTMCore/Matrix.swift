@@ -53,6 +53,15 @@ public struct Matrix: Sendable, Equatable {
     /// The rows as arrays, for printing and JSON.
     public var rowArrays: [[Float]] { (0..<rows).map(row) }
 
+    /// Rows `order` (indexes, any order, repeats allowed) as a new matrix: a window in the
+    /// order a layer reads it.
+    public func rows(_ order: some Collection<Int>) -> Matrix {
+        var out = [Float]()
+        out.reserveCapacity(order.count * columns)
+        for r in order { out.append(contentsOf: values[r * columns ..< (r + 1) * columns]) }
+        return Matrix(rows: order.count, columns: columns, values: out)
+    }
+
     /// Columns `range` of every row, as a new matrix (used for gate blocks).
     public func columns(_ range: Range<Int>) -> Matrix {
         var out = [Float]()

@@ -82,6 +82,18 @@ public struct Model: Sendable, Equatable {
         }
     }
 
+    /// The recurrent layers as they run, in trace order: each one, and a Bidirectional's
+    /// forward and backward layers in its place.
+    public var tracedLayers: [Layer] { layers.flatMap(\.tracedLayers) }
+
+    /// Whether a Flatten follows the last recurrent layer: the head then needs the whole window.
+    var headFlattens: Bool {
+        layers[(lastRecurrentIndex + 1)...].contains { if case .flatten = $0 { true } else { false } }
+    }
+
+    /// Whether a Masking layer makes recurrent layers skip rows.
+    public var masks: Bool { layers.contains { if case .masking = $0 { true } else { false } } }
+
     /// The LSTM layers, in order.
     public var recurrentLayers: [LSTMLayer] {
         layers.compactMap { if case .lstm(let l) = $0 { l } else { nil } }
@@ -110,9 +122,7 @@ public struct Model: Sendable, Equatable {
                 data = run.output
                 mask = layers[index].recurrentInfo!.returnSequences ? mask : nil
             } else {
-                if case .masking(_, let value) = layers[index] { mask = Model.mask(of: data, value: value) }
-                if !layers[index].keepsMask { mask = nil }
-                data = applyLayers(index..<index + 1, to: data)
+                (data, mask) = applyRowWiseLayer(index, to: data, mask: mask)
             }
         }
         return applyHead(from: lastRecurrentIndex + 1, to: data).values
@@ -141,6 +151,15 @@ public struct Model: Sendable, Equatable {
     /// Applies the non-recurrent layers from `start` on to `data` (T rows, or 1 for a vector).
     func applyHead(from start: Int, to data: Matrix) -> Matrix {
         applyLayers(start..<layers.count, to: data)
+    }
+
+    /// Applies row-wise layer `index` to `data` and says what mask the layers after it see:
+    /// a Masking layer makes one, layers that work row by row pass it on, others drop it.
+    func applyRowWiseLayer(_ index: Int, to data: Matrix, mask: [Bool]?) -> (data: Matrix, mask: [Bool]?) {
+        var mask = mask
+        if case .masking(_, let value) = layers[index] { mask = Model.mask(of: data, value: value) }
+        if !layers[index].keepsMask { mask = nil }
+        return (applyLayers(index..<index + 1, to: data), mask)
     }
 
     /// Applies the non-recurrent layers in `range` to `data`.

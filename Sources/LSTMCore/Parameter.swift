@@ -22,10 +22,7 @@ public struct Parameter: Sendable, Equatable, Identifiable {
     /// Units of the recurrent layer when the last axis is split into gate blocks, else nil.
     public let gateUnits: Int?
     /// The gate blocks along the last axis (LSTM i f c̃ o, GRU z r h̃), when it is split.
-    public var gates: [GateBlock]? {
-        guard gateUnits != nil else { return nil }
-        return shape.last == 3 * (gateUnits ?? 0) ? GateBlock.gru : GateBlock.lstm
-    }
+    public var gates: [GateBlock]? = nil
 
     /// Number of values.
     public var count: Int { matrix.count }
@@ -34,7 +31,7 @@ public struct Parameter: Sendable, Equatable, Identifiable {
 extension Model {
     /// Every weight array in model order, with seed and Keras names.
     public var parameters: [Parameter] {
-        let recurrentCount = layers.flatMap(\.tracedLayers).count
+        let recurrentCount = tracedLayers.count
         let denseIndices = layers.indices.filter { if case .dense = layers[$0] { true } else { false } }
         var out: [Parameter] = []
         var number = 0
@@ -58,7 +55,8 @@ extension Model {
             }
             func add(_ seed: String, _ keras: String, _ m: Matrix, _ axes: [String], shape: [Int]? = nil, gateUnits: Int? = nil) {
                 out.append(Parameter(layerName: layer.name, layerIndex: index, seedName: seed + suffix, kerasName: keras,
-                                     shape: shape ?? [m.rows, m.columns], axisMeaning: axes, matrix: m, gateUnits: gateUnits))
+                                     shape: shape ?? [m.rows, m.columns], axisMeaning: axes, matrix: m, gateUnits: gateUnits,
+                                     gates: gateUnits == nil ? nil : layer.gateLayout))
             }
             func vector(_ values: [Float]) -> Matrix { Matrix(rows: 1, columns: values.count, values: values) }
             switch layer {

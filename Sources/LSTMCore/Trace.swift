@@ -136,9 +136,7 @@ public struct ModelTrace: Sendable, Equatable {
                 data = run.output
                 mask = model.layers[index].recurrentInfo!.returnSequences ? mask : nil
             } else {
-                if case .masking(_, let value) = model.layers[index] { mask = Model.mask(of: data, value: value) }
-                if !model.layers[index].keepsMask { mask = nil }
-                data = model.applyLayers(index..<index + 1, to: data)
+                (data, mask) = model.applyRowWiseLayer(index, to: data, mask: mask)
             }
             index += 1
         }
@@ -157,8 +155,7 @@ public struct ModelTrace: Sendable, Equatable {
         guard let last = layers.last, t >= 0, t < last.steps else { return nil }
         // A Bidirectional's backward half has read the whole window by any step.
         if case .bidirectional = model.layers[model.lastRecurrentIndex] { return nil }
-        let head = model.layers[(model.lastRecurrentIndex + 1)...]
-        if head.contains(where: { if case .flatten = $0 { true } else { false } }) { return nil }
+        if model.headFlattens { return nil }
         return model.applyHead(from: model.lastRecurrentIndex + 1, to: Matrix(rowArrays: [last.hidden.row(t)])).values
     }
 }

@@ -30,8 +30,8 @@ extension WindowReplay {
         for index in 0...model.lastRecurrentIndex {
             let layer = model.layers[index]
             guard let info = layer.recurrentInfo else {
-                (data, mask) = rowWise(model, index, data, mask)
-                if let r = reversed { reversed = rowWise(model, index, r.data, r.mask) }
+                (data, mask) = model.applyRowWiseLayer(index, to: data, mask: mask)
+                if let r = reversed { reversed = model.applyRowWiseLayer(index, to: r.data, mask: r.mask) }
                 continue
             }
             let halves: [(layer: Layer, input: () -> (Matrix, [Bool]?))]
@@ -61,15 +61,6 @@ extension WindowReplay {
             mask = info.returnSequences ? mask : nil
         }
         return [data]
-    }
-
-    /// A layer that works row by row applied to `data`, and the mask after it.
-    private static func rowWise(_ model: Model, _ index: Int, _ data: Matrix, _ mask: [Bool]?) -> (data: Matrix, mask: [Bool]?) {
-        let layer = model.layers[index]
-        var mask = mask
-        if case .masking(_, let value) = layer { mask = Model.mask(of: data, value: value) }
-        if !layer.keepsMask { mask = nil }
-        return (model.applyLayers(index..<index + 1, to: data), mask)
     }
 
     /// One recurrent layer over every row of `data`, in order, from `state`: its vectors

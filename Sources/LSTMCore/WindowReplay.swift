@@ -97,7 +97,7 @@ public struct WindowReplay: Sendable {
 
     /// Floats of the whole trace of a window of `steps`: every vector of every recurrent layer.
     public static func traceFloats(_ model: Model, steps: Int) -> Int {
-        model.layers.flatMap(\.tracedLayers).compactMap(\.recurrentInfo).reduce(0) { $0 + $1.vectorNames.count * $1.units } * steps
+        model.tracedLayers.compactMap(\.recurrentInfo).reduce(0) { $0 + $1.vectorNames.count * $1.units } * steps
     }
 
     /// Whether `model` can be run in blocks; ``wholeTraceReason(_:)`` says why not.
@@ -117,7 +117,7 @@ public struct WindowReplay: Sendable {
         }
         // Keras hands the next layer a go_backwards layer's outputs in reading order but its
         // mask in time order; only a whole run reproduces that pairing.
-        if recurrent.count > 1, recurrent[0].readsBackwards, model.layers.contains(where: { if case .masking = $0 { true } else { false } }) {
+        if recurrent.count > 1, recurrent[0].readsBackwards, model.masks {
             return "a masked window is read backwards by the first of several recurrent layers"
         }
         return nil
@@ -158,7 +158,7 @@ public struct WindowReplay: Sendable {
             full = nil
             computedSteps = 0
             largestMagnitude = layers.map { [Float](repeating: 0, count: $0.vectorNames.count) }
-            frontier = model.layers.flatMap(\.tracedLayers).map(\.zeroState)
+            frontier = model.tracedLayers.map(\.zeroState)
             // Reserved at once: growing by doubling would copy tens of megabytes mid-run.
             let intervals = (input.rows + Self.checkpointInterval - 1) / Self.checkpointInterval
             checkpoints = frontier.map { state in
@@ -213,7 +213,7 @@ public struct WindowReplay: Sendable {
             return
         }
         let lastOutputs = outputs[0]
-        let flatten = model.layers[(last + 1)...].contains { if case .flatten = $0 { true } else { false } }
+        let flatten = model.headFlattens
         if sequences && !flatten {
             headRows += model.applyHead(from: last + 1, to: lastOutputs).values
         } else if sequences {
@@ -256,7 +256,7 @@ public struct WindowReplay: Sendable {
                 mergedHeadRows = []
             }
         }
-        if model.layers[(last + 1)...].contains(where: { if case .flatten = $0 { true } else { false } }) {
+        if model.headFlattens {
             if isComplete { fixOutput(model.applyHead(from: last + 1, to: mergedSequence(b, times: 0..<steps))) }
             return
         }
@@ -329,7 +329,7 @@ public struct WindowReplay: Sendable {
         // A Bidirectional's backward half needs the whole window: no output "had it ended here".
         if case .bidirectional = model.layers[last] { return nil }
         guard h.count == model.layers[last].recurrentInfo?.units else { return nil }
-        if model.layers[(last + 1)...].contains(where: { if case .flatten = $0 { true } else { false } }) { return nil }
+        if model.headFlattens { return nil }
         return model.applyHead(from: last + 1, to: Matrix(rows: 1, columns: h.count, values: h)).values
     }
 
@@ -365,13 +365,7 @@ public struct WindowReplay: Sendable {
     /// Keras lets a Bidirectional's forward layer read backwards, its backward one forwards.
     private func rowsOfWindow(_ range: Range<Int>, backwards: Bool? = nil) -> Matrix {
         let backwards = backwards ?? layers[0].readsBackwards
-        var values = [Float]()
-        values.reserveCapacity(range.count * input.columns)
-        for s in range {
-            let row = backwards ? steps - 1 - s : s
-            values.append(contentsOf: input.values[row * input.columns ..< (row + 1) * input.columns])
-        }
-        return Matrix(rows: range.count, columns: input.columns, values: values)
+        return input.rows(range.lazy.map { backwards ? steps - 1 - $0 : $0 })
     }
 
     /// Keeps `firstNaN` the earliest NaN seen, given one layer's vectors for steps from `firstStep`.

@@ -1,4 +1,3 @@
-import Foundation
 import Dispatch
 import LSTMCore
 import Reports
@@ -31,17 +30,16 @@ struct BenchCase {
 
     var steps: Int { window.rows }
 
-    /// Threads the replay really uses: an LSTM layer is split into 16-unit groups, at most one
-    /// thread per group and per core; GRU and SimpleRNN layers run on one.
+    /// Threads the replay really uses: LSTM layers split into 16-unit groups (see
+    /// ``LSTMLayer/threadsUsed(asking:)``); GRU and SimpleRNN layers run on one.
     var threadsUsed: Int {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        return cells.filter { $0.kind == "LSTM" }.map { min(threads, ($0.units + 15) / 16, cores) }.max() ?? 1
+        model.tracedLayers.compactMap { if case .lstm(let l) = $0 { l.threadsUsed(asking: threads) } else { nil } }.max() ?? 1
     }
 
     /// The recurrent layers as they run (a Bidirectional's two halves), with their gate
     /// blocks per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.
     var cells: [(kind: String, inputSize: Int, units: Int, blocks: Int)] {
-        model.layers.flatMap(\.tracedLayers).compactMap { layer in
+        model.tracedLayers.compactMap { layer in
             layer.recurrentInfo.map { ($0.kind, $0.inputSize, $0.units, layer.gateBlocks) }
         }
     }
@@ -73,7 +71,7 @@ struct BenchCase {
     /// The first recurrent layer, step by step with the readable `step`: what the tutorial loop
     /// does. (GRU and SimpleRNN replay through that same loop, so their speed-up is ~1×.)
     private func readableSteps(_ count: Int) {
-        guard let layer = model.layers.flatMap(\.tracedLayers).first else { return }
+        guard let layer = model.tracedLayers.first else { return }
         switch layer {
         case .lstm(let l):
             var state = LSTMState.zero(units: l.units)

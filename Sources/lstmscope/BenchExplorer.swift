@@ -54,7 +54,7 @@ struct BenchExplorer {
 
     /// The recurrent layers as they run (a Bidirectional's two halves), of any kind.
     private var cells: [(name: String, kind: String, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)] {
-        model.layers.flatMap(\.tracedLayers).compactMap(\.recurrentInfo)
+        model.tracedLayers.compactMap(\.recurrentInfo)
     }
 
     private func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }

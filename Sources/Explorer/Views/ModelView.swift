@@ -63,10 +63,9 @@ extension ExplorerState {
         canvas.put(" total parameters: \(model.parameterCount)", x: 0, y: y, style: .heading)
         y += 2
         // The gate axis of every LSTM and GRU layer (a Bidirectional's halves are alike: once).
-        let gated = model.layers.compactMap { $0.tracedLayers.first }.filter { $0.gateBlocks > 1 }
-        for l in gated {
-            guard y + 2 < area.bottom, let info = l.recurrentInfo else { break }
-            let blocks = l.gateBlocks == 4 ? GateBlock.lstm : GateBlock.gru
+        for l in model.layers.compactMap(\.tracedLayers.first) {
+            guard let blocks = l.gateLayout, let info = l.recurrentInfo else { continue }
+            guard y + 2 < area.bottom else { break }
             canvas.put(" \(blocks.count)·hu axis of \(shown(info.name)) (columns of W, U, b):", x: 0, y: y, style: .muted)
             y += 1
             let cell = max(7, min(14, (width - 6) / blocks.count))

@@ -29,12 +29,7 @@ extension ExplorerState {
             let cells = [name, signed(fromInput), signed(fromState), signed(bias), signed(total), "\(actText)(z)", signed(value)]
             var cx = 1
             for (c, w) in zip(cells, widths) { cx = canvas.put(c.fitted(w), x: cx, y: y, style: c == name ? .heading : .plain) }
-            var top = ""
-            for term in terms.sorted(by: { abs($0.1) > abs($1.1) }).prefix(3).map({ "\($0.0) \(signed($0.1).trimmingSpaces())" })
-            where cx + top.count + (top.isEmpty ? 0 : 2) + term.count <= width - 1 {
-                top += (top.isEmpty ? "" : ", ") + term
-            }
-            canvas.put(top, x: cx, y: y, style: .muted, maxWidth: width - cx - 1)
+            drawLargestTerms(&canvas, terms, x: cx, y: y)
             y += 1
             return value
         }

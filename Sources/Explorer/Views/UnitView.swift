@@ -40,16 +40,8 @@ extension ExplorerState {
                          signed(part.bias), signed(part.total), "\(actText)(z)", signed(value)]
             var cx = 1
             for (c, w) in zip(cells, widths) { cx = canvas.put(c.fitted(w), x: cx, y: y, style: c == cells[0] ? .heading : .plain) }
-            let largest = (part.perInput.enumerated().map { ("x\($0.offset)", $0.element) }
-                           + part.perRecurrent.enumerated().map { ("h\($0.offset)", $0.element) })
-                .sorted { abs($0.1) > abs($1.1) }.prefix(3)
-                .map { "\($0.0) \(signed($0.1).trimmingSpaces())" }
-            // As many whole terms as fit, never one cut in half.
-            var top = ""
-            for term in largest where cx + top.count + (top.isEmpty ? 0 : 2) + term.count <= width - 1 {
-                top += (top.isEmpty ? "" : ", ") + term
-            }
-            canvas.put(top, x: cx, y: y, style: .muted, maxWidth: width - cx - 1)
+            drawLargestTerms(&canvas, part.perInput.enumerated().map { ("x\($0.offset)", $0.element) }
+                             + part.perRecurrent.enumerated().map { ("h\($0.offset)", $0.element) }, x: cx, y: y)
             y += 1
         }
         y += 1
@@ -72,6 +64,17 @@ extension ExplorerState {
             canvas.put(" x_t = [" + x.prefix(12).map { signed($0).trimmingSpaces() }.joined(separator: " ") + (x.count > 12 ? " \(glyphs.ellipsis)" : "") + "]",
                        x: 0, y: y, style: .muted, maxWidth: width)
         }
+    }
+
+    /// The three largest of `terms` (products named x3, h1, …) by magnitude, from `x` on: as
+    /// many whole terms as fit, never one cut in half.
+    func drawLargestTerms(_ canvas: inout Canvas, _ terms: [(String, Float)], x: Int, y: Int) {
+        var top = ""
+        for term in terms.sorted(by: { abs($0.1) > abs($1.1) }).prefix(3).map({ "\($0.0) \(signed($0.1).trimmingSpaces())" })
+        where x + top.count + (top.isEmpty ? 0 : 2) + term.count <= width - 1 {
+            top += (top.isEmpty ? "" : ", ") + term
+        }
+        canvas.put(top, x: x, y: y, style: .muted, maxWidth: width - x - 1)
     }
 
     /// A step the mask skipped: no gate was evaluated; the state came from the step before.

@@ -41,13 +41,18 @@ final class LSTMKernel: Sendable {
     let inputSize: Int
     let shards: [KernelShard]
 
+    /// Threads a layer of `units` really runs on when `threads` are asked for: shards are whole
+    /// 16-unit groups, so every thread's gate pass stays vectorised, and at most one per core.
+    static func shardCount(units: Int, threads: Int) -> Int {
+        max(1, min(threads, (units + 15) / 16, ProcessInfo.processInfo.activeProcessorCount))
+    }
+
     /// Packs `layer` for `threads` threads (fewer when the layer has too few units to split).
     init(_ layer: LSTMLayer, threads: Int = 1) {
         units = layer.units
         inputSize = layer.inputSize
-        // Shards of whole 16-unit groups, so every thread's gate pass stays vectorised.
         let groups = (layer.units + 15) / 16
-        let count = max(1, min(threads, groups, ProcessInfo.processInfo.activeProcessorCount))
+        let count = Self.shardCount(units: layer.units, threads: threads)
         shards = (0..<count).map { k in
             let first = min(layer.units, groups * k / count * 16)
             let last = min(layer.units, groups * (k + 1) / count * 16)
