@@ -27,6 +27,22 @@ static inline int lstmscope_H5L_type(hid_t loc, const char *name) {
     return (int)info.type;
 }
 
+/// An identity for the object at `name` (a group or dataset), the same for every hard link to
+/// it, so a walk can keep a visited set; 0 on error. libhdf5 1.12 replaced addresses by tokens.
+static inline unsigned long long lstmscope_H5O_identity(hid_t loc, const char *name) {
+#if H5_VERSION_GE(1, 12, 0)
+    H5O_info2_t info;
+    if (H5Oget_info_by_name3(loc, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return 0;
+    unsigned long long id = 1469598103934665603ULL;
+    for (size_t i = 0; i < sizeof(info.token.__data); i++) id = (id ^ info.token.__data[i]) * 1099511628211ULL;
+    return id == 0 ? 1 : id;
+#else
+    H5O_info_t info;
+    if (H5Oget_info_by_name2(loc, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return 0;
+    return (unsigned long long)info.addr + 1;
+#endif
+}
+
 // File-image callbacks that let the core driver read a caller's buffer in place. By default
 // H5Pset_file_image copies the image into the property list and H5Fopen copies it again into
 // the driver: for a 64 MB model that is 128 MB more. Here every "allocation" of the image

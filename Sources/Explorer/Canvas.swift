@@ -1,3 +1,4 @@
+import Reports
 /// A colour from the explorer's small palette; the terminal maps it to what it can show.
 public enum Color: Int, Sendable, CaseIterable {
     case black = 0, red, green, yellow, blue, magenta, cyan, white
@@ -86,8 +87,12 @@ public struct Canvas: Sendable, Equatable {
         for ch in text {
             if column >= limit { break }
             if column >= 0 {
-                // Control characters never reach the screen; they are drawn as a visible mark.
-                let safe: Character = ch.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } ? "?" : ch
+                // Control characters and invisible formatting (bidi overrides, zero-width
+                // characters) never reach the screen; they are drawn as a visible mark.
+                let hidden = ch.unicodeScalars.contains {
+                    $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || isInvisibleFormatting($0)
+                }
+                let safe: Character = hidden ? "?" : ch
                 cells[y * width + column] = Cell(character: safe, style: style)
             }
             column += 1

@@ -15,6 +15,9 @@ public struct Provenance: Sendable, Equatable {
     /// Parameters the file holds that the model folds into others: PyTorch's second LSTM bias
     /// (b = bias_ih + bias_hh), so the file's own count is ``Model/parameterCount`` plus this.
     public var foldedParameterCount = 0
+    /// Tensors of the file left out on purpose (`--ignore-tensors`), as `name (shape)`: the
+    /// replay is then not the whole of the file's model, and reports say so.
+    public var ignoredTensors: [String] = []
 
     /// Creates a provenance record.
     public init(path: String, format: String, kerasVersion: String? = nil, backend: String? = nil,

@@ -12,13 +12,13 @@ public enum InputLoader {
 
     /// Loads a window and checks its width against `columns` when given.
     public static func loadWindow(_ path: String, columns: Int? = nil) throws(LoadError) -> Matrix {
-        try window(from: loadArray(path), path: path, columns: columns)
+        try window(from: parseArray(FileBytes.read(path), path: path, columns: columns), path: path, columns: columns)
     }
 
     /// Reads a window from bytes already in memory (`.npy`, `.csv` or `.json`, told by content
     /// and by `path`'s extension); `path` names it in errors.
     public static func loadWindow(data: Data, path: String, columns: Int? = nil) throws(LoadError) -> Matrix {
-        try window(from: parseArray(data, path: path), path: path, columns: columns)
+        try window(from: parseArray(data, path: path, columns: columns), path: path, columns: columns)
     }
 
     private static func window(from array: NDArray, path: String, columns: Int?) throws(LoadError) -> Matrix {
@@ -44,13 +44,13 @@ public enum InputLoader {
         try parseArray(FileBytes.read(path), path: path)
     }
 
-    static func parseArray(_ data: Data, path: String) throws(LoadError) -> NDArray {
+    static func parseArray(_ data: Data, path: String, columns: Int? = nil) throws(LoadError) -> NDArray {
         if data.prefix(6) == NPYReader.magic { return try NPYReader.parse(data, path: path) }
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") { return try NPYReader.parse(data, path: path) }
         let first = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         if lower.hasSuffix(".json") || first == UInt8(ascii: "[") { return try parseJSON(data, path: path) }
-        return try parseCSV(data, path: path)
+        return try parseCSV(data, path: path, columns: columns)
     }
 
     static func parseJSON(_ data: Data, path: String) throws(LoadError) -> NDArray {
@@ -78,12 +78,11 @@ public enum InputLoader {
         // `at` is where a node sits, as indexes from the outside in: "[3][1]".
         func walk(_ node: Any, depth: Int, at: String) throws(LoadError) {
             if depth == shape.count {
-                // `is Bool` is true for any NSNumber on Linux; only a real Bool is refused here.
-                guard let number = node as? NSNumber, type(of: node) != Bool.self else {
-                    let found = if type(of: node) == NSNull.self { "null" } else if let text = node as? String { "the string \"\(text.prefix(20))\"" } else { String("\(node)".prefix(20)) }
+                guard let number = JSONValue.number(node) else {
+                    let found = node is [Any] || node is [String: Any] ? String("\(node)".prefix(20)) : JSONValue.describe(node)
                     throw LoadError(path, .badInput, "expected a number at \(at), found \(found)")
                 }
-                values.append(number.floatValue)
+                values.append(Float(number))
                 return
             }
             guard let list = node as? [Any] else { throw LoadError(path, .badInput, "ragged nesting: expected a list at \(at.isEmpty ? "the top" : at)") }
@@ -97,34 +96,7 @@ public enum InputLoader {
         return NDArray(shape: shape, values: values, dtype: "float32")
     }
 
-    static func parseCSV(_ data: Data, path: String) throws(LoadError) -> NDArray {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw LoadError(path, .badInput, "not a text file (expected CSV, JSON or .npy)")
-        }
-        var rows: [[Float]] = []
-        var width: Int? = nil
-        var lineNumber = 0
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            lineNumber += 1
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let cells = trimmed.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\t" || $0 == " " })
-            let numbers = cells.map { Float($0.trimmingCharacters(in: .whitespaces)) }
-            if rows.isEmpty, width == nil, numbers.contains(where: { $0 == nil }) {
-                width = cells.count   // a header line: remember its width, skip it
-                continue
-            }
-            if let bad = numbers.firstIndex(where: { $0 == nil }) {
-                throw LoadError(path, .badInput, "line \(lineNumber), column \(bad + 1): \"\(cells[bad].prefix(30))\" is not a number")
-            }
-            let row = numbers.map { $0! }
-            if let w = rows.first?.count ?? width, row.count != w {
-                throw LoadError(path, .badInput, "line \(lineNumber) has \(row.count) values but the rows before it have \(w) (ragged rows)")
-            }
-            rows.append(row)
-            guard rows.count * row.count <= maximumValues else { throw LoadError(path, .tooLarge, "more than \(maximumValues) values") }
-        }
-        guard let w = rows.first?.count else { throw LoadError(path, .badInput, "no rows of numbers") }
-        return NDArray(shape: [rows.count, w], values: rows.flatMap { $0 }, dtype: "float32")
+    static func parseCSV(_ data: Data, path: String, columns: Int? = nil) throws(LoadError) -> NDArray {
+        try CSVWindowParser.parse(data, path: path, columns: columns, maximumValues: maximumValues)
     }
 }

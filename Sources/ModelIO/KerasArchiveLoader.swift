@@ -31,8 +31,8 @@ enum KerasArchiveLoader {
         let provenance = Provenance(path: path, format: "keras", kerasVersion: version)
         let groups = try LayerGroups(h5, path: path)
         return try ModelBuilder(path: path, kerasMajorVersion: provenance.kerasMajorVersion ?? 3)
-            .build(config: config, provenance: provenance) { (_, spec) throws(LoadError) in
-                try groups.weights(for: spec)
+            .build(config: config, provenance: provenance) { (spec, maximum) throws(LoadError) in
+                try groups.weights(for: spec, maximum: maximum)
             }
     }
 }
@@ -70,7 +70,9 @@ private final class LayerGroups {
         return (name, 0)
     }
 
-    func weights(for spec: LayerSpec) throws(LoadError) -> LayerWeights {
+    /// The arrays of the group that `spec` maps to, refusing more than `maximum` of them before
+    /// any is read (a crafted file can point one layer at thousands of links to a big dataset).
+    func weights(for spec: LayerSpec, maximum: Int) throws(LoadError) -> LayerWeights {
         let base = kerasSnakeCase(spec.className)
         let candidates = byClass[base] ?? []
         let k = used[base, default: 0]
@@ -79,27 +81,41 @@ private final class LayerGroups {
             throw LoadError(path, .missingWeights, "model.weights.h5 has no weights for layer \"\(spec.name)\" (expected a group layers/\(base)\(k == 0 ? "" : "_\(k)"))")
         }
         do {
-            return LayerWeights(arrays: try collect("/layers/" + candidates[k]))
-        } catch {
+            var visited: Set<UInt64> = []
+            var datasets: [String] = []
+            try collect("/layers/" + candidates[k], into: &datasets, visited: &visited)
+            guard datasets.count <= maximum else {
+                throw LoadError(path, .missingWeights, "layer \"\(spec.name)\" (\(spec.className)) has \(datasets.count) weight arrays in model.weights.h5 but needs at most \(maximum)")
+            }
+            var arrays: [NDArray] = []
+            for dataset in datasets { arrays.append(try h5.readArray(dataset)) }
+            return LayerWeights(arrays: arrays)
+        } catch let error as LoadError {
+            throw error
+        } catch let error as HDF5Error {
             throw LoadError.hdf5(path, error)
+        } catch {
+            throw LoadError(path, .invalidArray, "\(error)")
         }
     }
 
-    /// Datasets of `vars` groups under `group`, depth first: the group's own first, then children's.
-    private func collect(_ group: String) throws(HDF5Error) -> [NDArray] {
-        var arrays: [NDArray] = []
+    /// Paths of the datasets of `vars` groups under `group`, depth first: the group's own first,
+    /// then its children's. Each object is visited once, however many hard links lead to it, so
+    /// a group linked into itself cannot make the walk loop.
+    private func collect(_ group: String, into datasets: inout [String], visited: inout Set<UInt64>) throws(HDF5Error) {
+        guard let identity = h5.identity(group) else { throw .missing(group) }
+        guard visited.insert(identity).inserted else { return }
         let children = try h5.children(of: group)
-        if children.contains("vars") {
+        if children.contains("vars"), let vars = h5.identity(group + "/vars"), visited.insert(vars).inserted {
             let names = try h5.children(of: group + "/vars").sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
             for name in names where h5.isDataset(group + "/vars/" + name) {
-                arrays.append(try h5.readArray(group + "/vars/" + name))
+                datasets.append(group + "/vars/" + name)
             }
         }
         // A Bidirectional keeps forward_layer and backward_layer: forward first, as get_weights() has them.
         let ordered = children.filter { $0 != "backward_layer" } + children.filter { $0 == "backward_layer" }
         for child in ordered where child != "vars" && h5.isGroup(group + "/" + child) {
-            arrays += try collect(group + "/" + child)
+            try collect(group + "/" + child, into: &datasets, visited: &visited)
         }
-        return arrays
     }
 }

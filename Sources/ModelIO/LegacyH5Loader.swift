@@ -29,12 +29,14 @@ enum LegacyH5Loader {
         let config = try KerasConfig(json: Data(configText.utf8), path: path)
         let provenance = Provenance(path: path, format: "h5", kerasVersion: version, backend: backend)
         return try ModelBuilder(path: path, kerasMajorVersion: provenance.kerasMajorVersion ?? 2)
-            .build(config: config, provenance: provenance) { (_, spec) throws(LoadError) in
-                try weights(of: spec, in: h5, path: path)
+            .build(config: config, provenance: provenance) { (spec, maximum) throws(LoadError) in
+                try weights(of: spec, maximum: maximum, in: h5, path: path)
             }
     }
 
-    private static func weights(of spec: LayerSpec, in h5: HDF5File, path: String) throws(LoadError) -> LayerWeights {
+    /// The arrays `weight_names` lists for `spec`, refusing more than `maximum` before any is read.
+    private static func weights(of spec: LayerSpec, maximum: Int, in h5: HDF5File,
+                                path: String) throws(LoadError) -> LayerWeights {
         let group = "/model_weights/\(spec.name)"
         do {
             if h5.exists("/model_weights") { try h5.checkedLinks(group) }
@@ -42,6 +44,9 @@ enum LegacyH5Loader {
                 throw LoadError(path, .missingWeights, "no weights for layer \"\(spec.name)\" (model_weights/\(spec.name) is missing)")
             }
             let names = try h5.stringListAttribute("weight_names", of: group) ?? []
+            guard names.count <= maximum else {
+                throw LoadError(path, .missingWeights, "layer \"\(spec.name)\" (\(spec.className)) lists \(names.count) weight arrays but needs at most \(maximum)")
+            }
             // Keras writes kernel, recurrent_kernel, bias (a Bidirectional: the forward three, then
             // the backward three); sort by direction and role so a reordered file still loads.
             let ordered = names.sorted { (direction($0), role($0)) < (direction($1), role($1)) }

@@ -29,6 +29,7 @@ public enum ModelLoader {
         // libhdf5 (Debian's build) is not thread-safe: one load at a time.
         hdf5Lock.lock()
         defer { hdf5Lock.unlock() }
+        try refuseAmbiguous(data, path: path)
         if data.prefix(8) == HDF5File.signature {
             let h5: HDF5File
             do {
@@ -50,7 +51,8 @@ public enum ModelLoader {
             return try NPZLoader.load(zip, path: path, options: options)
         }
         if SafetensorsReader.looksLike(data) {
-            return try TorchLoader.build(SafetensorsReader.read(data, path: path), path: path, format: "safetensors")
+            return try TorchLoader.build(SafetensorsReader.read(data, path: path), path: path, format: "safetensors",
+                                         ignoring: options.ignoredTensors)
         }
         if data.prefix(6) == NPYReader.magic {
             throw LoadError(path, .unknownFormat, "a single .npy array, not a model; save all weights with np.savez(path, *model.get_weights())")
@@ -59,5 +61,24 @@ public enum ModelLoader {
             throw LoadError(path, .refused, "looks like a Python pickle; lstmscope never unpickles (it runs code). Save with model.save(\"m.keras\") or np.savez")
         }
         throw LoadError(path, .unknownFormat, "not a model file lstmscope can read (expected a Keras .keras archive, a Keras .h5 file, an .npz of weights or a PyTorch .safetensors state dict)")
+    }
+
+    /// Refuses a file that is at once an HDF5 file and a zip archive: libhdf5 finds its
+    /// signature at offset 0, 512, 1024, … and zip tools read the directory at the end, so such
+    /// a file is two models, and which one a tool sees depends on the tool. (A stored zip entry
+    /// that is itself an HDF5 file, as `model.weights.h5` is, may start at such an offset by
+    /// chance; that is the archive's own content, not a second reading of the file.)
+    private static func refuseAmbiguous(_ data: Data, path: String) throws(LoadError) {
+        var offsets: [Int] = []
+        var offset = 0
+        while offset + 8 <= data.count {
+            let start = data.startIndex + offset
+            if data[start..<(start + 8)] == HDF5File.signature { offsets.append(offset) }
+            offset = offset == 0 ? 512 : offset * 2
+        }
+        guard !offsets.isEmpty, let entries = ZipDirectory.readableEntries(data) else { return }
+        let inside = Set(entries.filter { $0.method == 0 }.map(\.dataOffset))
+        guard let hdf5 = offsets.first(where: { !inside.contains($0) }) else { return }
+        throw LoadError(path, .refused, "ambiguous file: it is both an HDF5 file (signature at byte \(hdf5)) and a zip archive, so tools disagree on what it holds; save the model again")
     }
 }

@@ -63,18 +63,13 @@ enum NPYReader {
     }
 
     private static func parseHeader(_ header: String, fail: (String) -> LoadError) throws(LoadError) -> Header {
-        guard let descr = value(of: "descr", in: header)?.trimmingCharacters(in: CharacterSet(charactersIn: "'\" ")),
-              let shapeText = value(of: "shape", in: header) else {
-            throw fail("header has no descr or shape: \(header.prefix(80))")
+        guard let fields = NPYHeaderDictionary(header) else {
+            throw fail("the header is not the dictionary NumPy writes ({'descr': …, 'fortran_order': …, 'shape': (…)} then spaces): \(terminalPreview(header))")
         }
-        let fortran = value(of: "fortran_order", in: header)?.contains("True") ?? false
-        let inner = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
-        var shape: [Int] = []
-        for part in inner.split(separator: ",") {
-            let t = part.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty { continue }
-            guard let d = Int(t), d >= 0 else { throw fail("bad shape \(shapeText)") }
-            shape.append(d)
+        guard case .text(let descr)? = fields.values["descr"], case .flag(let fortran)? = fields.values["fortran_order"],
+              case .tuple(let shape)? = fields.values["shape"], fields.values.count == 3
+        else {
+            throw fail("the header must hold exactly descr (a string), fortran_order (True or False) and shape (a tuple), as NumPy requires: \(terminalPreview(header))")
         }
         guard descr.count >= 3 else { throw fail("unsupported dtype \(descr)") }
         let order = descr.first!
@@ -102,17 +97,6 @@ enum NPYReader {
         default: throw fail("unsupported dtype \(descr); use float16, float32 or float64")
         }
         return Header(shape: shape, fortranOrder: fortran, itemSize: size, dtypeName: name, decode: decode)
-    }
-
-    /// The text after `'key':` up to the next top-level comma (or the closing parenthesis for shapes).
-    private static func value(of key: String, in header: String) -> String? {
-        guard let range = header.range(of: "'\(key)':") ?? header.range(of: "\"\(key)\":") else { return nil }
-        let rest = header[range.upperBound...].drop { $0 == " " }
-        if rest.first == "(" {
-            guard let close = rest.firstIndex(of: ")") else { return nil }
-            return String(rest[...close])
-        }
-        return String(rest.prefix { $0 != "," && $0 != "}" })
     }
 
     private static func load<T: FixedWidthInteger>(_: T.Type, _ raw: UnsafeRawBufferPointer, _ offset: Int, _ bigEndian: Bool) -> T {

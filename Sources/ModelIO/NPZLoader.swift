@@ -11,6 +11,9 @@ public struct ArchitectureOptions: Sendable, Equatable {
     public var outputActivation: String = "linear"
     /// Which `hard_sigmoid` to use: 2 or 3.
     public var kerasMajorVersion: Int = 3
+    /// For PyTorch state dicts: shell-style patterns (`norm.*`) of tensors to leave out on
+    /// purpose. Without them every tensor must be used, or the load fails naming the rest.
+    public var ignoredTensors: [String] = []
 
     /// Defaults as Keras has them.
     public init() {}
@@ -31,7 +34,7 @@ enum NPZLoader {
                 guard let data = try zip.read(name + ".npy") else { continue }
                 arrays.append((name, try NPYReader.parse(data, path: path, entry: name)))
             }
-            return try TorchLoader.build(arrays, path: path, format: "torch-npz")
+            return try TorchLoader.build(arrays, path: path, format: "torch-npz", ignoring: options.ignoredTensors)
         }
         let order = try orderedNames(names, path: path)
         var arrays: [(String, NDArray)] = []
@@ -48,6 +51,10 @@ enum NPZLoader {
         }
         let seed = ["W", "U", "b", "Wout", "bout"]
         if names.contains("W"), names.contains("U") {
+            let others = names.filter { !seed.contains($0) }
+            guard others.isEmpty else {
+                throw LoadError(path, .invalidArray, "arrays the replay would not use: \(others.joined(separator: ", ")) (an .npz of named weights holds W, U, b, Wout and bout only)")
+            }
             return seed.filter(names.contains)
         }
         throw LoadError(path, .invalidArray, "cannot tell the weights apart: expected arr_0 … arr_N (np.savez(path, *model.get_weights())) or W, U, b, Wout, bout; found \(names.sorted().joined(separator: ", "))")

@@ -29,13 +29,20 @@ enum SafetensorsReader {
         }
         let base = 8 + length
         let available = data.count - base
-        var tensors: [(offset: Int, name: String, array: NDArray)] = []
-        for (name, value) in object where name != "__metadata__" {
+        var tensors: [(offset: Int, end: Int, name: String, array: NDArray)] = []
+        // In name order, so that of several faults the same one is reported on every run.
+        for name in object.keys.sorted() where name != "__metadata__" {
+            let value = object[name]!
+            // Whole numbers only: a "5" or 5.5 in a shape is a damaged header, not a dimension to skip.
+            func integers(_ key: String) -> [Int]? {
+                guard let list = (value as? [String: Any])?[key] as? [Any] else { return nil }
+                let numbers = list.compactMap(JSONValue.int)
+                return numbers.count == list.count ? numbers : nil
+            }
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = (entry["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  let range = (entry["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+                  let shape = integers("shape"), let range = integers("data_offsets"),
                   range.count == 2, shape.allSatisfy({ $0 >= 0 })
-            else { throw bad("tensor \(name) has no dtype, shape or data_offsets") }
+            else { throw bad("tensor \(name) has no dtype, shape or data_offsets (lists of whole numbers)") }
             guard let size = elementSize(dtype) else {
                 throw LoadError(path, .invalidArray, "tensor \(name) has dtype \(dtype); lstmscope reads F16, BF16, F32 and F64")
             }
@@ -50,9 +57,21 @@ enum SafetensorsReader {
             let values = data.withUnsafeBytes { raw in
                 decode(UnsafeRawBufferPointer(rebasing: raw[(base + range[0])..<(base + range[1])]), dtype: dtype, count: count)
             }
-            tensors.append((range[0], name, NDArray(shape: shape, values: values, dtype: dtypeName(dtype))))
+            tensors.append((range[0], range[1], name, NDArray(shape: shape, values: values, dtype: dtypeName(dtype))))
         }
-        return tensors.sorted { ($0.offset, $0.name) < ($1.offset, $1.name) }.map { ($0.name, $0.array) }
+        // As the safetensors library requires: the tensors tile the data section, each starting
+        // where the one before it ends, with no overlap (two tensors sharing bytes) and no gap.
+        let ordered = tensors.sorted { ($0.offset, $0.name) < ($1.offset, $1.name) }
+        var end = 0
+        for tensor in ordered {
+            guard tensor.offset == end else {
+                throw bad(tensor.offset < end ? "tensor \(tensor.name) at byte \(tensor.offset) overlaps the tensor before it (which ends at \(end))"
+                          : "\(tensor.offset - end) bytes before tensor \(tensor.name) belong to no tensor")
+            }
+            end = tensor.end
+        }
+        guard end == available else { throw bad("\(available - end) bytes after the last tensor belong to no tensor") }
+        return ordered.map { ($0.name, $0.array) }
     }
 
     private static func headerLength(_ data: Data) -> Int? {

@@ -159,8 +159,15 @@ import Testing
         let start = Date()
         let r = try Binary.run(["inspect", Fixtures.path("bad/" + file)])
         #expect(r.status == 1)
-        #expect(r.err.hasPrefix("lstmscope: error: \(Fixtures.path("bad/" + file)): reading it "), "\(r.err)")
-        #expect(r.err.contains("libhdf5") && r.err.split(separator: "\n").count == 1, "\(r.err)")
+        #expect(r.err.split(separator: "\n").count == 1, "\(r.err)")
+        if file == "hdf5_btree_recursion.h5" && !r.err.contains("libhdf5") {
+            // The walk that reaches the damaged B-tree changed with the count checks (#12): the
+            // loader now stops at the LSTM's missing weights before libhdf5 recurses.
+            #expect(r.err.hasPrefix("lstmscope: error: \(Fixtures.path("bad/" + file)): layer \"lstm\""), "\(r.err)")
+        } else {
+            #expect(r.err.hasPrefix("lstmscope: error: \(Fixtures.path("bad/" + file)): reading it "), "\(r.err)")
+            #expect(r.err.contains("libhdf5"), "\(r.err)")
+        }
         #expect(Date().timeIntervalSince(start) < 30)
     }
 

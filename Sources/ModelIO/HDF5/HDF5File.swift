@@ -87,6 +87,14 @@ final class HDF5File {
         return names
     }
 
+    /// The identity of the object at `path`, the same for every hard link to it (nil when it
+    /// cannot be opened), so a walk over groups can keep a visited set.
+    func identity(_ path: String) -> UInt64? {
+        guard (try? checkedLinks(path)) != nil else { return nil }
+        let id = lstmscope_H5O_identity(file, path)
+        return id == 0 ? nil : UInt64(id)
+    }
+
     /// Refuses a path any of whose links is external (a link to another file).
     @discardableResult
     func checkedLinks(_ path: String) throws(HDF5Error) -> String {

@@ -22,32 +22,33 @@ struct ModelBuilder {
         "ActivityRegularization",
     ]
 
-    /// Builds the model; `weights(i, spec)` supplies layer `i`'s arrays in Keras order.
+    /// Builds the model; `weights(spec, maximum)` supplies a layer's arrays in Keras order,
+    /// refusing more than `maximum` of them before reading any.
     func build(config: KerasConfig, provenance: Provenance,
-               weights: (Int, LayerSpec) throws(LoadError) -> LayerWeights) throws(LoadError) -> Model {
+               weights: (LayerSpec, Int) throws(LoadError) -> LayerWeights) throws(LoadError) -> Model {
         var layers: [Layer] = []
         var storedDTypes: [String: String] = [:]
-        for (index, original) in config.layers.enumerated() {
+        for original in config.layers {
             var spec = original
             if spec.className == "TimeDistributed" {
                 // TimeDistributed(Dense) is a Dense applied per step, which our Dense already is.
-                guard let inner = spec.config["layer"] as? [String: Any], inner["class_name"] as? String == "Dense",
+                guard let inner = try spec.object("layer"), inner["class_name"] as? String == "Dense",
                       let innerConfig = inner["config"] as? [String: Any] else {
                     throw unsupported(spec, detail: "only TimeDistributed(Dense) is supported")
                 }
-                spec = LayerSpec(className: "Dense", name: spec.name, config: innerConfig)
+                spec = LayerSpec(className: "Dense", name: spec.name, config: innerConfig, path: path)
             }
             switch spec.className {
             case "LSTM", "GRU", "SimpleRNN":
-                let arrays = try weights(index, original).arrays
+                let arrays = try weights(original, 3).arrays
                 layers.append(try recurrentLayer(spec, arrays))
                 for (name, array) in zip(["kernel", "recurrent_kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
             case "Bidirectional":
-                let arrays = try weights(index, original).arrays
+                let arrays = try weights(original, 6).arrays
                 layers.append(try bidirectional(spec, arrays))
             case "Dense":
-                let arrays = try weights(index, original).arrays
-                let useBias = spec.bool("use_bias", default: true)
+                let arrays = try weights(original, 2).arrays
+                let useBias = try spec.bool("use_bias", default: true)
                 try expect(arrays, count: useBias ? 2 : 1, spec)
                 let dense = try LoadError.building(path) {
                     try DenseLayer(
@@ -56,10 +57,13 @@ struct ModelBuilder {
                         bias: useBias ? try vector(arrays[1], "bias", spec) : nil,
                         activation: try activation(spec, "activation", default: .linear))
                 }
+                if let units = try spec.int("units"), units != dense.kernel.columns {
+                    throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units but its kernel has \(dense.kernel.columns) columns")
+                }
                 layers.append(.dense(dense))
                 for (name, array) in zip(["kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
             case "Masking":
-                let value = (spec.config["mask_value"] as? NSNumber)?.floatValue ?? 0
+                let value = try spec.float("mask_value", default: 0)
                 layers.append(.masking(name: spec.name, value: value))
             case "Activation":
                 layers.append(.activation(name: spec.name, try activation(spec, "activation", default: .linear)))
@@ -86,14 +90,18 @@ struct ModelBuilder {
 
     /// An LSTM, GRU or SimpleRNN layer from its spec and its arrays in Keras order.
     private func recurrentLayer(_ spec: LayerSpec, _ arrays: [NDArray]) throws(LoadError) -> Layer {
-        let useBias = spec.bool("use_bias", default: true)
+        let useBias = try spec.bool("use_bias", default: true)
         try expect(arrays, count: useBias ? 3 : 2, spec)
+        try spec.refuse("time_major", when: true, because: "it reads the window as (T, batch, features)")
+        try spec.refuse("return_state", when: true, because: "the layer's states would be extra outputs")
+        let returnSequences = try spec.bool("return_sequences", default: false)
+        let goBackwards = try spec.bool("go_backwards", default: false)
+        let zeroOutput = try spec.bool("zero_output_for_mask", default: false)
+        let resetAfter = try spec.bool("reset_after", default: true)
+        let units = try spec.int("units")
         let layer: Layer = try LoadError.building(path) {
             let kernel = try matrix(arrays[0], "kernel W", spec)
             let recurrent = try matrix(arrays[1], "recurrent kernel U", spec)
-            let returnSequences = spec.bool("return_sequences", default: false)
-            let goBackwards = spec.bool("go_backwards", default: false)
-            let zeroOutput = spec.bool("zero_output_for_mask", default: false)
             switch spec.className {
             case "LSTM":
                 var lstm = try LSTMLayer(
@@ -106,7 +114,6 @@ struct ModelBuilder {
                 return .lstm(lstm)
             case "GRU":
                 // Keras 3 and TF 2 default to reset_after=True, whose bias is (2, 3·hu).
-                let resetAfter = spec.bool("reset_after", default: true)
                 var inputBias: [Float]?, recurrentBias: [Float]?
                 if useBias {
                     let b = arrays[2]
@@ -137,7 +144,7 @@ struct ModelBuilder {
                 return .simpleRNN(rnn)
             }
         }
-        if let units = spec.int("units"), units != layer.recurrentInfo!.units {
+        if let units, units != layer.recurrentInfo!.units {
             throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units but its weights have \(layer.recurrentInfo!.units)")
         }
         return layer
@@ -146,26 +153,28 @@ struct ModelBuilder {
     /// A Bidirectional wrapper: its `layer` (and Keras 3's `backward_layer`; Keras 2 derives
     /// it by flipping go_backwards) with the forward arrays first, then the backward ones.
     private func bidirectional(_ spec: LayerSpec, _ arrays: [NDArray]) throws(LoadError) -> Layer {
-        func inner(_ key: String) -> LayerSpec? {
-            guard let dict = spec.config[key] as? [String: Any], let className = dict["class_name"] as? String,
-                  let config = dict["config"] as? [String: Any] else { return nil }
-            return LayerSpec(className: className, name: config["name"] as? String ?? key, config: config)
+        func inner(_ key: String) throws(LoadError) -> LayerSpec? {
+            guard let dict = try spec.object(key) else { return nil }
+            guard let className = dict["class_name"] as? String, let config = dict["config"] as? [String: Any] else {
+                throw LoadError(path, .invalidConfig, "layer \"\(spec.name)\" (Bidirectional): \(key) has no class_name or config")
+            }
+            return LayerSpec(className: className, name: config["name"] as? String ?? key, config: config, path: path)
         }
-        guard var forwardSpec = inner("layer"), ["LSTM", "GRU", "SimpleRNN"].contains(forwardSpec.className) else {
+        guard var forwardSpec = try inner("layer"), ["LSTM", "GRU", "SimpleRNN"].contains(forwardSpec.className) else {
             throw unsupported(spec, detail: "only Bidirectional(LSTM), Bidirectional(GRU) and Bidirectional(SimpleRNN) are supported")
         }
-        var backwardSpec = inner("backward_layer") ?? forwardSpec
-        if inner("backward_layer") == nil {
-            backwardSpec.config["go_backwards"] = !forwardSpec.bool("go_backwards", default: false)
+        let givenBackward = try inner("backward_layer")
+        var backwardSpec = givenBackward ?? forwardSpec
+        if givenBackward == nil {
+            backwardSpec.config["go_backwards"] = !(try forwardSpec.bool("go_backwards", default: false))
             backwardSpec.name = "backward_" + forwardSpec.name
         }
         // Keras's Bidirectional sets zero_output_for_mask to return_sequences on both halves.
-        let sequences = forwardSpec.bool("return_sequences", default: false)
+        let sequences = try forwardSpec.bool("return_sequences", default: false)
         forwardSpec.config["zero_output_for_mask"] = sequences
         backwardSpec.config["zero_output_for_mask"] = sequences
         // merge_mode None (JSON null) keeps the two directions as two outputs; Keras's default is concat.
-        let raw = spec.config["merge_mode"]
-        let modeName = raw == nil ? "concat" : (raw as? String ?? "none")
+        let modeName = spec.config["merge_mode"] == nil ? "concat" : try spec.string("merge_mode") ?? "none"
         guard let mode = BidirectionalLayer.Merge(rawValue: modeName) else {
             throw unsupported(spec, detail: "merge_mode \(modeName); Keras's are concat, sum, mul, ave and None")
         }
@@ -185,9 +194,7 @@ struct ModelBuilder {
     }
 
     private func unsupported(_ spec: LayerSpec, detail: String?) -> LoadError {
-        let hint = spec.className == "Lambda" ? " (Lambda layers hold code, which lstmscope never runs)"
-            : ["GRU", "SimpleRNN", "Bidirectional", "Masking"].contains(spec.className) ? " (not yet: lstmscope replays LSTM models)"
-            : ""
+        let hint = spec.className == "Lambda" ? " (Lambda layers hold code, which lstmscope never runs)" : ""
         return LoadError(path, .unsupportedLayer,
                          "unsupported layer \(spec.name) (class \(spec.className))\(hint)\(detail.map { ": \($0)" } ?? "")")
     }
@@ -214,7 +221,7 @@ struct ModelBuilder {
     }
 
     private func activation(_ spec: LayerSpec, _ key: String, default value: Activation) throws(LoadError) -> Activation {
-        guard let name = spec.activationName(key) else { return value }
+        guard let name = try spec.activationName(key) else { return value }
         guard let activation = Activation(kerasName: name, kerasMajorVersion: kerasMajorVersion) else {
             throw LoadError(path, .unsupportedLayer, "layer \"\(spec.name)\": unsupported \(key) \"\(name)\" (custom activations are code, which lstmscope never runs)")
         }
