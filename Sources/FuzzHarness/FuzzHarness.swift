@@ -27,7 +27,12 @@ enum FuzzTarget: String, CaseIterable {
         case .kerasConfig:
             if let model = try? ModelLoader.load(kerasConfig: data, weights: Self.sampleWeights, path: "fuzz") { exercise(model) }
         case .input:
-            for name in ["fuzz.npy", "fuzz.csv", "fuzz.json"] { _ = try? InputLoader.loadWindow(data: data, path: name) }
+            for name in ["fuzz.npy", "fuzz.csv", "fuzz.json"] {
+                _ = try? InputLoader.loadWindow(data: data, path: name)
+                // With the model's width known the CSV reader stops long rows early: another path.
+                _ = try? InputLoader.loadWindow(data: data, path: name, columns: 3)
+                _ = try? InputLoader.loadFlat(data: data, path: name)
+            }
         }
     }
 

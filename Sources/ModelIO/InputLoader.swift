@@ -36,25 +36,35 @@ public enum InputLoader {
     }
 
     /// Loads any numeric array and flattens it (for `--expect`: Keras's `predict` output).
+    ///
+    /// A JSON object with an `"output"` list is read for that list, so lstmscope's own trace JSON
+    /// and an `expected.json` of `{"output": […]}` serve as well as a plain list.
     public static func loadFlat(_ path: String) throws(LoadError) -> [Float] {
-        try loadArray(path).values
+        try loadFlat(data: FileBytes.read(path), path: path)
+    }
+
+    /// ``loadFlat(_:)`` from bytes already in memory; `path` names them in errors.
+    public static func loadFlat(data: Data, path: String) throws(LoadError) -> [Float] {
+        try parseArray(data, path: path, outputObject: true).values
     }
 
     static func loadArray(_ path: String) throws(LoadError) -> NDArray {
         try parseArray(FileBytes.read(path), path: path)
     }
 
-    static func parseArray(_ data: Data, path: String, columns: Int? = nil) throws(LoadError) -> NDArray {
+    static func parseArray(_ data: Data, path: String, columns: Int? = nil, outputObject: Bool = false) throws(LoadError) -> NDArray {
         if data.prefix(6) == NPYReader.magic { return try NPYReader.parse(data, path: path) }
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") { return try NPYReader.parse(data, path: path) }
         let first = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
-        if lower.hasSuffix(".json") || first == UInt8(ascii: "[") { return try parseJSON(data, path: path) }
+        if lower.hasSuffix(".json") || first == UInt8(ascii: "[") || outputObject && first == UInt8(ascii: "{") {
+            return try parseJSON(data, path: path, outputObject: outputObject)
+        }
         return try parseCSV(data, path: path, columns: columns)
     }
 
-    static func parseJSON(_ data: Data, path: String) throws(LoadError) -> NDArray {
-        let root: Any
+    static func parseJSON(_ data: Data, path: String, outputObject: Bool = false) throws(LoadError) -> NDArray {
+        var root: Any
         do {
             try JSONBounds.check(data, path: path, kind: .badInput)
             root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -65,6 +75,12 @@ public enum InputLoader {
             let text = String(decoding: data.prefix(1 << 20), as: UTF8.self)
             let hint = text.contains("NaN") || text.contains("Infinity") ? " (NaN and Infinity are not JSON numbers; give such a window as .npy or .csv)" : ""
             throw LoadError(path, .badInput, "not valid JSON" + hint)
+        }
+        if outputObject, let object = root as? [String: Any] {
+            guard let output = object["output"] else {
+                throw LoadError(path, .badInput, "a JSON object without an \"output\" list; give the output as [y0, y1, …] or {\"output\": [y0, y1, …]}")
+            }
+            root = output
         }
         var shape: [Int] = []
         var level: Any = root
