@@ -109,7 +109,8 @@ public struct ExplorerState: Sendable {
                 eagerLimit: Int = WindowReplay.defaultEagerLimit,
                 complete: @escaping @Sendable (String) -> [String] = { _ in [] }) throws(ShapeError) {
         self.model = model
-        let window = input ?? ExplorerState.defaultWindow(for: model)
+        let window: Matrix
+        if let input { window = input } else { window = try ExplorerState.defaultWindow(for: model) }
         self.input = window
         self.inputSource = input == nil ? "default window \(Matrix.sineWindowFormula)" : (inputSource ?? "input")
         self.expected = expected
@@ -126,8 +127,8 @@ public struct ExplorerState: Sendable {
     }
 
     /// The documented default window for a model: its look-back (or 10) rows of `sin(0.5·t + k)`.
-    public static func defaultWindow(for model: Model) -> Matrix {
-        Matrix.sineWindow(steps: model.lookBack ?? 10, features: model.inputSize)
+    public static func defaultWindow(for model: Model) throws(ShapeError) -> Matrix {
+        try Matrix.checkedSineWindow(steps: model.lookBack ?? 10, features: model.inputSize)
     }
 
     /// Number of timesteps in the window.
@@ -167,7 +168,8 @@ public struct ExplorerState: Sendable {
 
     mutating func replaceModel(_ newModel: Model) throws(ShapeError) {
         let keepInput = input.columns == newModel.inputSize && (newModel.lookBack == nil || newModel.lookBack == input.rows)
-        let window = keepInput ? input : ExplorerState.defaultWindow(for: newModel)
+        let window: Matrix
+        if keepInput { window = input } else { window = try ExplorerState.defaultWindow(for: newModel) }
         let newReplay = try Self.startReplay(newModel, window, eagerLimit: eagerLimit)
         model = newModel
         replay = newReplay

@@ -88,6 +88,20 @@ extension Matrix {
         return m
     }
 
+    /// Most values a default window may hold (1 GiB of floats): a model file's look_back sizes it,
+    /// and a file must not be able to make that an allocation of terabytes.
+    public static let maximumDefaultWindowValues = 1 << 28
+
+    /// ``sineWindow(steps:features:)`` after checking its size against
+    /// ``maximumDefaultWindowValues`` (and both numbers against overflow).
+    public static func checkedSineWindow(steps: Int, features: Int) throws(ShapeError) -> Matrix {
+        let (values, overflow) = steps.multipliedReportingOverflow(by: features)
+        guard steps >= 1, features >= 1, !overflow, values <= maximumDefaultWindowValues else {
+            throw ShapeError("a default window of \(steps) steps × \(features) features is more than \(maximumDefaultWindowValues) values; give a window with --input, or a shorter one with --steps")
+        }
+        return sineWindow(steps: steps, features: features)
+    }
+
     /// The formula of ``sineWindow(steps:features:)``, for messages.
     public static let sineWindowFormula = "x[t][k] = sin(0.5·t + k)"
 }

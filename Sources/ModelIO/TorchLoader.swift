@@ -67,7 +67,7 @@ enum TorchLoader {
         let leftOver = arrays.filter { !used.contains($0.0) && !ignored.contains($0.0) }
         if !leftOver.isEmpty {
             let listed = leftOver.prefix(10).map { "\($0.0) \(formatShape($0.1.shape))" }.joined(separator: ", ")
-            throw LoadError(path, .unsupportedLayer, "tensors the replay would not use: \(listed)\(leftOver.count > 10 ? ", …" : ""); lstmscope replays one nn.LSTM, nn.GRU or nn.RNN followed by nn.Linear layers on out[:, -1], and a model with more gives other numbers (--ignore-tensors '\(leftOver[0].0)' loads without it, at your own risk)")
+            throw LoadError(path, .unsupportedLayer, "tensors the replay would not use: \(listed)\(leftOver.count > 10 ? ", …" : ""); lstmscope replays one nn.LSTM, nn.GRU or nn.RNN followed by nn.Linear layers on out[:, -1], and a model with more gives other numbers (--ignore-tensors '\(pattern(for: leftOver[0].0))' loads without \(leftOver.count == 1 ? "it" : "them"), at your own risk)")
         }
         var provenance = Provenance(path: path, format: format)
         provenance.foldedParameterCount = folded
@@ -75,6 +75,12 @@ enum TorchLoader {
         return try LoadError.building(path) {
             try Model(name: prefix.isEmpty ? "pytorch" : String(prefix.dropLast()), layers: layers, inputSize: features, provenance: provenance)
         }
+    }
+
+    /// A pattern for the module a tensor belongs to: `norm.weight` → `norm.*`.
+    private static func pattern(for name: String) -> String {
+        guard let dot = name.lastIndex(of: ".") else { return name }
+        return String(name[..<dot]) + ".*"
     }
 
     /// The nn.Linear layers: every 2-D `….weight` (out, in) not yet used, with its `….bias`,

@@ -48,7 +48,7 @@ public struct TraceReport {
 
     /// Writes the JSON form piece by piece to `write`; returns where NaN first appears.
     @discardableResult
-    public func writeJSON(_ write: (String) -> Void) -> NaNSite? {
+    public func writeJSON(_ write: (String) -> Void, verdict: ExpectVerdict? = nil) -> NaNSite? {
         write("{\"input\": [")
         for t in 0..<replay.input.rows {
             write((t == 0 ? "" : ", ") + JSONText.array(replay.input.values[t * replay.input.columns ..< (t + 1) * replay.input.columns]))
@@ -93,7 +93,8 @@ public struct TraceReport {
             }
             write(String(decoding: bytes, as: UTF8.self))
         }
-        write("]}],\n \"output\": \(JSONText.array(output)), \"output_shape\": \(JSONText.ints(outputShape))}\n")
+        let expect = verdict.map { ",\n \"expect\": \($0.json)" } ?? ""
+        write("]}],\n \"output\": \(JSONText.array(output)), \"output_shape\": \(JSONText.ints(outputShape))\(expect)}\n")
         return nan
     }
 

@@ -13,6 +13,8 @@ struct CheckLoad: ParsableCommand {
     @OptionGroup var options: ModelOptions
 
     func run() throws {
-        _ = try options.load()
+        // Only the guards, not the options' applicability: a model opened from inside the
+        // explorer is another file than the one the options were given for.
+        _ = try LoadWatchdog.load(options.requiredPath(for: "check-load"), options: options.architecture)
     }
 }

@@ -15,10 +15,7 @@ enum ChildCheck {
         let process = Process()
         process.executableURL = executable
         // The path after "--", so that one starting with "-" is not read as an option.
-        process.arguments = ["check-load",
-                             "--activation", options.activation, "--recurrent-activation", options.recurrentActivation,
-                             "--output-activation", options.outputActivation, "--keras-version", String(options.kerasVersion),
-                             "--", path]
+        process.arguments = ["check-load"] + options.arguments + ["--", path]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()

@@ -36,10 +36,10 @@ struct Explore: ParsableCommand {
             throw UsageError(message: "the explorer needs a terminal, and stdout or stdin is not one; for scripts use `lstmscope inspect MODEL` or `lstmscope trace MODEL --format json`")
         }
         let path = try options.resolvedPath()
-        let model = try LoadWatchdog.load(path, options: options.architecture)
+        let model = try options.load(path)
         let inputPath = input ?? (steps == nil ? SampleLocator.input(for: path) : nil)
         let window = try inputPath.map { try InputLoader.loadWindow($0, columns: model.inputSize) }
-            ?? steps.map { Matrix.sineWindow(steps: $0, features: model.inputSize) }
+            ?? steps.map { try Matrix.checkedSineWindow(steps: $0, features: model.inputSize) }
         let expectPath = expect ?? (input == nil ? SampleLocator.expected(for: path) : nil)
         let expected = try expectPath.map { try InputLoader.loadFlat($0) }
 

@@ -19,7 +19,7 @@ struct Inspect: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let model = try options.load()
+        let model = try options.load(options.requiredPath(for: "inspect"))
         let report = InspectReport(model: model)
         let out = Console.Output()
         out.write(format == .json ? report.json : report.text)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `lstmscope` command: opens the explorer by default; `inspect`, `trace` and `bench` for scripts.
 struct Lstmscope: ParsableCommand {
@@ -21,4 +22,33 @@ struct Lstmscope: ParsableCommand {
         subcommands: [Explore.self, Inspect.self, Trace.self, Bench.self, CheckLoad.self],
         defaultSubcommand: Explore.self
     )
+}
+
+extension Lstmscope {
+    /// Refuses a first argument that is no file but nearly the name of a command (`inpsect`):
+    /// it would otherwise be taken for a model to explore, and fail as a missing file.
+    static func refuseMistypedCommand(_ arguments: [String]) throws {
+        guard let first = arguments.first, !first.hasPrefix("-"), !FileManager.default.fileExists(atPath: first) else { return }
+        let names = configuration.subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName }
+        guard !names.contains(first),
+              let close = names.min(by: { editDistance($0, first) < editDistance($1, first) }),
+              editDistance(close, first) <= 2 else { return }
+        throw UsageError(message: "unknown command '\(terminalSafeMessage(first))'; did you mean '\(close)'? (lstmscope --help lists the commands)")
+    }
+
+    /// Levenshtein distance, for the "did you mean" above.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let substitution = previous + (a[i - 1] == b[j - 1] ? 0 : 1)
+                previous = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, substitution)
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
+    }
 }

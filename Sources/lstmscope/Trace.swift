@@ -13,7 +13,7 @@ struct Trace: ParsableCommand {
             "steps": [{"t", "x", …}]}], "output": […]}
         where each step has the vectors of its layer's kind: LSTM i f c_tilde o c h, GRU z r h_tilde h, SimpleRNN h.
 
-        With --expect (Keras's model.predict output for this input, as .npy, .csv or .json) the largest absolute difference is reported and the exit status is 3 if it exceeds --tolerance.
+        With --expect (Keras's model.predict output for this input: .npy, .csv, a JSON list, or a JSON object with an "output" list such as this command's own JSON) the largest absolute difference is reported (in the JSON form as "expect": {"file", "largest_difference", "tolerance", "matches"}) and the exit status is 3 if it exceeds --tolerance or the lengths differ.
 
         Examples:
           lstmscope trace sample-weights/tutorial.keras --input sample-weights/tutorial-input.npy
@@ -34,7 +34,8 @@ struct Trace: ParsableCommand {
     @Option(help: ArgumentHelp("Keras's output for this input (.npy, .csv or .json) to compare with.", valueName: "file"))
     var expect: String?
 
-    @Option(help: "Largest absolute difference from --expect that still counts as a match.")
+    // Unconditional, so that `--tolerance -1` reaches the check below instead of being taken for a flag.
+    @Option(parsing: .unconditional, help: "Largest absolute difference from --expect that still counts as a match.")
     var tolerance: Float = 1e-5
 
     @Option(help: "Window length for the default input when the model has no fixed look_back.")
@@ -43,17 +44,23 @@ struct Trace: ParsableCommand {
     func validate() throws {
         if let steps, steps < 1 || steps > 10_000_000 { throw ValidationError("--steps must be between 1 and 10000000") }
         if steps != nil, input != nil { throw ValidationError("--steps sets the length of the default window; with --input the file sets it") }
-        guard tolerance >= 0 else { throw ValidationError("--tolerance must not be negative") }
+        guard tolerance >= 0, tolerance.isFinite else {
+            throw ValidationError("--tolerance must be a number of 0 or more (the largest |difference| that still matches)")
+        }
     }
 
     func run() throws {
-        let model = try options.load()
+        let model = try options.load(options.requiredPath(for: "trace"))
         let window: Matrix
         if let input {
             window = try InputLoader.loadWindow(input, columns: model.inputSize)
         } else {
             let t = steps ?? model.lookBack ?? 10
-            window = Matrix.sineWindow(steps: t, features: model.inputSize)
+            do {
+                window = try Matrix.checkedSineWindow(steps: t, features: model.inputSize)
+            } catch {
+                throw LoadError(options.model ?? "model", .tooLarge, error.message)
+            }
             Console.note("no --input: using the default window \(Matrix.sineWindowFormula), T = \(t), xu = \(model.inputSize)")
         }
         let report: TraceReport
@@ -62,31 +69,25 @@ struct Trace: ParsableCommand {
         } catch {
             throw LoadError(input ?? "input", .badInput, error.message)
         }
-        // The whole window has run by now: a wrong --expect is refused before anything is written.
-        let expected = try expect.map { path throws -> [Float] in
-            let values = try InputLoader.loadFlat(path)
-            guard values.count == report.output.count else {
-                throw LoadError(path, .badInput, "has \(values.count) values but the model's output has \(report.output.count) (shape \(formatShape(report.outputShape)))")
-            }
-            return values
+        // The whole window has run by now: the verdict is known before anything is written, so
+        // the JSON can carry it.
+        let verdict = try expect.map { path throws -> ExpectVerdict in
+            ExpectVerdict(file: path, expected: try InputLoader.loadFlat(path), output: report.output,
+                          outputShape: report.outputShape, tolerance: tolerance)
         }
         let out = Console.Output()
         let firstNaN: TraceReport.NaNSite?
         switch format {
-        case .json: firstNaN = report.writeJSON(out.write)
+        case .json: firstNaN = report.writeJSON(out.write, verdict: verdict)
         case .csv: firstNaN = report.writeCSV(out.write)
         case .text: firstNaN = report.writeText(out.write)
         }
         if let nan = firstNaN {
             Console.note("NaN first appears in layer \(terminalSafe(nan.layer)) at t=\(nan.t) in \(nan.vector)")
         }
-        guard let expect, let expected else { out.flush(); return }
-        // NaN where Keras has NaN too (a model that overflows) and equal infinities match.
-        let difference = zip(expected, report.output).map { a, b in a.isNaN && b.isNaN || a == b ? 0 : abs(a - b) }
-            .max { a, b in a.isNaN ? false : (b.isNaN || a < b) } ?? 0
-        let matches = !difference.isNaN && difference <= tolerance
-        let verdict = "largest |difference| from \(terminalSafe(expect)): \(formatScientific(difference)) (tolerance \(formatScientific(tolerance))): \(matches ? "matches" : "DIFFERS")"
-        if format == .text { out.write(verdict + "\n") } else { Console.note(verdict) }
+        guard let verdict else { out.flush(); return }
+        let matches = verdict.matches
+        if format == .text { out.write(verdict.line + "\n") } else { Console.note(verdict.line) }
         // Keras runs a float16 model in float16; lstmscope replays every model in float32.
         let halfPrecision = Set(model.provenance.storedDTypes.values).intersection(["float16", "bfloat16"])
         if !matches, let dtype = halfPrecision.first {

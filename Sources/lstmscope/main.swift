@@ -6,6 +6,7 @@ MemoryTuning.keepFreedMemory()
 
 // Exit codes: 0 success, 1 a bad input file, 2 bad usage, 3 trace differs from --expect.
 do {
+    try Lstmscope.refuseMistypedCommand(Array(CommandLine.arguments.dropFirst()))
     var command = try Lstmscope.parseAsRoot()
     try command.run()
 } catch let error as LoadError {
