@@ -97,7 +97,8 @@ extension Matrix {
     public static func checkedSineWindow(steps: Int, features: Int) throws(ShapeError) -> Matrix {
         let (values, overflow) = steps.multipliedReportingOverflow(by: features)
         guard steps >= 1, features >= 1, !overflow, values <= maximumDefaultWindowValues else {
-            throw ShapeError("a default window of \(steps) steps × \(features) features is more than \(maximumDefaultWindowValues) values; give a window with --input, or a shorter one with --steps")
+            throw ShapeError("a default window of \(steps) steps × \(features) features is more than "
+                + "\(maximumDefaultWindowValues) values; give a window with --input, or a shorter one with --steps")
         }
         return sineWindow(steps: steps, features: features)
     }

@@ -93,7 +93,9 @@ enum CSVWindowParser {
             while true {
                 while at < end, isSpace(bytes[at]) { at += 1 }
                 if at == end {
-                    if !cells.isEmpty && expectCell { throw fail("line \(line) ends with an empty cell after its last separator") }
+                    if !cells.isEmpty && expectCell {
+                        throw fail("line \(line) ends with an empty cell after its last separator")
+                    }
                     return cells
                 }
                 if isSeparator(bytes[at]) {
@@ -119,8 +121,12 @@ enum CSVWindowParser {
             let limit = min(known ?? expected ?? CSVWindowParser.maximumColumns, CSVWindowParser.maximumColumns)
             let cells = try cells(from: first, to: end, limit: limit)
             if cells.count > limit {
-                if let known { throw fail("line \(line) has more than \(known) values but the rows before it have \(known) (ragged rows)") }
-                throw expected.map { fail("line \(line) has more than \($0) values but the model expects \($0) features per step (xu = \($0))") }
+                if let known {
+                    throw fail("line \(line) has more than \(known) values "
+                        + "but the rows before it have \(known) (ragged rows)")
+                }
+                throw expected.map { fail("line \(line) has more than \($0) values "
+                    + "but the model expects \($0) features per step (xu = \($0))") }
                     ?? fail("line \(line) has more than \(CSVWindowParser.maximumColumns) values", .tooLarge)
             }
             let mark = values.count

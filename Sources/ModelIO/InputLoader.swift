@@ -52,7 +52,8 @@ public enum InputLoader {
         try parseArray(FileBytes.read(path), path: path)
     }
 
-    static func parseArray(_ data: Data, path: String, columns: Int? = nil, outputObject: Bool = false) throws(LoadError) -> NDArray {
+    static func parseArray(_ data: Data, path: String, columns: Int? = nil,
+                           outputObject: Bool = false) throws(LoadError) -> NDArray {
         if data.prefix(6) == NPYReader.magic { return try NPYReader.parse(data, path: path) }
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") { return try NPYReader.parse(data, path: path) }
@@ -78,7 +79,8 @@ public enum InputLoader {
         }
         if outputObject, let object = root as? [String: Any] {
             guard let output = object["output"] else {
-                throw LoadError(path, .badInput, "a JSON object without an \"output\" list; give the output as [y0, y1, …] or {\"output\": [y0, y1, …]}")
+                throw LoadError(path, .badInput, "a JSON object without an \"output\" list; "
+                    + "give the output as [y0, y1, …] or {\"output\": [y0, y1, …]}")
             }
             root = output
         }
@@ -95,7 +97,8 @@ public enum InputLoader {
         func walk(_ node: Any, depth: Int, at: String) throws(LoadError) {
             if depth == shape.count {
                 guard let number = JSONValue.number(node) else {
-                    let found = node is [Any] || node is [String: Any] ? String("\(node)".prefix(20)) : JSONValue.describe(node)
+                    let found = node is [Any] || node is [String: Any]
+                        ? String("\(node)".prefix(20)) : JSONValue.describe(node)
                     throw LoadError(path, .badInput, "expected a number at \(at), found \(found)")
                 }
                 values.append(Float(number))

@@ -44,7 +44,8 @@ enum JSONBounds {
                         let key = keyBytes(raw, from: stringStart, to: index, escaped: hasEscape)
                         stack[stack.count - 1].expectsKey = false
                         guard stack[stack.count - 1].keys.insert(key).inserted else {
-                            return "the key \"\(terminalPreview(String(decoding: key, as: UTF8.self), limit: 40))\" given twice in one object (ambiguous: readers disagree on which counts)"
+                            return "the key \"\(terminalPreview(String(decoding: key, as: UTF8.self), limit: 40))\" "
+                                + "given twice in one object (ambiguous: readers disagree on which counts)"
                         }
                     }
                 }
@@ -66,12 +67,15 @@ enum JSONBounds {
                 break
             }
         }
-        if inString, raw.count - stringStart > maximumStringBytes { return "a string of more than \(maximumStringBytes) bytes" }
+        if inString, raw.count - stringStart > maximumStringBytes {
+            return "a string of more than \(maximumStringBytes) bytes"
+        }
         return nil
     }
 
     /// A key's bytes, with JSON escapes decoded when it has any (`"\u0061"` is the key `"a"`).
-    private static func keyBytes(_ raw: UnsafeRawBufferPointer, from start: Int, to end: Int, escaped: Bool) -> [UInt8] {
+    private static func keyBytes(_ raw: UnsafeRawBufferPointer, from start: Int, to end: Int,
+                                 escaped: Bool) -> [UInt8] {
         let quoted = Array(raw[start...end])
         guard escaped else { return Array(quoted.dropFirst().dropLast()) }
         guard let text = try? JSONSerialization.jsonObject(with: Data(quoted), options: [.fragmentsAllowed]) as? String

@@ -85,7 +85,8 @@ private final class LayerGroups {
             var datasets: [String] = []
             try collect("/layers/" + candidates[k], into: &datasets, visited: &visited)
             guard datasets.count <= maximum else {
-                throw LoadError(path, .missingWeights, "layer \"\(spec.name)\" (\(spec.className)) has \(datasets.count) weight arrays in model.weights.h5 but needs at most \(maximum)")
+                throw LoadError(path, .missingWeights, "layer \"\(spec.name)\" (\(spec.className)) "
+                    + "has \(datasets.count) weight arrays in model.weights.h5 but needs at most \(maximum)")
             }
             var arrays: [NDArray] = []
             for dataset in datasets { arrays.append(try h5.readArray(dataset)) }

@@ -45,7 +45,8 @@ enum LegacyH5Loader {
             }
             let names = try h5.stringListAttribute("weight_names", of: group) ?? []
             guard names.count <= maximum else {
-                throw LoadError(path, .missingWeights, "layer \"\(spec.name)\" (\(spec.className)) lists \(names.count) weight arrays but needs at most \(maximum)")
+                throw LoadError(path, .missingWeights, "layer \"\(spec.name)\" (\(spec.className)) "
+                    + "lists \(names.count) weight arrays but needs at most \(maximum)")
             }
             // Keras writes kernel, recurrent_kernel, bias (a Bidirectional: the forward three, then
             // the backward three); sort by direction and role so a reordered file still loads.

@@ -79,6 +79,7 @@ public enum ModelLoader {
         guard !offsets.isEmpty, let entries = ZipDirectory.readableEntries(data) else { return }
         let inside = Set(entries.filter { $0.method == 0 }.map(\.dataOffset))
         guard let hdf5 = offsets.first(where: { !inside.contains($0) }) else { return }
-        throw LoadError(path, .refused, "ambiguous file: it is both an HDF5 file (signature at byte \(hdf5)) and a zip archive, so tools disagree on what it holds; save the model again")
+        throw LoadError(path, .refused, "ambiguous file: it is both an HDF5 file (signature at byte \(hdf5)) "
+            + "and a zip archive, so tools disagree on what it holds; save the model again")
     }
 }

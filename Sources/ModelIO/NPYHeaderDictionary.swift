@@ -63,7 +63,9 @@ struct NPYHeaderDictionary {
 
         /// A quoted string without escapes ('<f4', "shape").
         mutating func string() -> String? {
-            guard at < bytes.count, bytes[at] == UInt8(ascii: "'") || bytes[at] == UInt8(ascii: "\"") else { return nil }
+            guard at < bytes.count, bytes[at] == UInt8(ascii: "'") || bytes[at] == UInt8(ascii: "\"") else {
+                return nil
+            }
             let quote = bytes[at]
             let start = at + 1
             var end = start
@@ -103,7 +105,8 @@ struct NPYHeaderDictionary {
             let word = Array(text.utf8)
             guard at + word.count <= bytes.count, Array(bytes[at..<(at + word.count)]) == word else { return false }
             let next = at + word.count
-            if next < bytes.count, bytes[next] == UInt8(ascii: "_") || (bytes[next] | 0x20) >= 0x61 && (bytes[next] | 0x20) <= 0x7A {
+            if next < bytes.count,
+               bytes[next] == UInt8(ascii: "_") || (bytes[next] | 0x20) >= 0x61 && (bytes[next] | 0x20) <= 0x7A {
                 return false
             }
             at = next

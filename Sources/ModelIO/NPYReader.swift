@@ -64,12 +64,15 @@ enum NPYReader {
 
     private static func parseHeader(_ header: String, fail: (String) -> LoadError) throws(LoadError) -> Header {
         guard let fields = NPYHeaderDictionary(header) else {
-            throw fail("the header is not the dictionary NumPy writes ({'descr': …, 'fortran_order': …, 'shape': (…)} then spaces): \(terminalPreview(header))")
+            throw fail("the header is not the dictionary NumPy writes "
+                + "({'descr': …, 'fortran_order': …, 'shape': (…)} then spaces): \(terminalPreview(header))")
         }
-        guard case .text(let descr)? = fields.values["descr"], case .flag(let fortran)? = fields.values["fortran_order"],
+        guard case .text(let descr)? = fields.values["descr"],
+              case .flag(let fortran)? = fields.values["fortran_order"],
               case .tuple(let shape)? = fields.values["shape"], fields.values.count == 3
         else {
-            throw fail("the header must hold exactly descr (a string), fortran_order (True or False) and shape (a tuple), as NumPy requires: \(terminalPreview(header))")
+            throw fail("the header must hold exactly descr (a string), fortran_order (True or False) "
+                + "and shape (a tuple), as NumPy requires: \(terminalPreview(header))")
         }
         guard descr.count >= 3 else { throw fail("unsupported dtype \(descr)") }
         let order = descr.first!

@@ -53,7 +53,8 @@ enum NPZLoader {
         if names.contains("W"), names.contains("U") {
             let others = names.filter { !seed.contains($0) }
             guard others.isEmpty else {
-                throw LoadError(path, .invalidArray, "arrays the replay would not use: \(others.joined(separator: ", ")) (an .npz of named weights holds W, U, b, Wout and bout only)")
+                throw LoadError(path, .invalidArray, "arrays the replay would not use: "
+                    + "\(others.joined(separator: ", ")) (an .npz of named weights holds W, U, b, Wout and bout only)")
             }
             return seed.filter(names.contains)
         }

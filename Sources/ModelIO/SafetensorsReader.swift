@@ -65,7 +65,8 @@ enum SafetensorsReader {
         var end = 0
         for tensor in ordered {
             guard tensor.offset == end else {
-                throw bad(tensor.offset < end ? "tensor \(tensor.name) at byte \(tensor.offset) overlaps the tensor before it (which ends at \(end))"
+                throw bad(tensor.offset < end ? "tensor \(tensor.name) at byte \(tensor.offset) overlaps the tensor "
+                              + "before it (which ends at \(end))"
                           : "\(tensor.offset - end) bytes before tensor \(tensor.name) belong to no tensor")
             }
             end = tensor.end

@@ -24,7 +24,8 @@ enum TorchLoader {
         let byName = Dictionary(arrays, uniquingKeysWith: { first, _ in first })
         let ignored = Set(arrays.map(\.0).filter { name in patterns.contains { fnmatch($0, name, 0) == 0 } })
         for pattern in patterns where !arrays.contains(where: { fnmatch(pattern, $0.0, 0) == 0 }) {
-            throw LoadError(path, .badInput, "--ignore-tensors '\(pattern)' matches no tensor of the file (it has \(arrays.prefix(8).map(\.0).joined(separator: ", "))\(arrays.count > 8 ? ", …" : ""))")
+            throw LoadError(path, .badInput, "--ignore-tensors '\(pattern)' matches no tensor of the file "
+                + "(it has \(arrays.prefix(8).map(\.0).joined(separator: ", "))\(arrays.count > 8 ? ", …" : ""))")
         }
         let prefixes = Array(Set(arrays.map(\.0).filter { $0.hasSuffix("weight_ih_l0") && !ignored.contains($0) }
             .map { String($0.dropLast("weight_ih_l0".count)) })).sorted()
@@ -32,7 +33,10 @@ enum TorchLoader {
             throw LoadError(path, .invalidArray, "no weight_ih_l0: not a PyTorch nn.LSTM, nn.GRU or nn.RNN state dict")
         }
         guard prefixes.count == 1 else {
-            throw LoadError(path, .unsupportedLayer, "the state dict holds \(prefixes.count) recurrent modules (\(prefixes.map { $0.isEmpty ? "(no prefix)" : $0 }.joined(separator: ", "))); lstmscope replays one nn.LSTM, nn.GRU or nn.RNN followed by nn.Linear layers (--ignore-tensors '\(prefixes[1])*' leaves one out)")
+            throw LoadError(path, .unsupportedLayer, "the state dict holds \(prefixes.count) recurrent modules "
+                + "(\(prefixes.map { $0.isEmpty ? "(no prefix)" : $0 }.joined(separator: ", "))); "
+                + "lstmscope replays one nn.LSTM, nn.GRU or nn.RNN followed by nn.Linear layers "
+                + "(--ignore-tensors '\(prefixes[1])*' leaves one out)")
         }
         var used: Set<String> = []
         var layers: [Layer] = []
@@ -67,11 +71,16 @@ enum TorchLoader {
         let leftOver = arrays.filter { !used.contains($0.0) && !ignored.contains($0.0) }
         if !leftOver.isEmpty {
             let listed = leftOver.prefix(10).map { "\($0.0) \(formatShape($0.1.shape))" }.joined(separator: ", ")
-            throw LoadError(path, .unsupportedLayer, "tensors the replay would not use: \(listed)\(leftOver.count > 10 ? ", …" : ""); lstmscope replays one nn.LSTM, nn.GRU or nn.RNN followed by nn.Linear layers on out[:, -1], and a model with more gives other numbers (--ignore-tensors '\(pattern(for: leftOver[0].0))' loads without \(leftOver.count == 1 ? "it" : "them"), at your own risk)")
+            throw LoadError(path, .unsupportedLayer, "tensors the replay would not use: "
+                + "\(listed)\(leftOver.count > 10 ? ", …" : ""); lstmscope replays one nn.LSTM, nn.GRU or nn.RNN "
+                + "followed by nn.Linear layers on out[:, -1], and a model with more gives other numbers "
+                + "(--ignore-tensors '\(pattern(for: leftOver[0].0))' "
+                + "loads without \(leftOver.count == 1 ? "it" : "them"), at your own risk)")
         }
         var provenance = Provenance(path: path, format: format)
         provenance.foldedParameterCount = folded
-        provenance.ignoredTensors = arrays.filter { ignored.contains($0.0) }.map { "\($0.0) \(formatShape($0.1.shape))" }
+        provenance.ignoredTensors = arrays.filter { ignored.contains($0.0) }
+            .map { "\($0.0) \(formatShape($0.1.shape))" }
         return try LoadError.building(path) {
             try Model(name: prefix.isEmpty ? "pytorch" : String(prefix.dropLast()), layers: layers, inputSize: features, provenance: provenance)
         }
@@ -87,14 +96,16 @@ enum TorchLoader {
     /// chained so that each reads what the one before gives. When several orders fit (square
     /// layers), the file's order decides, so one file always gives one model.
     private static func linearHeads(_ arrays: [(String, NDArray)], after width: Int, skipping taken: Set<String>,
-                                    path: String) throws(LoadError) -> [(weight: String, bias: String?, layer: DenseLayer)] {
+                                    path: String) throws(LoadError)
+        -> [(weight: String, bias: String?, layer: DenseLayer)] {
         let byName = Dictionary(arrays, uniquingKeysWith: { first, _ in first })
         var heads: [(weight: String, bias: String?, array: NDArray)] = []
         for (name, array) in arrays where !taken.contains(name) && name.hasSuffix("weight") && array.shape.count == 2 {
             let biasName = String(name.dropLast("weight".count)) + "bias"
             let bias = byName[biasName] != nil && !taken.contains(biasName) ? biasName : nil
             if let bias, byName[bias]!.shape != [array.shape[0]] {
-                throw LoadError(path, .badShape, "\(bias) has shape \(formatShape(byName[bias]!.shape)) but \(name) \(formatShape(array.shape)) needs (\(array.shape[0]),)")
+                throw LoadError(path, .badShape, "\(bias) has shape \(formatShape(byName[bias]!.shape)) "
+                    + "but \(name) \(formatShape(array.shape)) needs (\(array.shape[0]),)")
             }
             heads.append((name, bias, array))
         }
@@ -105,12 +116,17 @@ enum TorchLoader {
             for i in remaining where heads[i].array.shape[1] == width {
                 budget -= 1
                 guard budget > 0 else { return nil }
-                if let rest = chain(from: heads[i].array.shape[0], remaining: remaining.filter { $0 != i }) { return [i] + rest }
+                if let rest = chain(from: heads[i].array.shape[0], remaining: remaining.filter { $0 != i }) {
+                    return [i] + rest
+                }
             }
             return nil
         }
         guard let order = chain(from: width, remaining: Array(heads.indices)) else {
-            throw LoadError(path, .badShape, "the Linear weights \(heads.map { "\($0.weight) \(formatShape($0.array.shape))" }.joined(separator: ", ")) do not chain after the recurrent layers' \(width) values (each weight is (out, in), and the first must read \(width))")
+            throw LoadError(path, .badShape, "the Linear weights "
+                + "\(heads.map { "\($0.weight) \(formatShape($0.array.shape))" }.joined(separator: ", ")) "
+                + "do not chain after the recurrent layers' \(width) values "
+                + "(each weight is (out, in), and the first must read \(width))")
         }
         var out: [(weight: String, bias: String?, layer: DenseLayer)] = []
         for i in order {
@@ -129,7 +145,9 @@ enum TorchLoader {
                                   sequences: Bool, used: inout Set<String>, folded: inout Int,
                                   path: String) throws(LoadError) -> Layer {
         let key = { (name: String) in "\(prefix)\(name)_l\(k)\(suffix)" }
-        for name in ["weight_ih", "weight_hh", "bias_ih", "bias_hh"] where byName[key(name)] != nil { used.insert(key(name)) }
+        for name in ["weight_ih", "weight_hh", "bias_ih", "bias_hh"] where byName[key(name)] != nil {
+            used.insert(key(name))
+        }
         guard let ih = byName[key("weight_ih")], let hh = byName[key("weight_hh")], hh.shape.count == 2, ih.shape.count == 2 else {
             throw LoadError(path, .missingWeights, "\(key("weight_hh")) or \(key("weight_ih")) is missing or not a matrix")
         }
@@ -152,7 +170,8 @@ enum TorchLoader {
                                            returnSequences: sequences, goBackwards: backwards))
             case 3:
                 for bias in [biasIH, biasHH].compactMap({ $0 }) where bias.shape != [3 * hu] {
-                    throw LoadError(path, .badShape, "a bias of layer \(k) has shape \(formatShape(bias.shape)) but a GRU of \(hu) units needs (\(3 * hu),)")
+                    throw LoadError(path, .badShape, "a bias of layer \(k) has shape \(formatShape(bias.shape)) "
+                        + "but a GRU of \(hu) units needs (\(3 * hu),)")
                 }
                 // PyTorch's rows r | z | n are Keras's z | r | h̃ with the first two swapped; its
                 // n = tanh(W_in·x + b_in + r∗(W_hn·h + b_hn)) is Keras's reset_after=True.

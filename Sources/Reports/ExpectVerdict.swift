@@ -20,7 +20,8 @@ public struct ExpectVerdict: Sendable, Equatable {
         self.tolerance = tolerance
         guard expected.count == output.count else {
             largestDifference = nil
-            problem = "has \(expected.count) values but the model's output has \(output.count) (shape \(formatShape(outputShape)))"
+            problem = "has \(expected.count) values but the model's output has \(output.count) "
+                + "(shape \(formatShape(outputShape)))"
             return
         }
         largestDifference = zip(expected, output).map { a, b in a.isNaN && b.isNaN || a == b ? 0 : abs(a - b) }
@@ -37,7 +38,8 @@ public struct ExpectVerdict: Sendable, Equatable {
     /// One line for a person: `largest |difference| from y.npy: 1.2e-07 (tolerance 1e-05): matches`.
     public var line: String {
         if let problem { return "\(terminalSafe(file)) \(problem): DIFFERS" }
-        return "largest |difference| from \(terminalSafe(file)): \(formatScientific(largestDifference ?? .nan)) (tolerance \(formatScientific(tolerance))): \(matches ? "matches" : "DIFFERS")"
+        return "largest |difference| from \(terminalSafe(file)): \(formatScientific(largestDifference ?? .nan)) "
+            + "(tolerance \(formatScientific(tolerance))): \(matches ? "matches" : "DIFFERS")"
     }
 
     /// The JSON object: `{"file", "largest_difference", "tolerance", "matches"}` (and `"problem"`).

@@ -90,7 +90,8 @@ public struct InspectReport {
         lines.append(model.provenance.foldedParameterCount == 0 ? "total parameters: \(model.parameterCount)"
             : "total parameters: \(model.fileParameterCount) as PyTorch counts them (\(model.parameterCount) once bias_ih + bias_hh are one b)")
         if !model.provenance.ignoredTensors.isEmpty {
-            lines.append("left out (--ignore-tensors), not replayed: \(model.provenance.ignoredTensors.map(terminalSafe).joined(separator: ", "))")
+            lines.append("left out (--ignore-tensors), not replayed: "
+                + "\(model.provenance.ignoredTensors.map(terminalSafe).joined(separator: ", "))")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -159,7 +160,8 @@ public struct InspectReport {
             + "\"keras_version\": \(JSONText.optional(p.kerasVersion)), \"backend\": \(JSONText.optional(p.backend)), "
             + "\"model\": \(JSONText.string(model.name)), \"input_shape\": \(inputShape), "
             + "\"layers\": [" + layerTexts.joined(separator: ", ") + "], \"total_params\": \(model.fileParameterCount)"
-            + (p.ignoredTensors.isEmpty ? "" : ", \"ignored_tensors\": [\(p.ignoredTensors.map(JSONText.string).joined(separator: ", "))]")
+            + (p.ignoredTensors.isEmpty ? ""
+                : ", \"ignored_tensors\": [\(p.ignoredTensors.map(JSONText.string).joined(separator: ", "))]")
             + "}\n"
     }
 }

@@ -94,7 +94,8 @@ public struct TraceReport {
             write(String(decoding: bytes, as: UTF8.self))
         }
         let expect = verdict.map { ",\n \"expect\": \($0.json)" } ?? ""
-        write("]}],\n \"output\": \(JSONText.array(output)), \"output_shape\": \(JSONText.ints(outputShape))\(expect)}\n")
+        write("]}],\n \"output\": \(JSONText.array(output)), "
+            + "\"output_shape\": \(JSONText.ints(outputShape))\(expect)}\n")
         return nan
     }
 

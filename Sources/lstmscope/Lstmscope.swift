@@ -28,12 +28,14 @@ extension Lstmscope {
     /// Refuses a first argument that is no file but nearly the name of a command (`inpsect`):
     /// it would otherwise be taken for a model to explore, and fail as a missing file.
     static func refuseMistypedCommand(_ arguments: [String]) throws {
-        guard let first = arguments.first, !first.hasPrefix("-"), !FileManager.default.fileExists(atPath: first) else { return }
+        guard let first = arguments.first, !first.hasPrefix("-"),
+              !FileManager.default.fileExists(atPath: first) else { return }
         let names = configuration.subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName }
         guard !names.contains(first),
               let close = names.min(by: { editDistance($0, first) < editDistance($1, first) }),
               editDistance(close, first) <= 2 else { return }
-        throw UsageError(message: "unknown command '\(terminalSafeMessage(first))'; did you mean '\(close)'? (lstmscope --help lists the commands)")
+        throw UsageError(message: "unknown command '\(terminalSafeMessage(first))'; did you mean '\(close)'? "
+            + "(lstmscope --help lists the commands)")
     }
 
     /// Levenshtein distance, for the "did you mean" above.

@@ -34,10 +34,13 @@ struct ModelOptions: ParsableArguments {
                      ("--output-activation", outputActivation)]
         for (flag, name) in named {
             if let name, Activation(kerasName: name) == nil {
-                throw ValidationError("\(flag): unknown activation \"\(name)\" (try tanh, sigmoid, hard_sigmoid, relu, linear, softmax, …)")
+                throw ValidationError("\(flag): unknown activation \"\(name)\" "
+                    + "(try tanh, sigmoid, hard_sigmoid, relu, linear, softmax, …)")
             }
         }
-        if let kerasVersion, kerasVersion != 2 && kerasVersion != 3 { throw ValidationError("--keras-version must be 2 or 3") }
+        if let kerasVersion, kerasVersion != 2 && kerasVersion != 3 {
+            throw ValidationError("--keras-version must be 2 or 3")
+        }
     }
 
     /// The options as the loader takes them.
@@ -55,7 +58,8 @@ struct ModelOptions: ParsableArguments {
     var arguments: [String] {
         var out: [String] = []
         for (flag, value) in [("--activation", activation), ("--recurrent-activation", recurrentActivation),
-                              ("--output-activation", outputActivation), ("--keras-version", kerasVersion.map(String.init))] {
+                              ("--output-activation", outputActivation),
+                              ("--keras-version", kerasVersion.map(String.init))] {
             if let value { out += [flag, value] }
         }
         for pattern in ignoreTensors { out += ["--ignore-tensors", pattern] }
@@ -75,7 +79,8 @@ struct ModelOptions: ParsableArguments {
     /// in a script must fail, not quietly describe the bundled sample.
     func requiredPath(for command: String) throws -> String {
         guard let model, !model.isEmpty else {
-            throw UsageError(message: "\(command) needs a model: lstmscope \(command) MODEL (only the explorer, lstmscope with no arguments, opens the bundled sample)")
+            throw UsageError(message: "\(command) needs a model: lstmscope \(command) MODEL "
+                + "(only the explorer, lstmscope with no arguments, opens the bundled sample)")
         }
         return model
     }
@@ -97,11 +102,14 @@ struct ModelOptions: ParsableArguments {
                          ("--output-activation", outputActivation), ("--keras-version", kerasVersion.map(String.init))]
                 .filter { $0.1 != nil }.map(\.0)
             if !given.isEmpty {
-                throw UsageError(message: "\(given.joined(separator: ", ")) \(given.count == 1 ? "applies" : "apply") only to .npz weights, which carry no architecture; \(terminalSafeMessage(model.provenance.path)) says its own")
+                throw UsageError(message: "\(given.joined(separator: ", ")) \(given.count == 1 ? "applies" : "apply") "
+                    + "only to .npz weights, which carry no architecture; "
+                    + "\(terminalSafeMessage(model.provenance.path)) says its own")
             }
         }
         if !ignoreTensors.isEmpty, format != "safetensors", format != "torch-npz" {
-            throw UsageError(message: "--ignore-tensors only applies to PyTorch state dicts (.safetensors, or .npz with the state dict's names)")
+            throw UsageError(message: "--ignore-tensors only applies to PyTorch state dicts "
+                + "(.safetensors, or .npz with the state dict's names)")
         }
     }
 }

@@ -13,7 +13,10 @@ struct Trace: ParsableCommand {
             "steps": [{"t", "x", …}]}], "output": […]}
         where each step has the vectors of its layer's kind: LSTM i f c_tilde o c h, GRU z r h_tilde h, SimpleRNN h.
 
-        With --expect (Keras's model.predict output for this input: .npy, .csv, a JSON list, or a JSON object with an "output" list such as this command's own JSON) the largest absolute difference is reported (in the JSON form as "expect": {"file", "largest_difference", "tolerance", "matches"}) and the exit status is 3 if it exceeds --tolerance or the lengths differ.
+        With --expect (Keras's model.predict output for this input: .npy, .csv, a JSON list, or a JSON object with an \
+        "output" list such as this command's own JSON) the largest absolute difference is reported (in the JSON form \
+        as "expect": {"file", "largest_difference", "tolerance", "matches"}) and the exit status is 3 if it exceeds \
+        --tolerance or the lengths differ.
 
         Examples:
           lstmscope trace sample-weights/tutorial.keras --input sample-weights/tutorial-input.npy
@@ -45,7 +48,8 @@ struct Trace: ParsableCommand {
         if let steps, steps < 1 || steps > 10_000_000 { throw ValidationError("--steps must be between 1 and 10000000") }
         if steps != nil, input != nil { throw ValidationError("--steps sets the length of the default window; with --input the file sets it") }
         guard tolerance >= 0, tolerance.isFinite else {
-            throw ValidationError("--tolerance must be a number of 0 or more (the largest |difference| that still matches)")
+            throw ValidationError("--tolerance must be a number of 0 or more "
+                + "(the largest |difference| that still matches)")
         }
     }
 

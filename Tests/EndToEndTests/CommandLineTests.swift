@@ -62,7 +62,8 @@ import Testing
         let wrong = try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--input", Fixtures.sample("tutorial-input.npy"),
                                     "--expect", Fixtures.sample("wide-expected.npy")])
         #expect(wrong.status == 3)
-        #expect(wrong.out.contains("wide-expected.npy has 3 values but the model's output has 1 (shape (1,)): DIFFERS"), "\(wrong.out)")
+        #expect(wrong.out.contains("wide-expected.npy has 3 values but the model's output has 1 "
+            + "(shape (1,)): DIFFERS"), "\(wrong.out)")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-inf-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

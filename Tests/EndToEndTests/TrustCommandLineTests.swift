@@ -55,7 +55,8 @@ import Testing
     /// well as a list; the verdict is in the JSON.
     @Test func expectVerdictsAreInTheJSONAndWrongLengthsDiffer() throws {
         let model = Fixtures.sample("tutorial.keras"), input = Fixtures.sample("tutorial-input.npy")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-expect-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("lstmscope-expect-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let wrong = directory.appendingPathComponent("wrong.json").path
@@ -63,7 +64,8 @@ import Testing
         let r = try Binary.run(["trace", model, "--input", input, "--expect", wrong, "--format", "json"])
         #expect(r.status == 3, "\(r.err)")
         #expect(r.err.contains("has 2 values but the model's output has 1 (shape (1,)): DIFFERS"), "\(r.err)")
-        let verdict = (try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any])["expect"] as! [String: Any]
+        let verdict = (try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any])["expect"]
+            as! [String: Any]
         #expect(verdict["matches"] as? Bool == false && verdict["largest_difference"] is NSNull)
         // The trace JSON itself, and the samples' Keras output, as --expect.
         let trace = directory.appendingPathComponent("trace.json").path
@@ -74,7 +76,8 @@ import Testing
         for expect in [trace, object, Fixtures.sample("tutorial-expected.npy")] {
             let again = try Binary.run(["trace", model, "--input", input, "--expect", expect, "--format", "json"])
             #expect(again.status == 0, "\(expect): \(again.err)")
-            let v = (try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as! [String: Any])["expect"] as! [String: Any]
+            let v = (try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as! [String: Any])["expect"]
+                as! [String: Any]
             #expect(v["matches"] as? Bool == true && (v["largest_difference"] as? Double ?? 1) <= 1e-5)
         }
     }
@@ -94,11 +97,13 @@ import Testing
 
     /// The same file gives the same bytes on every run (state-dict heads once followed
     /// hash-table order: twelve runs of one file gave three models).
-    @Test(arguments: ["bad/torch_two_linears.safetensors", "bad/torch_noprefix.npz", "bad/functional_out_of_order.keras",
+    @Test(arguments: ["bad/torch_two_linears.safetensors", "bad/torch_noprefix.npz",
+                      "bad/functional_out_of_order.keras",
                       "torch/named.safetensors", "keras/plain.npz"])
     func repeatedRunsGiveIdenticalBytes(file: String) throws {
         let path = Fixtures.path(file)
-        for command in [["inspect", path, "--format", "json"], ["inspect", path], ["trace", path, "--format", "csv", "--steps", "6"]] {
+        for command in [["inspect", path, "--format", "json"], ["inspect", path],
+                        ["trace", path, "--format", "csv", "--steps", "6"]] {
             let first = try Binary.run(command)
             #expect(first.status == 0, "\(first.err)")
             for _ in 0..<4 {

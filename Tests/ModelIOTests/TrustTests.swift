@@ -33,9 +33,11 @@ import Testing
         // Config values of the wrong JSON type, naming the key and the layer.
         ("config_string_go_backwards.keras", .invalidConfig,
          "layer \"lstm\" (LSTM): config value go_backwards is the string \"false\" but must be true or false"),
-        ("config_string_units.keras", .invalidConfig, "config value units is the string \"3\" but must be a whole number"),
+        ("config_string_units.keras", .invalidConfig,
+         "config value units is the string \"3\" but must be a whole number"),
         ("config_float_units.keras", .invalidConfig, "config value units is the number 3.5 but must be a whole number"),
-        ("config_string_return_sequences.keras", .invalidConfig, "return_sequences is the number 0 but must be true or false"),
+        ("config_string_return_sequences.keras", .invalidConfig,
+         "return_sequences is the number 0 but must be true or false"),
         // Numbers that would size an allocation.
         ("lookback_huge.keras", .invalidConfig, "says the window has 1000000000000 steps"),
         ("lookback_negative.keras", .invalidConfig, "has -1 at axis 1; dimensions are at least 1"),
@@ -156,7 +158,10 @@ import Testing
         let wide = Data(([String](repeating: "0.5", count: 1_000_000).joined(separator: ",") + "\n").utf8)
         #expect {
             try InputLoader.loadWindow(data: wide, path: "wide.csv", columns: 3)
-        } throws: { ($0 as? LoadError)?.problem == "line 1 has more than 3 values but the model expects 3 features per step (xu = 3)" }
+        } throws: {
+            ($0 as? LoadError)?.problem
+                == "line 1 has more than 3 values but the model expects 3 features per step (xu = 3)"
+        }
         #expect {
             try InputLoader.loadWindow(data: Data("[[1, true]]".utf8), path: "w.json")
         } throws: { ($0 as? LoadError)?.problem == "expected a number at [0][1], found true" }

@@ -85,7 +85,9 @@ struct KerasConfig {
         func bad(_ problem: String) -> LoadError {
             LoadError(spec.path, .invalidConfig, "layer \"\(spec.name)\" (\(spec.className)): \(key) \(problem)")
         }
-        guard let list = raw as? [Any], !list.isEmpty, list.count <= 8 else { throw bad("must be a list of up to 8 dimensions") }
+        guard let list = raw as? [Any], !list.isEmpty, list.count <= 8 else {
+            throw bad("must be a list of up to 8 dimensions")
+        }
         var shape: [Int?] = []
         for (axis, value) in list.enumerated() {
             if value is NSNull { shape.append(nil); continue }

@@ -41,7 +41,8 @@ struct KerasGraph {
             var sources: [Int] = []
             for name in names {
                 guard let source = index[name] else {
-                    throw LoadError(path, .invalidConfig, "invalid model config: layer \"\(spec.name)\" reads from \"\(name)\", which the config does not have")
+                    throw LoadError(path, .invalidConfig, "invalid model config: layer \"\(spec.name)\" reads from "
+                        + "\"\(name)\", which the config does not have")
                 }
                 sources.append(source)
             }
@@ -51,10 +52,12 @@ struct KerasGraph {
         func endpoint(_ key: String, _ what: String) throws(LoadError) -> Int {
             let names = KerasGraph.endpointNames(model[key])
             guard names.count == 1 else {
-                throw refuse("the model has \(names.count) \(what)s (\(names.joined(separator: ", "))); lstmscope replays models with one input and one output")
+                throw refuse("the model has \(names.count) \(what)s (\(names.joined(separator: ", "))); "
+                    + "lstmscope replays models with one input and one output")
             }
             guard let found = index[names[0]] else {
-                throw LoadError(path, .invalidConfig, "invalid model config: \(key) names \"\(names[0])\", which the config does not have")
+                throw LoadError(path, .invalidConfig, "invalid model config: \(key) names \"\(names[0])\", "
+                    + "which the config does not have")
             }
             return found
         }
@@ -67,17 +70,23 @@ struct KerasGraph {
         func refuse(_ problem: String) -> LoadError { LoadError(path, .unsupportedLayer, problem) }
         func named(_ i: Int) -> String { "\"\(specs[i].name)\" (\(specs[i].className))" }
         if let cycle = firstCycle() {
-            throw LoadError(path, .invalidConfig, "invalid model config: the layers form a cycle (\((cycle + [cycle[0]]).map { specs[$0].name }.joined(separator: " → "))); Keras refuses such a model too")
+            throw LoadError(path, .invalidConfig, "invalid model config: the layers form a cycle "
+                + "(\((cycle + [cycle[0]]).map { specs[$0].name }.joined(separator: " → "))); "
+                + "Keras refuses such a model too")
         }
         var consumers = [[Int]](repeating: [], count: specs.count)
         for (layer, sources) in inbound.enumerated() {
             guard sources.count <= 1 else {
-                throw refuse("layer \(named(layer)) joins \(sources.count) inputs (\(sources.map { specs[$0].name }.joined(separator: ", "))); lstmscope replays a chain of layers, one input each")
+                throw refuse("layer \(named(layer)) joins \(sources.count) inputs "
+                    + "(\(sources.map { specs[$0].name }.joined(separator: ", "))); "
+                    + "lstmscope replays a chain of layers, one input each")
             }
             for source in sources { consumers[source].append(layer) }
         }
         if let branch = consumers.indices.first(where: { consumers[$0].count > 1 }) {
-            throw refuse("the output of layer \(named(branch)) feeds \(consumers[branch].count) layers (\(consumers[branch].map { specs[$0].name }.joined(separator: ", "))); lstmscope replays a chain of layers without branches")
+            throw refuse("the output of layer \(named(branch)) feeds \(consumers[branch].count) layers "
+                + "(\(consumers[branch].map { specs[$0].name }.joined(separator: ", "))); "
+                + "lstmscope replays a chain of layers without branches")
         }
         guard inbound[input].isEmpty else { throw refuse("the input layer \(named(input)) reads from another layer") }
         var order = [input]
@@ -89,7 +98,8 @@ struct KerasGraph {
         }
         guard consumers[output].isEmpty, order.count == specs.count else {
             let off = Set(specs.indices).subtracting(order).sorted()
-            throw refuse("layers off the path from the input to the output: \(off.map(named).joined(separator: ", ")); lstmscope replays a chain of layers")
+            throw refuse("layers off the path from the input to the output: \(off.map(named).joined(separator: ", ")); "
+                + "lstmscope replays a chain of layers")
         }
         return order
     }
@@ -150,7 +160,9 @@ struct KerasGraph {
         guard let list = value as? [Any] else { return [] }
         if let name = list.first as? String { return [name] }
         var names: [String] = []
-        for name in list.compactMap({ ($0 as? [Any])?.first as? String }) where !names.contains(name) { names.append(name) }
+        for name in list.compactMap({ ($0 as? [Any])?.first as? String }) where !names.contains(name) {
+            names.append(name)
+        }
         return names
     }
 }

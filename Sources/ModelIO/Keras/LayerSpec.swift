@@ -69,13 +69,15 @@ struct LayerSpec {
     /// `return_state`): replaying it anyway would give another model's numbers.
     func refuse(_ key: String, when value: Bool, because reason: String) throws(LoadError) {
         if try bool(key, default: !value) == value {
-            throw LoadError(path, .unsupportedLayer, "layer \"\(name)\" (\(className)): \(key)=\(value) is not supported (\(reason))")
+            throw LoadError(path, .unsupportedLayer,
+                            "layer \"\(name)\" (\(className)): \(key)=\(value) is not supported (\(reason))")
         }
     }
 
     private func wrongType(_ key: String, _ raw: Any, _ expected: String) -> LoadError {
         LoadError(path, .invalidConfig,
-                  "layer \"\(name)\" (\(className)): config value \(key) is \(JSONValue.describe(raw)) but must be \(expected)")
+                  "layer \"\(name)\" (\(className)): config value \(key) is \(JSONValue.describe(raw)) "
+                      + "but must be \(expected)")
     }
 }
 
@@ -105,7 +107,8 @@ enum JSONValue {
         switch value {
         case is NSNull: return "null"
         case let text as String: return "the string \"\(text.prefix(40))\""
-        case let number as NSNumber: return isBoolean(number) ? (number.boolValue ? "true" : "false") : "the number \(number)"
+        case let number as NSNumber:
+            return isBoolean(number) ? (number.boolValue ? "true" : "false") : "the number \(number)"
         case is [Any]: return "a list"
         case is [String: Any]: return "an object"
         default: return "a value of another kind"

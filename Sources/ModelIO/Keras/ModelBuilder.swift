@@ -58,7 +58,8 @@ struct ModelBuilder {
                         activation: try activation(spec, "activation", default: .linear))
                 }
                 if let units = try spec.int("units"), units != dense.kernel.columns {
-                    throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units but its kernel has \(dense.kernel.columns) columns")
+                    throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units "
+                        + "but its kernel has \(dense.kernel.columns) columns")
                 }
                 layers.append(.dense(dense))
                 for (name, array) in zip(["kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
@@ -156,7 +157,8 @@ struct ModelBuilder {
         func inner(_ key: String) throws(LoadError) -> LayerSpec? {
             guard let dict = try spec.object(key) else { return nil }
             guard let className = dict["class_name"] as? String, let config = dict["config"] as? [String: Any] else {
-                throw LoadError(path, .invalidConfig, "layer \"\(spec.name)\" (Bidirectional): \(key) has no class_name or config")
+                throw LoadError(path, .invalidConfig,
+                                "layer \"\(spec.name)\" (Bidirectional): \(key) has no class_name or config")
             }
             return LayerSpec(className: className, name: config["name"] as? String ?? key, config: config, path: path)
         }

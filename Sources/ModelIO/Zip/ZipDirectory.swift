@@ -32,7 +32,8 @@ struct ZipDirectory {
         let result = data.withUnsafeBytes { ZipDirectory.read($0) }
         switch result {
         case .success(let entries): self.entries = entries
-        case .failure(let problem): throw LoadError(path, .notAnArchive, "damaged or truncated zip archive: \(problem.text)")
+        case .failure(let problem):
+            throw LoadError(path, .notAnArchive, "damaged or truncated zip archive: \(problem.text)")
         }
     }
 
@@ -71,7 +72,8 @@ struct ZipDirectory {
             (entryCount, directorySize, directory) = (e, s, o)
         }
         guard directory >= 0, directorySize >= 0, directory <= count, directorySize <= count - directory else {
-            return fail("central directory at \(directory) (+\(directorySize) bytes) lies outside the \(count)-byte file")
+            return fail("central directory at \(directory) (+\(directorySize) bytes) "
+                + "lies outside the \(count)-byte file")
         }
         // Each directory record is at least 46 bytes: a count beyond that is a lie.
         guard entryCount <= directorySize / 46 + 1 else {
@@ -97,7 +99,8 @@ struct ZipDirectory {
                                           uncompressed: uncompressed == 0xFFFF_FFFF,
                                           compressed: compressed == 0xFFFF_FFFF, offset: local == 0xFFFF_FFFF)
                 else { return fail("zip64 sizes of the entry \(shown) are missing") }
-                (uncompressed, compressed, local) = (z.uncompressed ?? uncompressed, z.compressed ?? compressed, z.offset ?? local)
+                (uncompressed, compressed, local) = (z.uncompressed ?? uncompressed, z.compressed ?? compressed,
+                                                     z.offset ?? local)
             }
             guard field(local, 4) == 0x0403_4B50, let localFlags = field(local + 6, 2),
                   let localMethod = field(local + 8, 2), let localCRC = field(local + 14, 4),
@@ -107,7 +110,8 @@ struct ZipDirectory {
             else { return fail("the local header of \(shown) at \(local) is missing or outside the file") }
             let nameHere = UnsafeRawBufferPointer(rebasing: bytes[(local + 30)..<(local + 30 + localName)])
             guard nameHere.elementsEqual(name) else {
-                return fail("the local header of \(shown) names \(String(decoding: nameHere, as: UTF8.self)) (the local headers disagree with the central directory)")
+                return fail("the local header of \(shown) names \(String(decoding: nameHere, as: UTF8.self)) "
+                    + "(the local headers disagree with the central directory)")
             }
             guard localMethod == method, localFlags & 0x8 == flags & 0x8 else {
                 return fail("the local header of \(shown) disagrees with the central directory on how it is stored")
@@ -134,7 +138,8 @@ struct ZipDirectory {
     /// The 8-byte values of a zip64 extra field (id 1), present in this order when their
     /// 4-byte fields are 0xFFFFFFFF.
     private static func zip64Fields(extra: Int, length: Int, read: (Int, Int) -> Int?, uncompressed: Bool,
-                                    compressed: Bool, offset: Bool) -> (uncompressed: Int?, compressed: Int?, offset: Int?)? {
+                                    compressed: Bool,
+                                    offset: Bool) -> (uncompressed: Int?, compressed: Int?, offset: Int?)? {
         var at = extra
         while at + 4 <= extra + length {
             guard let id = read(at, 2), let size = read(at + 2, 2) else { return nil }
