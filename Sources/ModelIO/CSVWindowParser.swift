@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Rows are lines; cells are separated by one comma or semicolon, or by spaces and tabs (runs of
 /// them count as one). Blank lines and lines starting with `#` are skipped, and one header line
-/// (any cell not a number) is allowed before the first row. An empty cell (`1,,2`) is an
+/// (names only: no cell a number) is allowed before the first row. An empty cell (`1,,2`) is an
 /// error, never a value dropped. With `columns` known, a row longer than that fails at once,
 /// before the rest of a ten-million-cell line is read.
 enum CSVWindowParser {
@@ -70,7 +70,8 @@ enum CSVWindowParser {
                 scan = lineEnd(from: scan) + 1
                 lineCount += 1
             }
-            var start = 0
+            // Excel writes a UTF-8 byte order mark first; it is not part of the first cell.
+            var start = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
             while start < count {
                 let end = lineEnd(from: start)
                 line += 1
@@ -129,17 +130,13 @@ enum CSVWindowParser {
                     + "but the model expects \($0) features per step (xu = \($0))") }
                     ?? fail("line \(line) has more than \(CSVWindowParser.maximumColumns) values", .tooLarge)
             }
-            let mark = values.count
+            if rows == 0, headerWidth == nil, try isHeader(cells) {
+                headerWidth = cells.count
+                return
+            }
             for (column, cell) in cells.enumerated() {
                 guard let value = number(cell) else {
-                    if rows == 0, headerWidth == nil {
-                        // A header line: remember its width, skip it.
-                        values.removeSubrange(mark...)
-                        headerWidth = cells.count
-                        return
-                    }
-                    let text = String(decoding: bytes[cell].prefix(30), as: UTF8.self)
-                    throw fail("line \(line), column \(column + 1): \"\(text)\" is not a number")
+                    throw fail("line \(line), column \(column + 1): \"\(text(cell))\" is not a number")
                 }
                 values.append(value)
             }
@@ -153,6 +150,27 @@ enum CSVWindowParser {
             rows += 1
             guard values.count <= maximumValues else { throw fail("more than \(maximumValues) values", .tooLarge) }
         }
+
+        /// Whether the first line of cells is a header: only names, no numbers. A line of both
+        /// is neither (skipping it would drop a row with a typo); `0,1,…,n−1` is what pandas
+        /// writes as the header of an unnamed frame, and would otherwise be read as a row.
+        private func isHeader(_ cells: [Range<Int>]) throws(LoadError) -> Bool {
+            let numeric = cells.map { number($0) != nil }
+            if numeric.allSatisfy({ !$0 }) { return true }
+            if let name = cells.indices.first(where: { !numeric[$0] }) {
+                throw fail("line \(line) mixes numbers and text (\"\(text(cells[name]))\" in column \(name + 1)): "
+                    + "a header has only names, a row only numbers")
+            }
+            let columnNumbers = cells.enumerated().allSatisfy { k, cell in text(cell) == String(k) }
+            if cells.count >= 2, columnNumbers {
+                throw fail("line \(line) is 0,1,…,\(cells.count - 1), the header pandas writes for unnamed columns; "
+                    + "remove it (df.to_csv(header=False)), or write it as 0.0,1.0,… if it is data")
+            }
+            return false
+        }
+
+        /// A cell's text, at most 30 bytes of it, for messages.
+        private func text(_ cell: Range<Int>) -> String { String(decoding: bytes[cell].prefix(30), as: UTF8.self) }
 
         /// The cell as a number, or nil when it is not exactly one.
         private func number(_ cell: Range<Int>) -> Float? {

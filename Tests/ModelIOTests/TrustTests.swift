@@ -162,6 +162,16 @@ import Testing
             ($0 as? LoadError)?.problem
                 == "line 1 has more than 3 values but the model expects 3 features per step (xu = 3)"
         }
+        // A header has only names: a first row with a typo is an error, not a header to skip;
+        // pandas' header of unnamed columns is not read as data.
+        #expect {
+            try InputLoader.loadWindow(data: Data("0.5,O.7\n1,2\n".utf8), path: "w.csv")
+        } throws: { ($0 as? LoadError)?.problem.contains("line 1 mixes numbers and text (\"O.7\" in column 2)") == true }
+        #expect {
+            try InputLoader.loadWindow(data: Data("0,1,2\n0.5,0.25,1\n".utf8), path: "w.csv")
+        } throws: { ($0 as? LoadError)?.problem.contains("the header pandas writes") == true }
+        let bom = try InputLoader.loadWindow(data: Data([0xEF, 0xBB, 0xBF] + Array("1,2\n3,4\n".utf8)), path: "w.csv")
+        #expect(bom.rows == 2 && bom.values == [1, 2, 3, 4])
         #expect {
             try InputLoader.loadWindow(data: Data("[[1, true]]".utf8), path: "w.json")
         } throws: { ($0 as? LoadError)?.problem == "expected a number at [0][1], found true" }
