@@ -28,7 +28,11 @@ struct Trace: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(help: ArgumentHelp("The window: .npy (T, xu) or (1, T, xu), .csv or .json.", valueName: "file"))
+    @Option(help: ArgumentHelp("""
+        The window: .npy (T, xu) or (1, T, xu), .json [[…], …], or .csv (rows of numbers split by \
+        one , or ; or by spaces; one header line of names allowed; at most 65,536 values a row and \
+        2^28 in all).
+        """, valueName: "file"))
     var input: String?
 
     @Option(help: "Output format: text, json or csv.")
