@@ -47,6 +47,8 @@ public struct ExplorerState: Sendable {
     public private(set) var inputSource: String
     /// Keras's output for this window, if the user gave one.
     public private(set) var expected: [Float]?
+    /// The largest |ours − Keras's| that still matches (`--tolerance`).
+    public var tolerance: Float = OutputComparison.defaultTolerance
     /// ``input`` replayed through ``model``: all at once for small windows, lazily for long ones.
     public internal(set) var replay: WindowReplay
     /// The selected layer's steps held for drawing: always the current step and the one before
@@ -158,10 +160,11 @@ public struct ExplorerState: Sendable {
         return act.map { $0 == .sigmoid ? glyphs.sigma : $0.kerasName }
     }
 
-    /// The largest |ours − Keras's| when an expected output was given and the sizes agree.
-    public var expectedDifference: Float? {
-        guard let expected, let output = replay.output, expected.count == output.count else { return nil }
-        return zip(expected, output).map { abs($0 - $1) }.max()
+    /// Ours against Keras's when an expected output was given and ours is computed (the same
+    /// rule as `trace --expect`: NaN never matches a number).
+    public var expectedComparison: OutputComparison? {
+        guard let expected, let output = replay.output else { return nil }
+        return OutputComparison(output: output, expected: expected)
     }
 
     // MARK: Changes that keep the state consistent

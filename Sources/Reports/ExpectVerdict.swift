@@ -5,35 +5,29 @@ import LSTMCore
 public struct ExpectVerdict: Sendable, Equatable {
     /// The `--expect` file, as the user named it.
     public var file: String
-    /// The largest |difference| over the output (NaN where one side has NaN and the other not),
-    /// or nil when the lengths differ.
-    public var largestDifference: Float?
+    /// The comparison of the output with the file's values.
+    public var comparison: OutputComparison
     /// The tolerance it was held to.
     public var tolerance: Float
+
+    /// The largest |difference| (see ``OutputComparison``), or nil when the lengths differ.
+    public var largestDifference: Float? { comparison.largestDifference }
+
     /// Why there is no difference to report: the file's length is not the output's.
     public var problem: String?
 
-    /// Compares `output` with `expected`: NaN where Keras has NaN too (a model that overflows)
-    /// and equal infinities match.
+    /// Compares `output` with `expected` from `file`.
     public init(file: String, expected: [Float], output: [Float], outputShape: [Int], tolerance: Float) {
         self.file = file
         self.tolerance = tolerance
-        guard expected.count == output.count else {
-            largestDifference = nil
-            problem = "has \(expected.count) values but the model's output has \(output.count) "
-                + "(shape \(formatShape(outputShape)))"
-            return
-        }
-        largestDifference = zip(expected, output).map { a, b in a.isNaN && b.isNaN || a == b ? 0 : abs(a - b) }
-            .max { a, b in a.isNaN ? false : (b.isNaN || a < b) } ?? 0
-        problem = nil
+        comparison = OutputComparison(output: output, expected: expected)
+        problem = comparison.largestDifference == nil
+            ? "has \(expected.count) values but the model's output has \(output.count) (shape \(formatShape(outputShape)))"
+            : nil
     }
 
     /// Whether the output is within the tolerance.
-    public var matches: Bool {
-        guard let largestDifference else { return false }
-        return !largestDifference.isNaN && largestDifference <= tolerance
-    }
+    public var matches: Bool { comparison.matches(tolerance: tolerance) }
 
     /// One line for a person: `largest |difference| from y.npy: 1.2e-07 (tolerance 1e-05): matches`.
     public var line: String {

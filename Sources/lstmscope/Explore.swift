@@ -27,11 +27,18 @@ struct Explore: ParsableCommand {
     @Option(help: ArgumentHelp("Keras's output for this input, shown beside ours.", valueName: "file"))
     var expect: String?
 
+    // Unconditional, so that `--tolerance -1` reaches the check instead of being taken for a flag.
+    @Option(parsing: .unconditional, help: "Largest absolute difference from --expect that still counts as a match.")
+    var tolerance: Float = OutputComparison.defaultTolerance
+
     @Option(help: ArgumentHelp("Without --input: length of the default window (long windows run in the background while you explore).", valueName: "T"))
     var steps: Int?
 
     func validate() throws {
         if let steps, !(1...10_000_000).contains(steps) { throw ValidationError("--steps must be between 1 and 10000000") }
+        guard tolerance >= 0, tolerance.isFinite else {
+            throw ValidationError("--tolerance must be a number of 0 or more (the largest |difference| that still matches)")
+        }
         if steps != nil, input != nil { throw ValidationError("--steps sets the length of the default window; with --input the file sets it") }
     }
 
@@ -63,6 +70,7 @@ struct Explore: ParsableCommand {
         } catch {
             throw LoadError(inputPath ?? path, .badShape, error.message)
         }
+        state.tolerance = tolerance
         CrashGuard.rememberTerminal()
         let terminal = CursesTerminal.start()
         LoadWatchdog.restoreTerminal = { terminal.stop() }

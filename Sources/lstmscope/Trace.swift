@@ -43,7 +43,7 @@ struct Trace: ParsableCommand {
 
     // Unconditional, so that `--tolerance -1` reaches the check below instead of being taken for a flag.
     @Option(parsing: .unconditional, help: "Largest absolute difference from --expect that still counts as a match.")
-    var tolerance: Float = 1e-5
+    var tolerance: Float = OutputComparison.defaultTolerance
 
     @Option(help: "Window length for the default input when the model has no fixed look_back.")
     var steps: Int?

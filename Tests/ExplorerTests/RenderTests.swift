@@ -38,6 +38,21 @@ import Testing
         #expect(text.contains("matches"))
     }
 
+    /// The Step view says DIFFERS for a NaN from Keras, whatever else matches, and holds the
+    /// output to the explorer's --tolerance.
+    @Test func kerasLineUsesTheSharedComparison() throws {
+        var model = try ModelLoader.load(Fixtures.sample("tutorial.keras"))
+        model.provenance.path = "sample-weights/tutorial.keras"
+        let input = try InputLoader.loadWindow(Fixtures.sample("tutorial-input.npy"), columns: model.inputSize)
+        let nan = try ExplorerState(model: model, input: input, expected: [.nan])
+        #expect(nan.render().text.contains("DIFFERS"))
+        let keras = try InputLoader.loadFlat(Fixtures.sample("tutorial-expected.npy"))
+        var off = try ExplorerState(model: model, input: input, expected: keras.map { $0 + 1e-3 })
+        #expect(off.render().text.contains("DIFFERS"))
+        off.tolerance = 1e-2
+        #expect(off.render().text.contains("matches"))
+    }
+
     @Test(arguments: [60, 73, 74, 80])
     func everyStepColumnFitsTheSmallestWidths(width: Int) throws {
         var s = try UpdateTests.sample(width: width, height: 16)

@@ -230,9 +230,10 @@ extension ExplorerState {
             let keras = "[" + expected.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]"
             var x2 = canvas.put(" Keras model.predict: ", x: 0, y: y + 2, style: .heading)
             x2 = canvas.put(keras, x: x2, y: y + 2)
-            if let d = expectedDifference {
-                let ok = d <= 1e-5
-                canvas.put("  max |diff| \(formatScientific(d)) \(ok ? "matches" : "DIFFERS")", x: x2, y: y + 2, style: ok ? .good : .error)
+            if let comparison = expectedComparison, let d = comparison.largestDifference {
+                let ok = comparison.matches(tolerance: tolerance)
+                canvas.put("  max |diff| \(formatScientific(d)) \(ok ? "matches" : "DIFFERS")", x: x2, y: y + 2,
+                           style: ok ? .good : .error)
             } else {
                 let ours = replay.output.map { "ours has \($0.count)" } ?? "ours is being computed"
                 canvas.put("  (\(expected.count) values, \(ours))", x: x2, y: y + 2, style: replay.output == nil ? .muted : .error)
