@@ -22,7 +22,8 @@ public struct ExpectVerdict: Sendable, Equatable {
         self.tolerance = tolerance
         comparison = OutputComparison(output: output, expected: expected)
         problem = comparison.largestDifference == nil
-            ? "has \(expected.count) values but the model's output has \(output.count) (shape \(formatShape(outputShape)))"
+            ? "has \(expected.count) values but the model's output has \(output.count) "
+                + "(shape \(formatShape(outputShape)))"
             : nil
     }
 

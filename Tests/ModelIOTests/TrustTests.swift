@@ -166,7 +166,9 @@ import Testing
         // pandas' header of unnamed columns is not read as data.
         #expect {
             try InputLoader.loadWindow(data: Data("0.5,O.7\n1,2\n".utf8), path: "w.csv")
-        } throws: { ($0 as? LoadError)?.problem.contains("line 1 mixes numbers and text (\"O.7\" in column 2)") == true }
+        } throws: {
+            ($0 as? LoadError)?.problem.contains("line 1 mixes numbers and text (\"O.7\" in column 2)") == true
+        }
         #expect {
             try InputLoader.loadWindow(data: Data("0,1,2\n0.5,0.25,1\n".utf8), path: "w.csv")
         } throws: { ($0 as? LoadError)?.problem.contains("the header pandas writes") == true }
