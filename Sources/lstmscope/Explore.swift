@@ -36,10 +36,7 @@ struct Explore: ParsableCommand {
 
     func validate() throws {
         if let steps, !(1...10_000_000).contains(steps) { throw ValidationError("--steps must be between 1 and 10000000") }
-        guard tolerance >= 0, tolerance.isFinite else {
-            throw ValidationError("--tolerance must be a number of 0 or more "
-                + "(the largest |difference| that still matches)")
-        }
+        try checkTolerance(tolerance)
         if steps != nil, input != nil { throw ValidationError("--steps sets the length of the default window; with --input the file sets it") }
     }
 

@@ -51,10 +51,7 @@ struct Trace: ParsableCommand {
     func validate() throws {
         if let steps, steps < 1 || steps > 10_000_000 { throw ValidationError("--steps must be between 1 and 10000000") }
         if steps != nil, input != nil { throw ValidationError("--steps sets the length of the default window; with --input the file sets it") }
-        guard tolerance >= 0, tolerance.isFinite else {
-            throw ValidationError("--tolerance must be a number of 0 or more "
-                + "(the largest |difference| that still matches)")
-        }
+        try checkTolerance(tolerance)
     }
 
     func run() throws {
