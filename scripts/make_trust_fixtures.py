@@ -337,6 +337,24 @@ def make_zips():
     write_bytes("zip_hidden_entry.keras", body + central + eocd(n, len(central), len(body)))
     made("zip_hidden_entry.keras")
 
+    # 10b: the same, but the real entry's local header and directory record carry the HIDDEN
+    # entry's CRC: a reader that scans local headers for the name finds the hidden weights and
+    # a matching CRC (lstmscope before #12 replayed them); every zip tool reads the real entry
+    # and finds its CRC wrong.
+    fake_crc = zlib.crc32(fake_w)
+    body, central, n = b"", b"", 0
+    for fname, data in plain_entries():
+        crc = zlib.crc32(data)
+        if fname == "model.weights.h5":
+            body += local_header(fname, 0, fake_crc, len(fake_w), len(fake_w)) + fake_w
+            crc = fake_crc
+        off = len(body)
+        body += local_header(fname, 0, crc, len(data), len(data)) + data
+        central += central_header(fname, 0, crc, len(data), len(data), off)
+        n += 1
+    write_bytes("zip_hidden_entry_forged_crc.keras", body + central + eocd(n, len(central), len(body)))
+    made("zip_hidden_entry_forged_crc.keras")
+
     # 11: two config.json entries, both in the central directory.
     cfg = plain_config()
     for l in cfg["config"]["layers"]:

@@ -20,6 +20,7 @@ import Testing
         ("functional_merge.keras", .unsupportedLayer, "(Concatenate) joins 2 inputs"),
         // Zip archives are what their central directory says, and nothing ambiguous.
         ("zip_duplicate_config.keras", .notAnArchive, "two entries are named config.json"),
+        ("zip_hidden_entry_forged_crc.keras", .notAnArchive, "archive entry model.weights.h5 fails its CRC-32 check"),
         ("zip_local_mismatch.keras", .notAnArchive, "the local header of model.weights.h5 names model.weights.h6"),
         ("polyglot.h5", .refused, "both an HDF5 file (signature at byte 0) and a zip archive"),
         ("zip_bomb_ratio.npz", .tooLarge, "claims 67108992 bytes from 65318 compressed, 1027:1"),

@@ -67,8 +67,9 @@ struct ZipReader {
         let declared = listed.uncompressedSize
         var out = Data()
         out.reserveCapacity(min(declared, 1 << 26))
+        let checksum: CRC32
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            checksum = try archive.extract(entry, skipCRC32: false) { chunk in
                 guard out.count + chunk.count <= declared else { throw ZipReaderOverflow() }
                 out.append(chunk)
             }
@@ -80,6 +81,11 @@ struct ZipReader {
         guard out.count == declared else {
             throw LoadError(path, .notAnArchive,
                             "archive entry \(name) is truncated (\(out.count) of \(declared) bytes)")
+        }
+        // ZIPFoundation returns the CRC-32 of what it read and leaves the comparison to us.
+        guard checksum == listed.crc32 else {
+            throw LoadError(path, .notAnArchive, "archive entry \(name) fails its CRC-32 check (the directory says "
+                + "\(hex(listed.crc32)), the data gives \(hex(checksum))): the archive is damaged or was altered")
         }
         return out
     }
@@ -103,3 +109,5 @@ struct ZipReader {
 }
 
 private struct ZipReaderOverflow: Error {}
+
+private func hex(_ value: UInt32) -> String { "0x" + String(value, radix: 16, uppercase: false) }
