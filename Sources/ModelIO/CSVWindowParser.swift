@@ -72,11 +72,18 @@ enum CSVWindowParser {
             }
             // Excel writes a UTF-8 byte order mark first; it is not part of the first cell.
             var start = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+            // A mapped file's pages are handed back as the rows are read (see ``MappedFile``), so
+            // the text and the window are not both in memory at the end.
+            var released = 0
             while start < count {
                 let end = lineEnd(from: start)
                 line += 1
                 try row(from: start, to: end, lineCount: lineCount)
                 start = end + 1
+                if start - released >= 4 << 20 {
+                    MappedFile.release(base + released, count: start - released)
+                    released = start
+                }
             }
             guard let width, rows > 0 else { throw fail("no rows of numbers") }
             return NDArray(shape: [rows, width], values: values, dtype: "float32")
@@ -117,6 +124,11 @@ enum CSVWindowParser {
             var first = start
             while first < end, isSpace(bytes[first]) { first += 1 }
             if first == end || bytes[first] == UInt8(ascii: "#") { return }
+            if let width, fastRow(from: first, to: end, width: width) {
+                rows += 1
+                guard values.count <= maximumValues else { throw fail("more than \(maximumValues) values", .tooLarge) }
+                return
+            }
             // Stop reading a line as soon as it is longer than any row can be.
             let known = width ?? headerWidth
             let limit = min(known ?? expected ?? CSVWindowParser.maximumColumns, CSVWindowParser.maximumColumns)
@@ -151,6 +163,42 @@ enum CSVWindowParser {
             guard values.count <= maximumValues else { throw fail("more than \(maximumValues) values", .tooLarge) }
         }
 
+        /// A row of exactly `width` numbers read straight into ``values`` with no array of cells:
+        /// the common case once the first row has set the width. Anything else (an empty cell,
+        /// text, another count) undoes what it appended and returns false, and the careful path
+        /// reads the line again to say what is wrong.
+        private mutating func fastRow(from start: Int, to end: Int, width: Int) -> Bool {
+            let mark = values.count
+            var at = start
+            var count = 0
+            while true {
+                guard count < width else { break }
+                if let (value, next) = DecimalFastPath.prefix(bytes, from: at, to: end),
+                   next == end || isSpace(bytes[next]) || isSeparator(bytes[next]) {
+                    values.append(value)
+                    at = next
+                } else {
+                    let cellStart = at
+                    while at < end, !isSpace(bytes[at]), !isSeparator(bytes[at]) { at += 1 }
+                    guard at > cellStart, let value = number(cellStart..<at) else { break }
+                    values.append(value)
+                }
+                count += 1
+                while at < end, isSpace(bytes[at]) { at += 1 }
+                if at == end {
+                    if count == width { return true }
+                    break
+                }
+                if isSeparator(bytes[at]) {
+                    at += 1
+                    while at < end, isSpace(bytes[at]) { at += 1 }
+                    if at == end { break }
+                }
+            }
+            values.removeSubrange(mark...)
+            return false
+        }
+
         /// Whether the first line of cells is a header: only names, no numbers. A line of both
         /// is neither (skipping it would drop a row with a typo); `0,1,…,n−1` is what pandas
         /// writes as the header of an unnamed frame, and would otherwise be read as a row.
@@ -175,6 +223,7 @@ enum CSVWindowParser {
         /// The cell as a number, or nil when it is not exactly one.
         private func number(_ cell: Range<Int>) -> Float? {
             guard cell.count <= CSVWindowParser.maximumCellBytes else { return nil }
+            if let fast = DecimalFastPath.float(bytes, cell) { return fast }
             return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Float? in
                 for (k, i) in cell.enumerated() { buffer[k] = CChar(bitPattern: bytes[i]) }
                 buffer[cell.count] = 0
