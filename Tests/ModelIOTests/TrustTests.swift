@@ -137,6 +137,31 @@ import Testing
         } throws: { ($0 as? LoadError)?.problem.contains("given twice") == true }
     }
 
+    /// Every number a CSV window holds reads as the nearest Float, exactly as Swift's own
+    /// `Float(String)` reads it, through the fast path or around it (ties, subnormals, long
+    /// mantissas, big exponents).
+    @Test func csvNumbersAreCorrectlyRounded() throws {
+        var texts = ["0", "-0", "0.1", "-0.5", "1e-38", "1.1754944e-38", "1e-45", "3.4028235e38", "3.4028236e38",
+                     "16777217", "16777219", "33554434", "0.30000001192092896", "1e22", "1e23", "123456789012345",
+                     "1234567890123456789", "9007199254740993", "4.9406564584124654e-324", "+7", "2.5E+3", "1e0",
+                     "0.000000000000000000000000000001", "nan", "-inf", "0x1p-3"]
+        var generator = SplitMix64(seed: 12)
+        for _ in 0..<20_000 {
+            let digits = Int.random(in: 1...18, using: &generator)
+            let mantissa = String((0..<digits).map { _ in "0123456789".randomElement(using: &generator)! })
+            let point = Int.random(in: 0...digits, using: &generator)
+            var text = String(mantissa.prefix(point)) + "." + String(mantissa.dropFirst(point))
+            if Bool.random(using: &generator) { text += "e\(Int.random(in: -45...38, using: &generator))" }
+            if Bool.random(using: &generator) { text = "-" + text }
+            texts.append(text)
+        }
+        let window = try InputLoader.loadWindow(data: Data(texts.joined(separator: "\n").utf8), path: "n.csv")
+        for (text, value) in zip(texts, window.values) {
+            let expected = Float(text)!
+            #expect(value.bitPattern == expected.bitPattern || value.isNaN && expected.isNaN, "\(text)")
+        }
+    }
+
     /// The CSV reader reads what `.npy` holds, refuses empty cells, and stops a line that is longer
     /// than the model's input at once.
     @Test func csvWindowsAreReadInOnePass() throws {
@@ -178,5 +203,18 @@ import Testing
         #expect {
             try InputLoader.loadWindow(data: Data("[[1, true]]".utf8), path: "w.json")
         } throws: { ($0 as? LoadError)?.problem == "expected a number at [0][1], found true" }
+    }
+}
+
+/// A small seeded generator, so that a failure can be run again.
+private struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
