@@ -1,8 +1,9 @@
 /// Plain decimal numbers (`-0.125`, `3e-5`, `42`) to the nearest Float without strtof, which
 /// takes most of a CSV window's reading time.
 ///
-/// Clinger's fast path: when the digits make an integer m of at most 2^53 it is an exact Double, and 10^e for |e| ≤ 22 is an exact Double, so one multiplication or division
-/// gives the correctly rounded Double of the decimal. Rounding that Double to Float is the
+/// Clinger's fast path: when the digits make an integer m of at most 2^53 it is an exact Double,
+/// and 10^e for |e| ≤ 22 is an exact Double, so one multiplication or division gives the
+/// correctly rounded Double of the decimal. Rounding that Double to Float is the
 /// correctly rounded Float unless the Double sits exactly halfway between two Floats (a
 /// second rounding could then go the wrong way): that case, subnormals, and anything else
 /// (more digits, larger exponents, hex, inf, nan) return nil, and the caller asks strtof.
