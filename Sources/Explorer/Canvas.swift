@@ -100,12 +100,6 @@ public struct Canvas: Sendable, Equatable {
         return column
     }
 
-    /// Sets the style of a run of cells without changing their characters.
-    public mutating func restyle(x: Int, y: Int, width w: Int, style: Style) {
-        guard y >= 0, y < height else { return }
-        for column in max(0, x)..<min(width, x + w) { cells[y * width + column].style = style }
-    }
-
     /// Fills a rectangle with one character and style.
     public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, with cell: Cell) {
         for row in max(0, y)..<min(height, y + h) {

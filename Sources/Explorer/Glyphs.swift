@@ -2,13 +2,10 @@
 public struct Glyphs: Sendable, Equatable {
     public var horizontal: Character
     public var vertical: Character
-    public var cross: Character
     /// Bar fill, from empty to full (eighths in Unicode).
     public var bar: [Character]
     /// Heat levels from weak to strong.
     public var heat: [Character]
-    /// Sparkline levels from low to high.
-    public var spark: [Character]
     public var up: Character
     public var down: Character
     public var arrow: String
@@ -19,18 +16,16 @@ public struct Glyphs: Sendable, Equatable {
 
     /// Unicode glyphs for UTF-8 terminals.
     public static let unicode = Glyphs(
-        horizontal: "─", vertical: "│", cross: "┼",
+        horizontal: "─", vertical: "│",
         bar: [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"],
         heat: [" ", "░", "▒", "▓", "█"],
-        spark: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
         up: "▲", down: "▼", arrow: "→", sigma: "σ", cTilde: "c\u{303}", dot: "·", ellipsis: "…")
 
     /// Plain ASCII for other locales.
     public static let ascii = Glyphs(
-        horizontal: "-", vertical: "|", cross: "+",
+        horizontal: "-", vertical: "|",
         bar: [" ", " ", "-", "-", "=", "=", "#", "#", "#"],
         heat: [" ", ".", ":", "*", "#"],
-        spark: ["_", "_", ".", "-", "-", "=", "^", "^"],
         up: "^", down: "v", arrow: "->", sigma: "sig", cTilde: "c~", dot: "*", ellipsis: "~")
 
     /// The symbol of a trace vector name: `c_tilde` → c̃.

@@ -72,16 +72,6 @@ public struct Model: Sendable, Equatable {
         (0..<data.rows).map { t in data.row(t).contains { $0 != value } }
     }
 
-    /// Whether every recurrent layer is an LSTM (the kind the fast kernel and the explorer know).
-    public var isLSTMOnly: Bool {
-        layers.allSatisfy {
-            switch $0 {
-            case .gru, .simpleRNN, .bidirectional, .masking: false
-            default: true
-            }
-        }
-    }
-
     /// The recurrent layers as they run, in trace order: each one, and a Bidirectional's
     /// forward and backward layers in its place.
     public var tracedLayers: [Layer] { layers.flatMap(\.tracedLayers) }

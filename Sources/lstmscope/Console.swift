@@ -28,9 +28,6 @@ enum Console {
     }
 }
 
-/// An error message with any control characters from file contents made visible.
-func terminalSafeMessage(_ message: String) -> String { terminalSafe(message) }
-
 /// Misuse of the command line (exit status 2).
 struct UsageError: Error {
     let message: String

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 
 /// The `lstmscope` command: opens the explorer by default; `inspect`, `trace` and `bench` for scripts.
 struct Lstmscope: ParsableCommand {
@@ -34,7 +35,7 @@ extension Lstmscope {
         guard !names.contains(first),
               let close = names.min(by: { editDistance($0, first) < editDistance($1, first) }),
               editDistance(close, first) <= 2 else { return }
-        throw UsageError(message: "unknown command '\(terminalSafeMessage(first))'; did you mean '\(close)'? "
+        throw UsageError(message: "unknown command '\(terminalSafe(first))'; did you mean '\(close)'? "
             + "(lstmscope --help lists the commands)")
     }
 

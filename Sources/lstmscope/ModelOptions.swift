@@ -1,6 +1,7 @@
 import ArgumentParser
 import LSTMCore
 import ModelIO
+import Reports
 
 /// The model argument and the options that matter for files without an architecture (.npz) or
 /// with more tensors than the replay uses (PyTorch state dicts).
@@ -104,7 +105,7 @@ struct ModelOptions: ParsableArguments {
             if !given.isEmpty {
                 throw UsageError(message: "\(given.joined(separator: ", ")) \(given.count == 1 ? "applies" : "apply") "
                     + "only to .npz weights, which carry no architecture; "
-                    + "\(terminalSafeMessage(model.provenance.path)) says its own")
+                    + "\(terminalSafe(model.provenance.path)) says its own")
             }
         }
         if !ignoreTensors.isEmpty, format != "safetensors", format != "torch-npz" {

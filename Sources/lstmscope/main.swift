@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ModelIO
+import Reports
 
 MemoryTuning.keepFreedMemory()
 
@@ -10,7 +11,7 @@ do {
     var command = try Lstmscope.parseAsRoot()
     try command.run()
 } catch let error as LoadError {
-    Console.error(terminalSafeMessage(error.description))
+    Console.error(terminalSafe(error.description))
     exit(1)
 } catch let error as UsageError {
     Console.error(error.message)

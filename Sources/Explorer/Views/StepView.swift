@@ -215,12 +215,12 @@ extension ExplorerState {
     }
 
     private func drawOutputs(_ canvas: inout Canvas, y: Int) {
-        var x = canvas.put(" output after t = \(steps): ", x: 0, y: y, style: .heading)
+        let x = canvas.put(" output after t = \(steps): ", x: 0, y: y, style: .heading)
         if let output = replay.output {
             let final = "[" + output.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ") + (output.count > 8 ? " \(glyphs.ellipsis)" : "") + "]"
-            x = canvas.put(final, x: x, y: y)
+            canvas.put(final, x: x, y: y)
         } else {
-            x = canvas.put("being computed (\(progressText))", x: x, y: y, style: .muted)
+            canvas.put("being computed (\(progressText))", x: x, y: y, style: .muted)
         }
         if let ended = outputEndingHere {
             let text = "[" + ended.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + (ended.count > 6 ? " \(glyphs.ellipsis)" : "") + "]"
@@ -239,6 +239,5 @@ extension ExplorerState {
                 canvas.put("  (\(expected.count) values, \(ours))", x: x2, y: y + 2, style: replay.output == nil ? .muted : .error)
             }
         }
-        _ = x
     }
 }
