@@ -8,9 +8,9 @@ import PackageDescription
 // is built from source where it runs; pass LSTMSCOPE_PORTABLE=1 to build for any x86_64.
 var coreFlags: [String] = ["-O"]
 #if arch(x86_64)
-if Context.environment["LSTMSCOPE_PORTABLE"] == nil {
-    coreFlags += ["-target-cpu", "native"]
-}
+    if Context.environment["LSTMSCOPE_PORTABLE"] == nil {
+        coreFlags += ["-target-cpu", "native"]
+    }
 #endif
 
 // libhdf5: statically where Debian's static library is installed (libhdf5-dev has it), so that
@@ -18,17 +18,20 @@ if Context.environment["LSTMSCOPE_PORTABLE"] == nil {
 // `lstmscope inspect`); otherwise the shared library through pkg-config.
 let staticHDF5 = ["x86_64", "aarch64"].map { "/usr/lib/\($0)-linux-gnu/hdf5/serial/libhdf5.a" }
     .first { FileManager.default.fileExists(atPath: $0) && Context.environment["LSTMSCOPE_SHARED_HDF5"] == nil }
-let hdf5Include = staticHDF5.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("include").path }
-let hdf5Target: Target = if let staticHDF5, let hdf5Include {
-    .target(
-        name: "CHDF5",
-        path: "Sources/CHDF5Static",
-        cSettings: [.unsafeFlags(["-I" + hdf5Include])],
-        linkerSettings: [.unsafeFlags([staticHDF5, "-lsz", "-laec", "-lz", "-lm", "-ldl"])]
-    )
-} else {
-    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])])
+let hdf5Include = staticHDF5.map {
+    URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("include").path
 }
+let hdf5Target: Target =
+    if let staticHDF5, let hdf5Include {
+        .target(
+            name: "CHDF5",
+            path: "Sources/CHDF5Static",
+            cSettings: [.unsafeFlags(["-I" + hdf5Include])],
+            linkerSettings: [.unsafeFlags([staticHDF5, "-lsz", "-laec", "-lz", "-lm", "-ldl"])]
+        )
+    } else {
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])])
+    }
 
 let package = Package(
     name: "lstmscope",
@@ -91,13 +94,16 @@ let package = Package(
         // Fuzzing: the parser harness (scripts/fuzz.sh builds it with -sanitize=fuzzer) and the
         // declaration of libFuzzer's driver it calls then.
         .target(name: "CFuzzDriver"),
-        .executableTarget(name: "lstmscope-fuzz", dependencies: ["CFuzzDriver", "ModelIO", "LSTMCore"], path: "Sources/FuzzHarness"),
+        .executableTarget(
+            name: "lstmscope-fuzz", dependencies: ["CFuzzDriver", "ModelIO", "LSTMCore"], path: "Sources/FuzzHarness"),
 
         .target(name: "TestSupport", dependencies: ["LSTMCore"], path: "Tests/TestSupport"),
         .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore", "TestSupport"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "LSTMCore", "TestSupport"]),
         // Golden frames are read from the source tree (see TestSupport/Snapshot.swift), not bundled.
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ModelIO", "LSTMCore", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "ExplorerTests", dependencies: ["Explorer", "ModelIO", "LSTMCore", "TestSupport"],
+            exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

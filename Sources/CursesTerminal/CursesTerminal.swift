@@ -114,7 +114,7 @@ public final class CursesTerminal {
         case 9: return .key(.tab)
         case 8, 127: return .key(.backspace)
         case 21: return .key(.killLine)
-        case 12: invalidate(); return .resize(width: size.width, height: size.height)   // Ctrl-L redraws
+        case 12: invalidate(); return .resize(width: size.width, height: size.height)  // Ctrl-L redraws
         default:
             guard key >= 32, let scalar = Unicode.Scalar(UInt32(key)) else { return nil }
             return .key(.character(Character(scalar)))

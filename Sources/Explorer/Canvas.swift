@@ -16,8 +16,10 @@ public struct Style: Sendable, Equatable, Hashable {
     public var underline = false
 
     /// Creates a style.
-    public init(foreground: Color? = nil, background: Color? = nil, bold: Bool = false,
-                reverse: Bool = false, dim: Bool = false, underline: Bool = false) {
+    public init(
+        foreground: Color? = nil, background: Color? = nil, bold: Bool = false,
+        reverse: Bool = false, dim: Bool = false, underline: Bool = false
+    ) {
         self.foreground = foreground
         self.background = background
         self.bold = bold
@@ -110,7 +112,7 @@ public struct Canvas: Sendable, Equatable {
     /// The canvas as lines of text, trailing spaces removed: what golden files hold.
     public var lines: [String] {
         (0..<height).map { y in
-            var line = String(cells[y * width ..< (y + 1) * width].map(\.character))
+            var line = String(cells[y * width..<(y + 1) * width].map(\.character))
             while line.last == " " { line.removeLast() }
             return line
         }

@@ -106,10 +106,12 @@ public struct ExplorerState: Sendable {
     public let complete: @Sendable (String) -> [String]
 
     /// Creates the state for a loaded model and window.
-    public init(model: Model, input: Matrix?, inputSource: String? = nil, expected: [Float]? = nil,
-                width: Int = 80, height: Int = 24, glyphs: Glyphs = .unicode,
-                eagerLimit: Int = WindowReplay.defaultEagerLimit,
-                complete: @escaping @Sendable (String) -> [String] = { _ in [] }) throws(ShapeError) {
+    public init(
+        model: Model, input: Matrix?, inputSource: String? = nil, expected: [Float]? = nil,
+        width: Int = 80, height: Int = 24, glyphs: Glyphs = .unicode,
+        eagerLimit: Int = WindowReplay.defaultEagerLimit,
+        complete: @escaping @Sendable (String) -> [String] = { _ in [] }
+    ) throws(ShapeError) {
         self.model = model
         let window: Matrix
         if let input { window = input } else { window = try ExplorerState.defaultWindow(for: model) }
@@ -153,8 +155,10 @@ public struct ExplorerState: Sendable {
     func activationLabel(of vector: String) -> String? {
         let act: Activation?
         switch selectedLayer {
-        case .lstm(let l): act = vector == "c_tilde" ? l.activation : (["i", "f", "o"].contains(vector) ? l.recurrentActivation : nil)
-        case .gru(let g): act = vector == "h_tilde" ? g.activation : (["z", "r"].contains(vector) ? g.recurrentActivation : nil)
+        case .lstm(let l):
+            act = vector == "c_tilde" ? l.activation : (["i", "f", "o"].contains(vector) ? l.recurrentActivation : nil)
+        case .gru(let g):
+            act = vector == "h_tilde" ? g.activation : (["z", "r"].contains(vector) ? g.recurrentActivation : nil)
         default: act = nil
         }
         return act.map { $0 == .sigmoid ? glyphs.sigma : $0.kerasName }
@@ -170,7 +174,8 @@ public struct ExplorerState: Sendable {
     // MARK: Changes that keep the state consistent
 
     mutating func replaceModel(_ newModel: Model) throws(ShapeError) {
-        let keepInput = input.columns == newModel.inputSize && (newModel.lookBack == nil || newModel.lookBack == input.rows)
+        let keepInput =
+            input.columns == newModel.inputSize && (newModel.lookBack == nil || newModel.lookBack == input.rows)
         let window: Matrix
         if keepInput { window = input } else { window = try ExplorerState.defaultWindow(for: newModel) }
         let newReplay = try Self.startReplay(newModel, window, eagerLimit: eagerLimit)
@@ -207,7 +212,9 @@ public struct ExplorerState: Sendable {
     }
 
     /// A replay with its first interval run, so the first frame has step 0.
-    private static func startReplay(_ model: Model, _ window: Matrix, eagerLimit: Int) throws(ShapeError) -> WindowReplay {
+    private static func startReplay(_ model: Model, _ window: Matrix, eagerLimit: Int) throws(ShapeError)
+        -> WindowReplay
+    {
         var replay = try WindowReplay(model: model, input: window, eagerLimit: eagerLimit)
         replay.advance(steps: WindowReplay.checkpointInterval)
         return replay

@@ -30,10 +30,12 @@ extension ExplorerState {
     }
 
     private func drawTooSmall(_ canvas: inout Canvas) {
-        let lines = ["terminal too small",
-                     "need \(ExplorerState.minimumWidth)×\(ExplorerState.minimumHeight)",
-                     "have \(width)×\(height)",
-                     "enlarge it, or q to quit"]
+        let lines = [
+            "terminal too small",
+            "need \(ExplorerState.minimumWidth)×\(ExplorerState.minimumHeight)",
+            "have \(width)×\(height)",
+            "enlarge it, or q to quit",
+        ]
         let top = max(0, (height - lines.count) / 2)
         for (i, line) in lines.enumerated() {
             canvas.put(line, x: max(0, (width - line.count) / 2), y: top + i, style: i == 0 ? .error : .plain)
@@ -91,10 +93,19 @@ extension ExplorerState {
         let enter = glyphs == .unicode ? "⏎" : "Enter"
         let common = [("1-5", "views"), ("?", "help"), ("q", "quit")]
         switch view {
-        case .step: return [(arrows, "step"), (updown, "unit"), (enter, "detail"), ("space", playing ? "pause" : "play"), ("v", "history")] + (replay.layers.count > 1 ? [("[ ]", "layer")] : []) + common
+        case .step:
+            return [
+                (arrows, "step"), (updown, "unit"), (enter, "detail"), ("space", playing ? "pause" : "play"),
+                ("v", "history"),
+            ] + (replay.layers.count > 1 ? [("[ ]", "layer")] : []) + common
         case .unit: return [(arrows, "step"), (updown, "unit"), ("esc", "back")] + common
-        case .weights: return [(arrows + updown, "move"), ("[ ]", "matrix"), ("z", weights.overview ? "detail" : "overview")] + common
-        case .input: return editText != nil ? [(enter, "apply"), ("esc", "cancel")] : [(arrows + updown, "move"), (enter, "edit"), ("o", "open input")] + common
+        case .weights:
+            return [(arrows + updown, "move"), ("[ ]", "matrix"), ("z", weights.overview ? "detail" : "overview")]
+                + common
+        case .input:
+            return editText != nil
+                ? [(enter, "apply"), ("esc", "cancel")]
+                : [(arrows + updown, "move"), (enter, "edit"), ("o", "open input")] + common
         case .model: return [("O", "open model"), ("o", "open input"), ("r", "reload")] + common
         case .help: return (helpText.count > helpPage ? [("↑↓", "scroll")] : []) + [("esc/?", "back"), ("q", "quit")]
         }
@@ -109,7 +120,9 @@ extension ExplorerState {
         let label = prompt.purpose == .model ? " open model: " : " open input: "
         let x = canvas.put(label, x: 0, y: y + 1, style: .heading)
         let room = width - x - 2
-        let text = prompt.text.count > room ? String(prompt.text.suffix(room - 1)).prefixedEllipsis(glyphs.ellipsis) : prompt.text
+        let text =
+            prompt.text.count > room
+            ? String(prompt.text.suffix(room - 1)).prefixedEllipsis(glyphs.ellipsis) : prompt.text
         let end = canvas.put(text, x: x, y: y + 1)
         canvas.put(" ", x: end, y: y + 1, style: .selected)
     }
@@ -165,10 +178,15 @@ func signed(_ x: Float) -> String {
     if x.isInfinite { return (x > 0 ? "+inf" : "-inf").rightAligned(7) }
     let a = abs(x)
     let body: String
-    if a >= 1000 || (a != 0 && a < 0.0001) { body = formatScientific(a) }
-    else if a >= 100 { body = formatDecimal(a, digits: 2) }
-    else if a >= 10 { body = formatDecimal(a, digits: 3) }
-    else { body = formatDecimal(a, digits: 4) }
+    if a >= 1000 || (a != 0 && a < 0.0001) {
+        body = formatScientific(a)
+    } else if a >= 100 {
+        body = formatDecimal(a, digits: 2)
+    } else if a >= 10 {
+        body = formatDecimal(a, digits: 3)
+    } else {
+        body = formatDecimal(a, digits: 4)
+    }
     return ((x < 0 ? "-" : "+") + body).rightAligned(7)
 }
 

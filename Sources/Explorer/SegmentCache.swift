@@ -31,7 +31,8 @@ extension ExplorerState {
         let needed = max(t - 1, 0)..<(t + 1)
         let held = segment.stepRange
         if force || segmentLayer != layer || segment.layerName != replay.layers[layer].name
-            || !(held.contains(needed.lowerBound) && held.contains(needed.upperBound - 1)) {
+            || !(held.contains(needed.lowerBound) && held.contains(needed.upperBound - 1))
+        {
             // From the checkpoint before t − 1 to t only: at most one interval of work per key;
             // idle time fills the rest of the strip.
             let start = needed.lowerBound / k * k
@@ -40,7 +41,8 @@ extension ExplorerState {
             } else {
                 // A window traced whole: slicing costs nothing, so hold the whole strip at once.
                 let strip = historyRange.clamped(to: 0..<replay.computedSteps)
-                segment = replay.segment(layer: layer, steps: min(strip.lowerBound, start)..<max(strip.upperBound, needed.upperBound))
+                segment = replay.segment(
+                    layer: layer, steps: min(strip.lowerBound, start)..<max(strip.upperBound, needed.upperBound))
             }
             segmentLayer = layer
         } else if segment.steps > 4 * max(historyColumns, k) {
@@ -50,7 +52,8 @@ extension ExplorerState {
             let end = min(max(wanted.upperBound, needed.upperBound), held.upperBound)
             segment = segment.slice(max(start, held.lowerBound)..<end)
         }
-        outputEndingHere = layer == replay.layers.count - 1 ? segment.vector("h", at: t).flatMap(replay.headOutput) : nil
+        outputEndingHere =
+            layer == replay.layers.count - 1 ? segment.vector("h", at: t).flatMap(replay.headOutput) : nil
         refreshOtherHalf(force: force)
     }
 
@@ -65,7 +68,8 @@ extension ExplorerState {
         if !force, let at = otherHalfAt, at.layer == layer, at.t == t { return }
         let other = direction == "forward" ? layer + 1 : layer - 1
         let step = steps - 1 - t
-        otherHalfHidden = replay.layers.indices.contains(other)
+        otherHalfHidden =
+            replay.layers.indices.contains(other)
             ? replay.segment(layer: other, steps: step..<step + 1).vector("h", at: step) : nil
         otherHalfAt = (layer, t)
     }
@@ -103,10 +107,11 @@ extension ExplorerState {
         let stepped = model.masks
         let work = model.tracedLayers.reduce(0) { (total: Int, layer: Layer) -> Int in
             guard let info = layer.recurrentInfo else { return total }
-            let slowdown = switch layer {
-            case .lstm, .gru: stepped ? 3 : 1
-            default: 3
-            }
+            let slowdown =
+                switch layer {
+                case .lstm, .gru: stepped ? 3 : 1
+                default: 3
+                }
             return total + slowdown * layer.gateBlocks * info.units * (info.inputSize + info.units)
         }
         return min(max(150_000_000 / max(work, 1), WindowReplay.checkpointInterval), 1 << 16)

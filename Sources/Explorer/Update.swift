@@ -22,7 +22,11 @@ extension ExplorerState {
             return []
         case .tick:
             guard playing else { return [] }
-            if t + 1 < steps { t += 1 } else { playing = false; say("end of the window (space plays again from t = 0)") }
+            if t + 1 < steps {
+                t += 1
+            } else {
+                playing = false; say("end of the window (space plays again from t = 0)")
+            }
             return []
         case .modelLoaded(let newModel):
             do {
@@ -81,7 +85,8 @@ extension ExplorerState {
             prompt = Prompt(purpose: .model, text: model.provenance.path)
             return []
         case .character("o"):
-            prompt = Prompt(purpose: .input, text: inputSource.hasPrefix("default") ? "" : inputSource.replacingSuffix(" (edited)"))
+            prompt = Prompt(
+                purpose: .input, text: inputSource.hasPrefix("default") ? "" : inputSource.replacingSuffix(" (edited)"))
             return []
         case .character("r"):
             say("reloading \(model.provenance.path)…")
@@ -136,14 +141,18 @@ extension ExplorerState {
         case .character("["): selectLayer(layer - 1)
         case .character("N"):
             guard let nan = replay.firstNaN else {
-                say(replay.isComplete ? "no NaN anywhere in this window" : "no NaN in the steps run so far (\(progressText))")
+                say(
+                    replay.isComplete
+                        ? "no NaN anywhere in this window" : "no NaN in the steps run so far (\(progressText))")
                 return
             }
             layer = nan.layer
             t = nan.step
             historyVector = nan.vector
             playing = false
-            say("NaN first appears here: \(nan.vector) of layer \(shown(replay.layers[nan.layer].name)) at t = \(nan.step + 1)")
+            say(
+                "NaN first appears here: \(nan.vector) of layer \(shown(replay.layers[nan.layer].name)) at t = \(nan.step + 1)"
+            )
         case .character("v"):
             let names = layerTrace.vectorNames
             guard names.count > 1 else { say("h is the only vector a \(layerTrace.kind) step has"); break }
@@ -217,7 +226,9 @@ extension ExplorerState {
             do {
                 try setInputValue(row: inputRow, column: inputColumn, to: value)
                 t = inputRow
-                say("t = \(inputRow + 1), x\(inputColumn): \(old) → \(value); trace recomputed, output \(replay.output.map { $0.map { "\($0)" }.joined(separator: ", ") } ?? "being computed")")
+                say(
+                    "t = \(inputRow + 1), x\(inputColumn): \(old) → \(value); trace recomputed, output \(replay.output.map { $0.map { "\($0)" }.joined(separator: ", ") } ?? "being computed")"
+                )
             } catch {
                 fail(error.message)
             }

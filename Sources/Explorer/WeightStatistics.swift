@@ -12,6 +12,8 @@ extension ExplorerState {
 
     /// Statistics of columns `columns` of parameter `p` (one gate block).
     func statistics(of p: Parameter, columns: Range<Int>) -> Statistics {
-        statisticsCache.value(for: "\(p.id)#\(columns.lowerBound)-\(columns.upperBound)") { Statistics(p.matrix.columns(columns).values) }
+        statisticsCache.value(for: "\(p.id)#\(columns.lowerBound)-\(columns.upperBound)") {
+            Statistics(p.matrix.columns(columns).values)
+        }
     }
 }

@@ -1,5 +1,5 @@
 #if LSTMSCOPE_FUZZING
-import CFuzzDriver
+    import CFuzzDriver
 #endif
 import Foundation
 import LSTMCore
@@ -25,7 +25,9 @@ enum FuzzTarget: String, CaseIterable {
         case .model:
             if let model = try? ModelLoader.load(data: data, path: "fuzz") { exercise(model) }
         case .kerasConfig:
-            if let model = try? ModelLoader.load(kerasConfig: data, weights: Self.sampleWeights, path: "fuzz") { exercise(model) }
+            if let model = try? ModelLoader.load(kerasConfig: data, weights: Self.sampleWeights, path: "fuzz") {
+                exercise(model)
+            }
         case .input:
             for name in ["fuzz.npy", "fuzz.csv", "fuzz.json"] {
                 _ = try? InputLoader.loadWindow(data: data, path: name)
@@ -57,46 +59,53 @@ enum FuzzTarget: String, CaseIterable {
 }
 
 #if LSTMSCOPE_FUZZING
-/// The fuzzing build's main (SwiftPM links every executable's main to `<module>_main`): hands
-/// control to libFuzzer, which calls back with each input it makes.
-@_cdecl("lstmscope_fuzz_main")
-func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    guard let target = FuzzTarget.selected else {
-        FileHandle.standardError.write(Data("set LSTMSCOPE_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
-        return 2
+    /// The fuzzing build's main (SwiftPM links every executable's main to `<module>_main`): hands
+    /// control to libFuzzer, which calls back with each input it makes.
+    @_cdecl("lstmscope_fuzz_main")
+    func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+        guard let target = FuzzTarget.selected else {
+            FileHandle.standardError.write(
+                Data(
+                    "set LSTMSCOPE_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n"
+                        .utf8))
+            return 2
+        }
+        selectedTarget = target
+        var count = argc
+        var arguments = argv
+        return LLVMFuzzerRunDriver(&count, &arguments) { bytes, size in
+            selectedTarget.run(bytes.map { Data(bytes: $0, count: size) } ?? Data())
+            return 0
+        }
     }
-    selectedTarget = target
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { bytes, size in
+
+    nonisolated(unsafe) private var selectedTarget = FuzzTarget.model
+
+    /// libFuzzer's own main refers to this entry even when the driver above is used; same work.
+    @_cdecl("LLVMFuzzerTestOneInput")
+    func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         selectedTarget.run(bytes.map { Data(bytes: $0, count: size) } ?? Data())
         return 0
     }
-}
-
-nonisolated(unsafe) private var selectedTarget = FuzzTarget.model
-
-/// libFuzzer's own main refers to this entry even when the driver above is used; same work.
-@_cdecl("LLVMFuzzerTestOneInput")
-func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    selectedTarget.run(bytes.map { Data(bytes: $0, count: size) } ?? Data())
-    return 0
-}
 #else
-/// Replays files through a target: `lstmscope-fuzz TARGET FILE…`.
-@main
-struct FuzzReplay {
-    static func main() {
-        let arguments = CommandLine.arguments.dropFirst()
-        guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
-            print("usage: lstmscope-fuzz TARGET FILE…   (TARGET: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))")
-            exit(2)
-        }
-        for path in arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { print("\(path): cannot read"); exit(1) }
-            target.run(data)
-            print("\(path): ok")
+    /// Replays files through a target: `lstmscope-fuzz TARGET FILE…`.
+    @main
+    struct FuzzReplay {
+        static func main() {
+            let arguments = CommandLine.arguments.dropFirst()
+            guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
+                print(
+                    "usage: lstmscope-fuzz TARGET FILE…   (TARGET: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
+                exit(2)
+            }
+            for path in arguments.dropFirst() {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    print("\(path): cannot read"); exit(1)
+                }
+                target.run(data)
+                print("\(path): ok")
+            }
         }
     }
-}
 #endif

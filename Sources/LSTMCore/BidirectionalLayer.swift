@@ -23,8 +23,11 @@ public struct BidirectionalLayer: Sendable, Equatable {
         guard let f = forward.recurrentInfo, let b = backward.recurrentInfo else {
             throw ShapeError("layer \"\(name)\": Bidirectional needs recurrent layers in both directions")
         }
-        guard f.kind == b.kind, f.units == b.units, f.inputSize == b.inputSize, f.returnSequences == b.returnSequences else {
-            throw ShapeError("layer \"\(name)\": the forward (\(f.kind) \(f.units)) and backward (\(b.kind) \(b.units)) layers do not match")
+        guard f.kind == b.kind, f.units == b.units, f.inputSize == b.inputSize, f.returnSequences == b.returnSequences
+        else {
+            throw ShapeError(
+                "layer \"\(name)\": the forward (\(f.kind) \(f.units)) and backward (\(b.kind) \(b.units)) layers do not match"
+            )
         }
         self.name = name
         self.forward = forward
@@ -47,9 +50,12 @@ public struct BidirectionalLayer: Sendable, Equatable {
     /// The two directions' runs as one: traces marked with the wrapper's name and direction,
     /// outputs merged (the backward sequence flipped back into time order first).
     func merged(forward f: (traces: [LayerTrace], output: Matrix), backward b: (traces: [LayerTrace], output: Matrix))
-        -> (traces: [LayerTrace], output: Matrix) {
-        let traces = [f.traces[0].marked(wrapper: name, direction: "forward", merge: merge.rawValue),
-                      b.traces[0].marked(wrapper: name, direction: "backward", merge: merge.rawValue)]
+        -> (traces: [LayerTrace], output: Matrix)
+    {
+        let traces = [
+            f.traces[0].marked(wrapper: name, direction: "forward", merge: merge.rawValue),
+            b.traces[0].marked(wrapper: name, direction: "backward", merge: merge.rawValue),
+        ]
         return (traces, mergedOutput(forward: f.output, backward: b.output))
     }
 
@@ -77,8 +83,9 @@ public struct BidirectionalLayer: Sendable, Equatable {
 extension LayerTrace {
     /// The same trace under the wrapper's name, labelled as one direction of a Bidirectional layer.
     func marked(wrapper: String, direction: String, merge: String) -> LayerTrace {
-        var copy = LayerTrace(layerName: wrapper, kind: kind, units: units, inputs: inputs, vectorNames: vectorNames,
-                              series: series, firstStep: firstStep)
+        var copy = LayerTrace(
+            layerName: wrapper, kind: kind, units: units, inputs: inputs, vectorNames: vectorNames,
+            series: series, firstStep: firstStep)
         copy.masked = masked
         copy.direction = direction
         copy.mergeMode = merge

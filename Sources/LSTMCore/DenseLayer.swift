@@ -17,7 +17,9 @@ public struct DenseLayer: Sendable, Equatable {
     /// Creates a Dense layer after checking the bias length against the kernel.
     public init(name: String, kernel: Matrix, bias: [Float]?, activation: Activation = .linear) throws(ShapeError) {
         if let bias, bias.count != kernel.columns {
-            throw ShapeError("layer \"\(name)\": bias has shape \(formatShape([bias.count])) but the kernel \(formatShape([kernel.rows, kernel.columns])) has \(kernel.columns) outputs")
+            throw ShapeError(
+                "layer \"\(name)\": bias has shape \(formatShape([bias.count])) but the kernel \(formatShape([kernel.rows, kernel.columns])) has \(kernel.columns) outputs"
+            )
         }
         self.name = name
         self.kernel = kernel

@@ -8,9 +8,10 @@ extension GRULayer {
         let kept = [Float].uninitialized(4, count: steps * hu) { v in
             fastKernel.run(input, order: order, state: &h, sink: GRUTraceSink(z: v[0], r: v[1], hTilde: v[2], h: v[3]))
         }
-        return LayerTrace(layerName: name, kind: "GRU", units: hu, inputs: goBackwards ? input.rows(order) : input,
-                          vectorNames: GRULayer.vectorNames,
-                          series: kept.map { Matrix(rows: steps, columns: hu, values: $0) })
+        return LayerTrace(
+            layerName: name, kind: "GRU", units: hu, inputs: goBackwards ? input.rows(order) : input,
+            vectorNames: GRULayer.vectorNames,
+            series: kept.map { Matrix(rows: steps, columns: hu, values: $0) })
     }
 }
 

@@ -41,16 +41,22 @@ public struct GRULayer: Sendable {
     var fastKernel: GRUKernel { packed.value(for: 1) { GRUKernel(self) } }
 
     /// Creates a layer after checking every shape against the Keras layout.
-    public init(name: String, kernel: Matrix, recurrentKernel: Matrix, inputBias: [Float]?, recurrentBias: [Float]?,
-                resetAfter: Bool = true, activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
-                returnSequences: Bool = false, goBackwards: Bool = false) throws(ShapeError) {
+    public init(
+        name: String, kernel: Matrix, recurrentKernel: Matrix, inputBias: [Float]?, recurrentBias: [Float]?,
+        resetAfter: Bool = true, activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
+        returnSequences: Bool = false, goBackwards: Bool = false
+    ) throws(ShapeError) {
         let where_ = "layer \"\(name)\""
         guard kernel.columns % 3 == 0, kernel.columns > 0 else {
-            throw ShapeError("\(where_): GRU kernel W has shape \(formatShape([kernel.rows, kernel.columns])); its second axis must be 3·hu (blocks z, r, h̃), but \(kernel.columns) is not divisible by 3")
+            throw ShapeError(
+                "\(where_): GRU kernel W has shape \(formatShape([kernel.rows, kernel.columns])); its second axis must be 3·hu (blocks z, r, h̃), but \(kernel.columns) is not divisible by 3"
+            )
         }
         let hu = kernel.columns / 3
         guard recurrentKernel.rows == hu, recurrentKernel.columns == 3 * hu else {
-            throw ShapeError("\(where_): GRU recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([hu, 3 * hu])) = (hu, 3·hu)")
+            throw ShapeError(
+                "\(where_): GRU recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([hu, 3 * hu])) = (hu, 3·hu)"
+            )
         }
         for bias in [inputBias, recurrentBias].compactMap({ $0 }) where bias.count != 3 * hu {
             throw ShapeError("\(where_): GRU bias has \(bias.count) values per row but must have 3·hu = \(3 * hu)")
@@ -135,16 +141,22 @@ public struct SimpleRNNLayer: Sendable, Equatable {
     public var units: Int { recurrentKernel.rows }
 
     /// Creates a layer after checking every shape against the Keras layout.
-    public init(name: String, kernel: Matrix, recurrentKernel: Matrix, bias: [Float]?, activation: Activation = .tanh,
-                returnSequences: Bool = false, goBackwards: Bool = false) throws(ShapeError) {
+    public init(
+        name: String, kernel: Matrix, recurrentKernel: Matrix, bias: [Float]?, activation: Activation = .tanh,
+        returnSequences: Bool = false, goBackwards: Bool = false
+    ) throws(ShapeError) {
         let hu = kernel.columns
         guard hu > 0, recurrentKernel.rows == hu, recurrentKernel.columns == hu else {
-            throw ShapeError("layer \"\(name)\": SimpleRNN recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([hu, hu])) = (hu, hu)")
+            throw ShapeError(
+                "layer \"\(name)\": SimpleRNN recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([hu, hu])) = (hu, hu)"
+            )
         }
         if let bias, bias.count != hu {
             throw ShapeError("layer \"\(name)\": SimpleRNN bias has \(bias.count) values but must have hu = \(hu)")
         }
-        guard !activation.isRowWise else { throw ShapeError("layer \"\(name)\": softmax cannot be a SimpleRNN activation") }
+        guard !activation.isRowWise else {
+            throw ShapeError("layer \"\(name)\": softmax cannot be a SimpleRNN activation")
+        }
         self.name = name
         self.kernel = kernel
         self.recurrentKernel = recurrentKernel

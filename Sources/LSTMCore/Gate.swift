@@ -36,12 +36,13 @@ public enum LSTMGate: Int, CaseIterable, Sendable {
     }
 
     /// Columns of this gate's block for a layer with `units` hidden units.
-    public func columns(units: Int) -> Range<Int> { rawValue * units ..< (rawValue + 1) * units }
+    public func columns(units: Int) -> Range<Int> { rawValue * units..<(rawValue + 1) * units }
 
     /// The gate and unit that a column of the 4·hu axis belongs to.
     public static func locate(column: Int, units: Int) -> (gate: LSTMGate, unit: Int)? {
         guard units > 0, column >= 0, column < 4 * units,
-              let gate = LSTMGate(rawValue: column / units) else { return nil }
+            let gate = LSTMGate(rawValue: column / units)
+        else { return nil }
         return (gate, column % units)
     }
 }
@@ -57,8 +58,10 @@ public struct GateBlock: Sendable, Equatable {
     /// An LSTM's blocks in Keras's order: i, f, c̃, o.
     public static let lstm = LSTMGate.allCases.map { GateBlock(traceName: $0.traceName, title: $0.title) }
     /// A GRU's blocks in Keras's order: z, r, h̃.
-    public static let gru = [GateBlock(traceName: "z", title: "update gate"), GateBlock(traceName: "r", title: "reset gate"),
-                             GateBlock(traceName: "h_tilde", title: "candidate")]
+    public static let gru = [
+        GateBlock(traceName: "z", title: "update gate"), GateBlock(traceName: "r", title: "reset gate"),
+        GateBlock(traceName: "h_tilde", title: "candidate"),
+    ]
 
     /// The block and unit that a column of a gate axis of `blocks` blocks of `units` belongs to.
     public static func locate(column: Int, units: Int, blocks: [GateBlock]) -> (block: GateBlock, unit: Int)? {

@@ -22,12 +22,14 @@ extension LSTMLayer {
         let order = readingOrder(steps: steps)
         var state = LSTMState.zero(units: hu)
         let kept = [Float].uninitialized(6, count: steps * hu) { v in
-            fastKernel(threads: threads).run(input, order: order, state: &state,
-                                             sink: TraceSink(i: v[0], f: v[1], cTilde: v[2], o: v[3], c: v[4], h: v[5]))
+            fastKernel(threads: threads).run(
+                input, order: order, state: &state,
+                sink: TraceSink(i: v[0], f: v[1], cTilde: v[2], o: v[3], c: v[4], h: v[5]))
         }
-        return LayerTrace(layerName: name, kind: "LSTM", units: hu, inputs: goBackwards ? input.rows(order) : input,
-                          vectorNames: LSTMLayer.vectorNames,
-                          series: kept.map { Matrix(rows: steps, columns: hu, values: $0) })
+        return LayerTrace(
+            layerName: name, kind: "LSTM", units: hu, inputs: goBackwards ? input.rows(order) : input,
+            vectorNames: LSTMLayer.vectorNames,
+            series: kept.map { Matrix(rows: steps, columns: hu, values: $0) })
     }
 
     /// Runs the layer over `input` from zero state keeping only what the next layer needs:

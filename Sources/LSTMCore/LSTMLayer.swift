@@ -35,19 +35,27 @@ public struct LSTMLayer: Sendable {
     public var units: Int { recurrentKernel.rows }
 
     /// Creates a layer after checking every shape against the Keras layout.
-    public init(name: String, kernel: Matrix, recurrentKernel: Matrix, bias: [Float]?,
-                activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
-                returnSequences: Bool = false, goBackwards: Bool = false) throws(ShapeError) {
+    public init(
+        name: String, kernel: Matrix, recurrentKernel: Matrix, bias: [Float]?,
+        activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
+        returnSequences: Bool = false, goBackwards: Bool = false
+    ) throws(ShapeError) {
         let where_ = "layer \"\(name)\""
         guard kernel.columns % 4 == 0, kernel.columns > 0 else {
-            throw ShapeError("\(where_): kernel W has shape \(formatShape([kernel.rows, kernel.columns])); its second axis must be 4·hu (four gate blocks), but \(kernel.columns) is not divisible by 4")
+            throw ShapeError(
+                "\(where_): kernel W has shape \(formatShape([kernel.rows, kernel.columns])); its second axis must be 4·hu (four gate blocks), but \(kernel.columns) is not divisible by 4"
+            )
         }
         let units = kernel.columns / 4
         guard recurrentKernel.rows == units, recurrentKernel.columns == 4 * units else {
-            throw ShapeError("\(where_): recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([units, 4 * units])) = (hu, 4·hu) for hu = \(units)")
+            throw ShapeError(
+                "\(where_): recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([units, 4 * units])) = (hu, 4·hu) for hu = \(units)"
+            )
         }
         if let bias, bias.count != 4 * units {
-            throw ShapeError("\(where_): bias b has shape \(formatShape([bias.count])) but must be \(formatShape([4 * units])) = (4·hu,) for hu = \(units)")
+            throw ShapeError(
+                "\(where_): bias b has shape \(formatShape([bias.count])) but must be \(formatShape([4 * units])) = (4·hu,) for hu = \(units)"
+            )
         }
         guard !activation.isRowWise, !recurrentActivation.isRowWise else {
             throw ShapeError("\(where_): softmax cannot be an LSTM activation")

@@ -79,11 +79,14 @@ public enum Layer: Sendable, Equatable {
 
     /// For a recurrent layer: name, kind, units, the vectors a step keeps, whether it returns
     /// sequences, and its input size.
-    public var recurrentInfo: (name: String, kind: String, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)? {
+    public var recurrentInfo:
+        (name: String, kind: String, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)?
+    {
         switch self {
         case .lstm(let l): (l.name, "LSTM", l.units, LSTMLayer.vectorNames, l.returnSequences, l.inputSize)
         case .gru(let g): (g.name, "GRU", g.units, GRULayer.vectorNames, g.returnSequences, g.inputSize)
-        case .simpleRNN(let r): (r.name, "SimpleRNN", r.units, SimpleRNNLayer.vectorNames, r.returnSequences, r.inputSize)
+        case .simpleRNN(let r):
+            (r.name, "SimpleRNN", r.units, SimpleRNNLayer.vectorNames, r.returnSequences, r.inputSize)
         case .bidirectional(let b): (b.name, "Bidirectional", b.outputSize, [], b.returnSequences, b.inputSize)
         default: nil
         }
@@ -138,7 +141,8 @@ public enum Layer: Sendable, Equatable {
         case .gru(let g): "GRU(\(g.units)\(g.returnSequences ? ", seq" : ""))"
         case .simpleRNN(let r): "SimpleRNN(\(r.units)\(r.returnSequences ? ", seq" : ""))"
         case .bidirectional(let b): "Bidirectional(\(b.forward.label), \(b.merge.rawValue))"
-        case .dense(let d): d.activation == .linear ? "Dense(\(d.units))" : "Dense(\(d.units), \(d.activation.kerasName))"
+        case .dense(let d):
+            d.activation == .linear ? "Dense(\(d.units))" : "Dense(\(d.units), \(d.activation.kerasName))"
         case .activation(_, let a): "Activation(\(a.kerasName))"
         case .flatten: "Flatten"
         case .masking(_, let value): "Masking(\(value))"

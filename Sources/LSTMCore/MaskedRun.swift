@@ -42,19 +42,24 @@ extension Layer {
     func runMasked(_ input: Matrix, mask: [Bool]) -> (traces: [LayerTrace], output: Matrix)? {
         switch self {
         case .bidirectional(let b):
-            guard let f = b.forward.runMasked(input, mask: mask), let r = b.backward.runMasked(input, mask: mask) else { return nil }
+            guard let f = b.forward.runMasked(input, mask: mask), let r = b.backward.runMasked(input, mask: mask) else {
+                return nil
+            }
             return b.merged(forward: f, backward: r)
         case .lstm, .gru, .simpleRNN:
             let info = recurrentInfo!
             let hu = info.units, steps = input.rows
             var state = zeroState
             let run = steppedRun(input, mask: mask, order: readingOrder(steps: steps), state: &state)
-            var trace = LayerTrace(layerName: info.name, kind: info.kind, units: hu,
-                                   inputs: Matrix(rows: steps, columns: input.columns, values: run.inputs), vectorNames: info.vectorNames,
-                                   series: run.series.map { Matrix(rows: steps, columns: hu, values: $0) })
+            var trace = LayerTrace(
+                layerName: info.name, kind: info.kind, units: hu,
+                inputs: Matrix(rows: steps, columns: input.columns, values: run.inputs), vectorNames: info.vectorNames,
+                series: run.series.map { Matrix(rows: steps, columns: hu, values: $0) })
             trace.masked = run.masked.contains(true) ? run.masked : nil
-            let output = info.returnSequences ? Matrix(rows: steps, columns: hu, values: run.outputs)
-                : Matrix(rows: 1, columns: hu, values: Array(run.outputs[(steps - 1) * hu ..< steps * hu]))
+            let output =
+                info.returnSequences
+                ? Matrix(rows: steps, columns: hu, values: run.outputs)
+                : Matrix(rows: 1, columns: hu, values: Array(run.outputs[(steps - 1) * hu..<steps * hu]))
             return ([trace], output)
         default:
             return nil
@@ -108,7 +113,8 @@ extension Layer {
             } else {
                 // Skipped: gates are not computed (zeros here, left out of the JSON); c and h carried.
                 for (k, name) in info.vectorNames.enumerated() {
-                    run.series[k] += name == "h" ? state[0] : (name == "c" ? state[1] : [Float](repeating: 0, count: hu))
+                    run.series[k] +=
+                        name == "h" ? state[0] : (name == "c" ? state[1] : [Float](repeating: 0, count: hu))
                 }
                 run.outputs += zeroOutput ? [Float](repeating: 0, count: hu) : state[0]
                 run.masked.append(true)

@@ -20,8 +20,9 @@ public struct Matrix: Sendable, Equatable {
 
     /// Creates a matrix from row-major values; `values.count` must be `rows * columns`.
     public init(rows: Int, columns: Int, values: [Float]) {
-        precondition(rows >= 0 && columns >= 0 && values.count == rows * columns,
-                     "Matrix: \(values.count) values do not fill \(rows)×\(columns)")
+        precondition(
+            rows >= 0 && columns >= 0 && values.count == rows * columns,
+            "Matrix: \(values.count) values do not fill \(rows)×\(columns)")
         self.rows = rows
         self.columns = columns
         self.values = values
@@ -47,7 +48,7 @@ public struct Matrix: Sendable, Equatable {
 
     /// One row as a new array.
     public func row(_ index: Int) -> [Float] {
-        Array(values[index * columns ..< (index + 1) * columns])
+        Array(values[index * columns..<(index + 1) * columns])
     }
 
     /// The rows as arrays, for printing and JSON.
@@ -58,7 +59,7 @@ public struct Matrix: Sendable, Equatable {
     public func rows(_ order: some Collection<Int>) -> Matrix {
         var out = [Float]()
         out.reserveCapacity(order.count * columns)
-        for r in order { out.append(contentsOf: values[r * columns ..< (r + 1) * columns]) }
+        for r in order { out.append(contentsOf: values[r * columns..<(r + 1) * columns]) }
         return Matrix(rows: order.count, columns: columns, values: out)
     }
 
@@ -67,7 +68,7 @@ public struct Matrix: Sendable, Equatable {
         var out = [Float]()
         out.reserveCapacity(rows * range.count)
         for r in 0..<rows {
-            out.append(contentsOf: values[r * columns + range.lowerBound ..< r * columns + range.upperBound])
+            out.append(contentsOf: values[r * columns + range.lowerBound..<r * columns + range.upperBound])
         }
         return Matrix(rows: rows, columns: range.count, values: out)
     }
@@ -97,8 +98,9 @@ extension Matrix {
     public static func checkedSineWindow(steps: Int, features: Int) throws(ShapeError) -> Matrix {
         let (values, overflow) = steps.multipliedReportingOverflow(by: features)
         guard steps >= 1, features >= 1, !overflow, values <= maximumDefaultWindowValues else {
-            throw ShapeError("a default window of \(steps) steps × \(features) features is more than "
-                + "\(maximumDefaultWindowValues) values; give a window with --input, or a shorter one with --steps")
+            throw ShapeError(
+                "a default window of \(steps) steps × \(features) features is more than "
+                    + "\(maximumDefaultWindowValues) values; give a window with --input, or a shorter one with --steps")
         }
         return sineWindow(steps: steps, features: features)
     }

@@ -18,8 +18,10 @@ public struct Model: Sendable, Equatable {
     public var provenance: Provenance
 
     /// Creates a model after checking that each layer's input size matches what the previous produces.
-    public init(name: String = "model", layers: [Layer], inputSize: Int, lookBack: Int? = nil,
-                provenance: Provenance = Provenance(path: "", format: "memory")) throws(ShapeError) {
+    public init(
+        name: String = "model", layers: [Layer], inputSize: Int, lookBack: Int? = nil,
+        provenance: Provenance = Provenance(path: "", format: "memory")
+    ) throws(ShapeError) {
         guard layers.contains(where: \.isRecurrent) else {
             throw ShapeError("the model has no recurrent layer (LSTM, GRU, SimpleRNN) to replay")
         }
@@ -28,29 +30,41 @@ public struct Model: Sendable, Equatable {
         var features = inputSize
         var steps = lookBack
         for (position, layer) in layers.enumerated() {
-            if case .bidirectional(let b) = layer, b.merge == .none, layers[(position + 1)...].contains(where: { $0.parameterCount > 0 }) {
-                throw ShapeError("layer \"\(b.name)\": Bidirectional with merge_mode=None gives two outputs, so no layer with weights can follow it")
+            if case .bidirectional(let b) = layer, b.merge == .none,
+                layers[(position + 1)...].contains(where: { $0.parameterCount > 0 })
+            {
+                throw ShapeError(
+                    "layer \"\(b.name)\": Bidirectional with merge_mode=None gives two outputs, so no layer with weights can follow it"
+                )
             }
             switch layer {
             case .lstm, .gru, .simpleRNN, .bidirectional:
                 let l = layer.recurrentInfo!
                 guard sequence else {
-                    throw ShapeError("layer \"\(l.name)\" (\(l.kind)) needs a sequence, but the layer before it returns a single vector (set return_sequences=True on it)")
+                    throw ShapeError(
+                        "layer \"\(l.name)\" (\(l.kind)) needs a sequence, but the layer before it returns a single vector (set return_sequences=True on it)"
+                    )
                 }
                 guard l.inputSize == features else {
-                    throw ShapeError("layer \"\(l.name)\": kernel W has \(l.inputSize) rows but its input has \(features) features (W must have xu = \(features) rows)")
+                    throw ShapeError(
+                        "layer \"\(l.name)\": kernel W has \(l.inputSize) rows but its input has \(features) features (W must have xu = \(features) rows)"
+                    )
                 }
                 features = l.units
                 sequence = l.returnSequences
             case .dense(let d):
                 guard d.inputSize == features else {
-                    throw ShapeError("layer \"\(d.name)\": Dense kernel has \(d.inputSize) rows but the layer before it gives \(features) values (the kernel must be (\(features), units))")
+                    throw ShapeError(
+                        "layer \"\(d.name)\": Dense kernel has \(d.inputSize) rows but the layer before it gives \(features) values (the kernel must be (\(features), units))"
+                    )
                 }
                 features = d.units
             case .flatten(let name):
                 if sequence {
                     guard let t = steps else {
-                        throw ShapeError("layer \"\(name)\" (Flatten) needs a fixed window length, and the model's input shape has none")
+                        throw ShapeError(
+                            "layer \"\(name)\" (Flatten) needs a fixed window length, and the model's input shape has none"
+                        )
                     }
                     features *= t
                     sequence = false
@@ -121,10 +135,12 @@ public struct Model: Sendable, Equatable {
     /// Throws unless `window` is a non-empty T × xu matrix this model can run.
     func checkWindow(_ window: Matrix) throws(ShapeError) {
         guard window.columns == inputSize else {
-            throw ShapeError("the input has \(window.columns) columns but the model expects \(inputSize) features per step")
+            throw ShapeError(
+                "the input has \(window.columns) columns but the model expects \(inputSize) features per step")
         }
         guard window.rows > 0 else { throw ShapeError("the input window has no rows") }
-        if let t = lookBack, t != window.rows, layers.contains(where: { if case .flatten = $0 { true } else { false } }) {
+        if let t = lookBack, t != window.rows, layers.contains(where: { if case .flatten = $0 { true } else { false } })
+        {
             throw ShapeError("the input has \(window.rows) steps but the model's Flatten layer needs exactly \(t)")
         }
     }

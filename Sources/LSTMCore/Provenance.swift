@@ -20,8 +20,10 @@ public struct Provenance: Sendable, Equatable {
     public var ignoredTensors: [String] = []
 
     /// Creates a provenance record.
-    public init(path: String, format: String, kerasVersion: String? = nil, backend: String? = nil,
-                storedDTypes: [String: String] = [:]) {
+    public init(
+        path: String, format: String, kerasVersion: String? = nil, backend: String? = nil,
+        storedDTypes: [String: String] = [:]
+    ) {
         self.path = path
         self.format = format
         self.kerasVersion = kerasVersion

@@ -10,13 +10,16 @@ public enum SyntheticModel {
         var random = SplitMix64(seed: seed)
         let scale = 1 / Float(units).squareRoot()
         func values(_ count: Int) -> [Float] { (0..<count).map { _ in random.nextSigned() * scale } }
-        let lstm = try LSTMLayer(name: "lstm",
-                                 kernel: Matrix(rows: inputSize, columns: 4 * units, values: values(inputSize * 4 * units)),
-                                 recurrentKernel: Matrix(rows: units, columns: 4 * units, values: values(units * 4 * units)),
-                                 bias: values(4 * units))
-        let dense = try DenseLayer(name: "dense", kernel: Matrix(rows: units, columns: 1, values: values(units)), bias: values(1))
-        return try Model(name: "synthetic", layers: [.lstm(lstm), .dense(dense)], inputSize: inputSize,
-                         provenance: Provenance(path: "synthetic \(inputSize),\(units) seed \(seed)", format: "synthetic"))
+        let lstm = try LSTMLayer(
+            name: "lstm",
+            kernel: Matrix(rows: inputSize, columns: 4 * units, values: values(inputSize * 4 * units)),
+            recurrentKernel: Matrix(rows: units, columns: 4 * units, values: values(units * 4 * units)),
+            bias: values(4 * units))
+        let dense = try DenseLayer(
+            name: "dense", kernel: Matrix(rows: units, columns: 1, values: values(units)), bias: values(1))
+        return try Model(
+            name: "synthetic", layers: [.lstm(lstm), .dense(dense)], inputSize: inputSize,
+            provenance: Provenance(path: "synthetic \(inputSize),\(units) seed \(seed)", format: "synthetic"))
     }
 
     /// A seeded window of `steps` rows, uniform in ±1.

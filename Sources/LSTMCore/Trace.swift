@@ -32,8 +32,10 @@ public struct LayerTrace: Sendable, Equatable {
     }
 
     /// Creates a layer trace; `firstStep` is the step of the first row when it covers only a segment.
-    public init(layerName: String, kind: String, units: Int, inputs: Matrix, vectorNames: [String],
-                series: [Matrix], firstStep: Int = 0) {
+    public init(
+        layerName: String, kind: String, units: Int, inputs: Matrix, vectorNames: [String],
+        series: [Matrix], firstStep: Int = 0
+    ) {
         self.layerName = layerName
         self.kind = kind
         self.units = units
@@ -57,7 +59,9 @@ public struct LayerTrace: Sendable, Equatable {
 
     /// Value `unit` of vector `name` at step `t`, or nil when not held.
     public func value(_ name: String, at t: Int, unit: Int) -> Float? {
-        guard let k = vectorNames.firstIndex(of: name), stepRange.contains(t), unit >= 0, unit < units else { return nil }
+        guard let k = vectorNames.firstIndex(of: name), stepRange.contains(t), unit >= 0, unit < units else {
+            return nil
+        }
         return series[k][t - firstStep, unit]
     }
 
@@ -72,12 +76,15 @@ public struct LayerTrace: Sendable, Equatable {
         func join(_ a: Matrix, _ b: Matrix) -> Matrix {
             Matrix(rows: a.rows + b.rows, columns: a.columns, values: a.values + b.values)
         }
-        var joined = LayerTrace(layerName: layerName, kind: kind, units: units, inputs: join(inputs, next.inputs),
-                                vectorNames: vectorNames, series: zip(series, next.series).map(join), firstStep: firstStep)
+        var joined = LayerTrace(
+            layerName: layerName, kind: kind, units: units, inputs: join(inputs, next.inputs),
+            vectorNames: vectorNames, series: zip(series, next.series).map(join), firstStep: firstStep)
         joined.direction = direction
         joined.mergeMode = mergeMode
         if masked != nil || next.masked != nil {
-            joined.masked = (masked ?? [Bool](repeating: false, count: steps)) + (next.masked ?? [Bool](repeating: false, count: next.steps))
+            joined.masked =
+                (masked ?? [Bool](repeating: false, count: steps))
+                + (next.masked ?? [Bool](repeating: false, count: next.steps))
         }
         return joined
     }
@@ -86,10 +93,13 @@ public struct LayerTrace: Sendable, Equatable {
     public func slice(_ range: Range<Int>) -> LayerTrace {
         let rows = (range.lowerBound - firstStep)..<(range.upperBound - firstStep)
         func cut(_ m: Matrix) -> Matrix {
-            Matrix(rows: rows.count, columns: m.columns, values: Array(m.values[rows.lowerBound * m.columns ..< rows.upperBound * m.columns]))
+            Matrix(
+                rows: rows.count, columns: m.columns,
+                values: Array(m.values[rows.lowerBound * m.columns..<rows.upperBound * m.columns]))
         }
-        var part = LayerTrace(layerName: layerName, kind: kind, units: units, inputs: cut(inputs),
-                              vectorNames: vectorNames, series: series.map(cut), firstStep: range.lowerBound)
+        var part = LayerTrace(
+            layerName: layerName, kind: kind, units: units, inputs: cut(inputs),
+            vectorNames: vectorNames, series: series.map(cut), firstStep: range.lowerBound)
         part.direction = direction
         part.mergeMode = mergeMode
         part.masked = masked.map { Array($0[rows]) }.flatMap { $0.contains(true) ? $0 : nil }

@@ -21,8 +21,10 @@ extension WindowReplay {
     /// what the last layer passes on is returned (one matrix per half of a Bidirectional);
     /// with a layer index, only that layer's, and the walk stops there (the LSTM and GRU
     /// kernels of the layers below keep only h; the readable steps keep every vector anyway).
-    static func walk(_ model: Model, rows: Matrix, backwardRows: Matrix?, states: inout [[[Float]]], only: Int?,
-                     visit: (Int, BlockRun) -> Void) -> [Matrix] {
+    static func walk(
+        _ model: Model, rows: Matrix, backwardRows: Matrix?, states: inout [[[Float]]], only: Int?,
+        visit: (Int, BlockRun) -> Void
+    ) -> [Matrix] {
         var data = rows
         var mask: [Bool]?
         var reversed = backwardRows.map { (data: $0, mask: [Bool]?.none) }
@@ -51,7 +53,10 @@ extension WindowReplay {
                 let (series, output) = runBlock(half.layer, input, mask: halfMask, state: &states[r], keep: keep)
                 if keep {
                     let skipped = halfMask.map { m in m.map { !$0 } }
-                    visit(r, BlockRun(inputs: input, series: series, masked: skipped?.contains(true) == true ? skipped : nil))
+                    visit(
+                        r,
+                        BlockRun(inputs: input, series: series, masked: skipped?.contains(true) == true ? skipped : nil)
+                    )
                 }
                 if only == r { return [output] }
                 outputs.append(output)
@@ -65,15 +70,18 @@ extension WindowReplay {
 
     /// One recurrent layer over every row of `data`, in order, from `state`: its vectors
     /// (when `keep`; the fast kernel skips them otherwise) and what it passes on at each step.
-    private static func runBlock(_ layer: Layer, _ data: Matrix, mask: [Bool]?, state: inout [[Float]],
-                                 keep: Bool) -> (series: [[Float]], output: Matrix) {
+    private static func runBlock(
+        _ layer: Layer, _ data: Matrix, mask: [Bool]?, state: inout [[Float]],
+        keep: Bool
+    ) -> (series: [[Float]], output: Matrix) {
         let count = data.rows
         if case .lstm(let lstm) = layer, mask == nil {
             let hu = lstm.units, order = Array(0..<count)
             var lstmState = LSTMState(h: state[0], c: state[1])
             let series = [Float].uninitialized(keep ? 6 : 1, count: count * hu) { v in
-                lstm.fastKernel.run(data, order: order, state: &lstmState,
-                                    sink: keep ? TraceSink(i: v[0], f: v[1], cTilde: v[2], o: v[3], c: v[4], h: v[5]) : .hidden(v[0]))
+                lstm.fastKernel.run(
+                    data, order: order, state: &lstmState,
+                    sink: keep ? TraceSink(i: v[0], f: v[1], cTilde: v[2], o: v[3], c: v[4], h: v[5]) : .hidden(v[0]))
             }
             state = [lstmState.h, lstmState.c]
             return (keep ? series : [], Matrix(rows: count, columns: hu, values: series.last!))
@@ -81,8 +89,9 @@ extension WindowReplay {
         if case .gru(let gru) = layer, mask == nil {
             let hu = gru.units
             let series = [Float].uninitialized(keep ? 4 : 1, count: count * hu) { v in
-                gru.fastKernel.run(data, order: Array(0..<count), state: &state[0],
-                                   sink: keep ? GRUTraceSink(z: v[0], r: v[1], hTilde: v[2], h: v[3]) : GRUTraceSink(h: v[0]))
+                gru.fastKernel.run(
+                    data, order: Array(0..<count), state: &state[0],
+                    sink: keep ? GRUTraceSink(z: v[0], r: v[1], hTilde: v[2], h: v[3]) : GRUTraceSink(h: v[0]))
             }
             return (keep ? series : [], Matrix(rows: count, columns: hu, values: series.last!))
         }

@@ -91,7 +91,8 @@ public struct WindowReplay: Sendable {
 
     /// Whether a window of `steps` is traced whole at once, rather than lazily: when the trace
     /// is small, and for models the lazy replay cannot take.
-    public static func tracesWhole(_ model: Model, steps: Int, eagerLimit: Int = WindowReplay.defaultEagerLimit) -> Bool {
+    public static func tracesWhole(_ model: Model, steps: Int, eagerLimit: Int = WindowReplay.defaultEagerLimit) -> Bool
+    {
         traceFloats(model, steps: steps) <= eagerLimit || !canReplayLazily(model)
     }
 
@@ -110,7 +111,8 @@ public struct WindowReplay: Sendable {
     public static func wholeTraceReason(_ model: Model) -> String? {
         let recurrent = model.layers.filter(\.isRecurrent)
         if recurrent.count > 1, recurrent.contains(where: { if case .bidirectional = $0 { true } else { false } }) {
-            return "a Bidirectional layer's backward half starts at the window's end, and it is stacked with other recurrent layers"
+            return
+                "a Bidirectional layer's backward half starts at the window's end, and it is stacked with other recurrent layers"
         }
         if recurrent.dropFirst().contains(where: \.readsBackwards) {
             return "a recurrent layer after the first reads its input backwards"
@@ -133,7 +135,8 @@ public struct WindowReplay: Sendable {
         layers = model.layers.flatMap { outer in
             outer.tracedLayers.enumerated().compactMap { half, traced in
                 guard let info = traced.recurrentInfo else { return nil }
-                var layer = LayerInfo(name: outer.name, kind: info.kind, units: info.units, vectorNames: info.vectorNames)
+                var layer = LayerInfo(
+                    name: outer.name, kind: info.kind, units: info.units, vectorNames: info.vectorNames)
                 layer.readsBackwards = traced.readsBackwards
                 if case .bidirectional(let b) = outer {
                     layer.direction = half == 0 ? "forward" : "backward"
@@ -152,7 +155,8 @@ public struct WindowReplay: Sendable {
             checkpoints = []
             frontier = []
             for (l, layer) in trace.layers.enumerated() {
-                noteNaN(layer: l, firstStep: 0, units: layer.units, names: layer.vectorNames, layer.series.map(\.values))
+                noteNaN(
+                    layer: l, firstStep: 0, units: layer.units, names: layer.vectorNames, layer.series.map(\.values))
             }
         } else {
             full = nil
@@ -179,8 +183,10 @@ public struct WindowReplay: Sendable {
         let count = min(max(1, (min(budget, steps) + k - 1) / k) * k, steps - computedSteps)
         let range = computedSteps..<(computedSteps + count)
         var states = frontier
-        let lastOutputs = Self.walk(model, rows: rowsOfWindow(range), backwardRows: backwardRowsOfWindow(range, for: nil),
-                                    states: &states, only: nil) { l, run in
+        let lastOutputs = Self.walk(
+            model, rows: rowsOfWindow(range), backwardRows: backwardRowsOfWindow(range, for: nil),
+            states: &states, only: nil
+        ) { l, run in
             let info = layers[l]
             for (n, values) in run.series.enumerated() {
                 largestMagnitude[l][n] = Swift.max(largestMagnitude[l][n], Self.largest(values))
@@ -194,7 +200,7 @@ public struct WindowReplay: Sendable {
                     for vector in frontier[l] { checkpoints[l] += vector }
                 } else {
                     let row = s - 1 - range.lowerBound
-                    for n in Self.stateSeries(info) { checkpoints[l] += run.series[n][row * hu ..< (row + 1) * hu] }
+                    for n in Self.stateSeries(info) { checkpoints[l] += run.series[n][row * hu..<(row + 1) * hu] }
                 }
             }
         }
@@ -225,7 +231,8 @@ public struct WindowReplay: Sendable {
             let width = headRows.count / steps
             out = Matrix(rows: steps, columns: width, values: headRows)
         } else if sequences {
-            out = model.applyHead(from: last + 1, to: Matrix(rows: steps, columns: lastOutputs.columns, values: headRows))
+            out = model.applyHead(
+                from: last + 1, to: Matrix(rows: steps, columns: lastOutputs.columns, values: headRows))
         } else {
             out = model.applyHead(from: last + 1, to: Matrix(rowArrays: [lastOutputs.row(lastOutputs.rows - 1)]))
         }
@@ -242,8 +249,12 @@ public struct WindowReplay: Sendable {
         let last = model.lastRecurrentIndex
         guard b.returnSequences else {
             guard isComplete else { return }
-            fixOutput(model.applyHead(from: last + 1, to: b.mergedOutput(forward: Matrix(rowArrays: [outputs[0].row(outputs[0].rows - 1)]),
-                                                                         backward: Matrix(rowArrays: [outputs[1].row(outputs[1].rows - 1)]))))
+            fixOutput(
+                model.applyHead(
+                    from: last + 1,
+                    to: b.mergedOutput(
+                        forward: Matrix(rowArrays: [outputs[0].row(outputs[0].rows - 1)]),
+                        backward: Matrix(rowArrays: [outputs[1].row(outputs[1].rows - 1)]))))
             return
         }
         let before = computedSteps - outputs[0].rows
@@ -273,7 +284,8 @@ public struct WindowReplay: Sendable {
                     columns = out.columns
                     mergedHeadRows = [Float](repeating: 0, count: steps * columns)
                 }
-                mergedHeadRows.replaceSubrange(times.lowerBound * columns ..< times.upperBound * columns, with: out.values)
+                mergedHeadRows.replaceSubrange(
+                    times.lowerBound * columns..<times.upperBound * columns, with: out.values)
             }
         }
         if isComplete { fixOutput(Matrix(rows: steps, columns: columns, values: mergedHeadRows)) }
@@ -283,9 +295,11 @@ public struct WindowReplay: Sendable {
     /// from the window's end.
     private func mergedSequence(_ b: BidirectionalLayer, times: Range<Int>) -> Matrix {
         let hu = b.units
-        let forward = Matrix(rows: times.count, columns: hu, values: Array(headRows[times.lowerBound * hu ..< times.upperBound * hu]))
-        let backward = Matrix(rows: times.count, columns: hu,
-                              values: Array(backwardRows[(steps - times.upperBound) * hu ..< (steps - times.lowerBound) * hu]))
+        let forward = Matrix(
+            rows: times.count, columns: hu, values: Array(headRows[times.lowerBound * hu..<times.upperBound * hu]))
+        let backward = Matrix(
+            rows: times.count, columns: hu,
+            values: Array(backwardRows[(steps - times.upperBound) * hu..<(steps - times.lowerBound) * hu]))
         return b.mergedOutput(forward: forward, backward: backward)
     }
 
@@ -298,15 +312,18 @@ public struct WindowReplay: Sendable {
 
     /// Every vector of recurrent layer `layer` for `steps` (which must be computed already).
     public func segment(layer: Int, steps range: Range<Int>) -> LayerTrace {
-        precondition(range.lowerBound >= 0 && range.upperBound <= computedSteps && !range.isEmpty, "segment \(range) outside the computed steps 0..<\(computedSteps)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= computedSteps && !range.isEmpty,
+            "segment \(range) outside the computed steps 0..<\(computedSteps)")
         if let full { return full.layers[layer].slice(range) }
         let k = Self.checkpointInterval
         let start = range.lowerBound / k * k
         let run = recompute(through: layer, steps: start..<range.upperBound)
         let info = layers[layer]
-        var trace = LayerTrace(layerName: info.name, kind: info.kind, units: info.units, inputs: run.inputs,
-                               vectorNames: info.vectorNames,
-                               series: run.series.map { Matrix(rows: run.inputs.rows, columns: info.units, values: $0) }, firstStep: start)
+        var trace = LayerTrace(
+            layerName: info.name, kind: info.kind, units: info.units, inputs: run.inputs,
+            vectorNames: info.vectorNames,
+            series: run.series.map { Matrix(rows: run.inputs.rows, columns: info.units, values: $0) }, firstStep: start)
         trace.masked = run.masked
         trace.direction = info.direction
         trace.mergeMode = info.mergeMode
@@ -339,12 +356,16 @@ public struct WindowReplay: Sendable {
         let interval = range.lowerBound / Self.checkpointInterval
         var states = (0...target).map { l in
             let hu = layers[l].units, width = frontier[l].count * hu
-            let saved = checkpoints[l][interval * width ..< (interval + 1) * width]
-            return (0..<frontier[l].count).map { Array(saved[saved.startIndex + $0 * hu ..< saved.startIndex + ($0 + 1) * hu]) }
+            let saved = checkpoints[l][interval * width..<(interval + 1) * width]
+            return (0..<frontier[l].count).map {
+                Array(saved[saved.startIndex + $0 * hu..<saved.startIndex + ($0 + 1) * hu])
+            }
         }
         var result: BlockRun?
-        _ = Self.walk(model, rows: rowsOfWindow(range), backwardRows: backwardRowsOfWindow(range, for: target),
-                      states: &states, only: target) { _, run in result = run }
+        _ = Self.walk(
+            model, rows: rowsOfWindow(range), backwardRows: backwardRowsOfWindow(range, for: target),
+            states: &states, only: target
+        ) { _, run in result = run }
         return result!
     }
 

@@ -19,8 +19,9 @@ enum CSVWindowParser {
         let previous = uselocale(cLocale)
         defer { uselocale(previous) }
         let result: Result<NDArray, LoadError> = data.withUnsafeBytes { raw in
-            var parser = Parser(bytes: raw.bindMemory(to: UInt8.self), path: path, expected: columns,
-                                maximumValues: maximumValues)
+            var parser = Parser(
+                bytes: raw.bindMemory(to: UInt8.self), path: path, expected: columns,
+                maximumValues: maximumValues)
             do throws(LoadError) {
                 return .success(try parser.run())
             } catch {
@@ -97,7 +98,7 @@ enum CSVWindowParser {
         private func cells(from start: Int, to end: Int, limit: Int) throws(LoadError) -> [Range<Int>] {
             var cells: [Range<Int>] = []
             var at = start
-            var expectCell = true   // at the start, and right after a comma or semicolon
+            var expectCell = true  // at the start, and right after a comma or semicolon
             while true {
                 while at < end, isSpace(bytes[at]) { at += 1 }
                 if at == end {
@@ -135,11 +136,15 @@ enum CSVWindowParser {
             let cells = try cells(from: first, to: end, limit: limit)
             if cells.count > limit {
                 if let known {
-                    throw fail("line \(line) has more than \(known) values "
-                        + "but the rows before it have \(known) (ragged rows)")
+                    throw fail(
+                        "line \(line) has more than \(known) values "
+                            + "but the rows before it have \(known) (ragged rows)")
                 }
-                throw expected.map { fail("line \(line) has more than \($0) values "
-                    + "but the model expects \($0) features per step (xu = \($0))") }
+                throw expected.map {
+                    fail(
+                        "line \(line) has more than \($0) values "
+                            + "but the model expects \($0) features per step (xu = \($0))")
+                }
                     ?? fail("line \(line) has more than \(CSVWindowParser.maximumColumns) values", .tooLarge)
             }
             if rows == 0, headerWidth == nil, try isHeader(cells) {
@@ -174,7 +179,8 @@ enum CSVWindowParser {
             while true {
                 guard count < width else { break }
                 if let (value, next) = DecimalFastPath.prefix(bytes, from: at, to: end),
-                   next == end || isSpace(bytes[next]) || isSeparator(bytes[next]) {
+                    next == end || isSpace(bytes[next]) || isSeparator(bytes[next])
+                {
                     values.append(value)
                     at = next
                 } else {
@@ -206,13 +212,15 @@ enum CSVWindowParser {
             let numeric = cells.map { number($0) != nil }
             if numeric.allSatisfy({ !$0 }) { return true }
             if let name = cells.indices.first(where: { !numeric[$0] }) {
-                throw fail("line \(line) mixes numbers and text (\"\(text(cells[name]))\" in column \(name + 1)): "
-                    + "a header has only names, a row only numbers")
+                throw fail(
+                    "line \(line) mixes numbers and text (\"\(text(cells[name]))\" in column \(name + 1)): "
+                        + "a header has only names, a row only numbers")
             }
             let columnNumbers = cells.enumerated().allSatisfy { k, cell in text(cell) == String(k) }
             if cells.count >= 2, columnNumbers {
-                throw fail("line \(line) is 0,1,…,\(cells.count - 1), the header pandas writes for unnamed columns; "
-                    + "remove it (df.to_csv(header=False)), or write it as 0.0,1.0,… if it is data")
+                throw fail(
+                    "line \(line) is 0,1,…,\(cells.count - 1), the header pandas writes for unnamed columns; "
+                        + "remove it (df.to_csv(header=False)), or write it as 0.0,1.0,… if it is data")
             }
             return false
         }

@@ -35,7 +35,7 @@ enum DecimalFastPath {
             at += 1
         }
         var digitCount = at - integerStart
-        var exponent = 0        // power of ten to apply to the mantissa
+        var exponent = 0  // power of ten to apply to the mantissa
         if at < end, bytes[at] == UInt8(ascii: ".") {
             at += 1
             let fractionStart = at

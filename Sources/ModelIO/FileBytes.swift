@@ -18,13 +18,18 @@ enum FileBytes {
         // stat follows symbolic links. A device has no end to read to (/dev/zero would fill
         // memory) and is refused; a pipe (`--input <(…)`) is read up to a limit.
         var info = stat()
-        guard stat(path, &info) == 0 else { throw LoadError(path, .unreadable, "cannot be examined (check its permissions)") }
+        guard stat(path, &info) == 0 else {
+            throw LoadError(path, .unreadable, "cannot be examined (check its permissions)")
+        }
         if info.st_mode & S_IFMT == S_IFIFO { return try readPipe(path) }
         if info.st_mode & S_IFMT != S_IFREG {
             throw LoadError(path, .unreadable, "is not a regular file (a device or socket); give a model or input file")
         }
         let size = Int(info.st_size)
-        if size > maximumSize { throw LoadError(path, .tooLarge, "the file is \(size) bytes; lstmscope reads files up to \(maximumSize) bytes") }
+        if size > maximumSize {
+            throw LoadError(
+                path, .tooLarge, "the file is \(size) bytes; lstmscope reads files up to \(maximumSize) bytes")
+        }
         if size >= mappingThreshold, let mapped = MappedFile.map(path, size: size) {
             return mapped
         }
@@ -61,7 +66,10 @@ enum FileBytes {
             if chunk.isEmpty { break }
             data.append(chunk)
             if data.count > pipeLimit {
-                throw LoadError(path, .tooLarge, "more than \(pipeLimit >> 20) MiB came through this pipe; lstmscope reads pipes up to that (give a file for more)")
+                throw LoadError(
+                    path, .tooLarge,
+                    "more than \(pipeLimit >> 20) MiB came through this pipe; lstmscope reads pipes up to that (give a file for more)"
+                )
             }
         }
         if data.isEmpty { throw LoadError(path, .empty, "nothing came through the pipe") }

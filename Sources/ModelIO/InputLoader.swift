@@ -26,11 +26,16 @@ public enum InputLoader {
         if shape.count == 3, shape[0] == 1 { shape.removeFirst() }
         if shape.count == 1, let columns, columns == 1 { shape = [shape[0], 1] }
         guard shape.count == 2 else {
-            throw LoadError(path, .badInput, "the input must be a (T, xu) table or (1, T, xu); this one has shape \(formatShape(array.shape))")
+            throw LoadError(
+                path, .badInput,
+                "the input must be a (T, xu) table or (1, T, xu); this one has shape \(formatShape(array.shape))")
         }
         guard shape[0] > 0 else { throw LoadError(path, .badInput, "the input window has no rows") }
         if let columns, shape[1] != columns {
-            throw LoadError(path, .badInput, "the input has \(shape[1]) columns but the model expects \(columns) features per step (xu = \(columns))")
+            throw LoadError(
+                path, .badInput,
+                "the input has \(shape[1]) columns but the model expects \(columns) features per step (xu = \(columns))"
+            )
         }
         return Matrix(rows: shape[0], columns: shape[1], values: array.values)
     }
@@ -52,8 +57,10 @@ public enum InputLoader {
         try parseArray(FileBytes.read(path), path: path)
     }
 
-    static func parseArray(_ data: Data, path: String, columns: Int? = nil,
-                           outputObject: Bool = false) throws(LoadError) -> NDArray {
+    static func parseArray(
+        _ data: Data, path: String, columns: Int? = nil,
+        outputObject: Bool = false
+    ) throws(LoadError) -> NDArray {
         if data.prefix(6) == NPYReader.magic { return try NPYReader.parse(data, path: path) }
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") { return try NPYReader.parse(data, path: path) }
@@ -74,13 +81,17 @@ public enum InputLoader {
         } catch {
             // lstmscope's own trace JSON writes NaN for NaN, which JSON itself has no word for.
             let text = String(decoding: data.prefix(1 << 20), as: UTF8.self)
-            let hint = text.contains("NaN") || text.contains("Infinity") ? " (NaN and Infinity are not JSON numbers; give such a window as .npy or .csv)" : ""
+            let hint =
+                text.contains("NaN") || text.contains("Infinity")
+                ? " (NaN and Infinity are not JSON numbers; give such a window as .npy or .csv)" : ""
             throw LoadError(path, .badInput, "not valid JSON" + hint)
         }
         if outputObject, let object = root as? [String: Any] {
             guard let output = object["output"] else {
-                throw LoadError(path, .badInput, "a JSON object without an \"output\" list; "
-                    + "give the output as [y0, y1, …] or {\"output\": [y0, y1, …]}")
+                throw LoadError(
+                    path, .badInput,
+                    "a JSON object without an \"output\" list; "
+                        + "give the output as [y0, y1, …] or {\"output\": [y0, y1, …]}")
             }
             root = output
         }
@@ -97,16 +108,22 @@ public enum InputLoader {
         func walk(_ node: Any, depth: Int, at: String) throws(LoadError) {
             if depth == shape.count {
                 guard let number = JSONValue.number(node) else {
-                    let found = node is [Any] || node is [String: Any]
+                    let found =
+                        node is [Any] || node is [String: Any]
                         ? String("\(node)".prefix(20)) : JSONValue.describe(node)
                     throw LoadError(path, .badInput, "expected a number at \(at), found \(found)")
                 }
                 values.append(Float(number))
                 return
             }
-            guard let list = node as? [Any] else { throw LoadError(path, .badInput, "ragged nesting: expected a list at \(at.isEmpty ? "the top" : at)") }
+            guard let list = node as? [Any] else {
+                throw LoadError(path, .badInput, "ragged nesting: expected a list at \(at.isEmpty ? "the top" : at)")
+            }
             guard list.count == shape[depth] else {
-                throw LoadError(path, .badInput, "ragged rows: the list at \(at.isEmpty ? "the top" : at) has \(list.count) value\(list.count == 1 ? "" : "s") where \(shape[depth]) were expected")
+                throw LoadError(
+                    path, .badInput,
+                    "ragged rows: the list at \(at.isEmpty ? "the top" : at) has \(list.count) value\(list.count == 1 ? "" : "s") where \(shape[depth]) were expected"
+                )
             }
             for (k, item) in list.enumerated() { try walk(item, depth: depth + 1, at: at + "[\(k)]") }
         }

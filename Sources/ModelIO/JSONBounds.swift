@@ -74,8 +74,10 @@ enum JSONBounds {
     }
 
     /// A key's bytes, with JSON escapes decoded when it has any (`"\u0061"` is the key `"a"`).
-    private static func keyBytes(_ raw: UnsafeRawBufferPointer, from start: Int, to end: Int,
-                                 escaped: Bool) -> [UInt8] {
+    private static func keyBytes(
+        _ raw: UnsafeRawBufferPointer, from start: Int, to end: Int,
+        escaped: Bool
+    ) -> [UInt8] {
         let quoted = Array(raw[start...end])
         guard escaped else { return Array(quoted.dropFirst().dropLast()) }
         guard let text = try? JSONSerialization.jsonObject(with: Data(quoted), options: [.fragmentsAllowed]) as? String

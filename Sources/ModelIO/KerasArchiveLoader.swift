@@ -6,7 +6,10 @@ import LSTMCore
 enum KerasArchiveLoader {
     static func load(_ zip: ZipReader, path: String) throws(LoadError) -> Model {
         guard let configData = try zip.read("config.json") else {
-            throw LoadError(path, .notKerasArchive, "a zip archive but not a Keras model: it has no config.json (entries: \(zip.entryNames.prefix(5).joined(separator: ", ")))")
+            throw LoadError(
+                path, .notKerasArchive,
+                "a zip archive but not a Keras model: it has no config.json (entries: \(zip.entryNames.prefix(5).joined(separator: ", ")))"
+            )
         }
         guard let weightsData = try zip.read("model.weights.h5") else {
             throw LoadError(path, .notKerasArchive, "the Keras archive has no model.weights.h5")
@@ -15,11 +18,14 @@ enum KerasArchiveLoader {
     }
 
     /// The archive's three parts, however they were read.
-    static func load(config configData: Data, weights weightsData: Data, metadata: Data?, path: String) throws(LoadError) -> Model {
+    static func load(config configData: Data, weights weightsData: Data, metadata: Data?, path: String)
+        throws(LoadError) -> Model
+    {
         let config = try KerasConfig(json: configData, path: path)
         var version: String? = nil
         if let metadata, (try? JSONBounds.check(metadata, path: path)) != nil,
-           let dict = (try? JSONSerialization.jsonObject(with: metadata)) as? [String: Any] {
+            let dict = (try? JSONSerialization.jsonObject(with: metadata)) as? [String: Any]
+        {
             version = dict["keras_version"] as? String
         }
         let h5: HDF5File
@@ -78,15 +84,20 @@ private final class LayerGroups {
         let k = used[base, default: 0]
         used[base] = k + 1
         guard k < candidates.count else {
-            throw LoadError(path, .missingWeights, "model.weights.h5 has no weights for layer \"\(spec.name)\" (expected a group layers/\(base)\(k == 0 ? "" : "_\(k)"))")
+            throw LoadError(
+                path, .missingWeights,
+                "model.weights.h5 has no weights for layer \"\(spec.name)\" (expected a group layers/\(base)\(k == 0 ? "" : "_\(k)"))"
+            )
         }
         do {
             var visited: Set<UInt64> = []
             var datasets: [String] = []
             try collect("/layers/" + candidates[k], into: &datasets, visited: &visited)
             guard datasets.count <= maximum else {
-                throw LoadError(path, .missingWeights, "layer \"\(spec.name)\" (\(spec.className)) "
-                    + "has \(datasets.count) weight arrays in model.weights.h5 but needs at most \(maximum)")
+                throw LoadError(
+                    path, .missingWeights,
+                    "layer \"\(spec.name)\" (\(spec.className)) "
+                        + "has \(datasets.count) weight arrays in model.weights.h5 but needs at most \(maximum)")
             }
             var arrays: [NDArray] = []
             for dataset in datasets { arrays.append(try h5.readArray(dataset)) }

@@ -11,13 +11,19 @@ enum LegacyH5Loader {
         let backend: String?
         do {
             guard let text = try h5.stringAttribute("model_config") else {
-                if try h5.isGroup("/layers") || h5.isGroup("/model_weights") || h5.stringListAttribute("layer_names") != nil {
-                    throw LoadError(path, .invalidConfig, "a weights-only HDF5 file (no model_config); save the whole model with model.save(\"m.keras\") or model.save(\"m.h5\")")
+                if try h5.isGroup("/layers") || h5.isGroup("/model_weights")
+                    || h5.stringListAttribute("layer_names") != nil
+                {
+                    throw LoadError(
+                        path, .invalidConfig,
+                        "a weights-only HDF5 file (no model_config); save the whole model with model.save(\"m.keras\") or model.save(\"m.h5\")"
+                    )
                 }
                 throw LoadError(path, .invalidConfig, "an HDF5 file but not a Keras model (no model_config attribute)")
             }
             configText = text
-            version = try h5.stringAttribute("keras_version") ?? h5.stringAttribute("keras_version", of: "/model_weights")
+            version =
+                try h5.stringAttribute("keras_version") ?? h5.stringAttribute("keras_version", of: "/model_weights")
             backend = try h5.stringAttribute("backend") ?? h5.stringAttribute("backend", of: "/model_weights")
         } catch let error as LoadError {
             throw error
@@ -35,18 +41,24 @@ enum LegacyH5Loader {
     }
 
     /// The arrays `weight_names` lists for `spec`, refusing more than `maximum` before any is read.
-    private static func weights(of spec: LayerSpec, maximum: Int, in h5: HDF5File,
-                                path: String) throws(LoadError) -> LayerWeights {
+    private static func weights(
+        of spec: LayerSpec, maximum: Int, in h5: HDF5File,
+        path: String
+    ) throws(LoadError) -> LayerWeights {
         let group = "/model_weights/\(spec.name)"
         do {
             if h5.exists("/model_weights") { try h5.checkedLinks(group) }
             guard h5.isGroup(group) else {
-                throw LoadError(path, .missingWeights, "no weights for layer \"\(spec.name)\" (model_weights/\(spec.name) is missing)")
+                throw LoadError(
+                    path, .missingWeights,
+                    "no weights for layer \"\(spec.name)\" (model_weights/\(spec.name) is missing)")
             }
             let names = try h5.stringListAttribute("weight_names", of: group) ?? []
             guard names.count <= maximum else {
-                throw LoadError(path, .missingWeights, "layer \"\(spec.name)\" (\(spec.className)) "
-                    + "lists \(names.count) weight arrays but needs at most \(maximum)")
+                throw LoadError(
+                    path, .missingWeights,
+                    "layer \"\(spec.name)\" (\(spec.className)) "
+                        + "lists \(names.count) weight arrays but needs at most \(maximum)")
             }
             // Keras writes kernel, recurrent_kernel, bias (a Bidirectional: the forward three, then
             // the backward three); sort by direction and role so a reordered file still loads.
@@ -55,7 +67,9 @@ enum LegacyH5Loader {
             for name in ordered {
                 let datasetPath = group + "/" + name
                 guard h5.isDataset(datasetPath) else {
-                    throw LoadError(path, .missingWeights, "layer \"\(spec.name)\" lists weight \(name) but the file has no such dataset")
+                    throw LoadError(
+                        path, .missingWeights,
+                        "layer \"\(spec.name)\" lists weight \(name) but the file has no such dataset")
                 }
                 arrays.append(try h5.readArray(datasetPath))
             }

@@ -11,21 +11,27 @@ public enum ModelLoader {
     private static let hdf5Lock = NSLock()
 
     /// Loads `.keras`, legacy `.h5` or `.npz`; `options` only matter for `.npz`.
-    public static func load(_ path: String, options: ArchitectureOptions = ArchitectureOptions()) throws(LoadError) -> Model {
+    public static func load(_ path: String, options: ArchitectureOptions = ArchitectureOptions()) throws(LoadError)
+        -> Model
+    {
         let data = try FileBytes.read(path)
         return try load(data: data, path: path, options: options)
     }
 
     /// Loads a Keras 3 model from the parts of a `.keras` archive that the caller has already
     /// unpacked: `config.json`, `model.weights.h5` and, optionally, `metadata.json`.
-    public static func load(kerasConfig: Data, weights: Data, metadata: Data? = nil, path: String) throws(LoadError) -> Model {
+    public static func load(kerasConfig: Data, weights: Data, metadata: Data? = nil, path: String) throws(LoadError)
+        -> Model
+    {
         hdf5Lock.lock()
         defer { hdf5Lock.unlock() }
         return try KerasArchiveLoader.load(config: kerasConfig, weights: weights, metadata: metadata, path: path)
     }
 
     /// Loads a model from bytes already in memory; `path` names it in errors.
-    public static func load(data: Data, path: String, options: ArchitectureOptions = ArchitectureOptions()) throws(LoadError) -> Model {
+    public static func load(data: Data, path: String, options: ArchitectureOptions = ArchitectureOptions())
+        throws(LoadError) -> Model
+    {
         // libhdf5 (Debian's build) is not thread-safe: one load at a time.
         hdf5Lock.lock()
         defer { hdf5Lock.unlock() }
@@ -46,21 +52,33 @@ public enum ModelLoader {
                 return try KerasArchiveLoader.load(zip, path: path)
             }
             if names.contains(where: { $0.hasSuffix("data.pkl") }) {
-                throw LoadError(path, .refused, "a pickled PyTorch checkpoint; lstmscope never unpickles (it runs code). Export with safetensors.torch.save_file(model.state_dict(), \"m.safetensors\")")
+                throw LoadError(
+                    path, .refused,
+                    "a pickled PyTorch checkpoint; lstmscope never unpickles (it runs code). Export with safetensors.torch.save_file(model.state_dict(), \"m.safetensors\")"
+                )
             }
             return try NPZLoader.load(zip, path: path, options: options)
         }
         if SafetensorsReader.looksLike(data) {
-            return try TorchLoader.build(SafetensorsReader.read(data, path: path), path: path, format: "safetensors",
-                                         ignoring: options.ignoredTensors)
+            return try TorchLoader.build(
+                SafetensorsReader.read(data, path: path), path: path, format: "safetensors",
+                ignoring: options.ignoredTensors)
         }
         if data.prefix(6) == NPYReader.magic {
-            throw LoadError(path, .unknownFormat, "a single .npy array, not a model; save all weights with np.savez(path, *model.get_weights())")
+            throw LoadError(
+                path, .unknownFormat,
+                "a single .npy array, not a model; save all weights with np.savez(path, *model.get_weights())")
         }
         if data.first == 0x80 {
-            throw LoadError(path, .refused, "looks like a Python pickle; lstmscope never unpickles (it runs code). Save with model.save(\"m.keras\") or np.savez")
+            throw LoadError(
+                path, .refused,
+                "looks like a Python pickle; lstmscope never unpickles (it runs code). Save with model.save(\"m.keras\") or np.savez"
+            )
         }
-        throw LoadError(path, .unknownFormat, "not a model file lstmscope can read (expected a Keras .keras archive, a Keras .h5 file, an .npz of weights or a PyTorch .safetensors state dict)")
+        throw LoadError(
+            path, .unknownFormat,
+            "not a model file lstmscope can read (expected a Keras .keras archive, a Keras .h5 file, an .npz of weights or a PyTorch .safetensors state dict)"
+        )
     }
 
     /// Refuses a file that is at once an HDF5 file and a zip archive: libhdf5 finds its
@@ -79,7 +97,9 @@ public enum ModelLoader {
         guard !offsets.isEmpty, let entries = ZipDirectory.readableEntries(data) else { return }
         let inside = Set(entries.filter { $0.method == 0 }.map(\.dataOffset))
         guard let hdf5 = offsets.first(where: { !inside.contains($0) }) else { return }
-        throw LoadError(path, .refused, "ambiguous file: it is both an HDF5 file (signature at byte \(hdf5)) "
-            + "and a zip archive, so tools disagree on what it holds; save the model again")
+        throw LoadError(
+            path, .refused,
+            "ambiguous file: it is both an HDF5 file (signature at byte \(hdf5)) "
+                + "and a zip archive, so tools disagree on what it holds; save the model again")
     }
 }

@@ -106,7 +106,8 @@ struct NPYHeaderDictionary {
             guard at + word.count <= bytes.count, Array(bytes[at..<(at + word.count)]) == word else { return false }
             let next = at + word.count
             if next < bytes.count,
-               bytes[next] == UInt8(ascii: "_") || (bytes[next] | 0x20) >= 0x61 && (bytes[next] | 0x20) <= 0x7A {
+                bytes[next] == UInt8(ascii: "_") || (bytes[next] | 0x20) >= 0x61 && (bytes[next] | 0x20) <= 0x7A
+            {
                 return false
             }
             at = next

@@ -31,7 +31,7 @@ enum NPYReader {
         }
         guard headerLength <= 1 << 20, headerStart + headerLength <= data.count else { throw fail("truncated header") }
         let start = data.startIndex
-        let header = String(decoding: data[start + headerStart ..< start + headerStart + headerLength], as: UTF8.self)
+        let header = String(decoding: data[start + headerStart..<start + headerStart + headerLength], as: UTF8.self)
         let fields = try parseHeader(header, fail: fail)
 
         let (count, overflow) = fields.shape.reduce((1, false)) { acc, d in
@@ -41,7 +41,9 @@ enum NPYReader {
         let body = data.count - headerStart - headerLength
         let (needed, overflow2) = count.multipliedReportingOverflow(by: fields.itemSize)
         guard !overflow, !overflow2, needed <= body else {
-            throw fail("header claims shape \(fields.shape) (\(overflow || overflow2 ? "too many" : String(needed)) bytes) but the file holds \(body) bytes of data")
+            throw fail(
+                "header claims shape \(fields.shape) (\(overflow || overflow2 ? "too many" : String(needed)) bytes) but the file holds \(body) bytes of data"
+            )
         }
         let payload = data[(start + headerStart + headerLength)...]
         var values = [Float](repeating: 0, count: count)
@@ -64,15 +66,17 @@ enum NPYReader {
 
     private static func parseHeader(_ header: String, fail: (String) -> LoadError) throws(LoadError) -> Header {
         guard let fields = NPYHeaderDictionary(header) else {
-            throw fail("the header is not the dictionary NumPy writes "
-                + "({'descr': …, 'fortran_order': …, 'shape': (…)} then spaces): \(terminalPreview(header))")
+            throw fail(
+                "the header is not the dictionary NumPy writes "
+                    + "({'descr': …, 'fortran_order': …, 'shape': (…)} then spaces): \(terminalPreview(header))")
         }
         guard case .text(let descr)? = fields.values["descr"],
-              case .flag(let fortran)? = fields.values["fortran_order"],
-              case .tuple(let shape)? = fields.values["shape"], fields.values.count == 3
+            case .flag(let fortran)? = fields.values["fortran_order"],
+            case .tuple(let shape)? = fields.values["shape"], fields.values.count == 3
         else {
-            throw fail("the header must hold exactly descr (a string), fortran_order (True or False) "
-                + "and shape (a tuple), as NumPy requires: \(terminalPreview(header))")
+            throw fail(
+                "the header must hold exactly descr (a string), fortran_order (True or False) "
+                    + "and shape (a tuple), as NumPy requires: \(terminalPreview(header))")
         }
         guard descr.count >= 3 else { throw fail("unsupported dtype \(descr)") }
         let order = descr.first!
@@ -93,16 +97,21 @@ enum NPYReader {
             decode = { raw, o in Float(Double(bitPattern: load(UInt64.self, raw, o, bigEndian))) }
         case ("i", 1): name = "int8"; decode = { raw, o in Float(Int8(bitPattern: raw[o])) }
         case ("u", 1): name = "uint8"; decode = { raw, o in Float(raw[o]) }
-        case ("i", 2): name = "int16"; decode = { raw, o in Float(Int16(bitPattern: load(UInt16.self, raw, o, bigEndian))) }
-        case ("i", 4): name = "int32"; decode = { raw, o in Float(Int32(bitPattern: load(UInt32.self, raw, o, bigEndian))) }
-        case ("i", 8): name = "int64"; decode = { raw, o in Float(Int64(bitPattern: load(UInt64.self, raw, o, bigEndian))) }
+        case ("i", 2):
+            name = "int16"; decode = { raw, o in Float(Int16(bitPattern: load(UInt16.self, raw, o, bigEndian))) }
+        case ("i", 4):
+            name = "int32"; decode = { raw, o in Float(Int32(bitPattern: load(UInt32.self, raw, o, bigEndian))) }
+        case ("i", 8):
+            name = "int64"; decode = { raw, o in Float(Int64(bitPattern: load(UInt64.self, raw, o, bigEndian))) }
         case ("O", _): throw fail("object arrays are refused (reading them would mean unpickling, which runs code)")
         default: throw fail("unsupported dtype \(descr); use float16, float32 or float64")
         }
         return Header(shape: shape, fortranOrder: fortran, itemSize: size, dtypeName: name, decode: decode)
     }
 
-    private static func load<T: FixedWidthInteger>(_: T.Type, _ raw: UnsafeRawBufferPointer, _ offset: Int, _ bigEndian: Bool) -> T {
+    private static func load<T: FixedWidthInteger>(
+        _: T.Type, _ raw: UnsafeRawBufferPointer, _ offset: Int, _ bigEndian: Bool
+    ) -> T {
         let v = raw.loadUnaligned(fromByteOffset: offset, as: T.self)
         return bigEndian ? T(bigEndian: v) : T(littleEndian: v)
     }

@@ -25,7 +25,9 @@ enum NPZLoader {
     static func load(_ zip: ZipReader, path: String, options: ArchitectureOptions) throws(LoadError) -> Model {
         let entries = zip.entryNames.filter { $0.hasSuffix(".npy") }
         guard !entries.isEmpty else {
-            throw LoadError(path, .notKerasArchive, "a zip archive with no .npy arrays: neither a .keras model nor an .npz of weights")
+            throw LoadError(
+                path, .notKerasArchive,
+                "a zip archive with no .npy arrays: neither a .keras model nor an .npz of weights")
         }
         let names = entries.map { String($0.dropLast(4)) }
         if TorchLoader.isStateDict(names) {
@@ -53,28 +55,39 @@ enum NPZLoader {
         if names.contains("W"), names.contains("U") {
             let others = names.filter { !seed.contains($0) }
             guard others.isEmpty else {
-                throw LoadError(path, .invalidArray, "arrays the replay would not use: "
-                    + "\(others.joined(separator: ", ")) (an .npz of named weights holds W, U, b, Wout and bout only)")
+                throw LoadError(
+                    path, .invalidArray,
+                    "arrays the replay would not use: "
+                        + "\(others.joined(separator: ", ")) (an .npz of named weights holds W, U, b, Wout and bout only)"
+                )
             }
             return seed.filter(names.contains)
         }
-        throw LoadError(path, .invalidArray, "cannot tell the weights apart: expected arr_0 … arr_N (np.savez(path, *model.get_weights())) or W, U, b, Wout, bout; found \(names.sorted().joined(separator: ", "))")
+        throw LoadError(
+            path, .invalidArray,
+            "cannot tell the weights apart: expected arr_0 … arr_N (np.savez(path, *model.get_weights())) or W, U, b, Wout, bout; found \(names.sorted().joined(separator: ", "))"
+        )
     }
 
     /// Reads LSTM triples (W (xu,4h), U (h,4h), b (4h,)) then Dense pairs (kernel, bias) off the shapes.
-    private static func infer(_ arrays: [(String, NDArray)], path: String, options: ArchitectureOptions) throws(LoadError) -> Model {
+    private static func infer(_ arrays: [(String, NDArray)], path: String, options: ArchitectureOptions)
+        throws(LoadError) -> Model
+    {
         func describe(_ k: Int) -> String { "\(arrays[k].0) \(formatShape(arrays[k].1.shape))" }
         guard let act = Activation(kerasName: options.activation, kerasMajorVersion: options.kerasMajorVersion),
-              let recurrent = Activation(kerasName: options.recurrentActivation, kerasMajorVersion: options.kerasMajorVersion),
-              let output = Activation(kerasName: options.outputActivation, kerasMajorVersion: options.kerasMajorVersion) else {
+            let recurrent = Activation(
+                kerasName: options.recurrentActivation, kerasMajorVersion: options.kerasMajorVersion),
+            let output = Activation(kerasName: options.outputActivation, kerasMajorVersion: options.kerasMajorVersion)
+        else {
             throw LoadError(path, .badInput, "unknown activation name in the options")
         }
         var k = 0
         var lstms: [(Matrix, Matrix, [Float]?, String)] = []
         // An LSTM starts where a 2-D array is followed by a square-by-4 (h, 4h) array.
         while k + 1 < arrays.count, arrays[k].1.shape.count == 2, arrays[k + 1].1.shape.count == 2,
-              arrays[k].1.shape[1] % 4 == 0, arrays[k + 1].1.shape[1] == arrays[k].1.shape[1],
-              arrays[k + 1].1.shape[0] * 4 == arrays[k].1.shape[1] {
+            arrays[k].1.shape[1] % 4 == 0, arrays[k + 1].1.shape[1] == arrays[k].1.shape[1],
+            arrays[k + 1].1.shape[0] * 4 == arrays[k].1.shape[1]
+        {
             let w = arrays[k].1.matrix!, u = arrays[k + 1].1.matrix!
             var bias: [Float]? = nil
             var next = k + 2
@@ -86,21 +99,35 @@ enum NPZLoader {
             k = next
         }
         guard !lstms.isEmpty else {
-            guard arrays.count >= 2 else { throw LoadError(path, .badShape, "needs at least W and U; found \(arrays.map { "\($0.0) \(formatShape($0.1.shape))" }.joined(separator: ", "))") }
+            guard arrays.count >= 2 else {
+                throw LoadError(
+                    path, .badShape,
+                    "needs at least W and U; found \(arrays.map { "\($0.0) \(formatShape($0.1.shape))" }.joined(separator: ", "))"
+                )
+            }
             let w = arrays[0].1.shape, u = arrays[1].1.shape
             if w.count == 2, w[1] % 4 != 0 {
-                throw LoadError(path, .badShape, "\(describe(0)) cannot be an LSTM kernel W: its second axis must be 4·hu (four gate blocks), but \(w[1]) is not divisible by 4")
+                throw LoadError(
+                    path, .badShape,
+                    "\(describe(0)) cannot be an LSTM kernel W: its second axis must be 4·hu (four gate blocks), but \(w[1]) is not divisible by 4"
+                )
             }
-            throw LoadError(path, .badShape, "\(describe(1)) cannot be the recurrent kernel U for \(describe(0)): U must be (hu, 4·hu) = \(w.count == 2 ? formatShape([w[1] / 4, w[1]]) : "(hu, 4·hu)")\(u.isEmpty ? "" : "")")
+            throw LoadError(
+                path, .badShape,
+                "\(describe(1)) cannot be the recurrent kernel U for \(describe(0)): U must be (hu, 4·hu) = \(w.count == 2 ? formatShape([w[1] / 4, w[1]]) : "(hu, 4·hu)")\(u.isEmpty ? "" : "")"
+            )
         }
         var layers: [Layer] = []
         var dtypes: [String: String] = [:]
         for (n, (w, u, b, dtype)) in lstms.enumerated() {
             let name = lstms.count == 1 ? "lstm" : "lstm_\(n + 1)"
             do {
-                layers.append(.lstm(try LSTMLayer(name: name, kernel: w, recurrentKernel: u, bias: b,
-                                                  activation: act, recurrentActivation: recurrent,
-                                                  returnSequences: n < lstms.count - 1)))
+                layers.append(
+                    .lstm(
+                        try LSTMLayer(
+                            name: name, kernel: w, recurrentKernel: u, bias: b,
+                            activation: act, recurrentActivation: recurrent,
+                            returnSequences: n < lstms.count - 1)))
             } catch {
                 throw LoadError.shape(path, error)
             }
@@ -111,13 +138,19 @@ enum NPZLoader {
         var denses: [(Matrix, [Float]?, String)] = []
         while k < arrays.count {
             guard arrays[k].1.shape.count == 2, let kernel = arrays[k].1.matrix else {
-                throw LoadError(path, .badShape, "\(describe(k)) does not fit: after the LSTM weights a Dense kernel (units_in, units_out) was expected")
+                throw LoadError(
+                    path, .badShape,
+                    "\(describe(k)) does not fit: after the LSTM weights a Dense kernel (units_in, units_out) was expected"
+                )
             }
             var bias: [Float]? = nil
             var next = k + 1
             if next < arrays.count, arrays[next].1.shape.count == 1 {
                 guard arrays[next].1.shape[0] == kernel.columns else {
-                    throw LoadError(path, .badShape, "\(describe(next)) does not fit the Dense kernel \(describe(k)): the bias must be \(formatShape([kernel.columns]))")
+                    throw LoadError(
+                        path, .badShape,
+                        "\(describe(next)) does not fit the Dense kernel \(describe(k)): the bias must be \(formatShape([kernel.columns]))"
+                    )
                 }
                 bias = arrays[next].1.values
                 next += 1
@@ -128,8 +161,11 @@ enum NPZLoader {
         for (n, (kernel, bias, dtype)) in denses.enumerated() {
             let name = denses.count == 1 ? "dense" : "dense_\(n + 1)"
             do {
-                layers.append(.dense(try DenseLayer(name: name, kernel: kernel, bias: bias,
-                                                    activation: n == denses.count - 1 ? output : .linear)))
+                layers.append(
+                    .dense(
+                        try DenseLayer(
+                            name: name, kernel: kernel, bias: bias,
+                            activation: n == denses.count - 1 ? output : .linear)))
             } catch {
                 throw LoadError.shape(path, error)
             }
@@ -138,7 +174,8 @@ enum NPZLoader {
         }
         let provenance = Provenance(path: path, format: "npz", storedDTypes: dtypes)
         do {
-            return try Model(name: "npz", layers: layers, inputSize: lstms[0].0.rows, lookBack: nil, provenance: provenance)
+            return try Model(
+                name: "npz", layers: layers, inputSize: lstms[0].0.rows, lookBack: nil, provenance: provenance)
         } catch {
             throw LoadError.shape(path, error)
         }

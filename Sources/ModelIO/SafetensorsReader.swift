@@ -18,7 +18,9 @@ enum SafetensorsReader {
 
     /// The tensors in data order, as float arrays.
     static func read(_ data: Data, path: String) throws(LoadError) -> [(String, NDArray)] {
-        func bad(_ problem: String) -> LoadError { LoadError(path, .invalidArray, "damaged safetensors file: \(problem)") }
+        func bad(_ problem: String) -> LoadError {
+            LoadError(path, .invalidArray, "damaged safetensors file: \(problem)")
+        }
         guard let length = headerLength(data), length <= maximumHeader, length <= data.count - 8 else {
             throw bad("the header length is larger than the file")
         }
@@ -40,11 +42,12 @@ enum SafetensorsReader {
                 return numbers.count == list.count ? numbers : nil
             }
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = integers("shape"), let range = integers("data_offsets"),
-                  range.count == 2, shape.allSatisfy({ $0 >= 0 })
+                let shape = integers("shape"), let range = integers("data_offsets"),
+                range.count == 2, shape.allSatisfy({ $0 >= 0 })
             else { throw bad("tensor \(name) has no dtype, shape or data_offsets (lists of whole numbers)") }
             guard let size = elementSize(dtype) else {
-                throw LoadError(path, .invalidArray, "tensor \(name) has dtype \(dtype); lstmscope reads F16, BF16, F32 and F64")
+                throw LoadError(
+                    path, .invalidArray, "tensor \(name) has dtype \(dtype); lstmscope reads F16, BF16, F32 and F64")
             }
             let (count, overflow) = shape.reduce((1, false)) { acc, d in
                 let (p, o) = acc.0.multipliedReportingOverflow(by: d)
@@ -52,10 +55,16 @@ enum SafetensorsReader {
             }
             let bytes = count.multipliedReportingOverflow(by: size)
             guard !overflow, !bytes.overflow, range[0] >= 0, range[0] <= range[1], range[1] <= available,
-                  range[1] - range[0] == bytes.partialValue
-            else { throw bad("tensor \(name) claims shape \(shape) of \(dtype) at bytes \(range) of a \(available)-byte data section") }
+                range[1] - range[0] == bytes.partialValue
+            else {
+                throw bad(
+                    "tensor \(name) claims shape \(shape) of \(dtype) at bytes \(range) of a \(available)-byte data section"
+                )
+            }
             let values = data.withUnsafeBytes { raw in
-                decode(UnsafeRawBufferPointer(rebasing: raw[(base + range[0])..<(base + range[1])]), dtype: dtype, count: count)
+                decode(
+                    UnsafeRawBufferPointer(rebasing: raw[(base + range[0])..<(base + range[1])]), dtype: dtype,
+                    count: count)
             }
             tensors.append((range[0], range[1], name, NDArray(shape: shape, values: values, dtype: dtypeName(dtype))))
         }
@@ -65,9 +74,11 @@ enum SafetensorsReader {
         var end = 0
         for tensor in ordered {
             guard tensor.offset == end else {
-                throw bad(tensor.offset < end ? "tensor \(tensor.name) at byte \(tensor.offset) overlaps the tensor "
-                              + "before it (which ends at \(end))"
-                          : "\(tensor.offset - end) bytes before tensor \(tensor.name) belong to no tensor")
+                throw bad(
+                    tensor.offset < end
+                        ? "tensor \(tensor.name) at byte \(tensor.offset) overlaps the tensor "
+                            + "before it (which ends at \(end))"
+                        : "\(tensor.offset - end) bytes before tensor \(tensor.name) belong to no tensor")
             }
             end = tensor.end
         }
@@ -99,9 +110,17 @@ enum SafetensorsReader {
     private static func decode(_ raw: UnsafeRawBufferPointer, dtype: String, count: Int) -> [Float] {
         (0..<count).map { i -> Float in
             switch dtype {
-            case "F16": Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
-            case "BF16": Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
-            case "F64": Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+            case "F16":
+                Float(
+                    Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                )
+            case "BF16":
+                Float(
+                    bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                        << 16)
+            case "F64":
+                Float(
+                    Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
             default: Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
             }
         }

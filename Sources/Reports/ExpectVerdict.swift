@@ -21,7 +21,8 @@ public struct ExpectVerdict: Sendable, Equatable {
         self.file = file
         self.tolerance = tolerance
         comparison = OutputComparison(output: output, expected: expected)
-        problem = comparison.largestDifference == nil
+        problem =
+            comparison.largestDifference == nil
             ? "has \(expected.count) values but the model's output has \(output.count) "
                 + "(shape \(formatShape(outputShape)))"
             : nil

@@ -15,18 +15,21 @@ public struct InspectReport {
         case "keras": "Keras 3 archive (.keras)"
         case "h5": "Keras HDF5 model (.h5)"
         case "npz": "NumPy weights (.npz, architecture inferred from shapes)"
-        case "safetensors": "PyTorch state dict (.safetensors), in Keras layout: W = weight_ihᵀ, U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
-        case "torch-npz": "PyTorch state dict (.npz), in Keras layout: W = weight_ihᵀ, U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
+        case "safetensors":
+            "PyTorch state dict (.safetensors), in Keras layout: W = weight_ihᵀ, U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
+        case "torch-npz":
+            "PyTorch state dict (.npz), in Keras layout: W = weight_ihᵀ, U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
         default: format
         }
     }
 
     /// `[ i 0–4 | f 5–9 | c̃ 10–14 | o 15–19 ]`.
     public static func gateLayout(units: Int) -> String {
-        "[ " + LSTMGate.allCases.map { g in
-            let r = g.columns(units: units)
-            return "\(g.symbol) \(r.lowerBound)–\(r.upperBound - 1)"
-        }.joined(separator: " | ") + " ]"
+        "[ "
+            + LSTMGate.allCases.map { g in
+                let r = g.columns(units: units)
+                return "\(g.symbol) \(r.lowerBound)–\(r.upperBound - 1)"
+            }.joined(separator: " | ") + " ]"
     }
 
     /// The text form.
@@ -46,16 +49,26 @@ public struct InspectReport {
             lines.append("")
             switch layer {
             case .bidirectional(let b):
-                lines.append("layer \(terminalSafe(b.name)): Bidirectional, merge \(b.merge.rawValue): \(terminalSafe(b.forward.name)) reads forwards, \(terminalSafe(b.backward.name)) backwards (its outputs flipped back into time order)")
+                lines.append(
+                    "layer \(terminalSafe(b.name)): Bidirectional, merge \(b.merge.rawValue): \(terminalSafe(b.forward.name)) reads forwards, \(terminalSafe(b.backward.name)) backwards (its outputs flipped back into time order)"
+                )
                 continue
             case .lstm(let l):
-                lines.append("layer \(terminalSafe(l.name)): LSTM, \(l.units) units, activation \(l.activation.kerasName), recurrent_activation \(l.recurrentActivation.kerasName) = \(l.recurrentActivation.formula), \(l.returnSequences ? "returns every step" : "returns the last step")\(l.goBackwards ? ", reads backwards" : "")")
+                lines.append(
+                    "layer \(terminalSafe(l.name)): LSTM, \(l.units) units, activation \(l.activation.kerasName), recurrent_activation \(l.recurrentActivation.kerasName) = \(l.recurrentActivation.formula), \(l.returnSequences ? "returns every step" : "returns the last step")\(l.goBackwards ? ", reads backwards" : "")"
+                )
             case .gru(let g):
-                lines.append("layer \(terminalSafe(g.name)): GRU, \(g.units) units, activation \(g.activation.kerasName), recurrent_activation \(g.recurrentActivation.kerasName), reset_after=\(g.resetAfter ? "True: r multiplies h·U + b'" : "False: r multiplies h before U"), \(g.returnSequences ? "returns every step" : "returns the last step")\(g.goBackwards ? ", reads backwards" : "")")
+                lines.append(
+                    "layer \(terminalSafe(g.name)): GRU, \(g.units) units, activation \(g.activation.kerasName), recurrent_activation \(g.recurrentActivation.kerasName), reset_after=\(g.resetAfter ? "True: r multiplies h·U + b'" : "False: r multiplies h before U"), \(g.returnSequences ? "returns every step" : "returns the last step")\(g.goBackwards ? ", reads backwards" : "")"
+                )
             case .simpleRNN(let r):
-                lines.append("layer \(terminalSafe(r.name)): SimpleRNN, \(r.units) units, h = \(r.activation.kerasName)(x·W + b + h·U), \(r.returnSequences ? "returns every step" : "returns the last step")\(r.goBackwards ? ", reads backwards" : "")")
+                lines.append(
+                    "layer \(terminalSafe(r.name)): SimpleRNN, \(r.units) units, h = \(r.activation.kerasName)(x·W + b + h·U), \(r.returnSequences ? "returns every step" : "returns the last step")\(r.goBackwards ? ", reads backwards" : "")"
+                )
             case .dense(let d):
-                lines.append("layer \(terminalSafe(d.name)): Dense, \(d.units) unit\(d.units == 1 ? "" : "s"), activation \(d.activation.kerasName)")
+                lines.append(
+                    "layer \(terminalSafe(d.name)): Dense, \(d.units) unit\(d.units == 1 ? "" : "s"), activation \(d.activation.kerasName)"
+                )
             default:
                 lines.append("layer \(terminalSafe(layer.name)): \(layer.className) (no parameters)")
                 continue
@@ -64,10 +77,12 @@ public struct InspectReport {
             let header = ["name", "keras name", "shape", "axes", "count", "dtype", "min", "max", "mean", "std"]
             let rows = own.map { parameter in
                 let s = Statistics(parameter.matrix.values)
-                let cells = [parameter.seedName, parameter.kerasName, formatShape(parameter.shape),
-                             "(" + parameter.axisMeaning.joined(separator: ", ") + (parameter.shape.count == 1 ? ",)" : ")"),
-                             String(parameter.count), p.storedDTypes[parameter.id] ?? "float32",
-                             fixed(s.min), fixed(s.max), fixed(s.mean), fixed(s.std)]
+                let cells = [
+                    parameter.seedName, parameter.kerasName, formatShape(parameter.shape),
+                    "(" + parameter.axisMeaning.joined(separator: ", ") + (parameter.shape.count == 1 ? ",)" : ")"),
+                    String(parameter.count), p.storedDTypes[parameter.id] ?? "float32",
+                    fixed(s.min), fixed(s.max), fixed(s.mean), fixed(s.std),
+                ]
                 return (cells, s.nanCount + s.infinityCount > 0 ? "  (\(s.nanCount) NaN, \(s.infinityCount) Inf)" : "")
             }
             // Columns as wide as their widest cell, so a long shape or axes keeps the rest aligned.
@@ -79,19 +94,27 @@ public struct InspectReport {
                 lines.append("  " + cells.enumerated().map { pad($1, widths[$0]) }.joined(separator: " ") + note)
             }
             if case .lstm(let l) = layer {
-                lines.append("  4·hu axis (columns of W, U, b): \(InspectReport.gateLayout(units: l.units))  i input gate, f forget gate, c̃ candidate, o output gate")
+                lines.append(
+                    "  4·hu axis (columns of W, U, b): \(InspectReport.gateLayout(units: l.units))  i input gate, f forget gate, c̃ candidate, o output gate"
+                )
             }
             if case .gru(let g) = layer {
                 let u = g.units
-                lines.append("  3·hu axis (columns of W, U, b): [ z 0–\(u - 1) | r \(u)–\(2 * u - 1) | h̃ \(2 * u)–\(3 * u - 1) ]  z update gate, r reset gate, h̃ candidate")
+                lines.append(
+                    "  3·hu axis (columns of W, U, b): [ z 0–\(u - 1) | r \(u)–\(2 * u - 1) | h̃ \(2 * u)–\(3 * u - 1) ]  z update gate, r reset gate, h̃ candidate"
+                )
             }
         }
         lines.append("")
-        lines.append(model.provenance.foldedParameterCount == 0 ? "total parameters: \(model.parameterCount)"
-            : "total parameters: \(model.fileParameterCount) as PyTorch counts them (\(model.parameterCount) once bias_ih + bias_hh are one b)")
+        lines.append(
+            model.provenance.foldedParameterCount == 0
+                ? "total parameters: \(model.parameterCount)"
+                : "total parameters: \(model.fileParameterCount) as PyTorch counts them (\(model.parameterCount) once bias_ih + bias_hh are one b)"
+        )
         if !model.provenance.ignoredTensors.isEmpty {
-            lines.append("left out (--ignore-tensors), not replayed: "
-                + "\(model.provenance.ignoredTensors.map(terminalSafe).joined(separator: ", "))")
+            lines.append(
+                "left out (--ignore-tensors), not replayed: "
+                    + "\(model.provenance.ignoredTensors.map(terminalSafe).joined(separator: ", "))")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -115,38 +138,58 @@ public struct InspectReport {
             var fields = ["\"name\": \(JSONText.string(layer.name))", "\"type\": \(JSONText.string(layer.className))"]
             switch layer {
             case .lstm(let l):
-                fields += ["\"units\": \(l.units)", "\"activation\": \(JSONText.string(l.activation.kerasName))",
-                           "\"recurrent_activation\": \(JSONText.string(l.recurrentActivation.kerasName))",
-                           "\"recurrent_activation_formula\": \(JSONText.string(l.recurrentActivation.formula))",
-                           "\"return_sequences\": \(l.returnSequences)", "\"go_backwards\": \(l.goBackwards)",
-                           "\"gate_layout\": [" + LSTMGate.allCases.map { g in
-                               let r = g.columns(units: l.units)
-                               return "{\"gate\": \(JSONText.string(g.traceName)), \"columns\": [\(r.lowerBound), \(r.upperBound)]}"
-                           }.joined(separator: ", ") + "]"]
+                fields += [
+                    "\"units\": \(l.units)", "\"activation\": \(JSONText.string(l.activation.kerasName))",
+                    "\"recurrent_activation\": \(JSONText.string(l.recurrentActivation.kerasName))",
+                    "\"recurrent_activation_formula\": \(JSONText.string(l.recurrentActivation.formula))",
+                    "\"return_sequences\": \(l.returnSequences)", "\"go_backwards\": \(l.goBackwards)",
+                    "\"gate_layout\": ["
+                        + LSTMGate.allCases.map { g in
+                            let r = g.columns(units: l.units)
+                            return
+                                "{\"gate\": \(JSONText.string(g.traceName)), \"columns\": [\(r.lowerBound), \(r.upperBound)]}"
+                        }.joined(separator: ", ") + "]",
+                ]
             case .gru(let g):
-                fields += ["\"units\": \(g.units)", "\"activation\": \(JSONText.string(g.activation.kerasName))",
-                           "\"recurrent_activation\": \(JSONText.string(g.recurrentActivation.kerasName))",
-                           "\"reset_after\": \(g.resetAfter)", "\"return_sequences\": \(g.returnSequences)", "\"go_backwards\": \(g.goBackwards)",
-                           "\"gate_layout\": [" + ["z", "r", "h_tilde"].enumerated().map { k, name in
-                               "{\"gate\": \(JSONText.string(name)), \"columns\": [\(k * g.units), \((k + 1) * g.units)]}"
-                           }.joined(separator: ", ") + "]"]
+                fields += [
+                    "\"units\": \(g.units)", "\"activation\": \(JSONText.string(g.activation.kerasName))",
+                    "\"recurrent_activation\": \(JSONText.string(g.recurrentActivation.kerasName))",
+                    "\"reset_after\": \(g.resetAfter)", "\"return_sequences\": \(g.returnSequences)",
+                    "\"go_backwards\": \(g.goBackwards)",
+                    "\"gate_layout\": ["
+                        + ["z", "r", "h_tilde"].enumerated().map { k, name in
+                            "{\"gate\": \(JSONText.string(name)), \"columns\": [\(k * g.units), \((k + 1) * g.units)]}"
+                        }.joined(separator: ", ") + "]",
+                ]
             case .simpleRNN(let r):
-                fields += ["\"units\": \(r.units)", "\"activation\": \(JSONText.string(r.activation.kerasName))",
-                           "\"recurrent_activation\": null", "\"return_sequences\": \(r.returnSequences)", "\"go_backwards\": \(r.goBackwards)"]
+                fields += [
+                    "\"units\": \(r.units)", "\"activation\": \(JSONText.string(r.activation.kerasName))",
+                    "\"recurrent_activation\": null", "\"return_sequences\": \(r.returnSequences)",
+                    "\"go_backwards\": \(r.goBackwards)",
+                ]
             case .dense(let d):
-                fields += ["\"units\": \(d.units)", "\"activation\": \(JSONText.string(d.activation.kerasName))",
-                           "\"recurrent_activation\": null"]
+                fields += [
+                    "\"units\": \(d.units)", "\"activation\": \(JSONText.string(d.activation.kerasName))",
+                    "\"recurrent_activation\": null",
+                ]
             case .activation(_, let a):
-                fields += ["\"units\": null", "\"activation\": \(JSONText.string(a.kerasName))", "\"recurrent_activation\": null"]
+                fields += [
+                    "\"units\": null", "\"activation\": \(JSONText.string(a.kerasName))",
+                    "\"recurrent_activation\": null",
+                ]
             case .bidirectional(let b):
-                fields += ["\"units\": \(b.outputSize)", "\"merge_mode\": \(JSONText.string(b.merge.rawValue))",
-                           "\"forward\": \(JSONText.string(b.forward.name))", "\"backward\": \(JSONText.string(b.backward.name))"]
+                fields += [
+                    "\"units\": \(b.outputSize)", "\"merge_mode\": \(JSONText.string(b.merge.rawValue))",
+                    "\"forward\": \(JSONText.string(b.forward.name))",
+                    "\"backward\": \(JSONText.string(b.backward.name))",
+                ]
             default:
                 fields += ["\"units\": null", "\"activation\": null", "\"recurrent_activation\": null"]
             }
             let params = parameters.filter { $0.layerName == layer.name }.map { parameter in
                 let s = Statistics(parameter.matrix.values)
-                return "{\"name\": \(JSONText.string(parameter.seedName)), \"keras_name\": \(JSONText.string(parameter.kerasName)), "
+                return
+                    "{\"name\": \(JSONText.string(parameter.seedName)), \"keras_name\": \(JSONText.string(parameter.kerasName)), "
                     + "\"shape\": \(JSONText.ints(parameter.shape)), \"axes\": [\(parameter.axisMeaning.map(JSONText.string).joined(separator: ", "))], "
                     + "\"dtype\": \(JSONText.string(p.storedDTypes[parameter.id] ?? "float32")), \"count\": \(parameter.count), "
                     + "\"min\": \(JSONText.number(s.min)), \"max\": \(JSONText.number(s.max)), \"mean\": \(JSONText.number(s.mean)), "
@@ -160,7 +203,8 @@ public struct InspectReport {
             + "\"keras_version\": \(JSONText.optional(p.kerasVersion)), \"backend\": \(JSONText.optional(p.backend)), "
             + "\"model\": \(JSONText.string(model.name)), \"input_shape\": \(inputShape), "
             + "\"layers\": [" + layerTexts.joined(separator: ", ") + "], \"total_params\": \(model.fileParameterCount)"
-            + (p.ignoredTensors.isEmpty ? ""
+            + (p.ignoredTensors.isEmpty
+                ? ""
                 : ", \"ignored_tensors\": [\(p.ignoredTensors.map(JSONText.string).joined(separator: ", "))]")
             + "}\n"
     }

@@ -14,7 +14,9 @@ public enum JSONText {
             // Invisible formatting is escaped too: the JSON reads back the same, and printed
             // on a terminal it cannot reorder the line (see `isInvisibleFormatting`).
             case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || isInvisibleFormatting(scalar):
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+                out +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -51,7 +51,9 @@ public struct TraceReport {
     public func writeJSON(_ write: (String) -> Void, verdict: ExpectVerdict? = nil) -> NaNSite? {
         write("{\"input\": [")
         for t in 0..<replay.input.rows {
-            write((t == 0 ? "" : ", ") + JSONText.array(replay.input.values[t * replay.input.columns ..< (t + 1) * replay.input.columns]))
+            write(
+                (t == 0 ? "" : ", ")
+                    + JSONText.array(replay.input.values[t * replay.input.columns..<(t + 1) * replay.input.columns]))
         }
         write("],\n \"layers\": [")
         var nan: NaNSite?
@@ -59,9 +61,11 @@ public struct TraceReport {
             let info = replay.layers[l]
             if block.firstStep == 0 {
                 write(l == 0 ? "\n  " : "]},\n  ")
-                var header = "{\"name\": \(JSONText.string(block.layerName)), \"type\": \(JSONText.string(info.kind)), \"units\": \(info.units)"
+                var header =
+                    "{\"name\": \(JSONText.string(block.layerName)), \"type\": \(JSONText.string(info.kind)), \"units\": \(info.units)"
                 if let direction = block.direction, let merge = block.mergeMode {
-                    header += ", \"direction\": \(JSONText.string(direction)), \"merge_mode\": \(JSONText.string(merge))"
+                    header +=
+                        ", \"direction\": \(JSONText.string(direction)), \"merge_mode\": \(JSONText.string(merge))"
                 }
                 write(header + ",\n   \"steps\": [")
             }
@@ -69,7 +73,8 @@ public struct TraceReport {
             // third of the time of writing a trace.
             var bytes: [UInt8] = []
             bytes.reserveCapacity(1 << 17)
-            let keys = Dictionary(uniqueKeysWithValues: info.vectorNames.map { ($0, Array(", \(JSONText.string($0)): ".utf8)) })
+            let keys = Dictionary(
+                uniqueKeysWithValues: info.vectorNames.map { ($0, Array(", \(JSONText.string($0)): ".utf8)) })
             for t in block.stepRange {
                 // A layer reading backwards (a Bidirectional's backward half, go_backwards) lists
                 // its steps as it runs them (t = T − 1 first), each with its index in the window.
@@ -94,8 +99,9 @@ public struct TraceReport {
             write(String(decoding: bytes, as: UTF8.self))
         }
         let expect = verdict.map { ",\n \"expect\": \($0.json)" } ?? ""
-        write("]}],\n \"output\": \(JSONText.array(output)), "
-            + "\"output_shape\": \(JSONText.ints(outputShape))\(expect)}\n")
+        write(
+            "]}],\n \"output\": \(JSONText.array(output)), "
+                + "\"output_shape\": \(JSONText.ints(outputShape))\(expect)}\n")
         return nan
     }
 
@@ -147,12 +153,19 @@ public struct TraceReport {
         forEachBlock { l, block in
             let info = replay.layers[l]
             if block.firstStep == 0 {
-                let half = info.direction.map { $0 == "backward" ? ", backward half: from the window's end" : ", forward half" } ?? ""
-                write("layer \(terminalSafe(info.name)) (\(info.kind), \(info.units) units\(half)), \(replay.steps) steps\n")
+                let half =
+                    info.direction.map {
+                        $0 == "backward" ? ", backward half: from the window's end" : ", forward half"
+                    } ?? ""
+                write(
+                    "layer \(terminalSafe(info.name)) (\(info.kind), \(info.units) units\(half)), \(replay.steps) steps\n"
+                )
             }
             for step in block.stepRange {
                 let masked = block.isMasked(at: step)
-                write("  t=\(time(of: step, layer: l))  x = \(vectorText(block.input(at: step)!))\(masked ? "   (masked: skipped, state carried)" : "")\n")
+                write(
+                    "  t=\(time(of: step, layer: l))  x = \(vectorText(block.input(at: step)!))\(masked ? "   (masked: skipped, state carried)" : "")\n"
+                )
                 for name in info.vectorNames where !masked || name == "c" || name == "h" {
                     let v = block.vector(name, at: step)!
                     let hasNaN = v.contains { $0.isNaN }
@@ -176,7 +189,8 @@ public struct TraceReport {
     }
 
     private func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
     }
 }
 

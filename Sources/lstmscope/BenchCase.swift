@@ -33,7 +33,8 @@ struct BenchCase {
     /// Threads the replay really uses: LSTM layers split into 16-unit groups (see
     /// ``LSTMLayer/threadsUsed(asking:)``); GRU and SimpleRNN layers run on one.
     var threadsUsed: Int {
-        model.tracedLayers.compactMap { if case .lstm(let l) = $0 { l.threadsUsed(asking: threads) } else { nil } }.max() ?? 1
+        model.tracedLayers.compactMap { if case .lstm(let l) = $0 { l.threadsUsed(asking: threads) } else { nil } }
+            .max() ?? 1
     }
 
     /// The recurrent layers as they run (a Bidirectional's two halves), with their gate
@@ -94,7 +95,9 @@ struct BenchCase {
     static func time(_ minTime: Double, _ body: () throws -> Void) rethrows -> Timing {
         var samples: [Double] = []
         let start = DispatchTime.now().uptimeNanoseconds
-        while samples.count < 5 || (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < minTime && samples.count < 10_000) {
+        while samples.count < 5
+            || (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < minTime && samples.count < 10_000)
+        {
             let t0 = DispatchTime.now().uptimeNanoseconds
             try body()
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)

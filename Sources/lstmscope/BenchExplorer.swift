@@ -42,18 +42,26 @@ struct BenchExplorer {
 
         _ = state.update(.key(.character("3")))
         for _ in 0..<200 {
-            r.stepKeyMs.append(time { _ = state.update(.key(.right)); _ = state.render() })
+            r.stepKeyMs.append(
+                time {
+                    _ = state.update(.key(.right)); _ = state.render()
+                })
             while state.hasPendingWork { _ = state.update(.idle) }  // the shell's idle time between keys
         }
         for n in 0..<20 {
-            r.jumpKeyMs.append(time { _ = state.update(.key(n % 2 == 0 ? .end : .home)); _ = state.render() })
+            r.jumpKeyMs.append(
+                time {
+                    _ = state.update(.key(n % 2 == 0 ? .end : .home)); _ = state.render()
+                })
             while state.hasPendingWork { _ = state.update(.idle) }
         }
         return r
     }
 
     /// The recurrent layers as they run (a Bidirectional's two halves), of any kind.
-    private var cells: [(name: String, kind: String, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)] {
+    private var cells:
+        [(name: String, kind: String, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)]
+    {
         model.tracedLayers.compactMap(\.recurrentInfo)
     }
 
@@ -70,14 +78,14 @@ struct BenchExplorer {
     func text(_ r: Result) -> String {
         let layers = cells.map { "\($0.kind) \($0.inputSize)→\($0.units)" }.joined(separator: ", ")
         return """
-        \(terminalSafe(label)): explorer at 200×60, \(layers), T = \(window.rows)\(r.lazy ? " (lazy replay)" : "")
-          first frame            \(fmt(r.firstFrameMs)) ms
-          whole window run       \(fmt(r.runWindowSeconds, 2)) s in idle blocks, longest block \(fmt(r.longestIdleMs)) ms
-          → (update + render)    median \(fmt(Self.median(r.stepKeyMs))) ms, max \(fmt(r.stepKeyMs.max()!)) ms (200 steps)
-          End/Home jump          median \(fmt(Self.median(r.jumpKeyMs))) ms, max \(fmt(r.jumpKeyMs.max()!)) ms (20 jumps)
-          trace memory held      \(fmt(Double(r.heldFloats) * 4 / 1e6, 1)) MB (a full trace would be \(fmt(Double(r.fullTraceFloats) * 4 / 1e6, 0)) MB)
+            \(terminalSafe(label)): explorer at 200×60, \(layers), T = \(window.rows)\(r.lazy ? " (lazy replay)" : "")
+              first frame            \(fmt(r.firstFrameMs)) ms
+              whole window run       \(fmt(r.runWindowSeconds, 2)) s in idle blocks, longest block \(fmt(r.longestIdleMs)) ms
+              → (update + render)    median \(fmt(Self.median(r.stepKeyMs))) ms, max \(fmt(r.stepKeyMs.max()!)) ms (200 steps)
+              End/Home jump          median \(fmt(Self.median(r.jumpKeyMs))) ms, max \(fmt(r.jumpKeyMs.max()!)) ms (20 jumps)
+              trace memory held      \(fmt(Double(r.heldFloats) * 4 / 1e6, 1)) MB (a full trace would be \(fmt(Double(r.fullTraceFloats) * 4 / 1e6, 0)) MB)
 
-        """
+            """
     }
 
     func json(_ r: Result) -> String {

@@ -7,17 +7,26 @@ enum BenchReport {
     static func text(_ c: BenchCase, _ r: BenchCase.Result) -> String {
         let layers = c.cells.map { "\($0.kind) \($0.inputSize)→\($0.units)" }.joined(separator: ", ")
         let used = c.threadsUsed
-        let threads = "\(used) thread\(used == 1 ? "" : "s")" + (used < c.threads ? " (of \(c.threads) asked: one per 16 LSTM units and per core)" : "")
-        var lines = ["\(terminalSafe(c.label)): \(layers), T = \(c.steps), \(threads)" + (c.loadMilliseconds.map { ", loaded in \(Self.fixed($0, 1)) ms" } ?? "")]
+        let threads =
+            "\(used) thread\(used == 1 ? "" : "s")"
+            + (used < c.threads ? " (of \(c.threads) asked: one per 16 LSTM units and per core)" : "")
+        var lines = [
+            "\(terminalSafe(c.label)): \(layers), T = \(c.steps), \(threads)"
+                + (c.loadMilliseconds.map { ", loaded in \(Self.fixed($0, 1)) ms" } ?? "")
+        ]
         let perStep = r.replay.median / Double(c.steps)
         let tracePerStep = r.trace.median / Double(c.steps)
         lines.append(pad("", 14) + pad("steps/s", 11) + pad("ns/step", 12) + pad("GFLOP/s", 9) + "GB/s")
-        lines.append(pad("replay", 14) + pad(rate(1 / perStep), 11) + pad(Self.fixed(perStep * 1e9, 0), 12)
-                     + pad(Self.fixed(c.flopsPerStep / perStep / 1e9, 1), 9) + Self.fixed(c.bytesPerStep / perStep / 1e9, 1))
-        lines.append(pad("full trace", 14) + pad(rate(1 / tracePerStep), 11) + pad(Self.fixed(tracePerStep * 1e9, 0), 12)
-                     + "\(Self.fixed(r.trace.median / r.replay.median, 2))× the replay time")
-        lines.append(pad("readable step", 14) + pad(rate(1 / r.baselinePerStep), 11) + pad(Self.fixed(r.baselinePerStep * 1e9, 0), 12)
-                     + "replay is \(Self.fixed(r.baselinePerStep / perStep, 1))× faster")
+        lines.append(
+            pad("replay", 14) + pad(rate(1 / perStep), 11) + pad(Self.fixed(perStep * 1e9, 0), 12)
+                + pad(Self.fixed(c.flopsPerStep / perStep / 1e9, 1), 9) + Self.fixed(c.bytesPerStep / perStep / 1e9, 1))
+        lines.append(
+            pad("full trace", 14) + pad(rate(1 / tracePerStep), 11) + pad(Self.fixed(tracePerStep * 1e9, 0), 12)
+                + "\(Self.fixed(r.trace.median / r.replay.median, 2))× the replay time")
+        lines.append(
+            pad("readable step", 14) + pad(rate(1 / r.baselinePerStep), 11)
+                + pad(Self.fixed(r.baselinePerStep * 1e9, 0), 12)
+                + "replay is \(Self.fixed(r.baselinePerStep / perStep, 1))× faster")
         return lines.joined(separator: "\n") + "\n"
     }
 

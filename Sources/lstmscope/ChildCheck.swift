@@ -24,7 +24,9 @@ enum ChildCheck {
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         if process.terminationReason == .exit && process.terminationStatus == 0 { return nil }
-        let line = text.split(separator: "\n").first.map(String.init) ?? "\(path): reading it ended the process that checked it"
+        let line =
+            text.split(separator: "\n").first.map(String.init)
+            ?? "\(path): reading it ended the process that checked it"
         return line.hasPrefix("lstmscope: error: ") ? String(line.dropFirst("lstmscope: error: ".count)) : line
     }
 }

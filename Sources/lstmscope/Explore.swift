@@ -10,18 +10,20 @@ struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explore a model in the terminal (the default command).",
         discussion: """
-        Without --input, a window saved beside the model as <name>-input.npy is used when there is one (the bundled samples have them, with <name>-expected.npy from Keras); otherwise the default window \(Matrix.sineWindowFormula) over the model's look_back, or over --steps. Long windows run in the background while you explore; the status shows how far.
+            Without --input, a window saved beside the model as <name>-input.npy is used when there is one (the bundled samples have them, with <name>-expected.npy from Keras); otherwise the default window \(Matrix.sineWindowFormula) over the model's look_back, or over --steps. Long windows run in the background while you explore; the status shows how far.
 
-        Press ? inside for every key.
-        """)
+            Press ? inside for every key.
+            """)
 
     @OptionGroup var options: ModelOptions
 
-    @Option(help: ArgumentHelp("""
-        The window: .npy (T, xu) or (1, T, xu), .json [[…], …], or .csv (rows of numbers split by \
-        one , or ; or by spaces; one header line of names allowed; at most 65,536 values a row and \
-        2^28 in all).
-        """, valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            The window: .npy (T, xu) or (1, T, xu), .json [[…], …], or .csv (rows of numbers split by \
+            one , or ; or by spaces; one header line of names allowed; at most 65,536 values a row and \
+            2^28 in all).
+            """, valueName: "file"))
     var input: String?
 
     @Option(help: ArgumentHelp("Keras's output for this input, shown beside ours.", valueName: "file"))
@@ -31,23 +33,34 @@ struct Explore: ParsableCommand {
     @Option(parsing: .unconditional, help: "Largest absolute difference from --expect that still counts as a match.")
     var tolerance: Float = OutputComparison.defaultTolerance
 
-    @Option(help: ArgumentHelp("Without --input: length of the default window (long windows run in the background while you explore).", valueName: "T"))
+    @Option(
+        help: ArgumentHelp(
+            "Without --input: length of the default window (long windows run in the background while you explore).",
+            valueName: "T"))
     var steps: Int?
 
     func validate() throws {
-        if let steps, !(1...10_000_000).contains(steps) { throw ValidationError("--steps must be between 1 and 10000000") }
+        if let steps, !(1...10_000_000).contains(steps) {
+            throw ValidationError("--steps must be between 1 and 10000000")
+        }
         try checkTolerance(tolerance)
-        if steps != nil, input != nil { throw ValidationError("--steps sets the length of the default window; with --input the file sets it") }
+        if steps != nil, input != nil {
+            throw ValidationError("--steps sets the length of the default window; with --input the file sets it")
+        }
     }
 
     func run() throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
-            throw UsageError(message: "the explorer needs a terminal, and stdout or stdin is not one; for scripts use `lstmscope inspect MODEL` or `lstmscope trace MODEL --format json`")
+            throw UsageError(
+                message:
+                    "the explorer needs a terminal, and stdout or stdin is not one; for scripts use `lstmscope inspect MODEL` or `lstmscope trace MODEL --format json`"
+            )
         }
         let path = try options.resolvedPath()
         let model = try options.load(path)
         let inputPath = input ?? (steps == nil ? SampleLocator.input(for: path) : nil)
-        let window = try inputPath.map { try InputLoader.loadWindow($0, columns: model.inputSize) }
+        let window =
+            try inputPath.map { try InputLoader.loadWindow($0, columns: model.inputSize) }
             ?? steps.map { try Matrix.checkedSineWindow(steps: $0, features: model.inputSize) }
         let expectPath = expect ?? (input == nil ? SampleLocator.expected(for: path) : nil)
         let expected = try expectPath.map { try InputLoader.loadFlat($0) }
@@ -56,15 +69,21 @@ struct Explore: ParsableCommand {
         // whole (Bidirectional models) can take a while, and until the interface starts a
         // note can say so and Ctrl-C simply ends the program.
         if let window, let reason = WindowReplay.wholeTraceReason(model),
-           WindowReplay.traceFloats(model, steps: window.rows) > WindowReplay.defaultEagerLimit {
-            Console.note("tracing all \(window.rows) steps before the first frame (\(reason), so this model's window cannot be replayed in blocks); Ctrl-C stops")
+            WindowReplay.traceFloats(model, steps: window.rows) > WindowReplay.defaultEagerLimit
+        {
+            Console.note(
+                "tracing all \(window.rows) steps before the first frame (\(reason), so this model's window cannot be replayed in blocks); Ctrl-C stops"
+            )
         }
         let screen = CursesTerminal.windowSize ?? (80, 24)
         var state: ExplorerState
         do {
-            state = try ExplorerState(model: model, input: window, inputSource: inputPath ?? steps.map { _ in "default window \(Matrix.sineWindowFormula)" }, expected: expected,
-                                      width: screen.width, height: screen.height,
-                                      glyphs: CursesTerminal.localeIsUTF8 ? .unicode : .ascii, complete: PathCompletion.complete)
+            state = try ExplorerState(
+                model: model, input: window,
+                inputSource: inputPath ?? steps.map { _ in "default window \(Matrix.sineWindowFormula)" },
+                expected: expected,
+                width: screen.width, height: screen.height,
+                glyphs: CursesTerminal.localeIsUTF8 ? .unicode : .ascii, complete: PathCompletion.complete)
         } catch {
             throw LoadError(inputPath ?? path, .badShape, error.message)
         }
@@ -125,7 +144,8 @@ struct Explore: ParsableCommand {
                 case .loadInput(let path):
                     let event: Event
                     do {
-                        event = .inputLoaded(try InputLoader.loadWindow(path, columns: state.model.inputSize), path: path)
+                        event = .inputLoaded(
+                            try InputLoader.loadWindow(path, columns: state.model.inputSize), path: path)
                     } catch {
                         event = .loadFailed(error.description)
                     }
@@ -151,14 +171,16 @@ enum PathCompletion {
             prefix = expanded.contains("/") ? url.lastPathComponent : expanded
         }
         let listing = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
-        return listing.filter { $0.hasPrefix(prefix) && !$0.hasPrefix(".") || (prefix.hasPrefix(".") && $0.hasPrefix(prefix)) }
-            .sorted()
-            .prefix(200)
-            .map { name in
-                var isDirectory: ObjCBool = false
-                let full = directory + name
-                FileManager.default.fileExists(atPath: full.isEmpty ? name : full, isDirectory: &isDirectory)
-                return full + (isDirectory.boolValue ? "/" : "")
-            }
+        return listing.filter {
+            $0.hasPrefix(prefix) && !$0.hasPrefix(".") || (prefix.hasPrefix(".") && $0.hasPrefix(prefix))
+        }
+        .sorted()
+        .prefix(200)
+        .map { name in
+            var isDirectory: ObjCBool = false
+            let full = directory + name
+            FileManager.default.fileExists(atPath: full.isEmpty ? name : full, isDirectory: &isDirectory)
+            return full + (isDirectory.boolValue ? "/" : "")
+        }
     }
 }

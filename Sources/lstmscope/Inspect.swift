@@ -6,10 +6,10 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a model's layers, parameter shapes, statistics and gate layout.",
         discussion: """
-        Example:
-          lstmscope inspect sample-weights/tutorial.keras
-          lstmscope inspect model.h5 --format json | jq .total_params
-        """)
+            Example:
+              lstmscope inspect sample-weights/tutorial.keras
+              lstmscope inspect model.h5 --format json | jq .total_params
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 

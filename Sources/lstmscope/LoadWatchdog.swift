@@ -21,7 +21,9 @@ enum LoadWatchdog {
         timer.schedule(deadline: .now() + .seconds(seconds))
         timer.setEventHandler {
             restoreTerminal?()
-            Console.error("\(terminalSafe(path)): reading it took more than \(seconds) s, so it is damaged in a way that makes libhdf5 loop; giving up")
+            Console.error(
+                "\(terminalSafe(path)): reading it took more than \(seconds) s, so it is damaged in a way that makes libhdf5 loop; giving up"
+            )
             // _exit, not exit: libhdf5's exit handlers would run on the state that is looping.
             _exit(1)
         }

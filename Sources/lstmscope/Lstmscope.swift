@@ -8,18 +8,18 @@ struct Lstmscope: ParsableCommand {
         commandName: "lstmscope",
         abstract: "Open a trained Keras LSTM and see what happens inside it, step by step.",
         discussion: """
-        Reads Keras 3 .keras archives, legacy Keras 2 / Keras 3 .h5 models, .npz weight files (np.savez(path, *model.get_weights())) and PyTorch state dicts (.safetensors or .npz): LSTM, GRU and SimpleRNN layers, then Dense. Without a subcommand it opens the terminal explorer; with no model it opens the bundled sample (LSTM(5) → Dense(1)).
+            Reads Keras 3 .keras archives, legacy Keras 2 / Keras 3 .h5 models, .npz weight files (np.savez(path, *model.get_weights())) and PyTorch state dicts (.safetensors or .npz): LSTM, GRU and SimpleRNN layers, then Dense. Without a subcommand it opens the terminal explorer; with no model it opens the bundled sample (LSTM(5) → Dense(1)).
 
-        Examples:
-          lstmscope                              explore the bundled sample
-          lstmscope model.keras --input x.npy    explore your model on your window
-          lstmscope inspect model.h5             shapes, gate layout, parameters
-          lstmscope trace model.keras --format json
-          lstmscope trace model.keras --input x.npy --expect y.npy
-          lstmscope bench                        forward-pass speed
+            Examples:
+              lstmscope                              explore the bundled sample
+              lstmscope model.keras --input x.npy    explore your model on your window
+              lstmscope inspect model.h5             shapes, gate layout, parameters
+              lstmscope trace model.keras --format json
+              lstmscope trace model.keras --input x.npy --expect y.npy
+              lstmscope bench                        forward-pass speed
 
-        Exit status: 0 ok, 1 a model or input file is bad, 2 bad usage, 3 --expect differs.
-        """,
+            Exit status: 0 ok, 1 a model or input file is bad, 2 bad usage, 3 --expect differs.
+            """,
         subcommands: [Explore.self, Inspect.self, Trace.self, Bench.self, CheckLoad.self],
         defaultSubcommand: Explore.self
     )
@@ -30,13 +30,16 @@ extension Lstmscope {
     /// it would otherwise be taken for a model to explore, and fail as a missing file.
     static func refuseMistypedCommand(_ arguments: [String]) throws {
         guard let first = arguments.first, !first.hasPrefix("-"),
-              !FileManager.default.fileExists(atPath: first) else { return }
+            !FileManager.default.fileExists(atPath: first)
+        else { return }
         let names = configuration.subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName }
         guard !names.contains(first),
-              let close = names.min(by: { editDistance($0, first) < editDistance($1, first) }),
-              editDistance(close, first) <= 2 else { return }
-        throw UsageError(message: "unknown command '\(terminalSafe(first))'; did you mean '\(close)'? "
-            + "(lstmscope --help lists the commands)")
+            let close = names.min(by: { editDistance($0, first) < editDistance($1, first) }),
+            editDistance(close, first) <= 2
+        else { return }
+        throw UsageError(
+            message: "unknown command '\(terminalSafe(first))'; did you mean '\(close)'? "
+                + "(lstmscope --help lists the commands)")
     }
 
     /// Levenshtein distance, for the "did you mean" above.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Tells glibc's malloc to keep freed memory for reuse.
@@ -15,10 +15,10 @@ enum MemoryTuning {
 
     static func keepFreedMemory() {
         #if canImport(Glibc)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(mmapThreshold, 256 << 20)
-        _ = mallopt(trimThreshold, 512 << 20)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+            _ = mallopt(mmapThreshold, 256 << 20)
+            _ = mallopt(trimThreshold, 512 << 20)
         #endif
     }
 }

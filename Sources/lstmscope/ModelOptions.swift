@@ -6,7 +6,9 @@ import Reports
 /// The model argument and the options that matter for files without an architecture (.npz) or
 /// with more tensors than the replay uses (PyTorch state dicts).
 struct ModelOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("The model: .keras, .h5, .npz, or a PyTorch state dict as .safetensors.", valueName: "model"))
+    @Argument(
+        help: ArgumentHelp("The model: .keras, .h5, .npz, or a PyTorch state dict as .safetensors.", valueName: "model")
+    )
     var model: String?
 
     @Option(help: ArgumentHelp("For .npz: LSTM activation (c̃ and h). Default tanh.", valueName: "name"))
@@ -18,25 +20,33 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("For .npz: activation of the last Dense layer. Default linear.", valueName: "name"))
     var outputActivation: String?
 
-    @Option(help: ArgumentHelp("""
-        For .npz: Keras major version whose hard_sigmoid to use (2: clip(0.2x+0.5), 3: clip(x/6+0.5)). Default 3.
-        """, valueName: "2|3"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            For .npz: Keras major version whose hard_sigmoid to use (2: clip(0.2x+0.5), 3: clip(x/6+0.5)). Default 3.
+            """, valueName: "2|3"))
     var kerasVersion: Int?
 
-    @Option(name: .customLong("ignore-tensors"), help: ArgumentHelp("""
-        For PyTorch state dicts: leave out the tensors matching this shell pattern (e.g. 'norm.*'; \
-        repeat for more). Without it every tensor must be used, or the load fails naming the rest; \
-        inspect lists what was left out.
-        """, valueName: "pattern"))
+    @Option(
+        name: .customLong("ignore-tensors"),
+        help: ArgumentHelp(
+            """
+            For PyTorch state dicts: leave out the tensors matching this shell pattern (e.g. 'norm.*'; \
+            repeat for more). Without it every tensor must be used, or the load fails naming the rest; \
+            inspect lists what was left out.
+            """, valueName: "pattern"))
     var ignoreTensors: [String] = []
 
     func validate() throws {
-        let named = [("--activation", activation), ("--recurrent-activation", recurrentActivation),
-                     ("--output-activation", outputActivation)]
+        let named = [
+            ("--activation", activation), ("--recurrent-activation", recurrentActivation),
+            ("--output-activation", outputActivation),
+        ]
         for (flag, name) in named {
             if let name, Activation(kerasName: name) == nil {
-                throw ValidationError("\(flag): unknown activation \"\(name)\" "
-                    + "(try tanh, sigmoid, hard_sigmoid, relu, linear, softmax, …)")
+                throw ValidationError(
+                    "\(flag): unknown activation \"\(name)\" "
+                        + "(try tanh, sigmoid, hard_sigmoid, relu, linear, softmax, …)")
             }
         }
         if let kerasVersion, kerasVersion != 2 && kerasVersion != 3 {
@@ -58,9 +68,11 @@ struct ModelOptions: ParsableArguments {
     /// The options as arguments again, for a child process (``ChildCheck``).
     var arguments: [String] {
         var out: [String] = []
-        for (flag, value) in [("--activation", activation), ("--recurrent-activation", recurrentActivation),
-                              ("--output-activation", outputActivation),
-                              ("--keras-version", kerasVersion.map(String.init))] {
+        for (flag, value) in [
+            ("--activation", activation), ("--recurrent-activation", recurrentActivation),
+            ("--output-activation", outputActivation),
+            ("--keras-version", kerasVersion.map(String.init)),
+        ] {
             if let value { out += [flag, value] }
         }
         for pattern in ignoreTensors { out += ["--ignore-tensors", pattern] }
@@ -71,7 +83,10 @@ struct ModelOptions: ParsableArguments {
     func resolvedPath() throws -> String {
         if let model { return model }
         guard let sample = SampleLocator.tutorialModel() else {
-            throw UsageError(message: "no model given and the bundled sample (sample-weights/tutorial.keras) was not found; name a model: lstmscope MODEL")
+            throw UsageError(
+                message:
+                    "no model given and the bundled sample (sample-weights/tutorial.keras) was not found; name a model: lstmscope MODEL"
+            )
         }
         return sample
     }
@@ -80,8 +95,9 @@ struct ModelOptions: ParsableArguments {
     /// in a script must fail, not quietly describe the bundled sample.
     func requiredPath(for command: String) throws -> String {
         guard let model, !model.isEmpty else {
-            throw UsageError(message: "\(command) needs a model: lstmscope \(command) MODEL "
-                + "(only the explorer, lstmscope with no arguments, opens the bundled sample)")
+            throw UsageError(
+                message: "\(command) needs a model: lstmscope \(command) MODEL "
+                    + "(only the explorer, lstmscope with no arguments, opens the bundled sample)")
         }
         return model
     }
@@ -99,18 +115,22 @@ struct ModelOptions: ParsableArguments {
     func checkApplicable(to model: Model) throws {
         let format = model.provenance.format
         if format != "npz" {
-            let given = [("--activation", activation), ("--recurrent-activation", recurrentActivation),
-                         ("--output-activation", outputActivation), ("--keras-version", kerasVersion.map(String.init))]
-                .filter { $0.1 != nil }.map(\.0)
+            let given = [
+                ("--activation", activation), ("--recurrent-activation", recurrentActivation),
+                ("--output-activation", outputActivation), ("--keras-version", kerasVersion.map(String.init)),
+            ]
+            .filter { $0.1 != nil }.map(\.0)
             if !given.isEmpty {
-                throw UsageError(message: "\(given.joined(separator: ", ")) \(given.count == 1 ? "applies" : "apply") "
-                    + "only to .npz weights, which carry no architecture; "
-                    + "\(terminalSafe(model.provenance.path)) says its own")
+                throw UsageError(
+                    message: "\(given.joined(separator: ", ")) \(given.count == 1 ? "applies" : "apply") "
+                        + "only to .npz weights, which carry no architecture; "
+                        + "\(terminalSafe(model.provenance.path)) says its own")
             }
         }
         if !ignoreTensors.isEmpty, format != "safetensors", format != "torch-npz" {
-            throw UsageError(message: "--ignore-tensors only applies to PyTorch state dicts "
-                + "(.safetensors, or .npz with the state dict's names)")
+            throw UsageError(
+                message: "--ignore-tensors only applies to PyTorch state dicts "
+                    + "(.safetensors, or .npz with the state dict's names)")
         }
     }
 }

@@ -24,7 +24,9 @@ enum SampleLocator {
 
     private static func find(_ file: String) -> String? {
         var folders: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["LSTMSCOPE_SAMPLES"] { folders.append(URL(fileURLWithPath: env)) }
+        if let env = ProcessInfo.processInfo.environment["LSTMSCOPE_SAMPLES"] {
+            folders.append(URL(fileURLWithPath: env))
+        }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
             folders.append(dir.appendingPathComponent("sample-weights"))
@@ -32,8 +34,9 @@ enum SampleLocator {
             dir = dir.deletingLastPathComponent()
         }
         // The source tree: Sources/lstmscope/SampleLocator.swift → ../../sample-weights.
-        folders.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("sample-weights"))
+        folders.append(
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("sample-weights"))
         return folders.map { $0.appendingPathComponent(file).path }.first { FileManager.default.fileExists(atPath: $0) }
     }
 }

@@ -8,37 +8,40 @@ struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Replay a window through the model and print every gate, c and h at every step.",
         discussion: """
-        Without --input the window is \(Matrix.sineWindowFormula), with T the model's look_back (or --steps when the model has none). Long windows stream: the trace is written 1,024 steps at a time and never held whole. The JSON form is a stable contract:
-          {"input": [[…]], "layers": [{"name", "type", "units",
-            "steps": [{"t", "x", …}]}], "output": […]}
-        where each step has the vectors of its layer's kind: LSTM i f c_tilde o c h, GRU z r h_tilde h, SimpleRNN h.
+            Without --input the window is \(Matrix.sineWindowFormula), with T the model's look_back (or --steps when the model has none). Long windows stream: the trace is written 1,024 steps at a time and never held whole. The JSON form is a stable contract:
+              {"input": [[…]], "layers": [{"name", "type", "units",
+                "steps": [{"t", "x", …}]}], "output": […]}
+            where each step has the vectors of its layer's kind: LSTM i f c_tilde o c h, GRU z r h_tilde h, SimpleRNN h.
 
-        With --expect (Keras's model.predict output for this input: .npy, .csv, a JSON list, or a JSON object with an \
-        "output" list such as this command's own JSON) the largest absolute difference is reported (in the JSON form \
-        as "expect": {"file", "largest_difference", "tolerance", "matches"}) and the exit status is 3 if it exceeds \
-        --tolerance or the lengths differ.
+            With --expect (Keras's model.predict output for this input: .npy, .csv, a JSON list, or a JSON object with an \
+            "output" list such as this command's own JSON) the largest absolute difference is reported (in the JSON form \
+            as "expect": {"file", "largest_difference", "tolerance", "matches"}) and the exit status is 3 if it exceeds \
+            --tolerance or the lengths differ.
 
-        Examples:
-          lstmscope trace sample-weights/tutorial.keras --input sample-weights/tutorial-input.npy
-          lstmscope trace model.keras --input x.npy --expect y.npy --tolerance 1e-5
-          lstmscope trace model.h5 --format csv > trace.csv
-        """)
+            Examples:
+              lstmscope trace sample-weights/tutorial.keras --input sample-weights/tutorial-input.npy
+              lstmscope trace model.keras --input x.npy --expect y.npy --tolerance 1e-5
+              lstmscope trace model.h5 --format csv > trace.csv
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
     @OptionGroup var options: ModelOptions
 
-    @Option(help: ArgumentHelp("""
-        The window: .npy (T, xu) or (1, T, xu), .json [[…], …], or .csv (rows of numbers split by \
-        one , or ; or by spaces; one header line of names allowed; at most 65,536 values a row and \
-        2^28 in all).
-        """, valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            The window: .npy (T, xu) or (1, T, xu), .json [[…], …], or .csv (rows of numbers split by \
+            one , or ; or by spaces; one header line of names allowed; at most 65,536 values a row and \
+            2^28 in all).
+            """, valueName: "file"))
     var input: String?
 
     @Option(help: "Output format: text, json or csv.")
     var format: Format = .text
 
-    @Option(help: ArgumentHelp("Keras's output for this input (.npy, .csv or .json) to compare with.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Keras's output for this input (.npy, .csv or .json) to compare with.", valueName: "file"))
     var expect: String?
 
     // Unconditional, so that `--tolerance -1` reaches the check below instead of being taken for a flag.
@@ -49,8 +52,12 @@ struct Trace: ParsableCommand {
     var steps: Int?
 
     func validate() throws {
-        if let steps, steps < 1 || steps > 10_000_000 { throw ValidationError("--steps must be between 1 and 10000000") }
-        if steps != nil, input != nil { throw ValidationError("--steps sets the length of the default window; with --input the file sets it") }
+        if let steps, steps < 1 || steps > 10_000_000 {
+            throw ValidationError("--steps must be between 1 and 10000000")
+        }
+        if steps != nil, input != nil {
+            throw ValidationError("--steps sets the length of the default window; with --input the file sets it")
+        }
         try checkTolerance(tolerance)
     }
 
@@ -66,7 +73,8 @@ struct Trace: ParsableCommand {
             } catch {
                 throw LoadError(options.model ?? "model", .tooLarge, error.message)
             }
-            Console.note("no --input: using the default window \(Matrix.sineWindowFormula), T = \(t), xu = \(model.inputSize)")
+            Console.note(
+                "no --input: using the default window \(Matrix.sineWindowFormula), T = \(t), xu = \(model.inputSize)")
         }
         let report: TraceReport
         do {
@@ -77,8 +85,9 @@ struct Trace: ParsableCommand {
         // The whole window has run by now: the verdict is known before anything is written, so
         // the JSON can carry it.
         let verdict = try expect.map { path throws -> ExpectVerdict in
-            ExpectVerdict(file: path, expected: try InputLoader.loadFlat(path), output: report.output,
-                          outputShape: report.outputShape, tolerance: tolerance)
+            ExpectVerdict(
+                file: path, expected: try InputLoader.loadFlat(path), output: report.output,
+                outputShape: report.outputShape, tolerance: tolerance)
         }
         let out = Console.Output()
         let firstNaN: TraceReport.NaNSite?
@@ -96,7 +105,9 @@ struct Trace: ParsableCommand {
         // Keras runs a float16 model in float16; lstmscope replays every model in float32.
         let halfPrecision = Set(model.provenance.storedDTypes.values).intersection(["float16", "bfloat16"])
         if !matches, let dtype = halfPrecision.first {
-            Console.note("the weights are stored as \(dtype): Keras computed in \(dtype), lstmscope in float32, so differences around 1e-3 are expected (try --tolerance 1e-2)")
+            Console.note(
+                "the weights are stored as \(dtype): Keras computed in \(dtype), lstmscope in float32, so differences around 1e-3 are expected (try --tolerance 1e-2)"
+            )
         }
         out.flush()
         if !matches { throw ExitCode(3) }

@@ -25,7 +25,10 @@ final class TmuxSession {
     init(width: Int, height: Int) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color bash --norc --noprofile"])
+        try tmux([
+            "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)",
+            "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color bash --norc --noprofile",
+        ])
     }
 
     deinit {
@@ -80,7 +83,8 @@ final class TmuxSession {
         let end = Date().addingTimeInterval(seconds)
         while Date() < end {
             if let text = try? String(contentsOf: dir.appendingPathComponent("after"), encoding: .utf8), !text.isEmpty,
-               let status = try? String(contentsOf: dir.appendingPathComponent("status"), encoding: .utf8) {
+                let status = try? String(contentsOf: dir.appendingPathComponent("status"), encoding: .utf8)
+            {
                 return Int32(status.trimmingCharacters(in: .whitespacesAndNewlines))
             }
             Thread.sleep(forTimeInterval: 0.05)

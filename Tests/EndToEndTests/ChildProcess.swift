@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program with `posix_spawn`, its output in files, and a deadline.
@@ -50,7 +50,8 @@ enum ChildProcess {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = executable.contains("/")
+        let spawned =
+            executable.contains("/")
             ? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
             : posix_spawnp(&pid, executable, &actions, &attributes, argv, environ)
         guard spawned == 0 else {
@@ -68,7 +69,8 @@ enum ChildProcess {
             if Date() > deadline {
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
-                throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) did not end within \(seconds) s")
+                throw Failure(
+                    description: "\(executable) \(arguments.joined(separator: " ")) did not end within \(seconds) s")
             }
             usleep(5_000)
         }

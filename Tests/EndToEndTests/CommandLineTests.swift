@@ -24,7 +24,9 @@ import Testing
 
     @Test func traceJSONMatchesKerasAndTheContract() throws {
         let keras = try KerasTrace(path: Fixtures.sample("stacked-trace.json"))
-        let r = try Binary.run(["trace", Fixtures.sample("stacked.h5"), "--input", Fixtures.sample("stacked-input.npy"), "--format", "json"])
+        let r = try Binary.run([
+            "trace", Fixtures.sample("stacked.h5"), "--input", Fixtures.sample("stacked-input.npy"), "--format", "json",
+        ])
         #expect(r.status == 0, "\(r.err)")
         let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
         let layers = json["layers"] as! [[String: Any]]
@@ -46,11 +48,15 @@ import Testing
     }
 
     @Test func expectReportsTheDifferenceAndExitCodeThreeWhenItDiffers() throws {
-        let ok = try Binary.run(["trace", Fixtures.sample("tutorial.npz"), "--input", Fixtures.sample("tutorial-input.csv"),
-                                 "--expect", Fixtures.sample("tutorial-expected.npy")])
+        let ok = try Binary.run([
+            "trace", Fixtures.sample("tutorial.npz"), "--input", Fixtures.sample("tutorial-input.csv"),
+            "--expect", Fixtures.sample("tutorial-expected.npy"),
+        ])
         #expect(ok.status == 0)
         #expect(ok.out.contains("matches"))
-        let bad = try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--expect", Fixtures.sample("tutorial-expected.npy")])
+        let bad = try Binary.run([
+            "trace", Fixtures.sample("tutorial.keras"), "--expect", Fixtures.sample("tutorial-expected.npy"),
+        ])
         #expect(bad.status == 3)
         #expect(bad.out.contains("DIFFERS"))
         #expect(bad.err.contains("default window"))
@@ -59,17 +65,24 @@ import Testing
     /// An --expect of the wrong length differs (exit 3, saying why); an infinite difference is
     /// reported (scaling it for display never ended).
     @Test func expectOfTheWrongLengthDiffersAndInfinityIsReported() throws {
-        let wrong = try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--input", Fixtures.sample("tutorial-input.npy"),
-                                    "--expect", Fixtures.sample("wide-expected.npy")])
+        let wrong = try Binary.run([
+            "trace", Fixtures.sample("tutorial.keras"), "--input", Fixtures.sample("tutorial-input.npy"),
+            "--expect", Fixtures.sample("wide-expected.npy"),
+        ])
         #expect(wrong.status == 3)
-        #expect(wrong.out.contains("wide-expected.npy has 3 values but the model's output has 1 "
-            + "(shape (1,)): DIFFERS"), "\(wrong.out)")
+        #expect(
+            wrong.out.contains(
+                "wide-expected.npy has 3 values but the model's output has 1 "
+                    + "(shape (1,)): DIFFERS"), "\(wrong.out)")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-inf-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let infinite = folder.appendingPathComponent("inf.csv")
         try Data("inf\n".utf8).write(to: infinite)
-        let r = try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--input", Fixtures.sample("tutorial-input.npy"), "--expect", infinite.path])
+        let r = try Binary.run([
+            "trace", Fixtures.sample("tutorial.keras"), "--input", Fixtures.sample("tutorial-input.npy"), "--expect",
+            infinite.path,
+        ])
         #expect(r.status == 3 && r.out.contains("inf (tolerance") && r.out.contains("DIFFERS"))
         // A model whose output overflows to NaN matches a Keras output that is NaN as well.
         let nan = folder.appendingPathComponent("nan.csv")
@@ -77,15 +90,22 @@ import Testing
         let both = try Binary.run(["trace", Fixtures.path("bad/nan_weights.keras"), "--expect", nan.path])
         #expect(both.status == 0 && both.out.contains("matches"), "\(both.out)")
         #expect(try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--expect", nan.path]).status == 3)
-        #expect(try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--steps", "0"]).err.hasPrefix("lstmscope: error: --steps must be"))
+        #expect(
+            try Binary.run(["trace", Fixtures.sample("tutorial.keras"), "--steps", "0"]).err.hasPrefix(
+                "lstmscope: error: --steps must be"))
 
         // A float16 model differs from Keras's float16 arithmetic, and the note says why.
         let keras = try KerasTrace(path: Fixtures.path("keras/float16-trace.json"))
         let input = folder.appendingPathComponent("in.json"), output = folder.appendingPathComponent("out.json")
-        try Data(("[" + (0..<keras.input.rows).map { "[" + keras.input.row($0).map { "\($0)" }.joined(separator: ",") + "]" }
-            .joined(separator: ",") + "]").utf8).write(to: input)
+        try Data(
+            ("["
+                + (0..<keras.input.rows).map { "[" + keras.input.row($0).map { "\($0)" }.joined(separator: ",") + "]" }
+                .joined(separator: ",") + "]").utf8
+        ).write(to: input)
         try Data(("[" + keras.output.map { "\($0)" }.joined(separator: ",") + "]").utf8).write(to: output)
-        let half = try Binary.run(["trace", Fixtures.path("keras/float16.keras"), "--input", input.path, "--expect", output.path])
+        let half = try Binary.run([
+            "trace", Fixtures.path("keras/float16.keras"), "--input", input.path, "--expect", output.path,
+        ])
         #expect(half.status == 3 && half.err.contains("stored as float16: Keras computed in float16"), "\(half.err)")
     }
 
@@ -103,28 +123,46 @@ import Testing
     @Test func csvAndTextNameTheBidirectionalHalvesAndUseWindowTime() throws {
         let csv = try Binary.run(["trace", Fixtures.path("rnn/bidi_concat.keras"), "--format", "csv"])
         #expect(csv.status == 0)
-        let rows = csv.out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        let x0 = { (layer: String, t: String) in rows.first { $0[0] == layer && $0[1] == t && $0[2] == "x" && $0[3] == "0" }?[4] }
-        #expect(rows.contains { $0[0] == "bidirectional/forward" } && rows.contains { $0[0] == "bidirectional/backward" })
+        let rows = csv.out.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        let x0 = { (layer: String, t: String) in
+            rows.first { $0[0] == layer && $0[1] == t && $0[2] == "x" && $0[3] == "0" }?[4]
+        }
+        #expect(
+            rows.contains { $0[0] == "bidirectional/forward" } && rows.contains { $0[0] == "bidirectional/backward" })
         // The backward half's first row is the window's last, labelled t = 6.
         let firstBackward = rows.first { $0[0] == "bidirectional/backward" }
         #expect(firstBackward?[1] == "6")
-        for t in ["0", "3", "6"] { #expect(x0("bidirectional/forward", t) == x0("bidirectional/backward", t), "t = \(t)") }
+        for t in ["0", "3", "6"] {
+            #expect(x0("bidirectional/forward", t) == x0("bidirectional/backward", t), "t = \(t)")
+        }
         // A go_backwards layer, too: its first step listed reads the last row, t = 6.
         let backwards = try Binary.run(["trace", Fixtures.path("rnn/gru_backwards.keras"), "--format", "csv"])
-        #expect(backwards.out.split(separator: "\n").dropFirst().first?.hasPrefix("gru,6,x,0,") == true, "\(backwards.out.prefix(200))")
+        #expect(
+            backwards.out.split(separator: "\n").dropFirst().first?.hasPrefix("gru,6,x,0,") == true,
+            "\(backwards.out.prefix(200))")
         let text = try Binary.run(["trace", Fixtures.path("rnn/bidi_concat.keras")])
-        #expect(text.out.contains("4 units, forward half)") && text.out.contains("4 units, backward half: from the window's end)"))
+        #expect(
+            text.out.contains("4 units, forward half)")
+                && text.out.contains("4 units, backward half: from the window's end)"))
 
         let keras = try KerasTrace(path: Fixtures.path("rnn/mask_lstm-trace.json"))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-csv-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("in.json")
-        try Data(("[" + (0..<keras.input.rows).map { "[" + keras.input.row($0).map { "\($0)" }.joined(separator: ",") + "]" }
-            .joined(separator: ",") + "]").utf8).write(to: input)
-        let masked = try Binary.run(["trace", Fixtures.path("rnn/mask_lstm.keras"), "--input", input.path, "--format", "csv"])
-        #expect(masked.out.split(separator: "\n").filter { $0.hasSuffix(",masked,0,1") }.map { $0.split(separator: ",")[1] } == ["2", "3", "6"])
+        try Data(
+            ("["
+                + (0..<keras.input.rows).map { "[" + keras.input.row($0).map { "\($0)" }.joined(separator: ",") + "]" }
+                .joined(separator: ",") + "]").utf8
+        ).write(to: input)
+        let masked = try Binary.run([
+            "trace", Fixtures.path("rnn/mask_lstm.keras"), "--input", input.path, "--format", "csv",
+        ])
+        #expect(
+            masked.out.split(separator: "\n").filter { $0.hasSuffix(",masked,0,1") }.map { $0.split(separator: ",")[1] }
+                == ["2", "3", "6"])
     }
 
     @Test(arguments: ["truncated.keras", "random.h5", "u_wrong.h5", "directory.keras", "empty.keras"])
@@ -164,7 +202,10 @@ import Testing
         if file == "hdf5_btree_recursion.h5" && !r.err.contains("libhdf5") {
             // A mutated .keras (a zip, whatever its name) whose mutation also broke config.json:
             // since #12 the entries' CRC-32 is checked, and the load stops there, before libhdf5.
-            #expect(r.err.hasPrefix("lstmscope: error: \(Fixtures.path("bad/" + file)): archive entry config.json fails its CRC-32 check"), "\(r.err)")
+            #expect(
+                r.err.hasPrefix(
+                    "lstmscope: error: \(Fixtures.path("bad/" + file)): archive entry config.json fails its CRC-32 check"
+                ), "\(r.err)")
         } else {
             #expect(r.err.hasPrefix("lstmscope: error: \(Fixtures.path("bad/" + file)): reading it "), "\(r.err)")
             #expect(r.err.contains("libhdf5"), "\(r.err)")
@@ -175,9 +216,11 @@ import Testing
     /// A step a mask skipped: `"masked": true` with the state it carried and no gates.
     @Test func maskedStepsInTheTraceJSON() throws {
         let keras = try KerasTrace(path: Fixtures.path("rnn/mask_lstm-trace.json"))
-        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-mask-\(UUID().uuidString).csv")
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lstmscope-mask-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: csv) }
-        try keras.input.rowArrays.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        try keras.input.rowArrays.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n").write(
+            to: csv, atomically: true, encoding: .utf8)
         let r = try Binary.run(["trace", Fixtures.path("rnn/mask_lstm.keras"), "--input", csv.path, "--format", "json"])
         #expect(r.status == 0, "\(r.err)")
         let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
@@ -191,8 +234,10 @@ import Testing
 
     /// `bench` on each layer kind: the JSON contract, and rates that count that kind's gates
     /// (it had counted LSTM layers only, and a GRU model's JSON ran into an empty array).
-    @Test(arguments: [("rnn/gru.keras", ["GRU"]), ("rnn/simplernn.keras", ["SimpleRNN"]),
-                      ("rnn/bidi_concat.keras", ["LSTM", "LSTM"]), ("torch/gru.safetensors", ["GRU"])])
+    @Test(arguments: [
+        ("rnn/gru.keras", ["GRU"]), ("rnn/simplernn.keras", ["SimpleRNN"]),
+        ("rnn/bidi_concat.keras", ["LSTM", "LSTM"]), ("torch/gru.safetensors", ["GRU"]),
+    ])
     func benchJSONForEveryKind(file: String, kinds: [String]) throws {
         let r = try Binary.run(["bench", Fixtures.path(file), "--steps", "20", "--time", "0.02", "--format", "json"])
         #expect(r.status == 0, "\(r.err)")

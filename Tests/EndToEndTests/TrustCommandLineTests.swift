@@ -64,7 +64,8 @@ import Testing
         let r = try Binary.run(["trace", model, "--input", input, "--expect", wrong, "--format", "json"])
         #expect(r.status == 3, "\(r.err)")
         #expect(r.err.contains("has 2 values but the model's output has 1 (shape (1,)): DIFFERS"), "\(r.err)")
-        let verdict = (try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any])["expect"]
+        let verdict =
+            (try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any])["expect"]
             as! [String: Any]
         #expect(verdict["matches"] as? Bool == false && verdict["largest_difference"] is NSNull)
         // The trace JSON itself, and the samples' Keras output, as --expect.
@@ -76,7 +77,8 @@ import Testing
         for expect in [trace, object, Fixtures.sample("tutorial-expected.npy")] {
             let again = try Binary.run(["trace", model, "--input", input, "--expect", expect, "--format", "json"])
             #expect(again.status == 0, "\(expect): \(again.err)")
-            let v = (try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as! [String: Any])["expect"]
+            let v =
+                (try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as! [String: Any])["expect"]
                 as! [String: Any]
             #expect(v["matches"] as? Bool == true && (v["largest_difference"] as? Double ?? 1) <= 1e-5)
         }
@@ -97,13 +99,17 @@ import Testing
 
     /// The same file gives the same bytes on every run (state-dict heads once followed
     /// hash-table order: twelve runs of one file gave three models).
-    @Test(arguments: ["bad/torch_two_linears.safetensors", "bad/torch_noprefix.npz",
-                      "bad/functional_out_of_order.keras",
-                      "torch/named.safetensors", "keras/plain.npz"])
+    @Test(arguments: [
+        "bad/torch_two_linears.safetensors", "bad/torch_noprefix.npz",
+        "bad/functional_out_of_order.keras",
+        "torch/named.safetensors", "keras/plain.npz",
+    ])
     func repeatedRunsGiveIdenticalBytes(file: String) throws {
         let path = Fixtures.path(file)
-        for command in [["inspect", path, "--format", "json"], ["inspect", path],
-                        ["trace", path, "--format", "csv", "--steps", "6"]] {
+        for command in [
+            ["inspect", path, "--format", "json"], ["inspect", path],
+            ["trace", path, "--format", "csv", "--steps", "6"],
+        ] {
             let first = try Binary.run(command)
             #expect(first.status == 0, "\(first.err)")
             for _ in 0..<4 {

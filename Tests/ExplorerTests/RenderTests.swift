@@ -6,8 +6,10 @@ import Testing
 
 /// State → Canvas text at fixed sizes, compared with golden frames.
 @Suite struct RenderTests {
-    static let views: [(Key, String)] = [(.character("3"), "step"), (.character("1"), "model"), (.character("2"), "weights"),
-                                         (.enter, "unit"), (.character("5"), "input"), (.character("?"), "help")]
+    static let views: [(Key, String)] = [
+        (.character("3"), "step"), (.character("1"), "model"), (.character("2"), "weights"),
+        (.enter, "unit"), (.character("5"), "input"), (.character("?"), "help"),
+    ]
 
     @Test(arguments: [(60, 16), (80, 24), (120, 40)])
     func everyViewMatchesItsGoldenFrame(width: Int, height: Int) throws {
@@ -61,7 +63,8 @@ import Testing
         let header = try #require(lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("unit") })
         #expect(header.trimmingCharacters(in: .whitespaces).hasSuffix("h"), "\(header)")
         // Unit 0's row ends with its h at t = 3, whole.
-        let row = try #require(lines.first { $0.hasPrefix(">") && $0.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("0 ") })
+        let row = try #require(
+            lines.first { $0.hasPrefix(">") && $0.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("0 ") })
         let h = s.layerTrace.vector("h", at: 2)![0]
         // The last number, without the change mark that follows it on wider screens.
         let last = row.split(separator: " ").last { $0.count > 1 }.map { String($0.prefix { !"▲▼^v".contains($0) }) }
@@ -104,9 +107,12 @@ import Testing
 extension RenderTests {
     @Test func overLongNamesFromAFileAreShortenedWithAnEllipsis() throws {
         let name = "layer_" + String(repeating: "very_long_", count: 40) + "end"
-        let lstm = try LSTMLayer(name: name, kernel: Matrix(zerosRows: 2, columns: 8), recurrentKernel: Matrix(zerosRows: 2, columns: 8), bias: nil)
-        let model = try Model(name: name, layers: [.lstm(lstm)], inputSize: 2,
-                              provenance: Provenance(path: "/tmp/" + name + ".keras", format: "keras"))
+        let lstm = try LSTMLayer(
+            name: name, kernel: Matrix(zerosRows: 2, columns: 8), recurrentKernel: Matrix(zerosRows: 2, columns: 8),
+            bias: nil)
+        let model = try Model(
+            name: name, layers: [.lstm(lstm)], inputSize: 2,
+            provenance: Provenance(path: "/tmp/" + name + ".keras", format: "keras"))
         var s = try ExplorerState(model: model, input: nil, width: 120, height: 40)
         for (key, _) in Self.views {
             UpdateTests.press(&s, key)

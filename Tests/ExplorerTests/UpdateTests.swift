@@ -13,8 +13,9 @@ import Testing
         model.provenance.path = "sample-weights/\(name).keras"
         let input = try InputLoader.loadWindow(Fixtures.sample("\(name)-input.npy"), columns: model.inputSize)
         let expected = try InputLoader.loadFlat(Fixtures.sample("\(name)-expected.npy"))
-        return try ExplorerState(model: model, input: input, inputSource: "sample-weights/\(name)-input.npy",
-                                 expected: expected, width: width, height: height)
+        return try ExplorerState(
+            model: model, input: input, inputSource: "sample-weights/\(name)-input.npy",
+            expected: expected, width: width, height: height)
     }
 
     @discardableResult
@@ -36,7 +37,10 @@ import Testing
     /// A message longer than the status line wraps onto the lines above it, whole.
     @Test func aLongMessageIsShownWhole() throws {
         var s = try Self.sample(width: 60, height: 16)
-        _ = s.update(.loadFailed("/home/someone/models/experiments/run-42/input_wrong_columns.npy: the input has 4 columns but the model expects 3"))
+        _ = s.update(
+            .loadFailed(
+                "/home/someone/models/experiments/run-42/input_wrong_columns.npy: the input has 4 columns but the model expects 3"
+            ))
         let lines = s.render().lines
         // The path is longer than a line: broken across two, not cut.
         #expect(lines[14] == " /home/someone/models/experiments/run-42/input_wrong_column")
@@ -139,7 +143,8 @@ import Testing
         #expect(s.inputRow == 3 && s.t == 3)
         Self.press(&s, .home)
         #expect(s.inputRow == 0 && s.t == 0)
-        Self.press(&s, .enter, .character("1"), .character("e"), .character("9"), .character("9"), .character("9"), .enter)
+        Self.press(
+            &s, .enter, .character("1"), .character("e"), .character("9"), .character("9"), .character("9"), .enter)
         #expect(s.messageIsError && s.message == "1e999 is too large for a 32-bit float")
     }
 
@@ -163,9 +168,11 @@ import Testing
 
     @Test func openPromptCompletesAndAsksTheShellToLoad() throws {
         let model = try ModelLoader.load(Fixtures.sample("tutorial.keras"))
-        var s = try ExplorerState(model: model, input: nil, complete: { prefix in
-            ["models/alpha.keras", "models/beta.h5"].filter { $0.hasPrefix(prefix) }
-        })
+        var s = try ExplorerState(
+            model: model, input: nil,
+            complete: { prefix in
+                ["models/alpha.keras", "models/beta.h5"].filter { $0.hasPrefix(prefix) }
+            })
         Self.press(&s, .character("O"))
         #expect(s.prompt?.purpose == .model)
         // The prompt starts with the current path; clear it.
@@ -272,21 +279,29 @@ import Testing
 /// GRU and SimpleRNN layers in every view: their own gates in the Step table, their own
 /// arithmetic in the Unit detail, with the trace's numbers.
 @Suite struct KindsTests {
-    @Test(arguments: ["rnn/gru.keras", "rnn/gru_reset_before.h5", "rnn/simplernn.keras", "rnn/mixed_stack.keras", "torch/gru.safetensors",
-                      "rnn/bidi_seq.keras", "rnn/bidi_gru.h5", "rnn/bidi_none.keras", "rnn/mask_bidi.h5", "torch/lstm_bidi.npz"])
+    @Test(arguments: [
+        "rnn/gru.keras", "rnn/gru_reset_before.h5", "rnn/simplernn.keras", "rnn/mixed_stack.keras",
+        "torch/gru.safetensors",
+        "rnn/bidi_seq.keras", "rnn/bidi_gru.h5", "rnn/bidi_none.keras", "rnn/mask_bidi.h5", "torch/lstm_bidi.npz",
+    ])
     func everyViewDrawsEveryKind(file: String) throws {
         let model = try ModelLoader.load(Fixtures.path(file))
         for (width, height) in [(80, 24), (120, 40)] {
             var s = try ExplorerState(model: model, input: nil, width: width, height: height)
             for layer in 0..<s.replay.layers.count {
-                for key in [Key.character("3"), .right, .enter, .character("1"), .character("2"), .character("5"), .character("?")] {
+                for key in [
+                    Key.character("3"), .right, .enter, .character("1"), .character("2"), .character("5"),
+                    .character("?"),
+                ] {
                     _ = s.update(.key(key))
                     _ = s.render()
                 }
                 _ = s.update(.key(.character("3")))
                 let text = s.render().text
                 switch s.layerTrace.kind {
-                case "GRU": #expect(text.contains("z σ") && text.contains("h̃ tanh") && text.contains("h_prev"), "\(file) \(width)")
+                case "GRU":
+                    #expect(
+                        text.contains("z σ") && text.contains("h̃ tanh") && text.contains("h_prev"), "\(file) \(width)")
                 case "SimpleRNN": #expect(text.contains("h_prev") && !text.contains("c_prev"), "\(file) \(width)")
                 default: #expect(text.contains("c̃ tanh"))
                 }
@@ -296,7 +311,8 @@ import Testing
     }
 
     @Test func bidirectionalHalvesShowEachOtherAndTheirReadingOrder() throws {
-        var s = try ExplorerState(model: ModelLoader.load(Fixtures.path("rnn/bidi_seq.keras")), input: nil, width: 120, height: 40)
+        var s = try ExplorerState(
+            model: ModelLoader.load(Fixtures.path("rnn/bidi_seq.keras")), input: nil, width: 120, height: 40)
         _ = s.update(.key(.right))
         var text = s.render().text
         #expect(text.contains("(LSTM 4, forward, 1 of 3)") && text.contains("backward half at the same t: h = ["))
@@ -323,14 +339,20 @@ import Testing
         let hPrev = s.layerTrace.vector("h", at: 0)!
         let hU = zip(hPrev, 0..<g.units).reduce(Float(0)) { $0 + $1.0 * g.recurrentKernel[$1.1, 0] }
         let zLine = text.split(separator: "\n").first { $0.contains("z update") }.map(String.init) ?? ""
-        #expect(zLine.contains(String(format: "%+.4f", hU)) && zLine.contains(String(format: "%+.4f", b[0] + b2[0])), "\(zLine)")
+        #expect(
+            zLine.contains(String(format: "%+.4f", hU)) && zLine.contains(String(format: "%+.4f", b[0] + b2[0])),
+            "\(zLine)")
         #expect(text.contains("b of z and r is b + b'"))
         // The largest products, as the LSTM detail lists them: here the biggest of x·W's.
         let x = s.layerTrace.input(at: 1)!
-        let products = (0..<g.inputSize).map { x[$0] * g.kernel[$0, 0] } + (0..<g.units).map { hPrev[$0] * g.recurrentKernel[$0, 0] }
+        let products =
+            (0..<g.inputSize).map { x[$0] * g.kernel[$0, 0] }
+            + (0..<g.units).map { hPrev[$0] * g.recurrentKernel[$0, 0] }
         let largest = products.enumerated().max { abs($0.element) < abs($1.element) }!
         let name = largest.offset < g.inputSize ? "x\(largest.offset)" : "h\(largest.offset - g.inputSize)"
-        #expect(text.contains("largest contributions") && zLine.contains("\(name) \(String(format: "%+.4f", largest.element))"), "\(zLine)")
+        #expect(
+            text.contains("largest contributions")
+                && zLine.contains("\(name) \(String(format: "%+.4f", largest.element))"), "\(zLine)")
     }
 
     /// A step the mask skipped says so in the Step table (dashes for gates) and in the Unit
@@ -358,7 +380,8 @@ import Testing
     /// A GRU's matrices are split into their z, r, h̃ blocks like an LSTM's into four, with
     /// the bias rows named b and b'; the Model view shows its 3·hu axis.
     @Test func gruWeightsShowTheirGateBlocks() throws {
-        var s = try ExplorerState(model: ModelLoader.load(Fixtures.path("rnn/gru.keras")), input: nil, width: 120, height: 40)
+        var s = try ExplorerState(
+            model: ModelLoader.load(Fixtures.path("rnn/gru.keras")), input: nil, width: 120, height: 40)
         _ = s.update(.key(.character("1")))
         #expect(s.render().text.contains("3·hu axis of gru (columns of W, U, b):"))
         _ = s.update(.key(.character("2")))
@@ -369,11 +392,14 @@ import Testing
         for _ in 0..<9 { _ = s.update(.key(.right)) }
         _ = s.update(.key(.down))
         text = s.render().text
-        #expect(text.contains("(2, 12) = (b | b', 3·hu)") && text.contains("row 1 (b'), column 9 → gate h̃ (candidate), unit 1"), "\(text)")
+        #expect(
+            text.contains("(2, 12) = (b | b', 3·hu)")
+                && text.contains("row 1 (b'), column 9 → gate h̃ (candidate), unit 1"), "\(text)")
     }
 
     @Test func theGRUUnitDetailRebuildsTheTracedValues() throws {
-        var s = try ExplorerState(model: ModelLoader.load(Fixtures.path("rnn/gru_reset_before.keras")), input: nil, width: 120, height: 40)
+        var s = try ExplorerState(
+            model: ModelLoader.load(Fixtures.path("rnn/gru_reset_before.keras")), input: nil, width: 120, height: 40)
         _ = s.update(.key(.right))
         _ = s.update(.key(.down))
         _ = s.update(.key(.enter))
@@ -385,6 +411,7 @@ import Testing
         _ = s.update(.key(.escape))
         let step = s.render().text
         let zLine = step.split(separator: "\n").first { $0.hasPrefix(">") }.map(String.init) ?? ""
-        #expect(zLine.contains(String(format: "%+.3f", z)) || zLine.contains(String(format: "%+.4f", z)), "\(zLine) \(z)")
+        #expect(
+            zLine.contains(String(format: "%+.3f", z)) || zLine.contains(String(format: "%+.4f", z)), "\(zLine) \(z)")
     }
 }

@@ -3,8 +3,10 @@ import Testing
 
 @Suite struct ActivationTests {
     /// Keras 3: clip(x/6 + 0.5); Keras 2: clip(0.2x + 0.5). They differ inside (−3, 3).
-    @Test(arguments: [(Float(-4), Float(0), Float(0)), (-2.75, 0.0416667, 0), (-1, 0.333333, 0.3),
-                      (0, 0.5, 0.5), (1.5, 0.75, 0.8), (2.6, 0.933333, 1), (3, 1, 1), (10, 1, 1)])
+    @Test(arguments: [
+        (Float(-4), Float(0), Float(0)), (-2.75, 0.0416667, 0), (-1, 0.333333, 0.3),
+        (0, 0.5, 0.5), (1.5, 0.75, 0.8), (2.6, 0.933333, 1), (3, 1, 1), (10, 1, 1),
+    ])
     func hardSigmoidHasBothKerasDefinitions(x: Float, keras3: Float, keras2: Float) {
         #expect(abs(Activation.hardSigmoid(.keras3)(x) - keras3) < 1e-6)
         #expect(abs(Activation.hardSigmoid(.keras2)(x) - keras2) < 1e-6)

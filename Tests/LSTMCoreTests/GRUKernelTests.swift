@@ -7,15 +7,20 @@ import Testing
 /// `step`: both reset_after variants, units not a multiple of 16, several panels, more steps
 /// than one 64-step input block, go_backwards, activations evaluated lane by lane.
 @Suite struct GRUKernelTests {
-    private func layer(xu: Int, hu: Int, resetAfter: Bool = true, activation: Activation = .tanh,
-                       recurrent: Activation = .sigmoid, bias: Bool = true, backwards: Bool = false) throws -> GRULayer {
+    private func layer(
+        xu: Int, hu: Int, resetAfter: Bool = true, activation: Activation = .tanh,
+        recurrent: Activation = .sigmoid, bias: Bool = true, backwards: Bool = false
+    ) throws -> GRULayer {
         let scale = 1 / Float(max(xu, hu)).squareRoot()
-        return try GRULayer(name: "gru",
-                            kernel: Matrix(rows: xu, columns: 3 * hu, values: (0..<xu * 3 * hu).map { sin(Float($0) * 0.37 + 0.1) * scale }),
-                            recurrentKernel: Matrix(rows: hu, columns: 3 * hu, values: (0..<hu * 3 * hu).map { cos(Float($0) * 0.61) * scale }),
-                            inputBias: bias ? (0..<3 * hu).map { sin(Float($0)) * 0.5 } : nil,
-                            recurrentBias: bias && resetAfter ? (0..<3 * hu).map { cos(Float($0)) * 0.3 } : nil,
-                            resetAfter: resetAfter, activation: activation, recurrentActivation: recurrent, goBackwards: backwards)
+        return try GRULayer(
+            name: "gru",
+            kernel: Matrix(
+                rows: xu, columns: 3 * hu, values: (0..<xu * 3 * hu).map { sin(Float($0) * 0.37 + 0.1) * scale }),
+            recurrentKernel: Matrix(
+                rows: hu, columns: 3 * hu, values: (0..<hu * 3 * hu).map { cos(Float($0) * 0.61) * scale }),
+            inputBias: bias ? (0..<3 * hu).map { sin(Float($0)) * 0.5 } : nil,
+            recurrentBias: bias && resetAfter ? (0..<3 * hu).map { cos(Float($0)) * 0.3 } : nil,
+            resetAfter: resetAfter, activation: activation, recurrentActivation: recurrent, goBackwards: backwards)
     }
 
     /// The readable reference: `step` over the rows in reading order; z, r, h̃, h per step.
@@ -53,7 +58,9 @@ import Testing
         (.sigmoid, .linear, true), (.elu, .softsign, false),
     ])
     func everyActivationPathAndBackwardsMatch(recurrent: Activation, activation: Activation, resetAfter: Bool) throws {
-        let l = try layer(xu: 5, hu: 19, resetAfter: resetAfter, activation: activation, recurrent: recurrent, bias: false, backwards: true)
+        let l = try layer(
+            xu: 5, hu: 19, resetAfter: resetAfter, activation: activation, recurrent: recurrent, bias: false,
+            backwards: true)
         let worst = worstDifference(l, .sineWindow(steps: 70, features: 5))
         #expect(worst <= 2e-6, "\(recurrent) \(activation): worst |Δ| \(worst)")
     }

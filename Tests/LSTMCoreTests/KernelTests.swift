@@ -8,14 +8,17 @@ import Testing
 /// than one 64-step input block, go_backwards, and activations it evaluates lane by lane.
 @Suite struct KernelTests {
     /// A layer with deterministic weights of a size that keeps the gates out of saturation.
-    private func layer(xu: Int, hu: Int, activation: Activation = .tanh, recurrent: Activation = .sigmoid,
-                       bias: Bool = true, backwards: Bool = false, sequences: Bool = false) throws -> LSTMLayer {
+    private func layer(
+        xu: Int, hu: Int, activation: Activation = .tanh, recurrent: Activation = .sigmoid,
+        bias: Bool = true, backwards: Bool = false, sequences: Bool = false
+    ) throws -> LSTMLayer {
         let scale = 1 / Float(max(xu, hu)).squareRoot()
         let w = Matrix(rows: xu, columns: 4 * hu, values: (0..<xu * 4 * hu).map { sin(Float($0) * 0.37 + 0.1) * scale })
         let u = Matrix(rows: hu, columns: 4 * hu, values: (0..<hu * 4 * hu).map { cos(Float($0) * 0.61) * scale })
         let b = bias ? (0..<4 * hu).map { sin(Float($0)) * 0.5 } : nil
-        return try LSTMLayer(name: "lstm", kernel: w, recurrentKernel: u, bias: b, activation: activation,
-                             recurrentActivation: recurrent, returnSequences: sequences, goBackwards: backwards)
+        return try LSTMLayer(
+            name: "lstm", kernel: w, recurrentKernel: u, bias: b, activation: activation,
+            recurrentActivation: recurrent, returnSequences: sequences, goBackwards: backwards)
     }
 
     /// The readable reference: `step` over the rows in reading order.
@@ -72,8 +75,9 @@ import Testing
 
     @Test func saturatedGatesStayFiniteAndExact() throws {
         // Pre-activations far beyond ±88, where exp over- and underflows.
-        let big = try LSTMLayer(name: "big", kernel: Matrix(rows: 1, columns: 8, values: [300, -300, 200, -200, 90, -90, 1000, -1000]),
-                                recurrentKernel: Matrix(zerosRows: 2, columns: 8), bias: nil)
+        let big = try LSTMLayer(
+            name: "big", kernel: Matrix(rows: 1, columns: 8, values: [300, -300, 200, -200, 90, -90, 1000, -1000]),
+            recurrentKernel: Matrix(zerosRows: 2, columns: 8), bias: nil)
         let input = Matrix(rows: 2, columns: 1, values: [1, -1])
         let trace = big.trace(input)
         for (t, s) in reference(big, input).enumerated() {
@@ -88,7 +92,8 @@ import Testing
     @Test func nanInOneWeightSpreadsOnlyWhereTheEquationsTakeIt() throws {
         var w = Matrix(rows: 2, columns: 4 * 17, values: [Float](repeating: 0.1, count: 2 * 4 * 17))
         w[1, 3] = .nan  // input gate of unit 3, from input 1
-        let l = try LSTMLayer(name: "nan", kernel: w, recurrentKernel: Matrix(zerosRows: 17, columns: 4 * 17), bias: nil)
+        let l = try LSTMLayer(
+            name: "nan", kernel: w, recurrentKernel: Matrix(zerosRows: 17, columns: 4 * 17), bias: nil)
         let trace = l.trace(Matrix.sineWindow(steps: 2, features: 2))
         let i0 = trace.vector("i", at: 0)!
         #expect(i0[3].isNaN)
@@ -98,9 +103,12 @@ import Testing
 
     @Test func predictEqualsTheTraceOutput() throws {
         let first = try layer(xu: 3, hu: 40, sequences: true)
-        let second = try LSTMLayer(name: "second", kernel: Matrix(rows: 40, columns: 24, values: (0..<960).map { sin(Float($0)) * 0.2 }),
-                                   recurrentKernel: Matrix(rows: 6, columns: 24, values: (0..<144).map { cos(Float($0)) * 0.3 }), bias: nil)
-        let dense = try DenseLayer(name: "d", kernel: Matrix(rows: 6, columns: 2, values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), bias: [0, 1])
+        let second = try LSTMLayer(
+            name: "second", kernel: Matrix(rows: 40, columns: 24, values: (0..<960).map { sin(Float($0)) * 0.2 }),
+            recurrentKernel: Matrix(rows: 6, columns: 24, values: (0..<144).map { cos(Float($0)) * 0.3 }), bias: nil)
+        let dense = try DenseLayer(
+            name: "d", kernel: Matrix(rows: 6, columns: 2, values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+            bias: [0, 1])
         let model = try Model(layers: [.lstm(first), .lstm(second), .dense(dense)], inputSize: 3)
         let window = Matrix.sineWindow(steps: 100, features: 3)
         let trace = try ModelTrace(model: model, input: window)
@@ -113,9 +121,12 @@ import Testing
     @Test(arguments: [(2, 5, 1), (2, 40, 2), (7, 100, 2), (3, 130, 3), (16, 64, 4)])
     func shardsAgreeWithOneThread(xu: Int, hu: Int, threads: Int) throws {
         let scale = 1 / Float(hu).squareRoot()
-        let layer = try LSTMLayer(name: "l", kernel: Matrix(rows: xu, columns: 4 * hu, values: (0..<xu * 4 * hu).map { sin(Float($0) * 0.3) * scale }),
-                                  recurrentKernel: Matrix(rows: hu, columns: 4 * hu, values: (0..<hu * 4 * hu).map { cos(Float($0) * 0.7) * scale }),
-                                  bias: (0..<4 * hu).map { sin(Float($0)) * 0.3 }, returnSequences: true)
+        let layer = try LSTMLayer(
+            name: "l",
+            kernel: Matrix(rows: xu, columns: 4 * hu, values: (0..<xu * 4 * hu).map { sin(Float($0) * 0.3) * scale }),
+            recurrentKernel: Matrix(
+                rows: hu, columns: 4 * hu, values: (0..<hu * 4 * hu).map { cos(Float($0) * 0.7) * scale }),
+            bias: (0..<4 * hu).map { sin(Float($0)) * 0.3 }, returnSequences: true)
         let input = Matrix.sineWindow(steps: 131, features: xu)
         let one = layer.trace(input)
         let many = layer.trace(input, threads: threads)

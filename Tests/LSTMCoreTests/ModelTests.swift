@@ -7,25 +7,32 @@ import Testing
     private func lstm(xu: Int = 2, hu: Int = 3, sequences: Bool = false, seed: Float = 0.1) throws -> LSTMLayer {
         let w = Matrix(rows: xu, columns: 4 * hu, values: (0..<xu * 4 * hu).map { sin(Float($0) * seed + 1) })
         let u = Matrix(rows: hu, columns: 4 * hu, values: (0..<hu * 4 * hu).map { cos(Float($0) * seed) * 0.5 })
-        return try LSTMLayer(name: "lstm", kernel: w, recurrentKernel: u, bias: [Float](repeating: 0.1, count: 4 * hu),
-                             returnSequences: sequences)
+        return try LSTMLayer(
+            name: "lstm", kernel: w, recurrentKernel: u, bias: [Float](repeating: 0.1, count: 4 * hu),
+            returnSequences: sequences)
     }
 
     @Test func kernelWhoseSecondAxisIsNotDivisibleByFourIsRefused() {
         #expect(throws: ShapeError.self) {
-            try LSTMLayer(name: "l", kernel: Matrix(zerosRows: 2, columns: 10), recurrentKernel: Matrix(zerosRows: 3, columns: 12), bias: nil)
+            try LSTMLayer(
+                name: "l", kernel: Matrix(zerosRows: 2, columns: 10),
+                recurrentKernel: Matrix(zerosRows: 3, columns: 12), bias: nil)
         }
     }
 
     @Test func wrongRecurrentKernelAndBiasAreRefusedWithTheExpectedShape() {
         do {
-            _ = try LSTMLayer(name: "l", kernel: Matrix(zerosRows: 2, columns: 12), recurrentKernel: Matrix(zerosRows: 4, columns: 12), bias: nil)
+            _ = try LSTMLayer(
+                name: "l", kernel: Matrix(zerosRows: 2, columns: 12),
+                recurrentKernel: Matrix(zerosRows: 4, columns: 12), bias: nil)
             Issue.record("accepted U (4, 12) for hu = 3")
         } catch {
             #expect(error.message.contains("(3, 12)"))
         }
         #expect(throws: ShapeError.self) {
-            try LSTMLayer(name: "l", kernel: Matrix(zerosRows: 2, columns: 12), recurrentKernel: Matrix(zerosRows: 3, columns: 12), bias: [0, 0])
+            try LSTMLayer(
+                name: "l", kernel: Matrix(zerosRows: 2, columns: 12),
+                recurrentKernel: Matrix(zerosRows: 3, columns: 12), bias: [0, 0])
         }
     }
 

@@ -31,8 +31,9 @@ import Testing
 
     /// Zero weights: every gate is σ(0) = 0.5, c̃ = 0, so c and h stay zero.
     @Test func zeroWeightsGiveHalfGatesAndZeroState() throws {
-        let layer = try LSTMLayer(name: "z", kernel: Matrix(zerosRows: 3, columns: 8),
-                                  recurrentKernel: Matrix(zerosRows: 2, columns: 8), bias: nil)
+        let layer = try LSTMLayer(
+            name: "z", kernel: Matrix(zerosRows: 3, columns: 8),
+            recurrentKernel: Matrix(zerosRows: 2, columns: 8), bias: nil)
         let s = layer.step(x: [1, 2, 3], previous: .zero(units: 2))
         #expect(s.i == [0.5, 0.5])
         #expect(s.f == [0.5, 0.5])

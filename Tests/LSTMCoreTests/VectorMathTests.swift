@@ -6,7 +6,8 @@ import Testing
 /// libm inside the fast forward pass, so their error bounds every replayed number.
 @Suite struct VectorMathTests {
     /// Every 1/1024 from -20 to 20 (beyond the clamp on both sides), plus tiny and huge values.
-    private let samples: [Float] = (-20_480...20_480).map { Float($0) / 1024 }
+    private let samples: [Float] =
+        (-20_480...20_480).map { Float($0) / 1024 }
         + [1e-30, -1e-30, 1e-7, -1e-7, 3e-4, -3e-4, 1e30, -1e30, .infinity, -.infinity, .leastNormalMagnitude]
 
     /// Applies `f` 16 lanes at a time (the last vector padded with zeros).

@@ -10,12 +10,18 @@ import Testing
 /// models, in .keras and .h5, Keras 3 and Keras 2, replay Keras's own per-step h (the carried
 /// state on skipped steps) and model output (fixtures: scripts/make_rnn_fixtures.py).
 @Suite struct GRUSimpleRNNTests {
-    static let files: [String] = ["gru", "gru_reset_before", "gru_stacked", "gru_backwards", "simplernn", "simplernn_relu",
-                                  "simplernn_stacked", "mixed_stack", "bidi_concat", "bidi_sum", "bidi_mul", "bidi_ave",
-                                  "bidi_gru", "bidi_seq", "bidi_none", "mask_lstm", "mask_gru", "mask_bidi", "mask_lstm_zero_output"]
+    static let files: [String] =
+        [
+            "gru", "gru_reset_before", "gru_stacked", "gru_backwards", "simplernn", "simplernn_relu",
+            "simplernn_stacked", "mixed_stack", "bidi_concat", "bidi_sum", "bidi_mul", "bidi_ave",
+            "bidi_gru", "bidi_seq", "bidi_none", "mask_lstm", "mask_gru", "mask_bidi", "mask_lstm_zero_output",
+        ]
         .flatMap { ["rnn/\($0).keras", "rnn/\($0).h5"] }
-        + ["rnn-keras2/k2_gru.h5", "rnn-keras2/k2_gru_reset_before.h5", "rnn-keras2/k2_simplernn.h5", "rnn-keras2/k2_bidi.h5",
-           "rnn-keras2/k2_mask_lstm.h5"]
+        + [
+            "rnn-keras2/k2_gru.h5", "rnn-keras2/k2_gru_reset_before.h5", "rnn-keras2/k2_simplernn.h5",
+            "rnn-keras2/k2_bidi.h5",
+            "rnn-keras2/k2_mask_lstm.h5",
+        ]
 
     @Test(arguments: files)
     func replaysKeras(file: String) throws {
@@ -26,7 +32,9 @@ import Testing
         #expect(trace.layers.count == keras.layers.count)
         for (ours, theirs) in zip(trace.layers, keras.layers) {
             for t in 0..<theirs.h.count {
-                #expect(maxAbsDifference(ours.vector("h", at: t)!, theirs.h[t]) <= 1e-5, "\(file) \(ours.layerName) h t=\(t)")
+                #expect(
+                    maxAbsDifference(ours.vector("h", at: t)!, theirs.h[t]) <= 1e-5,
+                    "\(file) \(ours.layerName) h t=\(t)")
             }
             if !theirs.c.isEmpty {
                 for t in 0..<theirs.c.count { #expect(maxAbsDifference(ours.vector("c", at: t)!, theirs.c[t]) <= 1e-5) }
@@ -41,15 +49,21 @@ import Testing
         let keras = try KerasTrace(path: Fixtures.path("rnn/mask_lstm-trace.json"))
         let trace = try ModelTrace(model: model, input: keras.input).layers[0]
         #expect(trace.masked == [false, false, true, true, false, false, true])
-        #expect(trace.vector("h", at: 2) == trace.vector("h", at: 1) && trace.vector("c", at: 3) == trace.vector("c", at: 1))
+        #expect(
+            trace.vector("h", at: 2) == trace.vector("h", at: 1) && trace.vector("c", at: 3) == trace.vector("c", at: 1)
+        )
         #expect(!trace.vector("h", at: 4)!.elementsEqual(trace.vector("h", at: 3)!))
     }
 
     @Test func vectorNamesFollowTheKind() throws {
-        let trace = try ModelTrace(model: ModelLoader.load(Fixtures.path("rnn/mixed_stack.keras")),
-                                   input: Matrix.sineWindow(steps: 3, features: 3))
+        let trace = try ModelTrace(
+            model: ModelLoader.load(Fixtures.path("rnn/mixed_stack.keras")),
+            input: Matrix.sineWindow(steps: 3, features: 3))
         #expect(trace.layers.map(\.kind) == ["LSTM", "GRU", "SimpleRNN"])
-        #expect(trace.layers.map(\.vectorNames) == [["i", "f", "c_tilde", "o", "c", "h"], ["z", "r", "h_tilde", "h"], ["h"]])
+        #expect(
+            trace.layers.map(\.vectorNames) == [
+                ["i", "f", "c_tilde", "o", "c", "h"], ["z", "r", "h_tilde", "h"], ["h"],
+            ])
     }
 
     /// Both halves of a Bidirectional read the layer's input (x here), and the layer above reads
@@ -62,7 +76,9 @@ import Testing
     }
 
     @Test func parameterCountsMatchKeras() throws {
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("rnn/param-counts.json")))) as! [String: Any]
+        let object =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("rnn/param-counts.json")))) as! [String: Any]
         let counts = (object["counts"] as? [String: Int]) ?? (object as? [String: Int]) ?? [:]
         var checked = 0
         for (path, expected) in counts {
@@ -99,11 +115,14 @@ import Testing
             for range in [0..<1, 15..<17, 31..<40, 100..<150, 0..<150] {
                 #expect(lazy.segment(layer: l, steps: range) == layerTrace.slice(range), "\(file) layer \(l) \(range)")
             }
-            #expect(lazy.largestMagnitude[l] == layerTrace.series.map { $0.values.map(abs).max()! }, "\(file) layer \(l)")
+            #expect(
+                lazy.largestMagnitude[l] == layerTrace.series.map { $0.values.map(abs).max()! }, "\(file) layer \(l)")
         }
         if lazy.isLazy {
             let perInterval = full.layers.reduce(0) { $0 + $1.units * ($1.kind == "LSTM" ? 2 : 1) }
-            #expect(lazy.heldFloats <= (steps / WindowReplay.checkpointInterval + 1) * perInterval + steps * (full.outputShape.last ?? 0))
+            #expect(
+                lazy.heldFloats <= (steps / WindowReplay.checkpointInterval + 1) * perInterval + steps
+                    * (full.outputShape.last ?? 0))
         }
     }
 }

@@ -18,7 +18,8 @@ import Testing
             }
         }
         for name in ["tutorial", "wide", "stacked"] {
-            for ext in [".keras", ".h5", ".npz"] where FileManager.default.fileExists(atPath: Fixtures.sample(name + ext)) {
+            for ext in [".keras", ".h5", ".npz"]
+            where FileManager.default.fileExists(atPath: Fixtures.sample(name + ext)) {
                 out.append((Fixtures.sample(name + ext), Fixtures.sample(name + "-trace.json")))
             }
         }
@@ -37,7 +38,8 @@ import Testing
             // .npz carries no architecture; give the activations the fixture was built with.
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             if name == "activations" {
-                options.activation = "relu"; options.recurrentActivation = "hard_sigmoid"; options.outputActivation = "softmax"
+                options.activation = "relu"; options.recurrentActivation = "hard_sigmoid";
+                options.outputActivation = "softmax"
             } else if name.hasPrefix("act_") {
                 let parts = name.dropFirst(4).split(separator: "_", maxSplits: 1).map(String.init)
                 options.activation = parts[0]; options.recurrentActivation = parts[1]
@@ -50,8 +52,12 @@ import Testing
         let tolerance: Float = path.contains("float16") ? 2e-3 : 1e-5
         for (ours, theirs) in zip(trace.layers, keras.layers) {
             for t in 0..<theirs.h.count {
-                #expect(maxScaledDifference(ours.vector("h", at: t)!, theirs.h[t]) <= tolerance, "h at t=\(t) in \(ours.layerName)")
-                #expect(maxScaledDifference(ours.vector("c", at: t)!, theirs.c[t]) <= tolerance, "c at t=\(t) in \(ours.layerName)")
+                #expect(
+                    maxScaledDifference(ours.vector("h", at: t)!, theirs.h[t]) <= tolerance,
+                    "h at t=\(t) in \(ours.layerName)")
+                #expect(
+                    maxScaledDifference(ours.vector("c", at: t)!, theirs.c[t]) <= tolerance,
+                    "c at t=\(t) in \(ours.layerName)")
             }
         }
         #expect(maxScaledDifference(trace.output, keras.output) <= tolerance, "output")

@@ -7,7 +7,10 @@ import Testing
 /// Big files are mapped, read in place and handed back page by page; the result must be the
 /// same model as reading the file into memory.
 @Suite struct MappedLoadTests {
-    @Test(arguments: ["sample-weights/tutorial.keras", "sample-weights/stacked.h5", "sample-weights/wide.keras", "sample-weights/tutorial.npz"])
+    @Test(arguments: [
+        "sample-weights/tutorial.keras", "sample-weights/stacked.h5", "sample-weights/wide.keras",
+        "sample-weights/tutorial.npz",
+    ])
     func mappedFilesLoadTheSameModel(file: String) throws {
         let path = Fixtures.root.appendingPathComponent(file).path
         let read = try ModelLoader.load(data: FileBytes.read(path, mappingThreshold: .max), path: path)

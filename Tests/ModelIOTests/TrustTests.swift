@@ -32,13 +32,19 @@ import Testing
         ("safetensors_duplicate_key.safetensors", .invalidConfig, "given twice in one object"),
         ("safetensors_hole.safetensors", .invalidArray, "belong to no tensor"),
         // Config values of the wrong JSON type, naming the key and the layer.
-        ("config_string_go_backwards.keras", .invalidConfig,
-         "layer \"lstm\" (LSTM): config value go_backwards is the string \"false\" but must be true or false"),
-        ("config_string_units.keras", .invalidConfig,
-         "config value units is the string \"3\" but must be a whole number"),
+        (
+            "config_string_go_backwards.keras", .invalidConfig,
+            "layer \"lstm\" (LSTM): config value go_backwards is the string \"false\" but must be true or false"
+        ),
+        (
+            "config_string_units.keras", .invalidConfig,
+            "config value units is the string \"3\" but must be a whole number"
+        ),
         ("config_float_units.keras", .invalidConfig, "config value units is the number 3.5 but must be a whole number"),
-        ("config_string_return_sequences.keras", .invalidConfig,
-         "return_sequences is the number 0 but must be true or false"),
+        (
+            "config_string_return_sequences.keras", .invalidConfig,
+            "return_sequences is the number 0 but must be true or false"
+        ),
         // Numbers that would size an allocation.
         ("lookback_huge.keras", .invalidConfig, "says the window has 1000000000000 steps"),
         ("lookback_negative.keras", .invalidConfig, "has -1 at axis 1; dimensions are at least 1"),
@@ -64,7 +70,7 @@ import Testing
     func stateDictWithoutPrefixKeepsItsHead(file: String) throws {
         let model = try ModelLoader.load(Fixtures.path("bad/" + file))
         #expect(model.chainDescription == "LSTM(5, seq) → LSTM(5) → Dense(2)")
-        #expect(model.fileParameterCount == 452)   // PyTorch's count for lstm2, whose numbers these are
+        #expect(model.fileParameterCount == 452)  // PyTorch's count for lstm2, whose numbers these are
         let torch = try KerasTrace(path: Fixtures.path("torch/lstm2-trace.json"))
         #expect(maxAbsDifference(try model.predict(torch.input), torch.output) <= 1e-5)
     }
@@ -92,8 +98,10 @@ import Testing
     }
 
     /// Layers listed out of order in a Functional config run in graph order, as Keras runs them.
-    @Test(arguments: ["functional_two_dense.keras", "functional_two_dense.h5",
-                      "functional_out_of_order.keras", "functional_out_of_order.h5"])
+    @Test(arguments: [
+        "functional_two_dense.keras", "functional_two_dense.h5",
+        "functional_out_of_order.keras", "functional_out_of_order.h5",
+    ])
     func functionalModelsFollowTheirGraph(file: String) throws {
         let model = try ModelLoader.load(Fixtures.path("bad/" + file))
         #expect(model.layers.map(\.name) == ["lstm", "first", "second", "out"])
@@ -112,9 +120,11 @@ import Testing
     }
 
     /// NumPy refuses these headers; so does lstmscope, instead of reading the data shifted.
-    @Test(arguments: [("npy_header_too_long.npy", "is not the dictionary NumPy writes"),
-                      ("npy_header_extra_key.npy", "must hold exactly descr"),
-                      ("npy_fortran_string.npy", "must hold exactly descr")])
+    @Test(arguments: [
+        ("npy_header_too_long.npy", "is not the dictionary NumPy writes"),
+        ("npy_header_extra_key.npy", "must hold exactly descr"),
+        ("npy_fortran_string.npy", "must hold exactly descr"),
+    ])
     func lyingNpyHeadersAreRefused(file: String, message: String) {
         do {
             _ = try InputLoader.loadWindow(Fixtures.path("bad/" + file))
@@ -141,10 +151,12 @@ import Testing
     /// `Float(String)` reads it, through the fast path or around it (ties, subnormals, long
     /// mantissas, big exponents).
     @Test func csvNumbersAreCorrectlyRounded() throws {
-        var texts = ["0", "-0", "0.1", "-0.5", "1e-38", "1.1754944e-38", "1e-45", "3.4028235e38", "3.4028236e38",
-                     "16777217", "16777219", "33554434", "0.30000001192092896", "1e22", "1e23", "123456789012345",
-                     "1234567890123456789", "9007199254740993", "4.9406564584124654e-324", "+7", "2.5E+3", "1e0",
-                     "0.000000000000000000000000000001", "nan", "-inf", "0x1p-3"]
+        var texts = [
+            "0", "-0", "0.1", "-0.5", "1e-38", "1.1754944e-38", "1e-45", "3.4028235e38", "3.4028236e38",
+            "16777217", "16777219", "33554434", "0.30000001192092896", "1e22", "1e23", "123456789012345",
+            "1234567890123456789", "9007199254740993", "4.9406564584124654e-324", "+7", "2.5E+3", "1e0",
+            "0.000000000000000000000000000001", "nan", "-inf", "0x1p-3",
+        ]
         var generator = SplitMix64(seed: 12)
         for _ in 0..<20_000 {
             let digits = Int.random(in: 1...18, using: &generator)

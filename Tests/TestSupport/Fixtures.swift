@@ -48,7 +48,8 @@ public struct KerasTrace: Sendable {
 
     /// Reads `NAME-trace.json`.
     public init(path: String) throws {
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        let object =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
         func floats(_ any: Any?) -> [Float] { (any as! [NSNumber]).map(\.floatValue) }
         func rows(_ any: Any?) -> [[Float]] { (any as! [Any]).map(floats) }
         kerasVersion = (object["keras_version"] ?? object["torch_version"]) as? String ?? ""

@@ -5,8 +5,10 @@ import Testing
 ///
 /// Re-record on purpose with `UPDATE_SNAPSHOTS=1 swift test`; a missing golden file is written
 /// and reported as a failure, so a new snapshot is always looked at once.
-public func expectSnapshot(_ text: String, named name: String, suite: String,
-                           sourceLocation: SourceLocation = #_sourceLocation) {
+public func expectSnapshot(
+    _ text: String, named name: String, suite: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     let url = Fixtures.root.appendingPathComponent("Tests/\(suite)/Snapshots/\(name).txt")
     let record = ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] == "1"
     let existing = try? String(contentsOf: url, encoding: .utf8)
@@ -18,5 +20,7 @@ public func expectSnapshot(_ text: String, named name: String, suite: String,
         }
         return
     }
-    #expect(text == existing, "frame differs from Snapshots/\(name).txt (UPDATE_SNAPSHOTS=1 re-records)", sourceLocation: sourceLocation)
+    #expect(
+        text == existing, "frame differs from Snapshots/\(name).txt (UPDATE_SNAPSHOTS=1 re-records)",
+        sourceLocation: sourceLocation)
 }

@@ -65,13 +65,15 @@ extension ExplorerState {
             if line.heading {
                 canvas.put(" " + line.text, x: 0, y: y, style: .heading)
             } else {
-                let x = canvas.put("   " + line.key + (line.text.isEmpty ? "" : "  "), x: 0, y: y, style: .key, maxWidth: width)
+                let x = canvas.put(
+                    "   " + line.key + (line.text.isEmpty ? "" : "  "), x: 0, y: y, style: .key, maxWidth: width)
                 canvas.put(line.text, x: x, y: y, maxWidth: width - x - 1)
             }
             y += 1
         }
         if lines.count > page {
-            let more = "\(first + 1)–\(min(first + page, lines.count)) of \(lines.count) lines (\(glyphs == .unicode ? "↑↓" : "Up Down") PgUp PgDn)"
+            let more =
+                "\(first + 1)–\(min(first + page, lines.count)) of \(lines.count) lines (\(glyphs == .unicode ? "↑↓" : "Up Down") PgUp PgDn)"
             canvas.put(more, x: max(0, width - more.count - 1), y: area.y, style: .muted, maxWidth: width)
         }
     }

@@ -12,7 +12,8 @@ extension ExplorerState {
         let x0 = canvas.put(title, x: 0, y: y, style: .heading, maxWidth: width)
         canvas.put(position, x: x0, y: y, style: .muted, maxWidth: width - x0)
         y += 1
-        let output = replay.output.map { "[" + $0.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]" }
+        let output =
+            replay.output.map { "[" + $0.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]" }
             ?? "being computed (\(progressText))"
         canvas.put(" model output for this window: \(output)", x: 0, y: y, style: .muted, maxWidth: width)
         y += 2
@@ -31,7 +32,8 @@ extension ExplorerState {
             var x = canvas.put(String(row + 1).rightAligned(6) + " ", x: 0, y: y, style: row == t ? .heading : .muted)
             for k in firstColumn..<min(input.columns, firstColumn + visibleColumns) {
                 let selected = row == inputRow && k == inputColumn
-                x = canvas.put(signed(input[row, k]).rightAligned(cellWidth - 1), x: x, y: y, style: selected ? .selected : .plain)
+                x = canvas.put(
+                    signed(input[row, k]).rightAligned(cellWidth - 1), x: x, y: y, style: selected ? .selected : .plain)
                 x = canvas.put(" ", x: x, y: y)
             }
             y += 1

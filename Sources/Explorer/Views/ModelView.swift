@@ -17,28 +17,43 @@ extension ExplorerState {
         line("file", shown(p.path, limit: 100))
         var format = InspectReport.formatName(p.format)
         if let v = p.kerasVersion { format += ", Keras \(v)" }
-        if let recurrent = model.recurrentLayers.first(where: { if case .hardSigmoid = $0.recurrentActivation { true } else { false } }) {
+        if let recurrent = model.recurrentLayers.first(where: {
+            if case .hardSigmoid = $0.recurrentActivation { true } else { false }
+        }) {
             format += "; hard_sigmoid = \(recurrent.recurrentActivation.formula)"
         }
         line("format", format)
         line("model", model.chainDescription.replacingArrow(glyphs.arrow), style: .heading)
-        line("input", "(\(model.lookBack.map(String.init) ?? "T"), \(model.inputSize))  window now \(steps) × \(input.columns) from \(shown(inputSource, limit: 60))")
+        line(
+            "input",
+            "(\(model.lookBack.map(String.init) ?? "T"), \(model.inputSize))  window now \(steps) × \(input.columns) from \(shown(inputSource, limit: 60))"
+        )
         y += 1
         guard y < area.bottom else { return }
         // The layer column only when there is room for it; below 80 columns neither the Keras
         // name nor the std (the name column and the axes say what each array is).
         let wide = width >= 100, narrow = width < 80
-        let headers = ["name"] + (narrow ? [] : ["keras name"]) + (wide ? ["layer"] : [])
+        let headers =
+            ["name"] + (narrow ? [] : ["keras name"]) + (wide ? ["layer"] : [])
             + ["shape", "axes", "count", "dtype", "min", "max", "mean"] + (narrow ? [] : ["std"])
-        let least = wide ? [6, 17, 9, 9, 13, 8, 8, 8, 8, 8, 8]
+        let least =
+            wide
+            ? [6, 17, 9, 9, 13, 8, 8, 8, 8, 8, 8]
             : narrow ? [5, 8, 11, 6, 4, 7, 7, 7] : [5, 17, 8, 11, 6, 4, 7, 7, 7, 7]
         let rows = parameters.map { parameter in
             let s = statistics(of: parameter)
             let axes = "(" + parameter.axisMeaning.joined(separator: ", ") + (parameter.shape.count == 1 ? ",)" : ")")
-            let cells = [parameter.seedName] + (narrow ? [] : [parameter.kerasName]) + (wide ? [shown(parameter.layerName, limit: 20)] : [])
-                + [formatShape(parameter.shape), axes, String(parameter.count), shortDType(p.storedDTypes[parameter.id] ?? "float32", wide: wide),
-                   short(s.min), short(s.max), short(s.mean)] + (narrow ? [] : [short(s.std)])
-            return (cells: cells, bad: s.nanCount + s.infinityCount > 0 ? " \(s.nanCount) NaN \(s.infinityCount) inf" : "")
+            let cells =
+                [parameter.seedName] + (narrow ? [] : [parameter.kerasName])
+                + (wide ? [shown(parameter.layerName, limit: 20)] : [])
+                + [
+                    formatShape(parameter.shape), axes, String(parameter.count),
+                    shortDType(p.storedDTypes[parameter.id] ?? "float32", wide: wide),
+                    short(s.min), short(s.max), short(s.mean),
+                ] + (narrow ? [] : [short(s.std)])
+            return (
+                cells: cells, bad: s.nanCount + s.infinityCount > 0 ? " \(s.nanCount) NaN \(s.infinityCount) inf" : ""
+            )
         }
         // Shapes and axes are never cut (a cut shape reads as a different one): their columns
         // widen to the widest cell, and the statistics that then no longer fit are left out.
@@ -48,13 +63,16 @@ extension ExplorerState {
         }
         while 1 + widths.reduce(0, +) > width, widths.count > shapeColumn + 3 { widths.removeLast() }
         var x = 1
-        for (h, w) in zip(headers, widths) { x = canvas.put(h.fitted(w - 1, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: .heading) }
+        for (h, w) in zip(headers, widths) {
+            x = canvas.put(h.fitted(w - 1, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: .heading)
+        }
         y += 1
         for row in rows {
             guard y < area.bottom - 1 else { break }
             var x = 1
             for (k, (c, w)) in zip(row.cells, widths).enumerated() {
-                x = canvas.put(c.fitted(w - 1, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: k == 0 ? .heading : .plain)
+                x = canvas.put(
+                    c.fitted(w - 1, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: k == 0 ? .heading : .plain)
             }
             if !row.bad.isEmpty { canvas.put(row.bad, x: x, y: y, style: .error) }
             y += 1
@@ -66,7 +84,8 @@ extension ExplorerState {
         for l in model.layers.compactMap(\.tracedLayers.first) {
             guard let blocks = l.gateLayout, let info = l.recurrentInfo else { continue }
             guard y + 2 < area.bottom else { break }
-            canvas.put(" \(blocks.count)·hu axis of \(shown(info.name)) (columns of W, U, b):", x: 0, y: y, style: .muted)
+            canvas.put(
+                " \(blocks.count)·hu axis of \(shown(info.name)) (columns of W, U, b):", x: 0, y: y, style: .muted)
             y += 1
             let cell = max(7, min(14, (width - 6) / blocks.count))
             var x = 2
@@ -77,7 +96,7 @@ extension ExplorerState {
                 let colors: [Color] = [.green, .yellow, .magenta, .cyan]
                 x = canvas.put(name.centered(cell), x: x, y: y, style: Style(foreground: colors[k], bold: true))
                 x = canvas.put(k == blocks.count - 1 ? "]" : String(glyphs.vertical), x: x, y: y)
-                let r = k * info.units ..< (k + 1) * info.units
+                let r = k * info.units..<(k + 1) * info.units
                 canvas.put("\(r.lowerBound)–\(r.upperBound - 1)".centered(cell), x: labels + 1, y: y + 1, style: .muted)
                 labels += cell + 1
             }

@@ -13,7 +13,8 @@ extension ExplorerState {
         let reads = replay.layers[layer].readsBackwards ? "reads x at t = \(steps - t)" : nil
         let of = replay.layers.count > 1 ? "\(layer + 1) of \(replay.layers.count)" : ""
         // A Bidirectional half says which one in a shorter form, so the line fits 80 columns.
-        let long = lt.direction.map { "layer \(shown(lt.layerName, limit: 20)) (\(lt.kind) \(lt.units), \($0), \(of))" }
+        let long =
+            lt.direction.map { "layer \(shown(lt.layerName, limit: 20)) (\(lt.kind) \(lt.units), \($0), \(of))" }
             ?? "layer \(shown(lt.layerName)) (\(lt.kind), \(lt.units) units\(of.isEmpty ? "" : ", " + of))"
         let kind = " (\(lt.kind) \(lt.units)\(lt.direction.map { ", " + $0 } ?? "")\(of.isEmpty ? "" : ", " + of))"
         let fullNote = "   (" + (reads ?? "index \(t), window of \(steps)") + ")"
@@ -24,14 +25,17 @@ extension ExplorerState {
         }
         // The first that fits: everything, a shorter layer name, then the note cut down.
         let layouts = [(fullNote, long), (fullNote, short(fullNote)), (shortNote, short(shortNote))]
-        let (note, layerText) = layouts.first { 1 + position.count + $0.0.count + 2 + $0.1.count <= width - 1 } ?? layouts[2]
+        let (note, layerText) =
+            layouts.first { 1 + position.count + $0.0.count + 2 + $0.1.count <= width - 1 } ?? layouts[2]
         var x = canvas.put(position, x: 1, y: y, style: .heading)
         x = canvas.put(note, x: x, y: y, style: .muted)
         canvas.put(layerText, x: max(x + 2, width - layerText.count - 1), y: y, style: .plain, maxWidth: width - x - 2)
         y += 1
         let xt = lt.input(at: t) ?? []
         // Both halves of a Bidirectional first layer read the window itself.
-        let outerOfTrace = model.layers.filter(\.isRecurrent).enumerated().flatMap { i, l in l.tracedLayers.map { _ in i } }
+        let outerOfTrace = model.layers.filter(\.isRecurrent).enumerated().flatMap { i, l in
+            l.tracedLayers.map { _ in i }
+        }
         let xLabel = outerOfTrace[layer] == 0 ? " x_t = " : " x_t = h of the layer below = "
         x = canvas.put(xLabel, x: 1, y: y, style: .muted)
         // As many values as fit, then an ellipsis, and the bracket closed. Only what can show is
@@ -54,9 +58,12 @@ extension ExplorerState {
             y += 1
         }
         if lt.isMasked(at: t) {
-            canvas.put(" masked step: the cell is skipped and the state carried (gates not computed)", x: 0, y: y, style: Style(foreground: .yellow), maxWidth: width)
+            canvas.put(
+                " masked step: the cell is skipped and the state carried (gates not computed)", x: 0, y: y,
+                style: Style(foreground: .yellow), maxWidth: width)
         } else if let nan = replay.firstNaN {
-            let place = "\(glyphs.symbol(nan.vector)) of layer \(shown(replay.layers[nan.layer].name, limit: 20)) at t = \(nan.step + 1)"
+            let place =
+                "\(glyphs.symbol(nan.vector)) of layer \(shown(replay.layers[nan.layer].name, limit: 20)) at t = \(nan.step + 1)"
             canvas.put(" NaN first appears: \(place) (N goes there)", x: 0, y: y, style: .error, maxWidth: width)
         }
         y += 1
@@ -79,7 +86,8 @@ extension ExplorerState {
         let head = " \(name) half at the same t: h = ["
         // As many values as fit (8 characters each), at most 8.
         let shownCount = max(1, min(8, (width - 1 - head.count - 3) / 8))
-        let line = head + h.prefix(shownCount).map { signed($0).trimmingSpaces() }.joined(separator: " ")
+        let line =
+            head + h.prefix(shownCount).map { signed($0).trimmingSpaces() }.joined(separator: " ")
             + (h.count > shownCount ? " \(glyphs.ellipsis)" : "") + "]"
         let why = "   ([ ] other half; the two are merged by \(lt.mergeMode ?? "none"))"
         // The explanation only when it fits whole.
@@ -110,7 +118,8 @@ extension ExplorerState {
         var x = canvas.put((tight ? "unit" : " unit").rightAligned(unitWidth + 1), x: 0, y: y, style: .heading)
         for name in gates {
             let label = "\(glyphs.symbol(name)) \(activationLabel(of: name) ?? "")"
-            x = canvas.put(" " + label.fitted(numberWidth + (barWidth > 0 ? 1 + barWidth : 0)), x: x, y: y, style: .heading)
+            x = canvas.put(
+                " " + label.fitted(numberWidth + (barWidth > 0 ? 1 + barWidth : 0)), x: x, y: y, style: .heading)
         }
         for name in states {
             x = canvas.put(" " + "\(name)_prev".rightAligned(numberWidth), x: x, y: y, style: .muted)
@@ -121,21 +130,28 @@ extension ExplorerState {
         let masked = lt.isMasked(at: t)
         for u in first..<min(first + count, lt.units) {
             let selected = u == unit
-            var x = canvas.put((selected ? ">" : " ") + String(u).rightAligned(unitWidth), x: 0, y: y, style: selected ? .selected : .plain)
+            var x = canvas.put(
+                (selected ? ">" : " ") + String(u).rightAligned(unitWidth), x: 0, y: y,
+                style: selected ? .selected : .plain)
             for name in gates {
                 // A masked step computes no gates: a dash, not a zero that reads as a value.
                 if masked {
-                    x = canvas.put(" " + "\u{2014}".rightAligned(numberWidth) + String(repeating: " ", count: barWidth > 0 ? 1 + barWidth : 0),
-                                   x: x, y: y, style: .muted)
+                    x = canvas.put(
+                        " " + "\u{2014}".rightAligned(numberWidth)
+                            + String(repeating: " ", count: barWidth > 0 ? 1 + barWidth : 0),
+                        x: x, y: y, style: .muted)
                     continue
                 }
                 let v = lt.vector(name, at: t)![u]
                 let before = previous.map { lt.vector(name, at: $0)![u] }
                 let changed = before.map { abs(v - $0) > 0.1 } ?? false
                 let candidate = name == "c_tilde" || name == "h_tilde"
-                x = canvas.put(" " + number(v), x: x, y: y, style: changed ? Style(foreground: .yellow, bold: true) : (v.isNaN ? .error : .plain))
-                x = drawBar(&canvas, x: x, y: y, value: candidate ? abs(v) : v, width: barWidth,
-                            color: candidate ? (v < 0 ? .red : .green) : .cyan)
+                x = canvas.put(
+                    " " + number(v), x: x, y: y,
+                    style: changed ? Style(foreground: .yellow, bold: true) : (v.isNaN ? .error : .plain))
+                x = drawBar(
+                    &canvas, x: x, y: y, value: candidate ? abs(v) : v, width: barWidth,
+                    color: candidate ? (v < 0 ? .red : .green) : .cyan)
             }
             for name in states {
                 let before = previous.map { lt.vector(name, at: $0)![u] } ?? 0
@@ -184,7 +200,8 @@ extension ExplorerState {
         guard let vectorIndex = lt.vectorNames.firstIndex(of: historyVector) else { return y }
         let labelWidth = 6
         let range = historyRange
-        var title = " history of \(glyphs.symbol(historyVector)) over t = 1\(glyphs == .unicode ? "…" : "..")\(steps) (v: next vector)"
+        var title =
+            " history of \(glyphs.symbol(historyVector)) over t = 1\(glyphs == .unicode ? "…" : "..")\(steps) (v: next vector)"
         if !replay.isComplete { title += "  running the window: \(progressText)" }
         canvas.put(title, x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
@@ -202,10 +219,12 @@ extension ExplorerState {
                 if v.isNaN {
                     cell = Cell(character: "!", style: .error)
                 } else {
-                    let level = min(glyphs.heat.count - 1, Int((abs(v) / scale * Float(glyphs.heat.count - 1)).rounded(.up)))
+                    let level = min(
+                        glyphs.heat.count - 1, Int((abs(v) / scale * Float(glyphs.heat.count - 1)).rounded(.up)))
                     var style = Style(foreground: v < 0 ? .red : .green)
                     if step == t { style.reverse = true }
-                    cell = Cell(character: level == 0 && step == t ? glyphs.horizontal : glyphs.heat[level], style: style)
+                    cell = Cell(
+                        character: level == 0 && step == t ? glyphs.horizontal : glyphs.heat[level], style: style)
                 }
                 canvas[labelWidth + k, y] = cell
             }
@@ -217,13 +236,17 @@ extension ExplorerState {
     private func drawOutputs(_ canvas: inout Canvas, y: Int) {
         let x = canvas.put(" output after t = \(steps): ", x: 0, y: y, style: .heading)
         if let output = replay.output {
-            let final = "[" + output.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ") + (output.count > 8 ? " \(glyphs.ellipsis)" : "") + "]"
+            let final =
+                "[" + output.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ")
+                + (output.count > 8 ? " \(glyphs.ellipsis)" : "") + "]"
             canvas.put(final, x: x, y: y)
         } else {
             canvas.put("being computed (\(progressText))", x: x, y: y, style: .muted)
         }
         if let ended = outputEndingHere {
-            let text = "[" + ended.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + (ended.count > 6 ? " \(glyphs.ellipsis)" : "") + "]"
+            let text =
+                "[" + ended.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ")
+                + (ended.count > 6 ? " \(glyphs.ellipsis)" : "") + "]"
             canvas.put(" if the window ended at t = \(t + 1): " + text, x: 0, y: y + 1, style: .muted, maxWidth: width)
         }
         if let expected {
@@ -232,11 +255,14 @@ extension ExplorerState {
             x2 = canvas.put(keras, x: x2, y: y + 2)
             if let comparison = expectedComparison, let d = comparison.largestDifference {
                 let ok = comparison.matches(tolerance: tolerance)
-                canvas.put("  max |diff| \(formatScientific(d)) \(ok ? "matches" : "DIFFERS")", x: x2, y: y + 2,
-                           style: ok ? .good : .error)
+                canvas.put(
+                    "  max |diff| \(formatScientific(d)) \(ok ? "matches" : "DIFFERS")", x: x2, y: y + 2,
+                    style: ok ? .good : .error)
             } else {
                 let ours = replay.output.map { "ours has \($0.count)" } ?? "ours is being computed"
-                canvas.put("  (\(expected.count) values, \(ours))", x: x2, y: y + 2, style: replay.output == nil ? .muted : .error)
+                canvas.put(
+                    "  (\(expected.count) values, \(ours))", x: x2, y: y + 2,
+                    style: replay.output == nil ? .muted : .error)
             }
         }
     }

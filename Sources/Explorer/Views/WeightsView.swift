@@ -11,8 +11,9 @@ extension ExplorerState {
         let gates = p.gates ?? []
         var y = area.y
         let axes = "(" + p.axisMeaning.joined(separator: ", ") + (p.shape.count == 1 ? ",)" : ")")
-        canvas.put(" \(p.seedName) = \(p.kerasName) of \(shown(p.layerName))  \(formatShape(p.shape)) = \(axes)   matrix \(weights.parameter + 1) of \(parameters.count)",
-                   x: 0, y: y, style: .heading, maxWidth: width)
+        canvas.put(
+            " \(p.seedName) = \(p.kerasName) of \(shown(p.layerName))  \(formatShape(p.shape)) = \(axes)   matrix \(weights.parameter + 1) of \(parameters.count)",
+            x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
         // On a short terminal the per-block statistics give their rows to the matrix.
         let statsRows = area.bottom - area.y < 20 ? 0 : (units == nil ? 1 : gates.count) + 2
@@ -31,7 +32,8 @@ extension ExplorerState {
         let rowBin = weights.overview ? max(1, (m.rows + mapRows - 1) / mapRows) : 1
         let shownColumns = min((m.columns + columnBin - 1) / columnBin, mapWidth / cellWidth)
         let shownRows = min((m.rows + rowBin - 1) / rowBin, mapRows)
-        let firstColumn = weights.overview ? 0 : scrollStart(selected: weights.column, count: m.columns, visible: shownColumns)
+        let firstColumn =
+            weights.overview ? 0 : scrollStart(selected: weights.column, count: m.columns, visible: shownColumns)
         let firstRow = weights.overview ? 0 : scrollStart(selected: weights.row, count: m.rows, visible: shownRows)
 
         // Gate labels over the blocks.
@@ -43,13 +45,16 @@ extension ExplorerState {
         }
         if let units {
             for (k, gate) in gates.enumerated() {
-                let r = k * units ..< (k + 1) * units
+                let r = k * units..<(k + 1) * units
                 let start = max(r.lowerBound, firstColumn)
                 guard start < r.upperBound, (start - firstColumn) / columnBin < shownColumns else { continue }
                 // Cut to its block, so a narrow block's label does not run into the next one's.
-                let room = r.upperBound < m.columns ? screenX(r.upperBound) - screenX(start) - 1 : width - screenX(start)
-                canvas.put("\(glyphs.symbol(gate.traceName)) \(r.lowerBound)–\(r.upperBound - 1)", x: screenX(start), y: y, style: .heading,
-                           maxWidth: max(1, room))
+                let room =
+                    r.upperBound < m.columns ? screenX(r.upperBound) - screenX(start) - 1 : width - screenX(start)
+                canvas.put(
+                    "\(glyphs.symbol(gate.traceName)) \(r.lowerBound)–\(r.upperBound - 1)", x: screenX(start), y: y,
+                    style: .heading,
+                    maxWidth: max(1, room))
             }
         }
         y = mapTop
@@ -61,9 +66,13 @@ extension ExplorerState {
             var column = firstColumn
             while column < m.columns, (column - firstColumn) / columnBin < shownColumns {
                 let v = binValue(m, row: row, column: column, rows: rowBin, columns: columnBin)
-                let level = v.isNaN ? 0 : min(glyphs.heat.count - 1, Int((abs(v) / scale * Float(glyphs.heat.count - 1)).rounded(.up)))
+                let level =
+                    v.isNaN
+                    ? 0 : min(glyphs.heat.count - 1, Int((abs(v) / scale * Float(glyphs.heat.count - 1)).rounded(.up)))
                 let selected = !weights.overview && row == weights.row && column == weights.column
-                let inBin = weights.overview && (row..<row + rowBin).contains(weights.row) && (column..<column + columnBin).contains(weights.column)
+                let inBin =
+                    weights.overview && (row..<row + rowBin).contains(weights.row)
+                    && (column..<column + columnBin).contains(weights.column)
                 var style = Style(foreground: v < 0 ? .blue : .red)
                 if selected || inBin { style.reverse = true }
                 let ch: Character = v.isNaN ? "!" : glyphs.heat[level]
@@ -77,10 +86,13 @@ extension ExplorerState {
             y += 1
         }
         if weights.overview {
-            canvas.put(" overview: each cell is the largest |value| of \(rowBin)×\(columnBin) values", x: 0, y: y, style: .muted)
+            canvas.put(
+                " overview: each cell is the largest |value| of \(rowBin)×\(columnBin) values", x: 0, y: y,
+                style: .muted)
         } else if m.rows > shownRows || m.columns > shownColumns {
-            canvas.put(" rows \(firstRow)–\(firstRow + shownRows - 1) of \(m.rows), columns \(firstColumn)–\(firstColumn + shownColumns - 1) of \(m.columns)  (z: overview)",
-                       x: 0, y: y, style: .muted, maxWidth: width)
+            canvas.put(
+                " rows \(firstRow)–\(firstRow + shownRows - 1) of \(m.rows), columns \(firstColumn)–\(firstColumn + shownColumns - 1) of \(m.columns)  (z: overview)",
+                x: 0, y: y, style: .muted, maxWidth: width)
         }
         y = area.bottom - statsRows - infoRows
 
@@ -107,15 +119,22 @@ extension ExplorerState {
         // Per-block statistics.
         guard statsRows > 0 else { return }
         var x = 1
-        for (h, w) in zip(["block", "mean", "std", "min", "max", "L2 norm"], [16, 9, 9, 9, 9, 9]) { x = canvas.put(h.fitted(w), x: x, y: y, style: .heading) }
+        for (h, w) in zip(["block", "mean", "std", "min", "max", "L2 norm"], [16, 9, 9, 9, 9, 9]) {
+            x = canvas.put(h.fitted(w), x: x, y: y, style: .heading)
+        }
         y += 1
-        let ranges: [(String, Range<Int>)] = units.map { u in
-            gates.enumerated().map { k, gate in ("\(glyphs.symbol(gate.traceName)) \(gate.title)", k * u ..< (k + 1) * u) }
-        } ?? [("all", 0..<m.columns)]
+        let ranges: [(String, Range<Int>)] =
+            units.map { u in
+                gates.enumerated().map { k, gate in
+                    ("\(glyphs.symbol(gate.traceName)) \(gate.title)", k * u..<(k + 1) * u)
+                }
+            } ?? [("all", 0..<m.columns)]
         for (name, range) in ranges where y < area.bottom {
             let s = statistics(of: p, columns: range)
             var x = 1
-            for (c, w) in zip([name, signed(s.mean), signed(s.std), signed(s.min), signed(s.max), signed(s.l2)], [16, 9, 9, 9, 9, 9]) {
+            for (c, w) in zip(
+                [name, signed(s.mean), signed(s.std), signed(s.min), signed(s.max), signed(s.l2)], [16, 9, 9, 9, 9, 9])
+            {
                 x = canvas.put(c.fitted(w), x: x, y: y)
             }
             y += 1

@@ -2,8 +2,10 @@
 struct GRUTraceSink {
     var z, r, hTilde, h: UnsafeMutablePointer<Float>?
 
-    init(z: UnsafeMutablePointer<Float>? = nil, r: UnsafeMutablePointer<Float>? = nil,
-         hTilde: UnsafeMutablePointer<Float>? = nil, h: UnsafeMutablePointer<Float>?) {
+    init(
+        z: UnsafeMutablePointer<Float>? = nil, r: UnsafeMutablePointer<Float>? = nil,
+        hTilde: UnsafeMutablePointer<Float>? = nil, h: UnsafeMutablePointer<Float>?
+    ) {
         self.z = z
         self.r = r
         self.hTilde = hTilde
@@ -57,8 +59,11 @@ final class GRUKernel: Sendable {
             u = PanelMatrix(layer.recurrentKernel.columns(0..<2 * hu), hugePages: true)
             uCandidate = PanelMatrix(layer.recurrentKernel.columns(2 * hu..<3 * hu), hugePages: true)
         }
-        inputBias = (layer.inputBias ?? []) + [Float](repeating: 0, count: w.paddedColumns - (layer.inputBias?.count ?? 0))
-        recurrentBias = (layer.recurrentBias ?? []) + [Float](repeating: 0, count: u.paddedColumns - (layer.recurrentBias?.count ?? 0))
+        inputBias =
+            (layer.inputBias ?? []) + [Float](repeating: 0, count: w.paddedColumns - (layer.inputBias?.count ?? 0))
+        recurrentBias =
+            (layer.recurrentBias ?? [])
+            + [Float](repeating: 0, count: u.paddedColumns - (layer.recurrentBias?.count ?? 0))
         activation = layer.activation
         recurrentActivation = layer.recurrentActivation
     }
@@ -80,39 +85,59 @@ final class GRUKernel: Sendable {
         var gates = [Float](repeating: 0, count: 3 * (hu + slack))
         let zero = [Float](repeating: 0, count: (uCandidate?.paddedColumns ?? 0) + slack)
         input.values.withUnsafeBufferPointer { xs in
-        xBlock.withUnsafeMutableBufferPointer { xb in
-        zx.withUnsafeMutableBufferPointer { zx in
-        zh.withUnsafeMutableBufferPointer { zh in
-        candidate.withUnsafeMutableBufferPointer { candidate in
-        h.withUnsafeMutableBufferPointer { h in
-        gates.withUnsafeMutableBufferPointer { g in
-            var first = 0
-            while first < order.count {
-                let rows = min(block, order.count - first)
-                w.projectBlock(xs.baseAddress!, rows: order[first..<first + rows], gathered: xb.baseAddress!,
-                               bias: inputBias, into: zx.baseAddress!)
-                for r in 0..<rows {
-                    let step = first + r, backward = step & 1 == 1
-                    let x = zx.baseAddress! + r * padded
-                    u.multiply(h.baseAddress!, adding: recurrentBias, into: zh.baseAddress!, backward: backward)
-                    if let uCandidate {
-                        resetGates(zx: x, zh: zh.baseAddress!, h: h.baseAddress!, gates: g.baseAddress!)
-                        uCandidate.multiply(g.baseAddress! + 2 * (hu + slack), adding: zero, into: candidate.baseAddress!, backward: backward)
+            xBlock.withUnsafeMutableBufferPointer { xb in
+                zx.withUnsafeMutableBufferPointer { zx in
+                    zh.withUnsafeMutableBufferPointer { zh in
+                        candidate.withUnsafeMutableBufferPointer { candidate in
+                            h.withUnsafeMutableBufferPointer { h in
+                                gates.withUnsafeMutableBufferPointer { g in
+                                    var first = 0
+                                    while first < order.count {
+                                        let rows = min(block, order.count - first)
+                                        w.projectBlock(
+                                            xs.baseAddress!, rows: order[first..<first + rows],
+                                            gathered: xb.baseAddress!,
+                                            bias: inputBias, into: zx.baseAddress!)
+                                        for r in 0..<rows {
+                                            let step = first + r, backward = step & 1 == 1
+                                            let x = zx.baseAddress! + r * padded
+                                            u.multiply(
+                                                h.baseAddress!, adding: recurrentBias, into: zh.baseAddress!,
+                                                backward: backward)
+                                            if let uCandidate {
+                                                resetGates(
+                                                    zx: x, zh: zh.baseAddress!, h: h.baseAddress!, gates: g.baseAddress!
+                                                )
+                                                uCandidate.multiply(
+                                                    g.baseAddress! + 2 * (hu + slack), adding: zero,
+                                                    into: candidate.baseAddress!, backward: backward)
+                                            }
+                                            updateState(
+                                                zx: x, zh: zh.baseAddress!, candidate: candidate.baseAddress!,
+                                                h: h.baseAddress!, gates: g.baseAddress!)
+                                            if let sink {
+                                                record(step: step, into: sink, h: h.baseAddress!, gates: g.baseAddress!)
+                                            }
+                                        }
+                                        first += rows
+                                    }
+                                }
+                            }
+                        }
                     }
-                    updateState(zx: x, zh: zh.baseAddress!, candidate: candidate.baseAddress!, h: h.baseAddress!, gates: g.baseAddress!)
-                    if let sink { record(step: step, into: sink, h: h.baseAddress!, gates: g.baseAddress!) }
                 }
-                first += rows
             }
-        }}}}}}}
+        }
         state = Array(h[0..<hu])
     }
 
     /// Without `resetAfter`: z and r from x·W + b and h·U, and r∗h into the third gate row
     /// (the vector h̃'s columns of U multiply).
     @inline(never)
-    private func resetGates(zx: UnsafePointer<Float>, zh: UnsafePointer<Float>, h: UnsafePointer<Float>,
-                            gates: UnsafeMutablePointer<Float>) {
+    private func resetGates(
+        zx: UnsafePointer<Float>, zh: UnsafePointer<Float>, h: UnsafePointer<Float>,
+        gates: UnsafeMutablePointer<Float>
+    ) {
         let hu = units, stride = hu + Self.slack
         let rec = recurrentActivation, sigmoid = rec == .sigmoid
         var j = 0
@@ -132,8 +157,10 @@ final class GRUKernel: Sendable {
     /// Dispatched once per step on the activations, as ``KernelShard`` does, so the common
     /// σ/tanh pair is one loop with the vector math inlined.
     @inline(never)
-    private func updateState(zx: UnsafePointer<Float>, zh: UnsafePointer<Float>, candidate: UnsafePointer<Float>,
-                             h: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>) {
+    private func updateState(
+        zx: UnsafePointer<Float>, zh: UnsafePointer<Float>, candidate: UnsafePointer<Float>,
+        h: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>
+    ) {
         if activation == .tanh && recurrentActivation == .sigmoid {
             updateState(zx: zx, zh: zh, candidate: candidate, h: h, gates: gates, VectorMath.sigmoid, VectorMath.tanh)
         } else {
@@ -143,9 +170,11 @@ final class GRUKernel: Sendable {
     }
 
     @inline(__always)
-    private func updateState(zx: UnsafePointer<Float>, zh: UnsafePointer<Float>, candidate: UnsafePointer<Float>,
-                             h: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>,
-                             _ rec: (Vec16) -> Vec16, _ act: (Vec16) -> Vec16) {
+    private func updateState(
+        zx: UnsafePointer<Float>, zh: UnsafePointer<Float>, candidate: UnsafePointer<Float>,
+        h: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>,
+        _ rec: (Vec16) -> Vec16, _ act: (Vec16) -> Vec16
+    ) {
         let hu = units, stride = hu + Self.slack
         let one = Vec16(repeating: 1)
         var j = 0

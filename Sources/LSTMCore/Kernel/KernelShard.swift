@@ -28,7 +28,11 @@ final class KernelShard: Sendable {
         let hu = layer.units
         let columns = (0..<4).flatMap { gate in (gate * hu + range.lowerBound)..<(gate * hu + range.upperBound) }
         let pick = { (m: Matrix) -> Matrix in
-            columns.count == m.columns ? m : Matrix(rows: m.rows, columns: columns.count, values: (0..<m.rows).flatMap { r in columns.map { m[r, $0] } })
+            columns.count == m.columns
+                ? m
+                : Matrix(
+                    rows: m.rows, columns: columns.count, values: (0..<m.rows).flatMap { r in columns.map { m[r, $0] } }
+                )
         }
         w = PanelMatrix(pick(layer.kernel))
         u = PanelMatrix(pick(layer.recurrentKernel), hugePages: true)
@@ -49,8 +53,9 @@ final class KernelShard: Sendable {
         c.replaceSubrange(0..<n, with: state.c)
         h.withUnsafeMutableBufferPointer { h in
             c.withUnsafeMutableBufferPointer { c in
-                steps(input, order: order, c: c.baseAddress!, sink: sink,
-                      h: HBuffers(shared: h.baseAddress!, layerUnits: n, local: nil, barrier: nil))
+                steps(
+                    input, order: order, c: c.baseAddress!, sink: sink,
+                    h: HBuffers(shared: h.baseAddress!, layerUnits: n, local: nil, barrier: nil))
             }
         }
         state.h = Array(h[0..<n])
@@ -68,8 +73,9 @@ final class KernelShard: Sendable {
         var c = [Float](repeating: 0, count: n + slack)
         c.replaceSubrange(0..<n, with: run.initialC[unitRange])
         c.withUnsafeMutableBufferPointer { c in
-            steps(run.input, order: run.order, c: c.baseAddress!, sink: run.sink,
-                  h: HBuffers(shared: total, layerUnits: hu, local: local, barrier: run.barrier))
+            steps(
+                run.input, order: run.order, c: c.baseAddress!, sink: run.sink,
+                h: HBuffers(shared: total, layerUnits: hu, local: local, barrier: run.barrier))
             (run.finalC + unitRange.lowerBound).update(from: c.baseAddress!, count: n)
         }
     }
@@ -99,7 +105,8 @@ final class KernelShard: Sendable {
     }
 
     /// The step loop: x·W a block at a time, then per step h·U, the gates and the state.
-    private func steps(_ input: Matrix, order: [Int], c: UnsafeMutablePointer<Float>, sink: TraceSink?, h hb: HBuffers) {
+    private func steps(_ input: Matrix, order: [Int], c: UnsafeMutablePointer<Float>, sink: TraceSink?, h hb: HBuffers)
+    {
         let padded = u.paddedColumns, slack = Self.slack
         let block = LSTMKernel.blockSteps(forRun: order.count)
         var xBlock = [Float](repeating: 0, count: block * inputSize)
@@ -109,31 +116,45 @@ final class KernelShard: Sendable {
         let gateStride = count + slack
         let keepGates = sink?.keepsGates == true
         input.values.withUnsafeBufferPointer { xs in
-        xBlock.withUnsafeMutableBufferPointer { xb in
-        zx.withUnsafeMutableBufferPointer { zx in
-        z.withUnsafeMutableBufferPointer { z in
-        gates.withUnsafeMutableBufferPointer { g in
-        bias.withUnsafeBufferPointer { b in
-            var first = 0
-            while first < order.count {
-                let rows = min(block, order.count - first)
-                w.projectBlock(xs.baseAddress!, rows: order[first..<first + rows], gathered: xb.baseAddress!,
-                               bias: b.baseAddress!, into: zx.baseAddress!)
-                for r in 0..<rows {
-                    let step = first + r
-                    let hWrite = hb.write
-                    // U is walked back and forth on alternate steps: the end of one pass is
-                    // still in cache when the next begins (5–7% at 64 and 256 units). The
-                    // direction follows the step's parity, and every run starts at an even step
-                    // (0 or a checkpoint), so a recomputed segment repeats the same roundings.
-                    u.multiply(hb.read(step), adding: zx.baseAddress! + r * padded, into: z.baseAddress!, backward: step & 1 == 1)
-                    updateState(z: z.baseAddress!, h: hWrite, c: c, gates: keepGates ? g.baseAddress! : nil, gateStride: gateStride)
-                    if let sink { record(step: step, into: sink, h: hWrite, c: c, gates: g.baseAddress!, gateStride: gateStride) }
-                    hb.finish(step, units: unitRange)
+            xBlock.withUnsafeMutableBufferPointer { xb in
+                zx.withUnsafeMutableBufferPointer { zx in
+                    z.withUnsafeMutableBufferPointer { z in
+                        gates.withUnsafeMutableBufferPointer { g in
+                            bias.withUnsafeBufferPointer { b in
+                                var first = 0
+                                while first < order.count {
+                                    let rows = min(block, order.count - first)
+                                    w.projectBlock(
+                                        xs.baseAddress!, rows: order[first..<first + rows], gathered: xb.baseAddress!,
+                                        bias: b.baseAddress!, into: zx.baseAddress!)
+                                    for r in 0..<rows {
+                                        let step = first + r
+                                        let hWrite = hb.write
+                                        // U is walked back and forth on alternate steps: the end of one pass is
+                                        // still in cache when the next begins (5–7% at 64 and 256 units). The
+                                        // direction follows the step's parity, and every run starts at an even step
+                                        // (0 or a checkpoint), so a recomputed segment repeats the same roundings.
+                                        u.multiply(
+                                            hb.read(step), adding: zx.baseAddress! + r * padded, into: z.baseAddress!,
+                                            backward: step & 1 == 1)
+                                        updateState(
+                                            z: z.baseAddress!, h: hWrite, c: c, gates: keepGates ? g.baseAddress! : nil,
+                                            gateStride: gateStride)
+                                        if let sink {
+                                            record(
+                                                step: step, into: sink, h: hWrite, c: c, gates: g.baseAddress!,
+                                                gateStride: gateStride)
+                                        }
+                                        hb.finish(step, units: unitRange)
+                                    }
+                                    first += rows
+                                }
+                            }
+                        }
+                    }
                 }
-                first += rows
             }
-        }}}}}}
+        }
     }
 
     /// i, f, c̃, o from z; then c = f∗c + i∗c̃ and h = o∗act(c), 16 units at a time.
@@ -142,8 +163,10 @@ final class KernelShard: Sendable {
     /// σ/tanh pair is one loop with the vector math inlined (inside the big step loop the
     /// inliner gave up and called exp and tanh per vector).
     @inline(never)
-    private func updateState(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-                             gates: UnsafeMutablePointer<Float>?, gateStride: Int) {
+    private func updateState(
+        z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
+        gates: UnsafeMutablePointer<Float>?, gateStride: Int
+    ) {
         if activation == .tanh && recurrentActivation == .sigmoid {
             updateState(z: z, h: h, c: c, gates: gates, gateStride: gateStride, VectorMath.sigmoid, VectorMath.tanh)
         } else {
@@ -153,9 +176,11 @@ final class KernelShard: Sendable {
     }
 
     @inline(__always)
-    private func updateState(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-                             gates: UnsafeMutablePointer<Float>?, gateStride: Int,
-                             _ rec: (Vec16) -> Vec16, _ act: (Vec16) -> Vec16) {
+    private func updateState(
+        z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
+        gates: UnsafeMutablePointer<Float>?, gateStride: Int,
+        _ rec: (Vec16) -> Vec16, _ act: (Vec16) -> Vec16
+    ) {
         let n = count
         let zr = UnsafeRawPointer(z)
         var j = 0
@@ -180,8 +205,10 @@ final class KernelShard: Sendable {
 
     /// Copies this shard's units of the step's vectors into row `step` of the sink's blocks.
     @inline(__always)
-    private func record(step: Int, into sink: TraceSink, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-                        gates: UnsafeMutablePointer<Float>, gateStride: Int) {
+    private func record(
+        step: Int, into sink: TraceSink, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
+        gates: UnsafeMutablePointer<Float>, gateStride: Int
+    ) {
         let at = step * layerUnits + unitRange.lowerBound, n = count
         if let d = sink.i { Self.copy(gates, to: d + at, count: n) }
         if let d = sink.f { Self.copy(gates + gateStride, to: d + at, count: n) }
@@ -199,19 +226,27 @@ final class KernelShard: Sendable {
         let s = UnsafeRawPointer(source), d = UnsafeMutableRawPointer(destination)
         var j = 0
         while j + 16 <= n {
-            d.storeBytes(of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD16<Float>.self), toByteOffset: 4 * j, as: SIMD16<Float>.self)
+            d.storeBytes(
+                of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD16<Float>.self), toByteOffset: 4 * j,
+                as: SIMD16<Float>.self)
             j += 16
         }
         if n - j >= 8 {
-            d.storeBytes(of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self), toByteOffset: 4 * j, as: SIMD8<Float>.self)
+            d.storeBytes(
+                of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self), toByteOffset: 4 * j,
+                as: SIMD8<Float>.self)
             j += 8
         }
         if n - j >= 4 {
-            d.storeBytes(of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD4<Float>.self), toByteOffset: 4 * j, as: SIMD4<Float>.self)
+            d.storeBytes(
+                of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD4<Float>.self), toByteOffset: 4 * j,
+                as: SIMD4<Float>.self)
             j += 4
         }
         if n - j >= 2 {
-            d.storeBytes(of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD2<Float>.self), toByteOffset: 4 * j, as: SIMD2<Float>.self)
+            d.storeBytes(
+                of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD2<Float>.self), toByteOffset: 4 * j,
+                as: SIMD2<Float>.self)
             j += 2
         }
         if n - j >= 1 { destination[j] = source[j] }

@@ -82,8 +82,9 @@ final class LSTMKernel: Sendable {
         let barrier = SpinBarrier(parties: shards.count)
         let finalC = UnsafeMutablePointer<Float>.allocate(capacity: hu)
         defer { finalC.deallocate() }
-        let shared = ShardedRun(input: input, order: order, initialC: state.c, h: buffers, finalC: finalC,
-                                sink: sink, barrier: barrier)
+        let shared = ShardedRun(
+            input: input, order: order, initialC: state.c, h: buffers, finalC: finalC,
+            sink: sink, barrier: barrier)
         let done = DispatchGroup()
         for shard in shards.dropFirst() {
             done.enter()

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The memory behind a ``PanelMatrix``: zeroed floats, 64-byte aligned, and for a big U on
@@ -26,12 +26,12 @@ final class PackedStorage: @unchecked Sendable {
     init(count: Int, hugePages: Bool) {
         let wanted = max(1, count) * MemoryLayout<Float>.stride
         #if os(Linux)
-        if hugePages, wanted >= Self.hugePageThreshold, let region = Self.mapHuge(wanted) {
-            pointer = region.pointer
-            bytes = region.bytes
-            mapped = true
-            return
-        }
+            if hugePages, wanted >= Self.hugePageThreshold, let region = Self.mapHuge(wanted) {
+                pointer = region.pointer
+                bytes = region.bytes
+                mapped = true
+                return
+            }
         #endif
         bytes = wanted
         mapped = false
@@ -42,31 +42,32 @@ final class PackedStorage: @unchecked Sendable {
 
     deinit {
         #if os(Linux)
-        if mapped {
-            munmap(pointer, bytes)
-            return
-        }
+            if mapped {
+                munmap(pointer, bytes)
+                return
+            }
         #endif
         UnsafeMutableRawPointer(pointer).deallocate()
     }
 
     #if os(Linux)
-    /// Anonymous memory (zeroed by the kernel) rounded to whole 2 MB pages, with MADV_HUGEPAGE.
-    /// The advice is only a hint: without huge pages this is ordinary memory.
-    private static func mapHuge(_ wanted: Int) -> (pointer: UnsafeMutablePointer<Float>, bytes: Int)? {
-        let bytes = (wanted + hugePage - 1) / hugePage * hugePage
-        // Over-map by one huge page so that an aligned start can be carved out of it.
-        let span = bytes + hugePage
-        guard let base = mmap(nil, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              base != MAP_FAILED else { return nil }
-        let start = (Int(bitPattern: base) + hugePage - 1) / hugePage * hugePage
-        let head = start - Int(bitPattern: base)
-        if head > 0 { munmap(base, head) }
-        let tail = span - head - bytes
-        if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: start + bytes), tail) }
-        let region = UnsafeMutableRawPointer(bitPattern: start)!
-        _ = madvise(region, bytes, 14)  // MADV_HUGEPAGE; Glibc does not export the constant
-        return (region.bindMemory(to: Float.self, capacity: wanted / MemoryLayout<Float>.stride), bytes)
-    }
+        /// Anonymous memory (zeroed by the kernel) rounded to whole 2 MB pages, with MADV_HUGEPAGE.
+        /// The advice is only a hint: without huge pages this is ordinary memory.
+        private static func mapHuge(_ wanted: Int) -> (pointer: UnsafeMutablePointer<Float>, bytes: Int)? {
+            let bytes = (wanted + hugePage - 1) / hugePage * hugePage
+            // Over-map by one huge page so that an aligned start can be carved out of it.
+            let span = bytes + hugePage
+            guard let base = mmap(nil, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                base != MAP_FAILED
+            else { return nil }
+            let start = (Int(bitPattern: base) + hugePage - 1) / hugePage * hugePage
+            let head = start - Int(bitPattern: base)
+            if head > 0 { munmap(base, head) }
+            let tail = span - head - bytes
+            if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: start + bytes), tail) }
+            let region = UnsafeMutableRawPointer(bitPattern: start)!
+            _ = madvise(region, bytes, 14)  // MADV_HUGEPAGE; Glibc does not export the constant
+            return (region.bindMemory(to: Float.self, capacity: wanted / MemoryLayout<Float>.stride), bytes)
+        }
     #endif
 }

@@ -38,8 +38,10 @@ struct PanelMatrix: Sendable {
     ///
     /// `start` may equal `out` (accumulate in place). `v` has `rows` elements. `backward` walks
     /// the panels and their rows last to first (the sums then round in the other order).
-    func multiply(_ v: UnsafePointer<Float>, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
-                  backward: Bool = false) {
+    func multiply(
+        _ v: UnsafePointer<Float>, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+        backward: Bool = false
+    ) {
         let w = storage.pointer
         let panels = (paddedColumns + Self.panelWidth - 1) / Self.panelWidth
         for n in 0..<panels {
@@ -61,8 +63,10 @@ struct PanelMatrix: Sendable {
     /// 128 columns: eight running sums in registers, one sequential pass over the panel
     /// (first row to last, or last to first for `rowStep` -1).
     @inline(__always)
-    private static func fullPanel(_ p: UnsafePointer<Float>, rows: Int, _ v: UnsafePointer<Float>,
-                                  _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rowStep: Int) {
+    private static func fullPanel(
+        _ p: UnsafePointer<Float>, rows: Int, _ v: UnsafePointer<Float>,
+        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rowStep: Int
+    ) {
         let raw = UnsafeRawPointer(p)
         var a0 = load(start, 0), a1 = load(start, 16), a2 = load(start, 32), a3 = load(start, 48)
         var a4 = load(start, 64), a5 = load(start, 80), a6 = load(start, 96), a7 = load(start, 112)
@@ -87,20 +91,26 @@ struct PanelMatrix: Sendable {
     /// The last, narrower panel (16 to 112 columns): one vector at a time, rows in pairs so
     /// two independent sums hide the add latency.
     @inline(__always)
-    private static func narrowPanel(_ p: UnsafePointer<Float>, rows: Int, width: Int, _ v: UnsafePointer<Float>,
-                                    _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+    private static func narrowPanel(
+        _ p: UnsafePointer<Float>, rows: Int, width: Int, _ v: UnsafePointer<Float>,
+        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>
+    ) {
         let raw = UnsafeRawPointer(p)
         for c in stride(from: 0, to: width, by: 16) {
             var even = load(start, c)
             var odd = Vec16()
             var k = 0
             while k + 1 < rows {
-                even.addProduct(Vec16(repeating: v[k]), raw.loadUnaligned(fromByteOffset: (k * width + c) * 4, as: Vec16.self))
-                odd.addProduct(Vec16(repeating: v[k + 1]), raw.loadUnaligned(fromByteOffset: ((k + 1) * width + c) * 4, as: Vec16.self))
+                even.addProduct(
+                    Vec16(repeating: v[k]), raw.loadUnaligned(fromByteOffset: (k * width + c) * 4, as: Vec16.self))
+                odd.addProduct(
+                    Vec16(repeating: v[k + 1]),
+                    raw.loadUnaligned(fromByteOffset: ((k + 1) * width + c) * 4, as: Vec16.self))
                 k += 2
             }
             if k < rows {
-                even.addProduct(Vec16(repeating: v[k]), raw.loadUnaligned(fromByteOffset: (k * width + c) * 4, as: Vec16.self))
+                even.addProduct(
+                    Vec16(repeating: v[k]), raw.loadUnaligned(fromByteOffset: (k * width + c) * 4, as: Vec16.self))
             }
             store(even + odd, out, c)
         }
@@ -111,7 +121,9 @@ struct PanelMatrix: Sendable {
     ///
     /// This is the input projection x·W for a block of timesteps: each panel is read once for
     /// all of them (four rows at a time share every load), instead of once per step.
-    func multiplyRows(_ v: UnsafePointer<Float>, count: Int, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+    func multiplyRows(
+        _ v: UnsafePointer<Float>, count: Int, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>
+    ) {
         let w = storage.pointer
         var panel = 0
         while panel < paddedColumns {
@@ -122,16 +134,19 @@ struct PanelMatrix: Sendable {
                 let slices = min(4, (width - c) / 16)
                 var t = 0
                 while t + 4 <= count, slices == 4 {
-                    Self.block4x4(raw, rows: rows, width: width, column: c, v + t * rows, stride: rows,
-                                  start + t * paddedColumns + panel + c, out + t * paddedColumns + panel + c,
-                                  outStride: paddedColumns)
+                    Self.block4x4(
+                        raw, rows: rows, width: width, column: c, v + t * rows, stride: rows,
+                        start + t * paddedColumns + panel + c, out + t * paddedColumns + panel + c,
+                        outStride: paddedColumns)
                     t += 4
                 }
                 for row in t..<count {
                     for s in 0..<slices {
                         var acc = Self.load(start + row * paddedColumns + panel, c + 16 * s)
                         for k in 0..<rows {
-                            acc.addProduct(Vec16(repeating: v[row * rows + k]), raw.loadUnaligned(fromByteOffset: (k * width + c + 16 * s) * 4, as: Vec16.self))
+                            acc.addProduct(
+                                Vec16(repeating: v[row * rows + k]),
+                                raw.loadUnaligned(fromByteOffset: (k * width + c + 16 * s) * 4, as: Vec16.self))
                         }
                         Self.store(acc, out + row * paddedColumns + panel, c + 16 * s)
                     }
@@ -145,8 +160,10 @@ struct PanelMatrix: Sendable {
     /// The input projection for a block of steps: input rows `rows` (indexes into `input`,
     /// `self.rows` floats each) gathered into `gathered`, then Out[r] = bias + x_r · M for each,
     /// Out with stride `paddedColumns` (`bias` has that many floats).
-    func projectBlock(_ input: UnsafePointer<Float>, rows: ArraySlice<Int>, gathered: UnsafeMutablePointer<Float>,
-                      bias: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+    func projectBlock(
+        _ input: UnsafePointer<Float>, rows: ArraySlice<Int>, gathered: UnsafeMutablePointer<Float>,
+        bias: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>
+    ) {
         let width = self.rows
         for (r, row) in rows.enumerated() {
             (gathered + r * width).update(from: input + row * width, count: width)
@@ -157,9 +174,11 @@ struct PanelMatrix: Sendable {
 
     /// Four rows of V times 64 columns of a panel: 16 sums in registers, 4 loads per 16 FMAs.
     @inline(__always)
-    private static func block4x4(_ panel: UnsafeRawPointer, rows: Int, width: Int, column: Int,
-                                 _ v: UnsafePointer<Float>, stride: Int,
-                                 _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+    private static func block4x4(
+        _ panel: UnsafeRawPointer, rows: Int, width: Int, column: Int,
+        _ v: UnsafePointer<Float>, stride: Int,
+        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int
+    ) {
         let s0 = start, s1 = start + outStride, s2 = start + 2 * outStride, s3 = start + 3 * outStride
         var a00 = load(s0, 0), a01 = load(s0, 16), a02 = load(s0, 32), a03 = load(s0, 48)
         var a10 = load(s1, 0), a11 = load(s1, 16), a12 = load(s1, 32), a13 = load(s1, 48)

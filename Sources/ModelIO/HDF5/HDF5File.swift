@@ -78,10 +78,12 @@ final class HDF5File {
         guard info.nlinks < 100_000 else { throw .corrupt("group \(path) claims \(info.nlinks) members") }
         var names: [String] = []
         for index in 0..<info.nlinks {
-            let length = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, lstmscope_H5P_DEFAULT())
+            let length = H5Lget_name_by_idx(
+                group, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, lstmscope_H5P_DEFAULT())
             guard length >= 0, length < 4096 else { throw .corrupt("bad link name in \(path)") }
             var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-            H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, lstmscope_H5P_DEFAULT())
+            H5Lget_name_by_idx(
+                group, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, lstmscope_H5P_DEFAULT())
             names.append(String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return names
@@ -104,7 +106,9 @@ final class HDF5File {
             prefix += "/" + part
             let type = lstmscope_H5L_type(file, prefix)
             if type < 0 { throw .missing(path) }
-            if type == Int32(H5L_TYPE_EXTERNAL.rawValue) { throw .externalReference("\(prefix) is an external link to another file") }
+            if type == Int32(H5L_TYPE_EXTERNAL.rawValue) {
+                throw .externalReference("\(prefix) is an external link to another file")
+            }
             if type != Int32(H5L_TYPE_HARD.rawValue) && type != Int32(H5L_TYPE_SOFT.rawValue) {
                 throw .externalReference("\(prefix) is a user-defined link")
             }
@@ -144,7 +148,9 @@ final class HDF5File {
         let space = H5Aget_space(attribute)
         defer { H5Sclose(space) }
         let count = Int(H5Sget_simple_extent_npoints(space))
-        guard count >= 0, count < 1_000_000 else { throw .corrupt("attribute \(name) of \(path) claims \(count) values") }
+        guard count >= 0, count < 1_000_000 else {
+            throw .corrupt("attribute \(name) of \(path) claims \(count) values")
+        }
         // h5py writes an empty list as a float64 array of shape (0,).
         if count == 0 { return [] }
         guard H5Tget_class(type) == H5T_STRING else { throw .corrupt("attribute \(name) of \(path) is not text") }
@@ -152,21 +158,27 @@ final class HDF5File {
         if H5Tis_variable_str(type) > 0 {
             let memoryType = H5Tcopy(lstmscope_H5T_C_S1())
             defer { H5Tclose(memoryType) }
-            H5Tset_size(memoryType, Int(bitPattern: UInt(bitPattern: -1))) // H5T_VARIABLE
+            H5Tset_size(memoryType, Int(bitPattern: UInt(bitPattern: -1)))  // H5T_VARIABLE
             H5Tset_cset(memoryType, H5Tget_cset(type))
             var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-            guard H5Aread(attribute, memoryType, &pointers) >= 0 else { throw .corrupt("cannot read attribute \(name) of \(path)") }
+            guard H5Aread(attribute, memoryType, &pointers) >= 0 else {
+                throw .corrupt("cannot read attribute \(name) of \(path)")
+            }
             defer { H5Dvlen_reclaim(memoryType, space, lstmscope_H5P_DEFAULT(), &pointers) }
             return pointers.map { $0.map { String(cString: $0) } ?? "" }
         }
         let size = H5Tget_size(type)
-        guard size > 0, size * count <= byteCount else { throw .corrupt("attribute \(name) of \(path) is larger than the file") }
+        guard size > 0, size * count <= byteCount else {
+            throw .corrupt("attribute \(name) of \(path) is larger than the file")
+        }
         let memoryType = H5Tcopy(type)
         defer { H5Tclose(memoryType) }
         var buffer = [UInt8](repeating: 0, count: size * count)
-        guard H5Aread(attribute, memoryType, &buffer) >= 0 else { throw .corrupt("cannot read attribute \(name) of \(path)") }
+        guard H5Aread(attribute, memoryType, &buffer) >= 0 else {
+            throw .corrupt("cannot read attribute \(name) of \(path)")
+        }
         return (0..<count).map { i in
-            let bytes = buffer[i * size ..< (i + 1) * size].prefix { $0 != 0 }
+            let bytes = buffer[i * size..<(i + 1) * size].prefix { $0 != 0 }
             return String(decoding: bytes, as: UTF8.self)
         }
     }
@@ -182,8 +194,12 @@ final class HDF5File {
 
         let plist = H5Dget_create_plist(dataset)
         defer { H5Pclose(plist) }
-        if H5Pget_external_count(plist) > 0 { throw .externalReference("dataset \(path) keeps its data in an external file") }
-        if H5Pget_layout(plist) == H5D_VIRTUAL { throw .externalReference("dataset \(path) is a virtual dataset that maps other files") }
+        if H5Pget_external_count(plist) > 0 {
+            throw .externalReference("dataset \(path) keeps its data in an external file")
+        }
+        if H5Pget_layout(plist) == H5D_VIRTUAL {
+            throw .externalReference("dataset \(path) is a virtual dataset that maps other files")
+        }
         let filterCount = H5Pget_nfilters(plist)
 
         let type = H5Dget_type(dataset)
@@ -210,31 +226,42 @@ final class HDF5File {
         let stored = Int(clamping: H5Dget_storage_size(dataset))
         let limit = filterCount > 0 ? min(stored.multipliedReportingOverflow(by: 1024).partialValue, 1 << 31) : stored
         guard !overflow, !needed.overflow, needed.partialValue <= max(limit, 0) else {
-            throw .corrupt("dataset \(path) claims shape \(shape) (\(needed.overflow || overflow ? "too many" : String(needed.partialValue)) bytes) but the file holds \(stored) bytes for it")
+            throw .corrupt(
+                "dataset \(path) claims shape \(shape) (\(needed.overflow || overflow ? "too many" : String(needed.partialValue)) bytes) but the file holds \(stored) bytes for it"
+            )
         }
         // Not zero-filled first: that would touch every page of a big array at once, before the
         // file's pages it replaces are handed back block by block.
         var ok = true
         let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             if count > 0 {
-                ok = readInBlocks(dataset, space: space, shape: shape, elementSize: elementSize, filtered: filterCount > 0, into: out.baseAddress!)
+                ok = readInBlocks(
+                    dataset, space: space, shape: shape, elementSize: elementSize, filtered: filterCount > 0,
+                    into: out.baseAddress!)
             }
             initialized = count
         }
-        guard ok else { throw .corrupt("cannot read dataset \(path) (damaged data or an unavailable compression filter)") }
+        guard ok else {
+            throw .corrupt("cannot read dataset \(path) (damaged data or an unavailable compression filter)")
+        }
         return NDArray(shape: shape, values: values, dtype: dtype)
     }
 
     /// Reads a dataset as Float; a plain (contiguous, unfiltered) one in blocks of rows, each
     /// block's bytes in the file image handed back to the system once converted (see ``MappedFile``).
-    private func readInBlocks(_ dataset: hid_t, space: hid_t, shape: [Int], elementSize: Int, filtered: Bool,
-                              into out: UnsafeMutablePointer<Float>) -> Bool {
+    private func readInBlocks(
+        _ dataset: hid_t, space: hid_t, shape: [Int], elementSize: Int, filtered: Bool,
+        into out: UnsafeMutablePointer<Float>
+    ) -> Bool {
         let address = H5Dget_offset(dataset)
         let rowElements = shape.dropFirst().reduce(1, *)
         let rowBytes = rowElements * elementSize
         guard !filtered, address != UInt64.max, let rows = shape.first, rows > 1, rowBytes > 0,
-              Int(clamping: address) + rows * rowBytes <= byteCount else {
-            return H5Dread(dataset, lstmscope_H5T_NATIVE_FLOAT(), lstmscope_H5S_ALL(), lstmscope_H5S_ALL(), lstmscope_H5P_DEFAULT(), out) >= 0
+            Int(clamping: address) + rows * rowBytes <= byteCount
+        else {
+            return H5Dread(
+                dataset, lstmscope_H5T_NATIVE_FLOAT(), lstmscope_H5S_ALL(), lstmscope_H5S_ALL(),
+                lstmscope_H5P_DEFAULT(), out) >= 0
         }
         let blockRows = max(1, (4 << 20) / rowBytes)
         var first = 0
@@ -247,7 +274,9 @@ final class HDF5File {
             let memory = H5Screate_simple(Int32(shape.count), &count, nil)
             defer { H5Sclose(memory) }
             guard H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, nil, &count, nil) >= 0,
-                  H5Dread(dataset, lstmscope_H5T_NATIVE_FLOAT(), memory, space, lstmscope_H5P_DEFAULT(), out + first * rowElements) >= 0
+                H5Dread(
+                    dataset, lstmscope_H5T_NATIVE_FLOAT(), memory, space, lstmscope_H5P_DEFAULT(),
+                    out + first * rowElements) >= 0
             else { return false }
             image.withUnsafeBytes { raw in
                 if let base = raw.baseAddress {

@@ -40,20 +40,25 @@ struct KerasConfig {
             guard let list = config["layers"] as? [Any] else { throw bad("the \(className) model has no layers list") }
             entries = list
         default:
-            throw LoadError(path, .unsupportedLayer, "unsupported model class \(className); lstmscope replays Sequential and linear Functional models")
+            throw LoadError(
+                path, .unsupportedLayer,
+                "unsupported model class \(className); lstmscope replays Sequential and linear Functional models")
         }
         var specs: [LayerSpec] = []
         var dicts: [[String: Any]] = []
         for (index, entry) in entries.enumerated() {
             guard let dict = entry as? [String: Any], let layerClass = dict["class_name"] as? String,
-                  let layerConfig = dict["config"] as? [String: Any] else {
+                let layerConfig = dict["config"] as? [String: Any]
+            else {
                 throw bad("layer \(index) has no class_name or config")
             }
             let layerName = layerConfig["name"] as? String ?? dict["name"] as? String ?? "layer_\(index)"
             specs.append(LayerSpec(className: layerClass, name: layerName, config: layerConfig, path: path))
             dicts.append(dict)
         }
-        let order = className == "Sequential" ? Array(specs.indices)
+        let order =
+            className == "Sequential"
+            ? Array(specs.indices)
             : try KerasGraph(specs: specs, entries: dicts, model: config, path: path).runOrder()
         var layers: [LayerSpec] = []
         var inputShape: [Int?]? = nil

@@ -41,8 +41,10 @@ struct KerasGraph {
             var sources: [Int] = []
             for name in names {
                 guard let source = index[name] else {
-                    throw LoadError(path, .invalidConfig, "invalid model config: layer \"\(spec.name)\" reads from "
-                        + "\"\(name)\", which the config does not have")
+                    throw LoadError(
+                        path, .invalidConfig,
+                        "invalid model config: layer \"\(spec.name)\" reads from "
+                            + "\"\(name)\", which the config does not have")
                 }
                 sources.append(source)
             }
@@ -52,12 +54,15 @@ struct KerasGraph {
         func endpoint(_ key: String, _ what: String) throws(LoadError) -> Int {
             let names = KerasGraph.endpointNames(model[key])
             guard names.count == 1 else {
-                throw refuse("the model has \(names.count) \(what)s (\(names.joined(separator: ", "))); "
-                    + "lstmscope replays models with one input and one output")
+                throw refuse(
+                    "the model has \(names.count) \(what)s (\(names.joined(separator: ", "))); "
+                        + "lstmscope replays models with one input and one output")
             }
             guard let found = index[names[0]] else {
-                throw LoadError(path, .invalidConfig, "invalid model config: \(key) names \"\(names[0])\", "
-                    + "which the config does not have")
+                throw LoadError(
+                    path, .invalidConfig,
+                    "invalid model config: \(key) names \"\(names[0])\", "
+                        + "which the config does not have")
             }
             return found
         }
@@ -70,23 +75,27 @@ struct KerasGraph {
         func refuse(_ problem: String) -> LoadError { LoadError(path, .unsupportedLayer, problem) }
         func named(_ i: Int) -> String { "\"\(specs[i].name)\" (\(specs[i].className))" }
         if let cycle = firstCycle() {
-            throw LoadError(path, .invalidConfig, "invalid model config: the layers form a cycle "
-                + "(\((cycle + [cycle[0]]).map { specs[$0].name }.joined(separator: " → "))); "
-                + "Keras refuses such a model too")
+            throw LoadError(
+                path, .invalidConfig,
+                "invalid model config: the layers form a cycle "
+                    + "(\((cycle + [cycle[0]]).map { specs[$0].name }.joined(separator: " → "))); "
+                    + "Keras refuses such a model too")
         }
         var consumers = [[Int]](repeating: [], count: specs.count)
         for (layer, sources) in inbound.enumerated() {
             guard sources.count <= 1 else {
-                throw refuse("layer \(named(layer)) joins \(sources.count) inputs "
-                    + "(\(sources.map { specs[$0].name }.joined(separator: ", "))); "
-                    + "lstmscope replays a chain of layers, one input each")
+                throw refuse(
+                    "layer \(named(layer)) joins \(sources.count) inputs "
+                        + "(\(sources.map { specs[$0].name }.joined(separator: ", "))); "
+                        + "lstmscope replays a chain of layers, one input each")
             }
             for source in sources { consumers[source].append(layer) }
         }
         if let branch = consumers.indices.first(where: { consumers[$0].count > 1 }) {
-            throw refuse("the output of layer \(named(branch)) feeds \(consumers[branch].count) layers "
-                + "(\(consumers[branch].map { specs[$0].name }.joined(separator: ", "))); "
-                + "lstmscope replays a chain of layers without branches")
+            throw refuse(
+                "the output of layer \(named(branch)) feeds \(consumers[branch].count) layers "
+                    + "(\(consumers[branch].map { specs[$0].name }.joined(separator: ", "))); "
+                    + "lstmscope replays a chain of layers without branches")
         }
         guard inbound[input].isEmpty else { throw refuse("the input layer \(named(input)) reads from another layer") }
         var order = [input]
@@ -98,8 +107,9 @@ struct KerasGraph {
         }
         guard consumers[output].isEmpty, order.count == specs.count else {
             let off = Set(specs.indices).subtracting(order).sorted()
-            throw refuse("layers off the path from the input to the output: \(off.map(named).joined(separator: ", ")); "
-                + "lstmscope replays a chain of layers")
+            throw refuse(
+                "layers off the path from the input to the output: \(off.map(named).joined(separator: ", ")); "
+                    + "lstmscope replays a chain of layers")
         }
         return order
     }
@@ -139,15 +149,16 @@ struct KerasGraph {
     private static func collectSources(_ node: Any, into names: inout [String]) {
         if let dict = node as? [String: Any] {
             if dict["class_name"] as? String == "__keras_tensor__",
-               let history = (dict["config"] as? [String: Any])?["keras_history"] as? [Any],
-               let name = history.first as? String {
+                let history = (dict["config"] as? [String: Any])?["keras_history"] as? [Any],
+                let name = history.first as? String
+            {
                 names.append(name)
                 return
             }
             for key in dict.keys.sorted() { collectSources(dict[key]!, into: &names) }
         } else if let list = node as? [Any] {
             if let name = list.first as? String, list.count >= 3 {
-                names.append(name)   // Keras 2: [name, node_index, tensor_index, kwargs]
+                names.append(name)  // Keras 2: [name, node_index, tensor_index, kwargs]
                 return
             }
             for item in list { collectSources(item, into: &names) }

@@ -69,15 +69,17 @@ struct LayerSpec {
     /// `return_state`): replaying it anyway would give another model's numbers.
     func refuse(_ key: String, when value: Bool, because reason: String) throws(LoadError) {
         if try bool(key, default: !value) == value {
-            throw LoadError(path, .unsupportedLayer,
-                            "layer \"\(name)\" (\(className)): \(key)=\(value) is not supported (\(reason))")
+            throw LoadError(
+                path, .unsupportedLayer,
+                "layer \"\(name)\" (\(className)): \(key)=\(value) is not supported (\(reason))")
         }
     }
 
     private func wrongType(_ key: String, _ raw: Any, _ expected: String) -> LoadError {
-        LoadError(path, .invalidConfig,
-                  "layer \"\(name)\" (\(className)): config value \(key) is \(JSONValue.describe(raw)) "
-                      + "but must be \(expected)")
+        LoadError(
+            path, .invalidConfig,
+            "layer \"\(name)\" (\(className)): config value \(key) is \(JSONValue.describe(raw)) "
+                + "but must be \(expected)")
     }
 }
 

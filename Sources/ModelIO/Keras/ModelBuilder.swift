@@ -24,8 +24,10 @@ struct ModelBuilder {
 
     /// Builds the model; `weights(spec, maximum)` supplies a layer's arrays in Keras order,
     /// refusing more than `maximum` of them before reading any.
-    func build(config: KerasConfig, provenance: Provenance,
-               weights: (LayerSpec, Int) throws(LoadError) -> LayerWeights) throws(LoadError) -> Model {
+    func build(
+        config: KerasConfig, provenance: Provenance,
+        weights: (LayerSpec, Int) throws(LoadError) -> LayerWeights
+    ) throws(LoadError) -> Model {
         var layers: [Layer] = []
         var storedDTypes: [String: String] = [:]
         for original in config.layers {
@@ -33,7 +35,8 @@ struct ModelBuilder {
             if spec.className == "TimeDistributed" {
                 // TimeDistributed(Dense) is a Dense applied per step, which our Dense already is.
                 guard let inner = try spec.object("layer"), inner["class_name"] as? String == "Dense",
-                      let innerConfig = inner["config"] as? [String: Any] else {
+                    let innerConfig = inner["config"] as? [String: Any]
+                else {
                     throw unsupported(spec, detail: "only TimeDistributed(Dense) is supported")
                 }
                 spec = LayerSpec(className: "Dense", name: spec.name, config: innerConfig, path: path)
@@ -42,7 +45,9 @@ struct ModelBuilder {
             case "LSTM", "GRU", "SimpleRNN":
                 let arrays = try weights(original, 3).arrays
                 layers.append(try recurrentLayer(spec, arrays))
-                for (name, array) in zip(["kernel", "recurrent_kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
+                for (name, array) in zip(["kernel", "recurrent_kernel", "bias"], arrays) {
+                    storedDTypes["\(spec.name)/\(name)"] = array.dtype
+                }
             case "Bidirectional":
                 let arrays = try weights(original, 6).arrays
                 layers.append(try bidirectional(spec, arrays))
@@ -58,11 +63,15 @@ struct ModelBuilder {
                         activation: try activation(spec, "activation", default: .linear))
                 }
                 if let units = try spec.int("units"), units != dense.kernel.columns {
-                    throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units "
-                        + "but its kernel has \(dense.kernel.columns) columns")
+                    throw LoadError(
+                        path, .badShape,
+                        "layer \"\(spec.name)\": config says \(units) units "
+                            + "but its kernel has \(dense.kernel.columns) columns")
                 }
                 layers.append(.dense(dense))
-                for (name, array) in zip(["kernel", "bias"], arrays) { storedDTypes["\(spec.name)/\(name)"] = array.dtype }
+                for (name, array) in zip(["kernel", "bias"], arrays) {
+                    storedDTypes["\(spec.name)/\(name)"] = array.dtype
+                }
             case "Masking":
                 let value = try spec.float("mask_value", default: 0)
                 layers.append(.masking(name: spec.name, value: value))
@@ -83,7 +92,8 @@ struct ModelBuilder {
         provenance.storedDTypes = storedDTypes
         let lookBack = (config.inputShape?.count ?? 0) >= 2 ? config.inputShape?[0] ?? nil : nil
         do {
-            return try Model(name: config.name, layers: layers, inputSize: inputSize, lookBack: lookBack, provenance: provenance)
+            return try Model(
+                name: config.name, layers: layers, inputSize: inputSize, lookBack: lookBack, provenance: provenance)
         } catch {
             throw LoadError.shape(path, error)
         }
@@ -120,7 +130,10 @@ struct ModelBuilder {
                     let b = arrays[2]
                     if resetAfter {
                         guard b.shape.count == 2, b.shape[0] == 2 else {
-                            throw LoadError(path, .badShape, "layer \"\(spec.name)\": GRU bias has shape \(formatShape(b.shape)) but reset_after=True needs (2, 3·hu)")
+                            throw LoadError(
+                                path, .badShape,
+                                "layer \"\(spec.name)\": GRU bias has shape \(formatShape(b.shape)) but reset_after=True needs (2, 3·hu)"
+                            )
                         }
                         let n = b.shape[1]
                         inputBias = Array(b.values[0..<n])
@@ -129,24 +142,28 @@ struct ModelBuilder {
                         inputBias = try vector(b, "bias b", spec)
                     }
                 }
-                var gru = try GRULayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
-                                       inputBias: inputBias, recurrentBias: recurrentBias, resetAfter: resetAfter,
-                                       activation: try activation(spec, "activation", default: .tanh),
-                                       recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
-                                       returnSequences: returnSequences, goBackwards: goBackwards)
+                var gru = try GRULayer(
+                    name: spec.name, kernel: kernel, recurrentKernel: recurrent,
+                    inputBias: inputBias, recurrentBias: recurrentBias, resetAfter: resetAfter,
+                    activation: try activation(spec, "activation", default: .tanh),
+                    recurrentActivation: try activation(spec, "recurrent_activation", default: .sigmoid),
+                    returnSequences: returnSequences, goBackwards: goBackwards)
                 gru.zeroOutputForMask = zeroOutput
                 return .gru(gru)
             default:
-                var rnn = try SimpleRNNLayer(name: spec.name, kernel: kernel, recurrentKernel: recurrent,
-                                             bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
-                                             activation: try activation(spec, "activation", default: .tanh),
-                                             returnSequences: returnSequences, goBackwards: goBackwards)
+                var rnn = try SimpleRNNLayer(
+                    name: spec.name, kernel: kernel, recurrentKernel: recurrent,
+                    bias: useBias ? try vector(arrays[2], "bias b", spec) : nil,
+                    activation: try activation(spec, "activation", default: .tanh),
+                    returnSequences: returnSequences, goBackwards: goBackwards)
                 rnn.zeroOutputForMask = zeroOutput
                 return .simpleRNN(rnn)
             }
         }
         if let units, units != layer.recurrentInfo!.units {
-            throw LoadError(path, .badShape, "layer \"\(spec.name)\": config says \(units) units but its weights have \(layer.recurrentInfo!.units)")
+            throw LoadError(
+                path, .badShape,
+                "layer \"\(spec.name)\": config says \(units) units but its weights have \(layer.recurrentInfo!.units)")
         }
         return layer
     }
@@ -157,13 +174,15 @@ struct ModelBuilder {
         func inner(_ key: String) throws(LoadError) -> LayerSpec? {
             guard let dict = try spec.object(key) else { return nil }
             guard let className = dict["class_name"] as? String, let config = dict["config"] as? [String: Any] else {
-                throw LoadError(path, .invalidConfig,
-                                "layer \"\(spec.name)\" (Bidirectional): \(key) has no class_name or config")
+                throw LoadError(
+                    path, .invalidConfig,
+                    "layer \"\(spec.name)\" (Bidirectional): \(key) has no class_name or config")
             }
             return LayerSpec(className: className, name: config["name"] as? String ?? key, config: config, path: path)
         }
         guard var forwardSpec = try inner("layer"), ["LSTM", "GRU", "SimpleRNN"].contains(forwardSpec.className) else {
-            throw unsupported(spec, detail: "only Bidirectional(LSTM), Bidirectional(GRU) and Bidirectional(SimpleRNN) are supported")
+            throw unsupported(
+                spec, detail: "only Bidirectional(LSTM), Bidirectional(GRU) and Bidirectional(SimpleRNN) are supported")
         }
         let givenBackward = try inner("backward_layer")
         var backwardSpec = givenBackward ?? forwardSpec
@@ -181,14 +200,17 @@ struct ModelBuilder {
             throw unsupported(spec, detail: "merge_mode \(modeName); Keras's are concat, sum, mul, ave and None")
         }
         guard arrays.count % 2 == 0 else {
-            throw LoadError(path, .missingWeights, "layer \"\(spec.name)\": Bidirectional has \(arrays.count) weight arrays, not two equal sets")
+            throw LoadError(
+                path, .missingWeights,
+                "layer \"\(spec.name)\": Bidirectional has \(arrays.count) weight arrays, not two equal sets")
         }
         let half = arrays.count / 2
         let forward = try recurrentLayer(forwardSpec, Array(arrays[..<half]))
         let backward = try recurrentLayer(backwardSpec, Array(arrays[half...]))
-        return .bidirectional(try LoadError.building(path) {
-            try BidirectionalLayer(name: spec.name, forward: forward, backward: backward, merge: mode)
-        })
+        return .bidirectional(
+            try LoadError.building(path) {
+                try BidirectionalLayer(name: spec.name, forward: forward, backward: backward, merge: mode)
+            })
     }
 
     private func firstInputSize(_ layers: [Layer]) -> Int? {
@@ -197,35 +219,49 @@ struct ModelBuilder {
 
     private func unsupported(_ spec: LayerSpec, detail: String?) -> LoadError {
         let hint = spec.className == "Lambda" ? " (Lambda layers hold code, which lstmscope never runs)" : ""
-        return LoadError(path, .unsupportedLayer,
-                         "unsupported layer \(spec.name) (class \(spec.className))\(hint)\(detail.map { ": \($0)" } ?? "")")
+        return LoadError(
+            path, .unsupportedLayer,
+            "unsupported layer \(spec.name) (class \(spec.className))\(hint)\(detail.map { ": \($0)" } ?? "")")
     }
 
     private func expect(_ arrays: [NDArray], count: Int, _ spec: LayerSpec) throws(LoadError) {
         guard arrays.count == count else {
-            let needs = spec.className == "LSTM" ? "kernel, recurrent_kernel\(count == 3 ? " and bias" : "")" : "kernel\(count == 2 ? " and bias" : "")"
-            throw LoadError(path, .missingWeights, "layer \"\(spec.name)\" (\(spec.className)) has \(arrays.count) weight arrays but needs \(count) (\(needs))")
+            let needs =
+                spec.className == "LSTM"
+                ? "kernel, recurrent_kernel\(count == 3 ? " and bias" : "")" : "kernel\(count == 2 ? " and bias" : "")"
+            throw LoadError(
+                path, .missingWeights,
+                "layer \"\(spec.name)\" (\(spec.className)) has \(arrays.count) weight arrays but needs \(count) (\(needs))"
+            )
         }
     }
 
     private func matrix(_ array: NDArray, _ what: String, _ spec: LayerSpec) throws(LoadError) -> Matrix {
         guard array.shape.count == 2, let m = array.matrix else {
-            throw LoadError(path, .badShape, "layer \"\(spec.name)\": \(what) has shape \(formatShape(array.shape)) but must be 2-D")
+            throw LoadError(
+                path, .badShape, "layer \"\(spec.name)\": \(what) has shape \(formatShape(array.shape)) but must be 2-D"
+            )
         }
         return m
     }
 
     private func vector(_ array: NDArray, _ what: String, _ spec: LayerSpec) throws(LoadError) -> [Float] {
         guard array.shape.count == 1 else {
-            throw LoadError(path, .badShape, "layer \"\(spec.name)\": \(what) has shape \(formatShape(array.shape)) but must be 1-D")
+            throw LoadError(
+                path, .badShape, "layer \"\(spec.name)\": \(what) has shape \(formatShape(array.shape)) but must be 1-D"
+            )
         }
         return array.values
     }
 
-    private func activation(_ spec: LayerSpec, _ key: String, default value: Activation) throws(LoadError) -> Activation {
+    private func activation(_ spec: LayerSpec, _ key: String, default value: Activation) throws(LoadError) -> Activation
+    {
         guard let name = try spec.activationName(key) else { return value }
         guard let activation = Activation(kerasName: name, kerasMajorVersion: kerasMajorVersion) else {
-            throw LoadError(path, .unsupportedLayer, "layer \"\(spec.name)\": unsupported \(key) \"\(name)\" (custom activations are code, which lstmscope never runs)")
+            throw LoadError(
+                path, .unsupportedLayer,
+                "layer \"\(spec.name)\": unsupported \(key) \"\(name)\" (custom activations are code, which lstmscope never runs)"
+            )
         }
         return activation
     }

@@ -37,20 +37,25 @@ struct ZipReader {
             let compressed = max(entry.compressedSize, 1)
             total += declared
             if declared > ZipReader.ratioCheckedFrom, declared / compressed > ZipReader.maximumRatio {
-                throw LoadError(path, .tooLarge, "archive entry \(entry.name) claims \(declared) bytes "
-                    + "from \(compressed) compressed, \(declared / compressed):1; model weights compress a little, "
-                    + "never above \(ZipReader.maximumRatio):1 (a zip bomb?), so it is not inflated")
+                throw LoadError(
+                    path, .tooLarge,
+                    "archive entry \(entry.name) claims \(declared) bytes "
+                        + "from \(compressed) compressed, \(declared / compressed):1; model weights compress a little, "
+                        + "never above \(ZipReader.maximumRatio):1 (a zip bomb?), so it is not inflated")
             }
             if total > ZipReader.maximumUncompressedSize {
-                throw LoadError(path, .tooLarge, "the archive claims more than "
-                    + "\(ZipReader.maximumUncompressedSize) bytes uncompressed")
+                throw LoadError(
+                    path, .tooLarge,
+                    "the archive claims more than "
+                        + "\(ZipReader.maximumUncompressedSize) bytes uncompressed")
             }
         }
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {
-            throw LoadError(path, .notAnArchive,
-                            "damaged or truncated zip archive (its central directory cannot be read)")
+            throw LoadError(
+                path, .notAnArchive,
+                "damaged or truncated zip archive (its central directory cannot be read)")
         }
     }
 
@@ -79,13 +84,16 @@ struct ZipReader {
             throw LoadError(path, .notAnArchive, "archive entry \(name) is damaged or truncated")
         }
         guard out.count == declared else {
-            throw LoadError(path, .notAnArchive,
-                            "archive entry \(name) is truncated (\(out.count) of \(declared) bytes)")
+            throw LoadError(
+                path, .notAnArchive,
+                "archive entry \(name) is truncated (\(out.count) of \(declared) bytes)")
         }
         // ZIPFoundation returns the CRC-32 of what it read and leaves the comparison to us.
         guard checksum == listed.crc32 else {
-            throw LoadError(path, .notAnArchive, "archive entry \(name) fails its CRC-32 check (the directory says "
-                + "\(hex(listed.crc32)), the data gives \(hex(checksum))): the archive is damaged or was altered")
+            throw LoadError(
+                path, .notAnArchive,
+                "archive entry \(name) fails its CRC-32 check (the directory says "
+                    + "\(hex(listed.crc32)), the data gives \(hex(checksum))): the archive is damaged or was altered")
         }
         return out
     }
