@@ -32,7 +32,8 @@ public struct Glyphs: Sendable, Equatable {
     public func symbol(_ vectorName: String) -> String {
         switch vectorName {
         case "c_tilde": cTilde
-        case "h_tilde": "h" + String(String.UnicodeScalarView(cTilde.unicodeScalars.dropFirst()))  // the same tilde (combining or ~) on an h
+        // the same tilde (combining or ~) on an h
+        case "h_tilde": "h" + String(String.UnicodeScalarView(cTilde.unicodeScalars.dropFirst()))
         default: vectorName
         }
     }

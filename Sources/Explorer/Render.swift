@@ -107,7 +107,8 @@ extension ExplorerState {
                 ? [(enter, "apply"), ("esc", "cancel")]
                 : [(arrows + updown, "move"), (enter, "edit"), ("o", "open input")] + common
         case .model: return [("O", "open model"), ("o", "open input"), ("r", "reload")] + common
-        case .help: return (helpText.count > helpPage ? [("↑↓", "scroll")] : []) + [("esc/?", "back"), ("q", "quit")]
+        case .help:
+            return (helpText.count > helpPage ? [("↑↓", "scroll")] : []) + [("esc/?", "back"), ("q", "quit")]
         }
     }
 

@@ -151,7 +151,8 @@ extension ExplorerState {
             historyVector = nan.vector
             playing = false
             say(
-                "NaN first appears here: \(nan.vector) of layer \(shown(replay.layers[nan.layer].name)) at t = \(nan.step + 1)"
+                "NaN first appears here: \(nan.vector) of layer \(shown(replay.layers[nan.layer].name)) "
+                    + "at t = \(nan.step + 1)"
             )
         case .character("v"):
             let names = layerTrace.vectorNames
@@ -227,7 +228,8 @@ extension ExplorerState {
                 try setInputValue(row: inputRow, column: inputColumn, to: value)
                 t = inputRow
                 say(
-                    "t = \(inputRow + 1), x\(inputColumn): \(old) → \(value); trace recomputed, output \(replay.output.map { $0.map { "\($0)" }.joined(separator: ", ") } ?? "being computed")"
+                    "t = \(inputRow + 1), x\(inputColumn): \(old) → \(value); trace recomputed, output "
+                        + "\(replay.output.map { $0.map { "\($0)" }.joined(separator: ", ") } ?? "being computed")"
                 )
             } catch {
                 fail(error.message)

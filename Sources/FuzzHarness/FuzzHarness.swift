@@ -64,10 +64,9 @@ enum FuzzTarget: String, CaseIterable {
     @_cdecl("lstmscope_fuzz_main")
     func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
         guard let target = FuzzTarget.selected else {
-            FileHandle.standardError.write(
-                Data(
-                    "set LSTMSCOPE_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n"
-                        .utf8))
+            let message =
+                "set LSTMSCOPE_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n"
+            FileHandle.standardError.write(Data(message.utf8))
             return 2
         }
         selectedTarget = target
@@ -95,7 +94,8 @@ enum FuzzTarget: String, CaseIterable {
             let arguments = CommandLine.arguments.dropFirst()
             guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
                 print(
-                    "usage: lstmscope-fuzz TARGET FILE…   (TARGET: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    "usage: lstmscope-fuzz TARGET FILE…   "
+                        + "(TARGET: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))"
                 )
                 exit(2)
             }

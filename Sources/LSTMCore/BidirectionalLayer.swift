@@ -26,7 +26,8 @@ public struct BidirectionalLayer: Sendable, Equatable {
         guard f.kind == b.kind, f.units == b.units, f.inputSize == b.inputSize, f.returnSequences == b.returnSequences
         else {
             throw ShapeError(
-                "layer \"\(name)\": the forward (\(f.kind) \(f.units)) and backward (\(b.kind) \(b.units)) layers do not match"
+                "layer \"\(name)\": the forward (\(f.kind) \(f.units)) and backward "
+                    + "(\(b.kind) \(b.units)) layers do not match"
             )
         }
         self.name = name

@@ -18,7 +18,8 @@ public struct DenseLayer: Sendable, Equatable {
     public init(name: String, kernel: Matrix, bias: [Float]?, activation: Activation = .linear) throws(ShapeError) {
         if let bias, bias.count != kernel.columns {
             throw ShapeError(
-                "layer \"\(name)\": bias has shape \(formatShape([bias.count])) but the kernel \(formatShape([kernel.rows, kernel.columns])) has \(kernel.columns) outputs"
+                "layer \"\(name)\": bias has shape \(formatShape([bias.count])) but the kernel "
+                    + "\(formatShape([kernel.rows, kernel.columns])) has \(kernel.columns) outputs"
             )
         }
         self.name = name

@@ -49,13 +49,16 @@ public struct GRULayer: Sendable {
         let where_ = "layer \"\(name)\""
         guard kernel.columns % 3 == 0, kernel.columns > 0 else {
             throw ShapeError(
-                "\(where_): GRU kernel W has shape \(formatShape([kernel.rows, kernel.columns])); its second axis must be 3·hu (blocks z, r, h̃), but \(kernel.columns) is not divisible by 3"
+                "\(where_): GRU kernel W has shape \(formatShape([kernel.rows, kernel.columns])); "
+                    + "its second axis must be 3·hu (blocks z, r, h̃), but \(kernel.columns) is not divisible by 3"
             )
         }
         let hu = kernel.columns / 3
         guard recurrentKernel.rows == hu, recurrentKernel.columns == 3 * hu else {
             throw ShapeError(
-                "\(where_): GRU recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([hu, 3 * hu])) = (hu, 3·hu)"
+                "\(where_): GRU recurrent kernel U has shape "
+                    + "\(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be "
+                    + "\(formatShape([hu, 3 * hu])) = (hu, 3·hu)"
             )
         }
         for bias in [inputBias, recurrentBias].compactMap({ $0 }) where bias.count != 3 * hu {
@@ -148,7 +151,9 @@ public struct SimpleRNNLayer: Sendable, Equatable {
         let hu = kernel.columns
         guard hu > 0, recurrentKernel.rows == hu, recurrentKernel.columns == hu else {
             throw ShapeError(
-                "layer \"\(name)\": SimpleRNN recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([hu, hu])) = (hu, hu)"
+                "layer \"\(name)\": SimpleRNN recurrent kernel U has shape "
+                    + "\(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be "
+                    + "\(formatShape([hu, hu])) = (hu, hu)"
             )
         }
         if let bias, bias.count != hu {

@@ -43,18 +43,22 @@ public struct LSTMLayer: Sendable {
         let where_ = "layer \"\(name)\""
         guard kernel.columns % 4 == 0, kernel.columns > 0 else {
             throw ShapeError(
-                "\(where_): kernel W has shape \(formatShape([kernel.rows, kernel.columns])); its second axis must be 4·hu (four gate blocks), but \(kernel.columns) is not divisible by 4"
+                "\(where_): kernel W has shape \(formatShape([kernel.rows, kernel.columns])); "
+                    + "its second axis must be 4·hu (four gate blocks), but \(kernel.columns) is not divisible by 4"
             )
         }
         let units = kernel.columns / 4
         guard recurrentKernel.rows == units, recurrentKernel.columns == 4 * units else {
             throw ShapeError(
-                "\(where_): recurrent kernel U has shape \(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be \(formatShape([units, 4 * units])) = (hu, 4·hu) for hu = \(units)"
+                "\(where_): recurrent kernel U has shape "
+                    + "\(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be "
+                    + "\(formatShape([units, 4 * units])) = (hu, 4·hu) for hu = \(units)"
             )
         }
         if let bias, bias.count != 4 * units {
             throw ShapeError(
-                "\(where_): bias b has shape \(formatShape([bias.count])) but must be \(formatShape([4 * units])) = (4·hu,) for hu = \(units)"
+                "\(where_): bias b has shape \(formatShape([bias.count])) but must be \(formatShape([4 * units])) = "
+                    + "(4·hu,) for hu = \(units)"
             )
         }
         guard !activation.isRowWise, !recurrentActivation.isRowWise else {

@@ -34,7 +34,8 @@ public struct Model: Sendable, Equatable {
                 layers[(position + 1)...].contains(where: { $0.parameterCount > 0 })
             {
                 throw ShapeError(
-                    "layer \"\(b.name)\": Bidirectional with merge_mode=None gives two outputs, so no layer with weights can follow it"
+                    "layer \"\(b.name)\": Bidirectional with merge_mode=None gives two outputs, "
+                        + "so no layer with weights can follow it"
                 )
             }
             switch layer {
@@ -42,12 +43,14 @@ public struct Model: Sendable, Equatable {
                 let l = layer.recurrentInfo!
                 guard sequence else {
                     throw ShapeError(
-                        "layer \"\(l.name)\" (\(l.kind)) needs a sequence, but the layer before it returns a single vector (set return_sequences=True on it)"
+                        "layer \"\(l.name)\" (\(l.kind)) needs a sequence, "
+                            + "but the layer before it returns a single vector (set return_sequences=True on it)"
                     )
                 }
                 guard l.inputSize == features else {
                     throw ShapeError(
-                        "layer \"\(l.name)\": kernel W has \(l.inputSize) rows but its input has \(features) features (W must have xu = \(features) rows)"
+                        "layer \"\(l.name)\": kernel W has \(l.inputSize) rows but its input has \(features) features "
+                            + "(W must have xu = \(features) rows)"
                     )
                 }
                 features = l.units
@@ -55,7 +58,8 @@ public struct Model: Sendable, Equatable {
             case .dense(let d):
                 guard d.inputSize == features else {
                     throw ShapeError(
-                        "layer \"\(d.name)\": Dense kernel has \(d.inputSize) rows but the layer before it gives \(features) values (the kernel must be (\(features), units))"
+                        "layer \"\(d.name)\": Dense kernel has \(d.inputSize) rows but the layer before it gives "
+                            + "\(features) values (the kernel must be (\(features), units))"
                     )
                 }
                 features = d.units
@@ -63,7 +67,8 @@ public struct Model: Sendable, Equatable {
                 if sequence {
                     guard let t = steps else {
                         throw ShapeError(
-                            "layer \"\(name)\" (Flatten) needs a fixed window length, and the model's input shape has none"
+                            "layer \"\(name)\" (Flatten) needs a fixed window length, "
+                                + "and the model's input shape has none"
                         )
                     }
                     features *= t

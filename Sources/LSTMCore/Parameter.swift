@@ -71,7 +71,9 @@ extension Model {
                 case .lstm(let l):
                     add("W", "kernel", l.kernel, [input, "4·" + hu], gateUnits: l.units)
                     add("U", "recurrent_kernel", l.recurrentKernel, [hu, "4·" + hu], gateUnits: l.units)
-                    if let b = l.bias { add("b", "bias", vector(b), ["4·" + hu], shape: [b.count], gateUnits: l.units) }
+                    if let b = l.bias {
+                        add("b", "bias", vector(b), ["4·" + hu], shape: [b.count], gateUnits: l.units)
+                    }
                 case .gru(let g):
                     add("W", "kernel", g.kernel, [input, "3·" + hu], gateUnits: g.units)
                     add("U", "recurrent_kernel", g.recurrentKernel, [hu, "3·" + hu], gateUnits: g.units)

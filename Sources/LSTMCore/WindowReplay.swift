@@ -112,7 +112,8 @@ public struct WindowReplay: Sendable {
         let recurrent = model.layers.filter(\.isRecurrent)
         if recurrent.count > 1, recurrent.contains(where: { if case .bidirectional = $0 { true } else { false } }) {
             return
-                "a Bidirectional layer's backward half starts at the window's end, and it is stacked with other recurrent layers"
+                "a Bidirectional layer's backward half starts at the window's end, "
+                + "and it is stacked with other recurrent layers"
         }
         if recurrent.dropFirst().contains(where: \.readsBackwards) {
             return "a recurrent layer after the first reads its input backwards"

@@ -68,7 +68,8 @@ enum FileBytes {
             if data.count > pipeLimit {
                 throw LoadError(
                     path, .tooLarge,
-                    "more than \(pipeLimit >> 20) MiB came through this pipe; lstmscope reads pipes up to that (give a file for more)"
+                    "more than \(pipeLimit >> 20) MiB came through this pipe; "
+                        + "lstmscope reads pipes up to that (give a file for more)"
                 )
             }
         }

@@ -122,7 +122,8 @@ public enum InputLoader {
             guard list.count == shape[depth] else {
                 throw LoadError(
                     path, .badInput,
-                    "ragged rows: the list at \(at.isEmpty ? "the top" : at) has \(list.count) value\(list.count == 1 ? "" : "s") where \(shape[depth]) were expected"
+                    "ragged rows: the list at \(at.isEmpty ? "the top" : at) has \(list.count) "
+                        + "value\(list.count == 1 ? "" : "s") where \(shape[depth]) were expected"
                 )
             }
             for (k, item) in list.enumerated() { try walk(item, depth: depth + 1, at: at + "[\(k)]") }

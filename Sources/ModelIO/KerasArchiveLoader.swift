@@ -8,7 +8,8 @@ enum KerasArchiveLoader {
         guard let configData = try zip.read("config.json") else {
             throw LoadError(
                 path, .notKerasArchive,
-                "a zip archive but not a Keras model: it has no config.json (entries: \(zip.entryNames.prefix(5).joined(separator: ", ")))"
+                "a zip archive but not a Keras model: it has no config.json "
+                    + "(entries: \(zip.entryNames.prefix(5).joined(separator: ", ")))"
             )
         }
         guard let weightsData = try zip.read("model.weights.h5") else {
@@ -86,7 +87,8 @@ private final class LayerGroups {
         guard k < candidates.count else {
             throw LoadError(
                 path, .missingWeights,
-                "model.weights.h5 has no weights for layer \"\(spec.name)\" (expected a group layers/\(base)\(k == 0 ? "" : "_\(k)"))"
+                "model.weights.h5 has no weights for layer \"\(spec.name)\" "
+                    + "(expected a group layers/\(base)\(k == 0 ? "" : "_\(k)"))"
             )
         }
         do {

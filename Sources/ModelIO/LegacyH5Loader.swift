@@ -16,7 +16,8 @@ enum LegacyH5Loader {
                 {
                     throw LoadError(
                         path, .invalidConfig,
-                        "a weights-only HDF5 file (no model_config); save the whole model with model.save(\"m.keras\") or model.save(\"m.h5\")"
+                        "a weights-only HDF5 file (no model_config); "
+                            + "save the whole model with model.save(\"m.keras\") or model.save(\"m.h5\")"
                     )
                 }
                 throw LoadError(path, .invalidConfig, "an HDF5 file but not a Keras model (no model_config attribute)")

@@ -54,7 +54,8 @@ public enum ModelLoader {
             if names.contains(where: { $0.hasSuffix("data.pkl") }) {
                 throw LoadError(
                     path, .refused,
-                    "a pickled PyTorch checkpoint; lstmscope never unpickles (it runs code). Export with safetensors.torch.save_file(model.state_dict(), \"m.safetensors\")"
+                    "a pickled PyTorch checkpoint; lstmscope never unpickles (it runs code). Export with "
+                        + "safetensors.torch.save_file(model.state_dict(), \"m.safetensors\")"
                 )
             }
             return try NPZLoader.load(zip, path: path, options: options)
@@ -72,12 +73,14 @@ public enum ModelLoader {
         if data.first == 0x80 {
             throw LoadError(
                 path, .refused,
-                "looks like a Python pickle; lstmscope never unpickles (it runs code). Save with model.save(\"m.keras\") or np.savez"
+                "looks like a Python pickle; "
+                    + "lstmscope never unpickles (it runs code). Save with model.save(\"m.keras\") or np.savez"
             )
         }
         throw LoadError(
             path, .unknownFormat,
-            "not a model file lstmscope can read (expected a Keras .keras archive, a Keras .h5 file, an .npz of weights or a PyTorch .safetensors state dict)"
+            "not a model file lstmscope can read (expected a Keras .keras archive, a Keras .h5 file, "
+                + "an .npz of weights or a PyTorch .safetensors state dict)"
         )
     }
 

@@ -42,7 +42,8 @@ enum NPYReader {
         let (needed, overflow2) = count.multipliedReportingOverflow(by: fields.itemSize)
         guard !overflow, !overflow2, needed <= body else {
             throw fail(
-                "header claims shape \(fields.shape) (\(overflow || overflow2 ? "too many" : String(needed)) bytes) but the file holds \(body) bytes of data"
+                "header claims shape \(fields.shape) (\(overflow || overflow2 ? "too many" : String(needed)) bytes) "
+                    + "but the file holds \(body) bytes of data"
             )
         }
         let payload = data[(start + headerStart + headerLength)...]

@@ -58,14 +58,16 @@ enum NPZLoader {
                 throw LoadError(
                     path, .invalidArray,
                     "arrays the replay would not use: "
-                        + "\(others.joined(separator: ", ")) (an .npz of named weights holds W, U, b, Wout and bout only)"
+                        + "\(others.joined(separator: ", ")) "
+                        + "(an .npz of named weights holds W, U, b, Wout and bout only)"
                 )
             }
             return seed.filter(names.contains)
         }
         throw LoadError(
             path, .invalidArray,
-            "cannot tell the weights apart: expected arr_0 … arr_N (np.savez(path, *model.get_weights())) or W, U, b, Wout, bout; found \(names.sorted().joined(separator: ", "))"
+            "cannot tell the weights apart: expected arr_0 … arr_N (np.savez(path, *model.get_weights())) or W, U, "
+                + "b, Wout, bout; found \(names.sorted().joined(separator: ", "))"
         )
     }
 
@@ -102,19 +104,22 @@ enum NPZLoader {
             guard arrays.count >= 2 else {
                 throw LoadError(
                     path, .badShape,
-                    "needs at least W and U; found \(arrays.map { "\($0.0) \(formatShape($0.1.shape))" }.joined(separator: ", "))"
+                    "needs at least W and U; "
+                        + "found \(arrays.map { "\($0.0) \(formatShape($0.1.shape))" }.joined(separator: ", "))"
                 )
             }
             let w = arrays[0].1.shape, u = arrays[1].1.shape
             if w.count == 2, w[1] % 4 != 0 {
                 throw LoadError(
                     path, .badShape,
-                    "\(describe(0)) cannot be an LSTM kernel W: its second axis must be 4·hu (four gate blocks), but \(w[1]) is not divisible by 4"
+                    "\(describe(0)) cannot be an LSTM kernel W: its second axis must be 4·hu (four gate blocks), "
+                        + "but \(w[1]) is not divisible by 4"
                 )
             }
             throw LoadError(
                 path, .badShape,
-                "\(describe(1)) cannot be the recurrent kernel U for \(describe(0)): U must be (hu, 4·hu) = \(w.count == 2 ? formatShape([w[1] / 4, w[1]]) : "(hu, 4·hu)")\(u.isEmpty ? "" : "")"
+                "\(describe(1)) cannot be the recurrent kernel U for \(describe(0)): U must be (hu, 4·hu) = "
+                    + "\(w.count == 2 ? formatShape([w[1] / 4, w[1]]) : "(hu, 4·hu)")\(u.isEmpty ? "" : "")"
             )
         }
         var layers: [Layer] = []
@@ -140,7 +145,8 @@ enum NPZLoader {
             guard arrays[k].1.shape.count == 2, let kernel = arrays[k].1.matrix else {
                 throw LoadError(
                     path, .badShape,
-                    "\(describe(k)) does not fit: after the LSTM weights a Dense kernel (units_in, units_out) was expected"
+                    "\(describe(k)) does not fit: after the LSTM weights a Dense kernel "
+                        + "(units_in, units_out) was expected"
                 )
             }
             var bias: [Float]? = nil
@@ -149,7 +155,8 @@ enum NPZLoader {
                 guard arrays[next].1.shape[0] == kernel.columns else {
                     throw LoadError(
                         path, .badShape,
-                        "\(describe(next)) does not fit the Dense kernel \(describe(k)): the bias must be \(formatShape([kernel.columns]))"
+                        "\(describe(next)) does not fit the Dense kernel \(describe(k)): the bias must be "
+                            + "\(formatShape([kernel.columns]))"
                     )
                 }
                 bias = arrays[next].1.values

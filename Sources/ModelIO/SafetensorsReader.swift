@@ -58,7 +58,8 @@ enum SafetensorsReader {
                 range[1] - range[0] == bytes.partialValue
             else {
                 throw bad(
-                    "tensor \(name) claims shape \(shape) of \(dtype) at bytes \(range) of a \(available)-byte data section"
+                    "tensor \(name) claims shape \(shape) of \(dtype) at bytes \(range) of a "
+                        + "\(available)-byte data section"
                 )
             }
             let values = data.withUnsafeBytes { raw in

@@ -191,7 +191,8 @@ enum TorchLoader {
         guard [1, 3, 4].contains(gates), ih.shape[0] == gates * hu else {
             throw LoadError(
                 path, .badShape,
-                "\(key("weight_ih")) \(formatShape(ih.shape)) and \(key("weight_hh")) \(formatShape(hh.shape)) are not (g·hu, in) and (g·hu, hu) for an LSTM (g = 4), GRU (3) or RNN (1)"
+                "\(key("weight_ih")) \(formatShape(ih.shape)) and \(key("weight_hh")) \(formatShape(hh.shape)) are not "
+                    + "(g·hu, in) and (g·hu, hu) for an LSTM (g = 4), GRU (3) or RNN (1)"
             )
         }
         let biasIH = byName[key("bias_ih")], biasHH = byName[key("bias_hh")]

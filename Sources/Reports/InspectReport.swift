@@ -16,9 +16,11 @@ public struct InspectReport {
         case "h5": "Keras HDF5 model (.h5)"
         case "npz": "NumPy weights (.npz, architecture inferred from shapes)"
         case "safetensors":
-            "PyTorch state dict (.safetensors), in Keras layout: W = weight_ihᵀ, U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
+            "PyTorch state dict (.safetensors), in Keras layout: W = weight_ihᵀ, "
+                + "U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
         case "torch-npz":
-            "PyTorch state dict (.npz), in Keras layout: W = weight_ihᵀ, U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
+            "PyTorch state dict (.npz), in Keras layout: W = weight_ihᵀ, "
+                + "U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
         default: format
         }
     }
@@ -50,24 +52,36 @@ public struct InspectReport {
             switch layer {
             case .bidirectional(let b):
                 lines.append(
-                    "layer \(terminalSafe(b.name)): Bidirectional, merge \(b.merge.rawValue): \(terminalSafe(b.forward.name)) reads forwards, \(terminalSafe(b.backward.name)) backwards (its outputs flipped back into time order)"
+                    "layer \(terminalSafe(b.name)): Bidirectional, "
+                        + "merge \(b.merge.rawValue): \(terminalSafe(b.forward.name)) reads forwards, "
+                        + "\(terminalSafe(b.backward.name)) backwards (its outputs flipped back into time order)"
                 )
                 continue
             case .lstm(let l):
                 lines.append(
-                    "layer \(terminalSafe(l.name)): LSTM, \(l.units) units, activation \(l.activation.kerasName), recurrent_activation \(l.recurrentActivation.kerasName) = \(l.recurrentActivation.formula), \(l.returnSequences ? "returns every step" : "returns the last step")\(l.goBackwards ? ", reads backwards" : "")"
+                    "layer \(terminalSafe(l.name)): LSTM, \(l.units) units, activation \(l.activation.kerasName), "
+                        + "recurrent_activation \(l.recurrentActivation.kerasName) = \(l.recurrentActivation.formula), "
+                        + "\(l.returnSequences ? "returns every step" : "returns the last step")"
+                        + "\(l.goBackwards ? ", reads backwards" : "")"
                 )
             case .gru(let g):
                 lines.append(
-                    "layer \(terminalSafe(g.name)): GRU, \(g.units) units, activation \(g.activation.kerasName), recurrent_activation \(g.recurrentActivation.kerasName), reset_after=\(g.resetAfter ? "True: r multiplies h·U + b'" : "False: r multiplies h before U"), \(g.returnSequences ? "returns every step" : "returns the last step")\(g.goBackwards ? ", reads backwards" : "")"
+                    "layer \(terminalSafe(g.name)): GRU, \(g.units) units, activation \(g.activation.kerasName), "
+                        + "recurrent_activation \(g.recurrentActivation.kerasName), reset_after="
+                        + "\(g.resetAfter ? "True: r multiplies h·U + b'" : "False: r multiplies h before U"), "
+                        + "\(g.returnSequences ? "returns every step" : "returns the last step")"
+                        + "\(g.goBackwards ? ", reads backwards" : "")"
                 )
             case .simpleRNN(let r):
                 lines.append(
-                    "layer \(terminalSafe(r.name)): SimpleRNN, \(r.units) units, h = \(r.activation.kerasName)(x·W + b + h·U), \(r.returnSequences ? "returns every step" : "returns the last step")\(r.goBackwards ? ", reads backwards" : "")"
+                    "layer \(terminalSafe(r.name)): SimpleRNN, \(r.units) units, h = \(r.activation.kerasName)(x·W "
+                        + "+ b + h·U), \(r.returnSequences ? "returns every step" : "returns the last step")"
+                        + "\(r.goBackwards ? ", reads backwards" : "")"
                 )
             case .dense(let d):
                 lines.append(
-                    "layer \(terminalSafe(d.name)): Dense, \(d.units) unit\(d.units == 1 ? "" : "s"), activation \(d.activation.kerasName)"
+                    "layer \(terminalSafe(d.name)): Dense, \(d.units) unit\(d.units == 1 ? "" : "s"), "
+                        + "activation \(d.activation.kerasName)"
                 )
             default:
                 lines.append("layer \(terminalSafe(layer.name)): \(layer.className) (no parameters)")
@@ -95,13 +109,15 @@ public struct InspectReport {
             }
             if case .lstm(let l) = layer {
                 lines.append(
-                    "  4·hu axis (columns of W, U, b): \(InspectReport.gateLayout(units: l.units))  i input gate, f forget gate, c̃ candidate, o output gate"
+                    "  4·hu axis (columns of W, U, b): \(InspectReport.gateLayout(units: l.units))  i input gate, "
+                        + "f forget gate, c̃ candidate, o output gate"
                 )
             }
             if case .gru(let g) = layer {
                 let u = g.units
                 lines.append(
-                    "  3·hu axis (columns of W, U, b): [ z 0–\(u - 1) | r \(u)–\(2 * u - 1) | h̃ \(2 * u)–\(3 * u - 1) ]  z update gate, r reset gate, h̃ candidate"
+                    "  3·hu axis (columns of W, U, b): [ z 0–\(u - 1) | r \(u)–\(2 * u - 1) | h̃ "
+                        + "\(2 * u)–\(3 * u - 1) ]  z update gate, r reset gate, h̃ candidate"
                 )
             }
         }
@@ -109,7 +125,8 @@ public struct InspectReport {
         lines.append(
             model.provenance.foldedParameterCount == 0
                 ? "total parameters: \(model.parameterCount)"
-                : "total parameters: \(model.fileParameterCount) as PyTorch counts them (\(model.parameterCount) once bias_ih + bias_hh are one b)"
+                : "total parameters: \(model.fileParameterCount) as PyTorch counts them "
+                    + "(\(model.parameterCount) once bias_ih + bias_hh are one b)"
         )
         if !model.provenance.ignoredTensors.isEmpty {
             lines.append(
@@ -147,7 +164,8 @@ public struct InspectReport {
                         + LSTMGate.allCases.map { g in
                             let r = g.columns(units: l.units)
                             return
-                                "{\"gate\": \(JSONText.string(g.traceName)), \"columns\": [\(r.lowerBound), \(r.upperBound)]}"
+                                "{\"gate\": \(JSONText.string(g.traceName)), "
+                                + "\"columns\": [\(r.lowerBound), \(r.upperBound)]}"
                         }.joined(separator: ", ") + "]",
                 ]
             case .gru(let g):
@@ -189,11 +207,16 @@ public struct InspectReport {
             let params = parameters.filter { $0.layerName == layer.name }.map { parameter in
                 let s = Statistics(parameter.matrix.values)
                 return
-                    "{\"name\": \(JSONText.string(parameter.seedName)), \"keras_name\": \(JSONText.string(parameter.kerasName)), "
-                    + "\"shape\": \(JSONText.ints(parameter.shape)), \"axes\": [\(parameter.axisMeaning.map(JSONText.string).joined(separator: ", "))], "
-                    + "\"dtype\": \(JSONText.string(p.storedDTypes[parameter.id] ?? "float32")), \"count\": \(parameter.count), "
-                    + "\"min\": \(JSONText.number(s.min)), \"max\": \(JSONText.number(s.max)), \"mean\": \(JSONText.number(s.mean)), "
-                    + "\"std\": \(JSONText.number(s.std)), \"nan_count\": \(s.nanCount), \"inf_count\": \(s.infinityCount)}"
+                    "{\"name\": \(JSONText.string(parameter.seedName)), "
+                    + "\"keras_name\": \(JSONText.string(parameter.kerasName)), "
+                    + "\"shape\": \(JSONText.ints(parameter.shape)), "
+                    + "\"axes\": [\(parameter.axisMeaning.map(JSONText.string).joined(separator: ", "))], "
+                    + "\"dtype\": \(JSONText.string(p.storedDTypes[parameter.id] ?? "float32")), "
+                    + "\"count\": \(parameter.count), "
+                    + "\"min\": \(JSONText.number(s.min)), \"max\": \(JSONText.number(s.max)), "
+                    + "\"mean\": \(JSONText.number(s.mean)), "
+                    + "\"std\": \(JSONText.number(s.std)), \"nan_count\": \(s.nanCount), "
+                    + "\"inf_count\": \(s.infinityCount)}"
             }
             fields.append("\"params\": [" + params.joined(separator: ", ") + "]")
             layerTexts.append("{" + fields.joined(separator: ", ") + "}")

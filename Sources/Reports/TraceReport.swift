@@ -62,7 +62,8 @@ public struct TraceReport {
             if block.firstStep == 0 {
                 write(l == 0 ? "\n  " : "]},\n  ")
                 var header =
-                    "{\"name\": \(JSONText.string(block.layerName)), \"type\": \(JSONText.string(info.kind)), \"units\": \(info.units)"
+                    "{\"name\": \(JSONText.string(block.layerName)), \"type\": \(JSONText.string(info.kind)), "
+                    + "\"units\": \(info.units)"
                 if let direction = block.direction, let merge = block.mergeMode {
                     header +=
                         ", \"direction\": \(JSONText.string(direction)), \"merge_mode\": \(JSONText.string(merge))"
@@ -158,13 +159,15 @@ public struct TraceReport {
                         $0 == "backward" ? ", backward half: from the window's end" : ", forward half"
                     } ?? ""
                 write(
-                    "layer \(terminalSafe(info.name)) (\(info.kind), \(info.units) units\(half)), \(replay.steps) steps\n"
+                    "layer \(terminalSafe(info.name)) (\(info.kind), \(info.units) units\(half)), "
+                        + "\(replay.steps) steps\n"
                 )
             }
             for step in block.stepRange {
                 let masked = block.isMasked(at: step)
                 write(
-                    "  t=\(time(of: step, layer: l))  x = \(vectorText(block.input(at: step)!))\(masked ? "   (masked: skipped, state carried)" : "")\n"
+                    "  t=\(time(of: step, layer: l))  x = \(vectorText(block.input(at: step)!))"
+                        + "\(masked ? "   (masked: skipped, state carried)" : "")\n"
                 )
                 for name in info.vectorNames where !masked || name == "c" || name == "h" {
                     let v = block.vector(name, at: step)!

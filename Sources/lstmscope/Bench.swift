@@ -10,9 +10,15 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time the forward pass: output-only replay, full trace, and the readable step loop.",
         discussion: """
-            Runs batch 1 on one thread (or --threads), from zero state over a seeded window (uniform in ±1). With a model file it times that model; with --size X,H a seeded LSTM(H) → Dense(1) on X features; with neither, the standard sizes 3,5 · 16,64 · 64,256 · 256,1024 · 1024,1024.
+            Runs batch 1 on one thread (or --threads), from zero state over a seeded window (uniform in ±1). With a \
+            model file it times that model; with --size X,H a seeded LSTM(H) → Dense(1) on X features; with neither, \
+            the standard sizes 3,5 · 16,64 · 64,256 · 256,1024 · 1024,1024.
 
-            Reported: steps/s and ns/step (medians of repeated whole-window runs), GFLOP/s (2·4H·(X+H) per step and LSTM layer; 3H for GRU, H for SimpleRNN), GB/s (weight bytes read: U every step, W once per block of 64 steps (one block up to 128) for LSTM and GRU, every step for SimpleRNN), the full trace (every gate vector kept) as a ratio of the replay time, and the readable `step` loop measured in the same run. --explorer times the explorer headless at 200×60 instead.
+            Reported: steps/s and ns/step (medians of repeated whole-window runs), GFLOP/s (2·4H·(X+H) per step and \
+            LSTM layer; 3H for GRU, H for SimpleRNN), GB/s (weight bytes read: U every step, W once per block of 64 \
+            steps (one block up to 128) for LSTM and GRU, every step for SimpleRNN), the full trace (every gate vector \
+            kept) as a ratio of the replay time, and the readable `step` loop measured in the same run. --explorer \
+            times the explorer headless at 200×60 instead.
 
             Build it optimised first: swift build -c release, then .build/release/lstmscope bench.
 
@@ -49,8 +55,10 @@ struct Bench: ParsableCommand {
     var threads = 1
 
     @Flag(
-        help:
-            "Time the explorer instead: first frame, running the window, a step key and a jump, at 200×60 (default --size 1024,1024 --steps 100000)."
+        help: """
+            Time the explorer instead: first frame, running the window, a step key and a jump, at 200×60 (default \
+            --size 1024,1024 --steps 100000).
+            """
     )
     var explorer = false
 

@@ -80,17 +80,23 @@ struct BenchExplorer {
         return """
             \(terminalSafe(label)): explorer at 200×60, \(layers), T = \(window.rows)\(r.lazy ? " (lazy replay)" : "")
               first frame            \(fmt(r.firstFrameMs)) ms
-              whole window run       \(fmt(r.runWindowSeconds, 2)) s in idle blocks, longest block \(fmt(r.longestIdleMs)) ms
-              → (update + render)    median \(fmt(Self.median(r.stepKeyMs))) ms, max \(fmt(r.stepKeyMs.max()!)) ms (200 steps)
-              End/Home jump          median \(fmt(Self.median(r.jumpKeyMs))) ms, max \(fmt(r.jumpKeyMs.max()!)) ms (20 jumps)
-              trace memory held      \(fmt(Double(r.heldFloats) * 4 / 1e6, 1)) MB (a full trace would be \(fmt(Double(r.fullTraceFloats) * 4 / 1e6, 0)) MB)
+              whole window run       \(fmt(r.runWindowSeconds, 2)) s in idle blocks, \
+            longest block \(fmt(r.longestIdleMs)) ms
+              → (update + render)    median \(fmt(Self.median(r.stepKeyMs))) ms, \
+            max \(fmt(r.stepKeyMs.max()!)) ms (200 steps)
+              End/Home jump          median \(fmt(Self.median(r.jumpKeyMs))) ms, \
+            max \(fmt(r.jumpKeyMs.max()!)) ms (20 jumps)
+              trace memory held      \(fmt(Double(r.heldFloats) * 4 / 1e6, 1)) MB \
+            (a full trace would be \(fmt(Double(r.fullTraceFloats) * 4 / 1e6, 0)) MB)
 
             """
     }
 
     func json(_ r: Result) -> String {
-        "{\"explorer\": {\"width\": 200, \"height\": 60, \"steps\": \(window.rows), \"h\": \(cells.first?.units ?? 0), \"lazy\": \(r.lazy), "
-            + "\"first_frame_ms\": \(r.firstFrameMs), \"run_window_s\": \(r.runWindowSeconds), \"longest_idle_ms\": \(r.longestIdleMs), "
+        "{\"explorer\": {\"width\": 200, \"height\": 60, \"steps\": \(window.rows), "
+            + "\"h\": \(cells.first?.units ?? 0), \"lazy\": \(r.lazy), "
+            + "\"first_frame_ms\": \(r.firstFrameMs), \"run_window_s\": \(r.runWindowSeconds), "
+            + "\"longest_idle_ms\": \(r.longestIdleMs), "
             + "\"step_key_ms\": {\"median\": \(Self.median(r.stepKeyMs)), \"max\": \(r.stepKeyMs.max()!)}, "
             + "\"jump_key_ms\": {\"median\": \(Self.median(r.jumpKeyMs)), \"max\": \(r.jumpKeyMs.max()!)}, "
             + "\"held_bytes\": \(r.heldFloats * 4), \"full_trace_bytes\": \(r.fullTraceFloats * 4)}}\n"

@@ -40,9 +40,13 @@ enum BenchReport {
             "\"layers\": " + JSONText.ints(cells.map(\.units)),
             "\"kinds\": [" + cells.map { JSONText.string($0.kind) }.joined(separator: ", ") + "]",
             "\"steps\": \(c.steps)", "\"threads\": \(c.threadsUsed)", "\"threads_asked\": \(c.threads)",
-            "\"replay\": {\"steps_per_s\": \(1 / perStep), \"ns_per_step\": \(perStep * 1e9), \"gflops\": \(c.flopsPerStep / perStep / 1e9), \"gbps\": \(c.bytesPerStep / perStep / 1e9), \"runs\": \(r.replay.runs)}",
-            "\"trace\": {\"steps_per_s\": \(1 / tracePerStep), \"ns_per_step\": \(tracePerStep * 1e9), \"ratio_to_replay\": \(r.trace.median / r.replay.median), \"runs\": \(r.trace.runs)}",
-            "\"baseline\": {\"name\": \"readable step\", \"steps_per_s\": \(1 / r.baselinePerStep), \"replay_speedup\": \(r.baselinePerStep / perStep)}",
+            "\"replay\": {\"steps_per_s\": \(1 / perStep), \"ns_per_step\": \(perStep * 1e9), "
+                + "\"gflops\": \(c.flopsPerStep / perStep / 1e9), \"gbps\": \(c.bytesPerStep / perStep / 1e9), "
+                + "\"runs\": \(r.replay.runs)}",
+            "\"trace\": {\"steps_per_s\": \(1 / tracePerStep), \"ns_per_step\": \(tracePerStep * 1e9), "
+                + "\"ratio_to_replay\": \(r.trace.median / r.replay.median), \"runs\": \(r.trace.runs)}",
+            "\"baseline\": {\"name\": \"readable step\", \"steps_per_s\": \(1 / r.baselinePerStep), "
+                + "\"replay_speedup\": \(r.baselinePerStep / perStep)}",
         ]
         if let ms = c.loadMilliseconds { fields.append("\"load_ms\": \(ms)") }
         return "{" + fields.joined(separator: ", ") + "}"

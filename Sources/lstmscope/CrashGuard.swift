@@ -29,9 +29,10 @@ enum CrashGuard {
 
     /// Runs `body` (which reads `path`) with the handlers in place, and removes them after.
     static func reading<T, E: Error>(_ path: String, _ body: () throws(E) -> T) throws(E) -> T {
-        let text = Array(
-            "lstmscope: error: \(terminalSafe(path)): reading it crashed inside libhdf5, so the file is damaged; giving up\n"
-                .utf8)
+        let crashLine =
+            "lstmscope: error: \(terminalSafe(path)): reading it crashed inside libhdf5, "
+            + "so the file is damaged; giving up\n"
+        let text = Array(crashLine.utf8)
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: text.count)
         buffer.initialize(from: text, count: text.count)
         message = buffer

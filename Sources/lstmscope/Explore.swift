@@ -10,7 +10,10 @@ struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explore a model in the terminal (the default command).",
         discussion: """
-            Without --input, a window saved beside the model as <name>-input.npy is used when there is one (the bundled samples have them, with <name>-expected.npy from Keras); otherwise the default window \(Matrix.sineWindowFormula) over the model's look_back, or over --steps. Long windows run in the background while you explore; the status shows how far.
+            Without --input, a window saved beside the model as <name>-input.npy is used when there is one \
+            (the bundled samples have them, with <name>-expected.npy from Keras); otherwise the default window \
+            \(Matrix.sineWindowFormula) over the model's look_back, or over --steps. Long windows run in the \
+            background while you explore; the status shows how far.
 
             Press ? inside for every key.
             """)
@@ -53,7 +56,8 @@ struct Explore: ParsableCommand {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw UsageError(
                 message:
-                    "the explorer needs a terminal, and stdout or stdin is not one; for scripts use `lstmscope inspect MODEL` or `lstmscope trace MODEL --format json`"
+                    "the explorer needs a terminal, and stdout or stdin is not one; "
+                    + "for scripts use `lstmscope inspect MODEL` or `lstmscope trace MODEL --format json`"
             )
         }
         let path = try options.resolvedPath()
@@ -72,7 +76,8 @@ struct Explore: ParsableCommand {
             WindowReplay.traceFloats(model, steps: window.rows) > WindowReplay.defaultEagerLimit
         {
             Console.note(
-                "tracing all \(window.rows) steps before the first frame (\(reason), so this model's window cannot be replayed in blocks); Ctrl-C stops"
+                "tracing all \(window.rows) steps before the first frame "
+                    + "(\(reason), so this model's window cannot be replayed in blocks); Ctrl-C stops"
             )
         }
         let screen = CursesTerminal.windowSize ?? (80, 24)

@@ -22,7 +22,8 @@ enum LoadWatchdog {
         timer.setEventHandler {
             restoreTerminal?()
             Console.error(
-                "\(terminalSafe(path)): reading it took more than \(seconds) s, so it is damaged in a way that makes libhdf5 loop; giving up"
+                "\(terminalSafe(path)): reading it took more than \(seconds) s, "
+                    + "so it is damaged in a way that makes libhdf5 loop; giving up"
             )
             // _exit, not exit: libhdf5's exit handlers would run on the state that is looping.
             _exit(1)

@@ -8,7 +8,10 @@ struct Lstmscope: ParsableCommand {
         commandName: "lstmscope",
         abstract: "Open a trained Keras LSTM and see what happens inside it, step by step.",
         discussion: """
-            Reads Keras 3 .keras archives, legacy Keras 2 / Keras 3 .h5 models, .npz weight files (np.savez(path, *model.get_weights())) and PyTorch state dicts (.safetensors or .npz): LSTM, GRU and SimpleRNN layers, then Dense. Without a subcommand it opens the terminal explorer; with no model it opens the bundled sample (LSTM(5) → Dense(1)).
+            Reads Keras 3 .keras archives, legacy Keras 2 / Keras 3 .h5 models, .npz weight files (np.savez(path, \
+            *model.get_weights())) and PyTorch state dicts (.safetensors or .npz): LSTM, GRU and SimpleRNN layers, \
+            then Dense. Without a subcommand it opens the terminal explorer; with no model it opens the bundled sample \
+            (LSTM(5) → Dense(1)).
 
             Examples:
               lstmscope                              explore the bundled sample

@@ -85,7 +85,8 @@ struct ModelOptions: ParsableArguments {
         guard let sample = SampleLocator.tutorialModel() else {
             throw UsageError(
                 message:
-                    "no model given and the bundled sample (sample-weights/tutorial.keras) was not found; name a model: lstmscope MODEL"
+                    "no model given and the bundled sample (sample-weights/tutorial.keras) was not found; "
+                    + "name a model: lstmscope MODEL"
             )
         }
         return sample

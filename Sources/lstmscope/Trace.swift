@@ -8,14 +8,17 @@ struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Replay a window through the model and print every gate, c and h at every step.",
         discussion: """
-            Without --input the window is \(Matrix.sineWindowFormula), with T the model's look_back (or --steps when the model has none). Long windows stream: the trace is written 1,024 steps at a time and never held whole. The JSON form is a stable contract:
+            Without --input the window is \(Matrix.sineWindowFormula), with T the model's look_back (or --steps when \
+            the model has none). Long windows stream: the trace is written 1,024 steps at a time and never held whole. \
+            The JSON form is a stable contract:
               {"input": [[…]], "layers": [{"name", "type", "units",
                 "steps": [{"t", "x", …}]}], "output": […]}
             where each step has the vectors of its layer's kind: LSTM i f c_tilde o c h, GRU z r h_tilde h, SimpleRNN h.
 
-            With --expect (Keras's model.predict output for this input: .npy, .csv, a JSON list, or a JSON object with an \
-            "output" list such as this command's own JSON) the largest absolute difference is reported (in the JSON form \
-            as "expect": {"file", "largest_difference", "tolerance", "matches"}) and the exit status is 3 if it exceeds \
+            With --expect (Keras's model.predict output for this input: .npy, .csv, a JSON \
+            list, or a JSON object with an "output" list such as this command's own JSON) the \
+            largest absolute difference is reported (in the JSON form as "expect": {"file", \
+            "largest_difference", "tolerance", "matches"}) and the exit status is 3 if it exceeds \
             --tolerance or the lengths differ.
 
             Examples:
@@ -106,7 +109,8 @@ struct Trace: ParsableCommand {
         let halfPrecision = Set(model.provenance.storedDTypes.values).intersection(["float16", "bfloat16"])
         if !matches, let dtype = halfPrecision.first {
             Console.note(
-                "the weights are stored as \(dtype): Keras computed in \(dtype), lstmscope in float32, so differences around 1e-3 are expected (try --tolerance 1e-2)"
+                "the weights are stored as \(dtype): Keras computed in \(dtype), lstmscope in float32, "
+                    + "so differences around 1e-3 are expected (try --tolerance 1e-2)"
             )
         }
         out.flush()

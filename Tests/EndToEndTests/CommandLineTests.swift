@@ -204,7 +204,8 @@ import Testing
             // since #12 the entries' CRC-32 is checked, and the load stops there, before libhdf5.
             #expect(
                 r.err.hasPrefix(
-                    "lstmscope: error: \(Fixtures.path("bad/" + file)): archive entry config.json fails its CRC-32 check"
+                    "lstmscope: error: \(Fixtures.path("bad/" + file)): archive entry "
+                        + "config.json fails its CRC-32 check"
                 ), "\(r.err)")
         } else {
             #expect(r.err.hasPrefix("lstmscope: error: \(Fixtures.path("bad/" + file)): reading it "), "\(r.err)")

@@ -67,7 +67,8 @@ import Testing
             lines.first { $0.hasPrefix(">") && $0.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("0 ") })
         let h = s.layerTrace.vector("h", at: 2)![0]
         // The last number, without the change mark that follows it on wider screens.
-        let last = row.split(separator: " ").last { $0.count > 1 }.map { String($0.prefix { !"▲▼^v".contains($0) }) }
+        let last = row.split(separator: " ").last { $0.count > 1 }
+            .map { String($0.prefix { !"▲▼^v".contains($0) }) }
         #expect(last == format3(h), "\(row) does not end with h \(h)")
     }
 

@@ -39,7 +39,8 @@ import Testing
         var s = try Self.sample(width: 60, height: 16)
         _ = s.update(
             .loadFailed(
-                "/home/someone/models/experiments/run-42/input_wrong_columns.npy: the input has 4 columns but the model expects 3"
+                "/home/someone/models/experiments/run-42/input_wrong_columns.npy: the input has 4 "
+                    + "columns but the model expects 3"
             ))
         let lines = s.render().lines
         // The path is longer than a line: broken across two, not cut.
@@ -301,7 +302,8 @@ import Testing
                 switch s.layerTrace.kind {
                 case "GRU":
                     #expect(
-                        text.contains("z σ") && text.contains("h̃ tanh") && text.contains("h_prev"), "\(file) \(width)")
+                        text.contains("z σ") && text.contains("h̃ tanh") && text.contains("h_prev"),
+                        "\(file) \(width)")
                 case "SimpleRNN": #expect(text.contains("h_prev") && !text.contains("c_prev"), "\(file) \(width)")
                 default: #expect(text.contains("c̃ tanh"))
                 }

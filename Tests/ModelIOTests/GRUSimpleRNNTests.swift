@@ -83,7 +83,8 @@ import Testing
         var checked = 0
         for (path, expected) in counts {
             let file = path.replacingOccurrences(of: "Tests/Fixtures/", with: "")
-            guard let model = try? ModelLoader.load(Fixtures.path(file)) else { continue }  // Masking, Bidirectional: not yet
+            // Masking, Bidirectional: not yet
+            guard let model = try? ModelLoader.load(Fixtures.path(file)) else { continue }
             #expect(model.parameterCount == expected, "\(file)")
             checked += 1
         }

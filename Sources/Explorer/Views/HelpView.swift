@@ -73,7 +73,8 @@ extension ExplorerState {
         }
         if lines.count > page {
             let more =
-                "\(first + 1)–\(min(first + page, lines.count)) of \(lines.count) lines (\(glyphs == .unicode ? "↑↓" : "Up Down") PgUp PgDn)"
+                "\(first + 1)–\(min(first + page, lines.count)) of \(lines.count) lines "
+                + "(\(glyphs == .unicode ? "↑↓" : "Up Down") PgUp PgDn)"
             canvas.put(more, x: max(0, width - more.count - 1), y: area.y, style: .muted, maxWidth: width)
         }
     }

@@ -26,7 +26,8 @@ extension ExplorerState {
         line("model", model.chainDescription.replacingArrow(glyphs.arrow), style: .heading)
         line(
             "input",
-            "(\(model.lookBack.map(String.init) ?? "T"), \(model.inputSize))  window now \(steps) × \(input.columns) from \(shown(inputSource, limit: 60))"
+            "(\(model.lookBack.map(String.init) ?? "T"), \(model.inputSize))  window now \(steps) × \(input.columns) "
+                + "from \(shown(inputSource, limit: 60))"
         )
         y += 1
         guard y < area.bottom else { return }
@@ -97,7 +98,8 @@ extension ExplorerState {
                 x = canvas.put(name.centered(cell), x: x, y: y, style: Style(foreground: colors[k], bold: true))
                 x = canvas.put(k == blocks.count - 1 ? "]" : String(glyphs.vertical), x: x, y: y)
                 let r = k * info.units..<(k + 1) * info.units
-                canvas.put("\(r.lowerBound)–\(r.upperBound - 1)".centered(cell), x: labels + 1, y: y + 1, style: .muted)
+                canvas.put(
+                    "\(r.lowerBound)–\(r.upperBound - 1)".centered(cell), x: labels + 1, y: y + 1, style: .muted)
                 labels += cell + 1
             }
             y += 3

@@ -63,7 +63,8 @@ extension ExplorerState {
                 style: Style(foreground: .yellow), maxWidth: width)
         } else if let nan = replay.firstNaN {
             let place =
-                "\(glyphs.symbol(nan.vector)) of layer \(shown(replay.layers[nan.layer].name, limit: 20)) at t = \(nan.step + 1)"
+                "\(glyphs.symbol(nan.vector)) of layer \(shown(replay.layers[nan.layer].name, limit: 20)) "
+                + "at t = \(nan.step + 1)"
             canvas.put(" NaN first appears: \(place) (N goes there)", x: 0, y: y, style: .error, maxWidth: width)
         }
         y += 1
@@ -163,7 +164,8 @@ extension ExplorerState {
             y += 1
         }
         if lt.units > count {
-            canvas.put(" units \(first)–\(first + count - 1) of \(lt.units) (↑↓ PgUp PgDn)", x: 0, y: y, style: .muted)
+            canvas.put(
+                " units \(first)–\(first + count - 1) of \(lt.units) (↑↓ PgUp PgDn)", x: 0, y: y, style: .muted)
             y += 1
         }
         return y
@@ -201,7 +203,8 @@ extension ExplorerState {
         let labelWidth = 6
         let range = historyRange
         var title =
-            " history of \(glyphs.symbol(historyVector)) over t = 1\(glyphs == .unicode ? "…" : "..")\(steps) (v: next vector)"
+            " history of \(glyphs.symbol(historyVector)) over t = "
+            + "1\(glyphs == .unicode ? "…" : "..")\(steps) (v: next vector)"
         if !replay.isComplete { title += "  running the window: \(progressText)" }
         canvas.put(title, x: 0, y: y, style: .heading, maxWidth: width)
         y += 1

@@ -90,7 +90,8 @@ extension ExplorerState {
                 [
                     ["h = z\(dotGlyph)h_prev + (1 − z)\(dotGlyph)\(glyphs.symbol("h_tilde"))"],
                     [
-                        "\(plain(z))\(dotGlyph)\(plain(hPrev[u], wrap: true)) + \(plain(1 - z))\(dotGlyph)\(plain(hTilde, wrap: true))",
+                        "\(plain(z))\(dotGlyph)\(plain(hPrev[u], wrap: true)) + "
+                            + "\(plain(1 - z))\(dotGlyph)\(plain(hTilde, wrap: true))",
                         plain(h),
                     ],
                 ], width: width, note: "(kept + new)")

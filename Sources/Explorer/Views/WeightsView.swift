@@ -12,7 +12,8 @@ extension ExplorerState {
         var y = area.y
         let axes = "(" + p.axisMeaning.joined(separator: ", ") + (p.shape.count == 1 ? ",)" : ")")
         canvas.put(
-            " \(p.seedName) = \(p.kerasName) of \(shown(p.layerName))  \(formatShape(p.shape)) = \(axes)   matrix \(weights.parameter + 1) of \(parameters.count)",
+            " \(p.seedName) = \(p.kerasName) of \(shown(p.layerName))  \(formatShape(p.shape)) = \(axes)   matrix "
+                + "\(weights.parameter + 1) of \(parameters.count)",
             x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
         // On a short terminal the per-block statistics give their rows to the matrix.
@@ -91,7 +92,8 @@ extension ExplorerState {
                 style: .muted)
         } else if m.rows > shownRows || m.columns > shownColumns {
             canvas.put(
-                " rows \(firstRow)–\(firstRow + shownRows - 1) of \(m.rows), columns \(firstColumn)–\(firstColumn + shownColumns - 1) of \(m.columns)  (z: overview)",
+                " rows \(firstRow)–\(firstRow + shownRows - 1) of \(m.rows), "
+                    + "columns \(firstColumn)–\(firstColumn + shownColumns - 1) of \(m.columns)  (z: overview)",
                 x: 0, y: y, style: .muted, maxWidth: width)
         }
         y = area.bottom - statsRows - infoRows

@@ -227,7 +227,9 @@ final class HDF5File {
         let limit = filterCount > 0 ? min(stored.multipliedReportingOverflow(by: 1024).partialValue, 1 << 31) : stored
         guard !overflow, !needed.overflow, needed.partialValue <= max(limit, 0) else {
             throw .corrupt(
-                "dataset \(path) claims shape \(shape) (\(needed.overflow || overflow ? "too many" : String(needed.partialValue)) bytes) but the file holds \(stored) bytes for it"
+                "dataset \(path) claims shape \(shape) "
+                    + "(\(needed.overflow || overflow ? "too many" : String(needed.partialValue)) bytes) but the file "
+                    + "holds \(stored) bytes for it"
             )
         }
         // Not zero-filled first: that would touch every page of a big array at once, before the

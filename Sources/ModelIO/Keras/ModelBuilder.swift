@@ -132,7 +132,8 @@ struct ModelBuilder {
                         guard b.shape.count == 2, b.shape[0] == 2 else {
                             throw LoadError(
                                 path, .badShape,
-                                "layer \"\(spec.name)\": GRU bias has shape \(formatShape(b.shape)) but reset_after=True needs (2, 3·hu)"
+                                "layer \"\(spec.name)\": GRU bias has shape \(formatShape(b.shape)) but "
+                                    + "reset_after=True needs (2, 3·hu)"
                             )
                         }
                         let n = b.shape[1]
@@ -231,7 +232,8 @@ struct ModelBuilder {
                 ? "kernel, recurrent_kernel\(count == 3 ? " and bias" : "")" : "kernel\(count == 2 ? " and bias" : "")"
             throw LoadError(
                 path, .missingWeights,
-                "layer \"\(spec.name)\" (\(spec.className)) has \(arrays.count) weight arrays but needs \(count) (\(needs))"
+                "layer \"\(spec.name)\" (\(spec.className)) has \(arrays.count) weight arrays but "
+                    + "needs \(count) (\(needs))"
             )
         }
     }
@@ -260,7 +262,8 @@ struct ModelBuilder {
         guard let activation = Activation(kerasName: name, kerasMajorVersion: kerasMajorVersion) else {
             throw LoadError(
                 path, .unsupportedLayer,
-                "layer \"\(spec.name)\": unsupported \(key) \"\(name)\" (custom activations are code, which lstmscope never runs)"
+                "layer \"\(spec.name)\": unsupported \(key) \"\(name)\" "
+                    + "(custom activations are code, which lstmscope never runs)"
             )
         }
         return activation
