@@ -30,6 +30,8 @@ enum LoadWatchdog {
         }
         timer.resume()
         defer { timer.cancel() }
-        return try CrashGuard.reading(path) { () throws(LoadError) in try ModelLoader.load(path, options: options) }
+        return try LoadMemoryCap.reading(fileSize: size) { () throws(LoadError) in
+            try CrashGuard.reading(path) { () throws(LoadError) in try ModelLoader.load(path, options: options) }
+        }
     }
 }

@@ -84,6 +84,17 @@ import Testing
         }
     }
 
+    /// Found by fuzzing: a damaged variable-length string makes libhdf5 ask for 4 GB (it touched
+    /// 1.6 GB before the watchdog stopped it). Under the load's address-space cap the allocation
+    /// fails and libhdf5 reports an error: one line, at once.
+    @Test func aGiantAllocationInsideLibhdf5FailsCleanly() throws {
+        let path = Fixtures.path("bad/hdf5_vlen_4gb.h5")
+        let r = try Binary.run(["inspect", path])
+        #expect(r.status == 1)
+        let message = "damaged HDF5 file: cannot read attribute weight_names of /model_weights/lstm"
+        #expect(r.err == "lstmscope: error: \(path): \(message)\n")
+    }
+
     /// Names with bidi overrides and zero-width characters are shown escaped, never raw.
     @Test func invisibleFormattingInNamesIsEscaped() throws {
         let r = try Binary.run(["inspect", Fixtures.path("bad/bidi_name.keras")])
