@@ -96,6 +96,11 @@ import Testing
         ("input_nonnumeric.csv", "\"abc\" is not a number"),
         ("input_ragged.csv", "ragged rows"),
         ("input_ragged.json", "ragged rows"),
+        // Issue #12: what a CSV reader must not guess.
+        ("input_empty_cell.csv", "line 3, column 2: empty cell"),
+        ("input_pandas_header.csv", "the header pandas writes for unnamed columns"),
+        ("input_typo_first_row.csv", "line 1 mixes numbers and text (\"O.25\" in column 2)"),
+        ("npy_header_too_long.npy", "is not the dictionary NumPy writes"),
         ("input_deep.json", "nesting deeper than 64 levels"),
         ("empty.csv", "empty"),
         ("npy_claims_more.npy", "claims shape [1000000, 3]"),
