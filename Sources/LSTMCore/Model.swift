@@ -20,7 +20,7 @@ public struct Model: Sendable, Equatable {
     /// Creates a model after checking that each layer's input size matches what the previous produces.
     public init(
         name: String = "model", layers: [Layer], inputSize: Int, lookBack: Int? = nil,
-        provenance: Provenance = Provenance(path: "", format: "memory")
+        provenance: Provenance = Provenance(path: "", format: .memory)
     ) throws(ShapeError) {
         guard layers.contains(where: \.isRecurrent) else {
             throw ShapeError("the model has no recurrent layer (LSTM, GRU, SimpleRNN) to replay")

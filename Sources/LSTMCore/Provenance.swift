@@ -4,8 +4,8 @@
 public struct Provenance: Sendable, Equatable {
     /// Path as the user gave it.
     public var path: String
-    /// File format, e.g. `keras` (Keras 3 archive), `h5` (legacy HDF5), `npz`.
-    public var format: String
+    /// The kind of file the model came from.
+    public var format: Format
     /// `keras_version` recorded in the file, if any.
     public var kerasVersion: String?
     /// `backend` recorded in the file, if any.
@@ -21,7 +21,7 @@ public struct Provenance: Sendable, Equatable {
 
     /// Creates a provenance record.
     public init(
-        path: String, format: String, kerasVersion: String? = nil, backend: String? = nil,
+        path: String, format: Format, kerasVersion: String? = nil, backend: String? = nil,
         storedDTypes: [String: String] = [:]
     ) {
         self.path = path
@@ -35,5 +35,45 @@ public struct Provenance: Sendable, Equatable {
     public var kerasMajorVersion: Int? {
         guard let kerasVersion, let first = kerasVersion.split(separator: ".").first else { return nil }
         return Int(first)
+    }
+}
+
+extension Provenance {
+    /// The kinds of file a model comes from; the raw value is the name `inspect --format json`
+    /// writes (`"keras"`, `"torch-npz"`, …).
+    public enum Format: String, Sendable, Equatable, CaseIterable {
+        /// A Keras 3 `.keras` archive.
+        case keras
+        /// A legacy full-model `.h5` (Keras 2, tf.keras or Keras 3).
+        case h5
+        /// `np.savez` of `model.get_weights()`: no architecture, read from the shapes.
+        case npz
+        /// A PyTorch state dict as `.safetensors`.
+        case safetensors
+        /// A PyTorch state dict as `.npz` with the state dict's names.
+        case torchNPZ = "torch-npz"
+        /// A model made in memory by `bench` (seeded weights).
+        case synthetic
+        /// A model built in code (tests, the default of ``Model``).
+        case memory
+
+        /// Whether the file is a PyTorch state dict (whose tensors `--ignore-tensors` can leave out).
+        public var isPyTorchStateDict: Bool { self == .safetensors || self == .torchNPZ }
+
+        /// What the format is, for a person.
+        public var description: String {
+            switch self {
+            case .keras: "Keras 3 archive (.keras)"
+            case .h5: "Keras HDF5 model (.h5)"
+            case .npz: "NumPy weights (.npz, architecture inferred from shapes)"
+            case .safetensors:
+                "PyTorch state dict (.safetensors), in Keras layout: W = weight_ihᵀ, "
+                    + "U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
+            case .torchNPZ:
+                "PyTorch state dict (.npz), in Keras layout: W = weight_ihᵀ, "
+                    + "U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
+            case .synthetic, .memory: rawValue
+            }
+        }
     }
 }

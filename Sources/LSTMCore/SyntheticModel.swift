@@ -19,7 +19,7 @@ public enum SyntheticModel {
             name: "dense", kernel: Matrix(rows: units, columns: 1, values: values(units)), bias: values(1))
         return try Model(
             name: "synthetic", layers: [.lstm(lstm), .dense(dense)], inputSize: inputSize,
-            provenance: Provenance(path: "synthetic \(inputSize),\(units) seed \(seed)", format: "synthetic"))
+            provenance: Provenance(path: "synthetic \(inputSize),\(units) seed \(seed)", format: .synthetic))
     }
 
     /// A seeded window of `steps` rows, uniform in ±1.

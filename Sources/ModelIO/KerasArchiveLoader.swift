@@ -35,7 +35,7 @@ enum KerasArchiveLoader {
         } catch {
             throw LoadError(path, .invalidArray, "model.weights.h5 inside the archive: \(error.message)")
         }
-        let provenance = Provenance(path: path, format: "keras", kerasVersion: version)
+        let provenance = Provenance(path: path, format: .keras, kerasVersion: version)
         let groups = try LayerGroups(h5, path: path)
         return try ModelBuilder(path: path, kerasMajorVersion: provenance.kerasMajorVersion ?? 3)
             .build(config: config, provenance: provenance) { (spec, maximum) throws(LoadError) in

@@ -34,7 +34,7 @@ enum LegacyH5Loader {
             throw LoadError(path, .invalidConfig, "\(error)")
         }
         let config = try KerasConfig(json: Data(configText.utf8), path: path)
-        let provenance = Provenance(path: path, format: "h5", kerasVersion: version, backend: backend)
+        let provenance = Provenance(path: path, format: .h5, kerasVersion: version, backend: backend)
         return try ModelBuilder(path: path, kerasMajorVersion: provenance.kerasMajorVersion ?? 2)
             .build(config: config, provenance: provenance) { (spec, maximum) throws(LoadError) in
                 try weights(of: spec, maximum: maximum, in: h5, path: path)

@@ -62,7 +62,7 @@ public enum ModelLoader {
         }
         if SafetensorsReader.looksLike(data) {
             return try TorchLoader.build(
-                SafetensorsReader.read(data, path: path), path: path, format: "safetensors",
+                SafetensorsReader.read(data, path: path), path: path, format: .safetensors,
                 ignoring: options.ignoredTensors)
         }
         if data.prefix(6) == NPYReader.magic {

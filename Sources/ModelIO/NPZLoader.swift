@@ -36,7 +36,7 @@ enum NPZLoader {
                 guard let data = try zip.read(name + ".npy") else { continue }
                 arrays.append((name, try NPYReader.parse(data, path: path, entry: name)))
             }
-            return try TorchLoader.build(arrays, path: path, format: "torch-npz", ignoring: options.ignoredTensors)
+            return try TorchLoader.build(arrays, path: path, format: .torchNPZ, ignoring: options.ignoredTensors)
         }
         let order = try orderedNames(names, path: path)
         var arrays: [(String, NDArray)] = []
@@ -179,7 +179,7 @@ enum NPZLoader {
             dtypes["\(name)/kernel"] = dtype
             if bias != nil { dtypes["\(name)/bias"] = dtype }
         }
-        let provenance = Provenance(path: path, format: "npz", storedDTypes: dtypes)
+        let provenance = Provenance(path: path, format: .npz, storedDTypes: dtypes)
         do {
             return try Model(
                 name: "npz", layers: layers, inputSize: lstms[0].0.rows, lookBack: nil, provenance: provenance)

@@ -20,7 +20,7 @@ enum TorchLoader {
     /// `--ignore-tensors`) names tensors to leave out on purpose, which the model's provenance
     /// then lists.
     static func build(
-        _ arrays: [(String, NDArray)], path: String, format: String,
+        _ arrays: [(String, NDArray)], path: String, format: Provenance.Format,
         ignoring patterns: [String] = []
     ) throws(LoadError) -> Model {
         let byName = Dictionary(arrays, uniquingKeysWith: { first, _ in first })

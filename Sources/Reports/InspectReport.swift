@@ -9,22 +9,6 @@ public struct InspectReport {
     /// Creates a report of `model`.
     public init(model: Model) { self.model = model }
 
-    /// A readable name for the file format.
-    public static func formatName(_ format: String) -> String {
-        switch format {
-        case "keras": "Keras 3 archive (.keras)"
-        case "h5": "Keras HDF5 model (.h5)"
-        case "npz": "NumPy weights (.npz, architecture inferred from shapes)"
-        case "safetensors":
-            "PyTorch state dict (.safetensors), in Keras layout: W = weight_ihᵀ, "
-                + "U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
-        case "torch-npz":
-            "PyTorch state dict (.npz), in Keras layout: W = weight_ihᵀ, "
-                + "U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
-        default: format
-        }
-    }
-
     /// `[ i 0–4 | f 5–9 | c̃ 10–14 | o 15–19 ]`.
     public static func gateLayout(units: Int) -> String {
         "[ "
@@ -39,7 +23,7 @@ public struct InspectReport {
         let p = model.provenance
         var lines: [String] = []
         lines.append("file:    \(terminalSafe(p.path))")
-        var format = "format:  \(InspectReport.formatName(p.format))"
+        var format = "format:  \(p.format.description)"
         if let v = p.kerasVersion { format += ", keras_version \(terminalSafe(v))" }
         if let b = p.backend { format += ", backend \(terminalSafe(b))" }
         lines.append(format)
@@ -222,7 +206,7 @@ public struct InspectReport {
             layerTexts.append("{" + fields.joined(separator: ", ") + "}")
         }
         let inputShape = "[\(model.lookBack.map(String.init) ?? "null"), \(model.inputSize)]"
-        return "{\"path\": \(JSONText.string(p.path)), \"format\": \(JSONText.string(p.format)), "
+        return "{\"path\": \(JSONText.string(p.path)), \"format\": \(JSONText.string(p.format.rawValue)), "
             + "\"keras_version\": \(JSONText.optional(p.kerasVersion)), \"backend\": \(JSONText.optional(p.backend)), "
             + "\"model\": \(JSONText.string(model.name)), \"input_shape\": \(inputShape), "
             + "\"layers\": [" + layerTexts.joined(separator: ", ") + "], \"total_params\": \(model.fileParameterCount)"

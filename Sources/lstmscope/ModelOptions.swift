@@ -115,7 +115,7 @@ struct ModelOptions: ParsableArguments {
     /// `--ignore-tensors` for one that is not a state dict.
     func checkApplicable(to model: Model) throws {
         let format = model.provenance.format
-        if format != "npz" {
+        if format != .npz {
             let given = [
                 ("--activation", activation), ("--recurrent-activation", recurrentActivation),
                 ("--output-activation", outputActivation), ("--keras-version", kerasVersion.map(String.init)),
@@ -128,7 +128,7 @@ struct ModelOptions: ParsableArguments {
                         + "\(terminalSafe(model.provenance.path)) says its own")
             }
         }
-        if !ignoreTensors.isEmpty, format != "safetensors", format != "torch-npz" {
+        if !ignoreTensors.isEmpty, !format.isPyTorchStateDict {
             throw UsageError(
                 message: "--ignore-tensors only applies to PyTorch state dicts "
                     + "(.safetensors, or .npz with the state dict's names)")

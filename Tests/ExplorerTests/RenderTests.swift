@@ -113,7 +113,7 @@ extension RenderTests {
             bias: nil)
         let model = try Model(
             name: name, layers: [.lstm(lstm)], inputSize: 2,
-            provenance: Provenance(path: "/tmp/" + name + ".keras", format: "keras"))
+            provenance: Provenance(path: "/tmp/" + name + ".keras", format: .keras))
         var s = try ExplorerState(model: model, input: nil, width: 120, height: 40)
         for (key, _) in Self.views {
             UpdateTests.press(&s, key)

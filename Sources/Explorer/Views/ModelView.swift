@@ -15,7 +15,7 @@ extension ExplorerState {
             y += 1
         }
         line("file", shown(p.path, limit: 100))
-        var format = InspectReport.formatName(p.format)
+        var format = p.format.description
         if let v = p.kerasVersion { format += ", Keras \(v)" }
         if let recurrent = model.recurrentLayers.first(where: {
             if case .hardSigmoid = $0.recurrentActivation { true } else { false }
