@@ -61,16 +61,10 @@ public struct KerasTrace: Sendable {
     }
 }
 
-/// Largest |a − b| over two equally long sequences (∞ when lengths differ, NaN wins).
+/// Largest |a − b| by the rule `trace --expect` and the explorer use (``OutputComparison``:
+/// NaN against NaN and equal infinities match, NaN against a number wins), ∞ when lengths differ.
 public func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
-    guard a.count == b.count else { return .infinity }
-    var worst: Float = 0
-    for (x, y) in zip(a, b) {
-        let d = abs(x - y)
-        if d.isNaN { return .nan }
-        worst = max(worst, d)
-    }
-    return worst
+    OutputComparison(output: a, expected: b).largestDifference ?? .infinity
 }
 
 /// Largest |a − b| / max(1, |b|): absolute for small values, relative for large ones.

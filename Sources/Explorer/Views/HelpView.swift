@@ -32,7 +32,7 @@ extension ExplorerState {
     /// The help as lines to draw: a heading, or a key and its text. Below 80 columns the key
     /// column narrows and long texts wrap onto lines of their own under it.
     var helpText: [(key: String, text: String, heading: Bool)] {
-        let keyWidth = width < 80 ? 16 : 24
+        let keyWidth = width < Breakpoint.narrow ? 16 : 24
         let textWidth = max(10, width - keyWidth - 6)
         var lines: [(key: String, text: String, heading: Bool)] = []
         for (key, text) in ExplorerState.helpLines {

@@ -33,7 +33,7 @@ extension ExplorerState {
         guard y < area.bottom else { return }
         // The layer column only when there is room for it; below 80 columns neither the Keras
         // name nor the std (the name column and the axes say what each array is).
-        let wide = width >= 100, narrow = width < 80
+        let wide = width >= Breakpoint.wide, narrow = width < Breakpoint.narrow
         let headers =
             ["name"] + (narrow ? [] : ["keras name"]) + (wide ? ["layer"] : [])
             + ["shape", "axes", "count", "dtype", "min", "max", "mean"] + (narrow ? [] : ["std"])

@@ -105,9 +105,9 @@ extension ExplorerState {
         let lt = layerTrace
         // An LSTM row is 73 columns with bars and change marks; below that both go, so that the
         // last column (h) still fits the smallest terminal (60 wide).
-        let tight = width < 74
-        let barWidth = tight ? 0 : (width >= 110 ? 6 : (width >= 100 ? 3 : 2))
-        let compact = width < 100
+        let tight = width < Breakpoint.tight
+        let barWidth = tight ? 0 : (width >= Breakpoint.widest ? 6 : (width >= Breakpoint.wide ? 3 : 2))
+        let compact = width < Breakpoint.wide
         let number: (Float) -> String = { compact ? short($0) : signed($0) }
         let numberWidth = compact ? 6 : 7
         // The kind's gates (i f c̃ o, z r h̃, or none), then its state: c (LSTM) and h.

@@ -15,7 +15,7 @@ extension ExplorerState {
         y += 2
         let headers = ["", "x·W", "h·U", "b", "z", "act", "value", "largest contributions"]
         // Below 80 columns a row is named by its symbol alone, so the value column still fits.
-        let narrow = width < 80
+        let narrow = width < Breakpoint.narrow
         let widths = [narrow ? 5 : 16, 9, 9, 9, 9, narrow ? 8 : 10, 9]
         var cx = 1
         for (h, w) in zip(headers, widths) { cx = canvas.put(h.fitted(w), x: cx, y: y, style: .heading) }

@@ -17,7 +17,7 @@ extension ExplorerState {
         y += 2
         let headers = ["gate", "x·W", "h·U", "b", "z", "act", "value", "largest contributions"]
         // Below 80 columns a gate is named by its symbol alone, so the value column still fits.
-        let narrow = width < 80
+        let narrow = width < Breakpoint.narrow
         let widths = [narrow ? 5 : 14, 9, 9, 9, 9, 8, 9, 0]
         var cx = 1
         for (h, w) in zip(headers, widths) {
