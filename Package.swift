@@ -105,6 +105,10 @@ let package = Package(
             name: "ExplorerTests", dependencies: ["Explorer", "ModelIO", "LSTMCore", "TestSupport"],
             exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        // In-process goldens of the JSON and CSV contracts, read from the source tree like the frames.
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "ModelIO", "LSTMCore", "TestSupport"],
+            exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )
