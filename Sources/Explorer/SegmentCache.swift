@@ -66,7 +66,7 @@ extension ExplorerState {
             return
         }
         if !force, let at = otherHalfAt, at.layer == layer, at.t == t { return }
-        let other = direction == "forward" ? layer + 1 : layer - 1
+        let other = direction == .forward ? layer + 1 : layer - 1
         let step = steps - 1 - t
         otherHalfHidden =
             replay.layers.indices.contains(other)

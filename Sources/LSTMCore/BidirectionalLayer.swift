@@ -54,8 +54,8 @@ public struct BidirectionalLayer: Sendable, Equatable {
         -> (traces: [LayerTrace], output: Matrix)
     {
         let traces = [
-            f.traces[0].marked(wrapper: name, direction: "forward", merge: merge.rawValue),
-            b.traces[0].marked(wrapper: name, direction: "backward", merge: merge.rawValue),
+            f.traces[0].marked(wrapper: name, direction: .forward, merge: merge.rawValue),
+            b.traces[0].marked(wrapper: name, direction: .backward, merge: merge.rawValue),
         ]
         return (traces, mergedOutput(forward: f.output, backward: b.output))
     }
@@ -83,7 +83,7 @@ public struct BidirectionalLayer: Sendable, Equatable {
 
 extension LayerTrace {
     /// The same trace under the wrapper's name, labelled as one direction of a Bidirectional layer.
-    func marked(wrapper: String, direction: String, merge: String) -> LayerTrace {
+    func marked(wrapper: String, direction: BidirectionalLayer.Direction, merge: String) -> LayerTrace {
         var copy = LayerTrace(
             layerName: wrapper, kind: kind, units: units, inputs: inputs, vectorNames: vectorNames,
             series: series, firstStep: firstStep)
@@ -91,5 +91,15 @@ extension LayerTrace {
         copy.direction = direction
         copy.mergeMode = merge
         return copy
+    }
+}
+
+extension BidirectionalLayer {
+    /// Which half of a Bidirectional layer: the raw value is the name traces and reports use.
+    public enum Direction: String, Sendable, Equatable, CaseIterable {
+        case forward, backward
+
+        /// The other half.
+        public var other: Direction { self == .forward ? .backward : .forward }
     }
 }

@@ -18,7 +18,7 @@ public struct LayerTrace: Sendable, Equatable {
     /// The step of the first row: 0 for a whole window, more for a segment of a long one.
     public let firstStep: Int
     /// `forward` or `backward` for the two halves of a Bidirectional layer, else nil.
-    public internal(set) var direction: String?
+    public internal(set) var direction: BidirectionalLayer.Direction?
     /// The Bidirectional layer's merge mode, for its two halves.
     public internal(set) var mergeMode: String?
     /// After a Masking layer: per row, whether the step was skipped (state carried). Nil when

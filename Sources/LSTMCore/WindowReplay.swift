@@ -25,7 +25,7 @@ public struct WindowReplay: Sendable {
         public let units: Int
         public let vectorNames: [String]
         /// `forward` or `backward` for the halves of a Bidirectional layer, else nil.
-        public var direction: String?
+        public var direction: BidirectionalLayer.Direction?
         /// The Bidirectional layer's merge mode, for its halves.
         public var mergeMode: String?
         /// Whether the layer reads the window last row first (Keras `go_backwards`; a
@@ -140,7 +140,7 @@ public struct WindowReplay: Sendable {
                     name: outer.name, kind: info.kind, units: info.units, vectorNames: info.vectorNames)
                 layer.readsBackwards = traced.readsBackwards
                 if case .bidirectional(let b) = outer {
-                    layer.direction = half == 0 ? "forward" : "backward"
+                    layer.direction = half == 0 ? .forward : .backward
                     layer.mergeMode = b.merge.rawValue
                 }
                 return layer
@@ -378,7 +378,7 @@ public struct WindowReplay: Sendable {
     /// For a Bidirectional model, the window rows its backward half reads at steps `range`
     /// (nil when the walk will not run that half: another layer is `target`).
     private func backwardRowsOfWindow(_ range: Range<Int>, for target: Int?) -> Matrix? {
-        guard layers.last?.direction == "backward", target == nil || target == layers.count - 1 else { return nil }
+        guard layers.last?.direction == .backward, target == nil || target == layers.count - 1 else { return nil }
         return rowsOfWindow(range, backwards: layers[layers.count - 1].readsBackwards)
     }
 

@@ -66,7 +66,8 @@ public struct TraceReport {
                     + "\"units\": \(info.units)"
                 if let direction = block.direction, let merge = block.mergeMode {
                     header +=
-                        ", \"direction\": \(JSONText.string(direction)), \"merge_mode\": \(JSONText.string(merge))"
+                        ", \"direction\": \(JSONText.string(direction.rawValue)), "
+                        + "\"merge_mode\": \(JSONText.string(merge))"
                 }
                 write(header + ",\n   \"steps\": [")
             }
@@ -116,7 +117,7 @@ public struct TraceReport {
         var nan: NaNSite?
         forEachBlock { l, block in
             let info = replay.layers[l]
-            let name = csvField(info.name + (info.direction.map { "/" + $0 } ?? ""))
+            let name = csvField(info.name + (info.direction.map { "/" + $0.rawValue } ?? ""))
             for step in block.stepRange {
                 let t = time(of: step, layer: l)
                 var text = ""
@@ -156,7 +157,7 @@ public struct TraceReport {
             if block.firstStep == 0 {
                 let half =
                     info.direction.map {
-                        $0 == "backward" ? ", backward half: from the window's end" : ", forward half"
+                        $0 == .backward ? ", backward half: from the window's end" : ", forward half"
                     } ?? ""
                 write(
                     "layer \(terminalSafe(info.name)) (\(info.kind), \(info.units) units\(half)), "

@@ -97,7 +97,7 @@ import Testing
         let window = Matrix.sineWindow(steps: 2100, features: 2)
         let full = try ModelTrace(model: model, input: window)
         var lazy = try WindowReplay(model: model, input: window, eagerLimit: 0)
-        #expect(lazy.isLazy && lazy.layers.map(\.direction) == ["forward", "backward"])
+        #expect(lazy.isLazy && lazy.layers.map(\.direction) == [.forward, .backward])
         #expect(lazy.layers.map(\.readsBackwards) == [swapped, !swapped])
         // Blocks long enough that the merged head is applied in more than one chunk of 1,024.
         for budget in [1050, 1050] where !lazy.isComplete { lazy.advance(steps: budget) }

@@ -13,10 +13,11 @@ extension ExplorerState {
         let reads = replay.layers[layer].readsBackwards ? "reads x at t = \(steps - t)" : nil
         let of = replay.layers.count > 1 ? "\(layer + 1) of \(replay.layers.count)" : ""
         // A Bidirectional half says which one in a shorter form, so the line fits 80 columns.
+        let half = lt.direction?.rawValue
         let long =
-            lt.direction.map { "layer \(shown(lt.layerName, limit: 20)) (\(lt.kind) \(lt.units), \($0), \(of))" }
+            half.map { "layer \(shown(lt.layerName, limit: 20)) (\(lt.kind) \(lt.units), \($0), \(of))" }
             ?? "layer \(shown(lt.layerName)) (\(lt.kind), \(lt.units) units\(of.isEmpty ? "" : ", " + of))"
-        let kind = " (\(lt.kind) \(lt.units)\(lt.direction.map { ", " + $0 } ?? "")\(of.isEmpty ? "" : ", " + of))"
+        let kind = " (\(lt.kind) \(lt.units)\(half.map { ", " + $0 } ?? "")\(of.isEmpty ? "" : ", " + of))"
         let fullNote = "   (" + (reads ?? "index \(t), window of \(steps)") + ")"
         let shortNote = reads.map { " (\($0))" } ?? ""
         // The name in what is left of the line after the note, down to 6 characters.
@@ -83,7 +84,7 @@ extension ExplorerState {
     /// by side with this one (the two are merged into what the next layer reads).
     private func otherHalf(of lt: LayerTrace) -> String? {
         guard let direction = lt.direction, let h = otherHalfHidden else { return nil }
-        let name = direction == "forward" ? "backward" : "forward"
+        let name = direction.other.rawValue
         let head = " \(name) half at the same t: h = ["
         // As many values as fit (8 characters each), at most 8.
         let shownCount = max(1, min(8, (width - 1 - head.count - 3) / 8))
