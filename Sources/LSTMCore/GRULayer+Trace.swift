@@ -9,7 +9,7 @@ extension GRULayer {
             fastKernel.run(input, order: order, state: &h, sink: GRUTraceSink(z: v[0], r: v[1], hTilde: v[2], h: v[3]))
         }
         return LayerTrace(
-            layerName: name, kind: "GRU", units: hu, inputs: goBackwards ? input.rows(order) : input,
+            layerName: name, kind: .gru, units: hu, inputs: goBackwards ? input.rows(order) : input,
             vectorNames: GRULayer.vectorNames,
             series: kept.map { Matrix(rows: steps, columns: hu, values: $0) })
     }

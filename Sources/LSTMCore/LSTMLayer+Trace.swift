@@ -27,7 +27,7 @@ extension LSTMLayer {
                 sink: TraceSink(i: v[0], f: v[1], cTilde: v[2], o: v[3], c: v[4], h: v[5]))
         }
         return LayerTrace(
-            layerName: name, kind: "LSTM", units: hu, inputs: goBackwards ? input.rows(order) : input,
+            layerName: name, kind: .lstm, units: hu, inputs: goBackwards ? input.rows(order) : input,
             vectorNames: LSTMLayer.vectorNames,
             series: kept.map { Matrix(rows: steps, columns: hu, values: $0) })
     }

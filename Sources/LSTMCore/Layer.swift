@@ -80,14 +80,14 @@ public enum Layer: Sendable, Equatable {
     /// For a recurrent layer: name, kind, units, the vectors a step keeps, whether it returns
     /// sequences, and its input size.
     public var recurrentInfo:
-        (name: String, kind: String, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)?
+        (name: String, kind: LayerKind, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)?
     {
         switch self {
-        case .lstm(let l): (l.name, "LSTM", l.units, LSTMLayer.vectorNames, l.returnSequences, l.inputSize)
-        case .gru(let g): (g.name, "GRU", g.units, GRULayer.vectorNames, g.returnSequences, g.inputSize)
+        case .lstm(let l): (l.name, .lstm, l.units, LSTMLayer.vectorNames, l.returnSequences, l.inputSize)
+        case .gru(let g): (g.name, .gru, g.units, GRULayer.vectorNames, g.returnSequences, g.inputSize)
         case .simpleRNN(let r):
-            (r.name, "SimpleRNN", r.units, SimpleRNNLayer.vectorNames, r.returnSequences, r.inputSize)
-        case .bidirectional(let b): (b.name, "Bidirectional", b.outputSize, [], b.returnSequences, b.inputSize)
+            (r.name, .simpleRNN, r.units, SimpleRNNLayer.vectorNames, r.returnSequences, r.inputSize)
+        case .bidirectional(let b): (b.name, .bidirectional, b.outputSize, [], b.returnSequences, b.inputSize)
         default: nil
         }
     }

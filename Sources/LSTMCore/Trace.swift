@@ -6,7 +6,7 @@ public struct LayerTrace: Sendable, Equatable {
     /// The layer's name.
     public let layerName: String
     /// The recurrent kind, e.g. `LSTM`.
-    public let kind: String
+    public let kind: LayerKind
     /// Number of hidden units.
     public let units: Int
     /// The layer's input, one row per step (in the order the layer read them).
@@ -33,7 +33,7 @@ public struct LayerTrace: Sendable, Equatable {
 
     /// Creates a layer trace; `firstStep` is the step of the first row when it covers only a segment.
     public init(
-        layerName: String, kind: String, units: Int, inputs: Matrix, vectorNames: [String],
+        layerName: String, kind: LayerKind, units: Int, inputs: Matrix, vectorNames: [String],
         series: [Matrix], firstStep: Int = 0
     ) {
         self.layerName = layerName

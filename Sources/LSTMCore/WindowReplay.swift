@@ -21,7 +21,7 @@ public struct WindowReplay: Sendable {
     /// Name, kind, units and vector names of a recurrent layer.
     public struct LayerInfo: Sendable, Equatable {
         public let name: String
-        public let kind: String
+        public let kind: LayerKind
         public let units: Int
         public let vectorNames: [String]
         /// `forward` or `backward` for the halves of a Bidirectional layer, else nil.
@@ -372,7 +372,7 @@ public struct WindowReplay: Sendable {
 
     /// Indexes into a layer's vectors of those that make its state, in checkpoint order.
     private static func stateSeries(_ info: LayerInfo) -> [Int] {
-        (info.kind == "LSTM" ? ["h", "c"] : ["h"]).map { info.vectorNames.firstIndex(of: $0)! }
+        (info.kind == .lstm ? ["h", "c"] : ["h"]).map { info.vectorNames.firstIndex(of: $0)! }
     }
 
     /// For a Bidirectional model, the window rows its backward half reads at steps `range`

@@ -62,7 +62,7 @@ public struct TraceReport {
             if block.firstStep == 0 {
                 write(l == 0 ? "\n  " : "]},\n  ")
                 var header =
-                    "{\"name\": \(JSONText.string(block.layerName)), \"type\": \(JSONText.string(info.kind)), "
+                    "{\"name\": \(JSONText.string(block.layerName)), \"type\": \(JSONText.string(info.kind.rawValue)), "
                     + "\"units\": \(info.units)"
                 if let direction = block.direction, let merge = block.mergeMode {
                     header +=

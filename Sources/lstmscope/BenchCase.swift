@@ -39,7 +39,7 @@ struct BenchCase {
 
     /// The recurrent layers as they run (a Bidirectional's two halves), with their gate
     /// blocks per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.
-    var cells: [(kind: String, inputSize: Int, units: Int, blocks: Int)] {
+    var cells: [(kind: LayerKind, inputSize: Int, units: Int, blocks: Int)] {
         model.tracedLayers.compactMap { layer in
             layer.recurrentInfo.map { ($0.kind, $0.inputSize, $0.units, layer.gateBlocks) }
         }
@@ -55,7 +55,7 @@ struct BenchCase {
     /// computed together (the LSTM and GRU kernels), every step for SimpleRNN.
     var bytesPerStep: Double {
         cells.reduce(0) {
-            let perBlock = $1.kind == "SimpleRNN" ? 1 : Double(LSTMLayer.inputBlockSteps(forRun: steps))
+            let perBlock = $1.kind == .simpleRNN ? 1 : Double(LSTMLayer.inputBlockSteps(forRun: steps))
             return $0 + 4 * Double($1.blocks * $1.units) * (Double($1.units) + Double($1.inputSize) / perBlock)
         }
     }

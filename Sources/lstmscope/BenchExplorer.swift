@@ -60,7 +60,7 @@ struct BenchExplorer {
 
     /// The recurrent layers as they run (a Bidirectional's two halves), of any kind.
     private var cells:
-        [(name: String, kind: String, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)]
+        [(name: String, kind: LayerKind, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)]
     {
         model.tracedLayers.compactMap(\.recurrentInfo)
     }

@@ -38,7 +38,7 @@ enum BenchReport {
             "\"model\": " + (c.modelPath.map(JSONText.string) ?? "null"),
             "\"x\": \(c.model.inputSize)", "\"h\": \(cells.first?.units ?? 0)",
             "\"layers\": " + JSONText.ints(cells.map(\.units)),
-            "\"kinds\": [" + cells.map { JSONText.string($0.kind) }.joined(separator: ", ") + "]",
+            "\"kinds\": [" + cells.map { JSONText.string($0.kind.rawValue) }.joined(separator: ", ") + "]",
             "\"steps\": \(c.steps)", "\"threads\": \(c.threadsUsed)", "\"threads_asked\": \(c.threads)",
             "\"replay\": {\"steps_per_s\": \(1 / perStep), \"ns_per_step\": \(perStep * 1e9), "
                 + "\"gflops\": \(c.flopsPerStep / perStep / 1e9), \"gbps\": \(c.bytesPerStep / perStep / 1e9), "

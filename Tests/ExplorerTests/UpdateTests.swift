@@ -300,11 +300,11 @@ import Testing
                 _ = s.update(.key(.character("3")))
                 let text = s.render().text
                 switch s.layerTrace.kind {
-                case "GRU":
+                case .gru:
                     #expect(
                         text.contains("z σ") && text.contains("h̃ tanh") && text.contains("h_prev"),
                         "\(file) \(width)")
-                case "SimpleRNN": #expect(text.contains("h_prev") && !text.contains("c_prev"), "\(file) \(width)")
+                case .simpleRNN: #expect(text.contains("h_prev") && !text.contains("c_prev"), "\(file) \(width)")
                 default: #expect(text.contains("c̃ tanh"))
                 }
                 if layer + 1 < s.replay.layers.count { _ = s.update(.key(.character("]"))) }

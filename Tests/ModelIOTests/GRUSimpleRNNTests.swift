@@ -59,7 +59,7 @@ import Testing
         let trace = try ModelTrace(
             model: ModelLoader.load(Fixtures.path("rnn/mixed_stack.keras")),
             input: Matrix.sineWindow(steps: 3, features: 3))
-        #expect(trace.layers.map(\.kind) == ["LSTM", "GRU", "SimpleRNN"])
+        #expect(trace.layers.map(\.kind) == [.lstm, .gru, .simpleRNN])
         #expect(
             trace.layers.map(\.vectorNames) == [
                 ["i", "f", "c_tilde", "o", "c", "h"], ["z", "r", "h_tilde", "h"], ["h"],
@@ -120,7 +120,7 @@ import Testing
                 lazy.largestMagnitude[l] == layerTrace.series.map { $0.values.map(abs).max()! }, "\(file) layer \(l)")
         }
         if lazy.isLazy {
-            let perInterval = full.layers.reduce(0) { $0 + $1.units * ($1.kind == "LSTM" ? 2 : 1) }
+            let perInterval = full.layers.reduce(0) { $0 + $1.units * ($1.kind == .lstm ? 2 : 1) }
             #expect(
                 lazy.heldFloats <= (steps / WindowReplay.checkpointInterval + 1) * perInterval + steps
                     * (full.outputShape.last ?? 0))
