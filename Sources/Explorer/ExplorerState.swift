@@ -92,11 +92,12 @@ public struct ExplorerState: Sendable {
     public internal(set) var prompt: Prompt?
     /// Whether the animation runs (the shell sends `.tick` while it does).
     public internal(set) var playing = false
-    /// One-line message in the status bar.
-    public internal(set) var message: String?
-    public internal(set) var messageIsError = false
-    /// Whether ``message`` reports how far a long window has run (replaced when it is done).
-    var messageIsProgress = false
+    /// What the status bar says, if anything.
+    public internal(set) var status: StatusMessage?
+    /// The status bar's text.
+    public var message: String? { status?.text }
+    /// Whether the status bar reports a problem.
+    public var messageIsError: Bool { status?.isError ?? false }
     /// Terminal size.
     public internal(set) var width: Int
     public internal(set) var height: Int

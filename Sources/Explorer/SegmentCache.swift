@@ -24,8 +24,7 @@ extension ExplorerState {
     mutating func refreshSegment(force: Bool = false) {
         if t >= replay.computedSteps {
             t = replay.computedSteps - 1
-            say("steps after t = \(t + 1) are still being computed (\(progressText))")
-            messageIsProgress = true
+            status = .progress("steps after t = \(t + 1) are still being computed (\(progressText))")
         }
         let k = WindowReplay.checkpointInterval
         let needed = max(t - 1, 0)..<(t + 1)
@@ -81,7 +80,7 @@ extension ExplorerState {
             segment = range.lowerBound < segment.firstStep ? more.joined(segment) : segment.joined(more)
         } else if !replay.isComplete {
             replay.advance(steps: idleBlockSteps)
-            if replay.isComplete, messageIsProgress { say("all \(steps) steps have run") }
+            if replay.isComplete, case .progress? = status { say("all \(steps) steps have run") }
         }
     }
 

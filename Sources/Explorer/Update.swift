@@ -55,8 +55,7 @@ extension ExplorerState {
     private mutating func handle(_ key: Key) -> [Command] {
         if prompt != nil { return handlePrompt(key) }
         if editText != nil { handleEdit(key); return [] }
-        message = nil
-        messageIsProgress = false
+        status = nil
         // While the screen only says it is too small, keys it does not show do nothing.
         guard width >= ExplorerState.minimumWidth, height >= ExplorerState.minimumHeight else {
             return key == .character("q") ? [.quit] : []
@@ -279,15 +278,11 @@ extension ExplorerState {
 
     /// Shows `text` on the status line until the next key.
     public mutating func say(_ text: String) {
-        message = text
-        messageIsError = false
-        messageIsProgress = false
+        status = .note(text)
     }
 
     mutating func fail(_ text: String) {
-        message = text
-        messageIsError = true
-        messageIsProgress = false
+        status = .error(text)
     }
 }
 
