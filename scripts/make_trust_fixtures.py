@@ -413,7 +413,15 @@ def make_hdf5():
     def self_link(f):
         f["layers/lstm/cell"]["loop"] = f["layers/lstm"]  # hard link: a cycle
     keras_variant("hdf5_self_link.keras", weights=edit_keras_weights(self_link))
+
+    # Weights no layer of config.json takes: a second Dense's group (kernel and bias).
+    def extra_group(f):
+        g = f.create_group("layers/dense_1/vars")
+        g.create_dataset("0", data=np.full((3, 1), 0.5, np.float32), track_times=False)
+        g.create_dataset("1", data=np.zeros((1,), np.float32), track_times=False)
+    keras_variant("hdf5_unused_weights.keras", weights=edit_keras_weights(extra_group))
     made("hdf5_self_link.keras")
+    made("hdf5_unused_weights.keras")
 
     big = big_dataset_values()
 

@@ -37,10 +37,12 @@ enum KerasArchiveLoader {
         }
         let provenance = Provenance(path: path, format: .keras, kerasVersion: version)
         let groups = try LayerGroups(h5, path: path)
-        return try ModelBuilder(path: path, kerasMajorVersion: provenance.kerasMajorVersion ?? 3)
+        let model = try ModelBuilder(path: path, kerasMajorVersion: provenance.kerasMajorVersion ?? 3)
             .build(config: config, provenance: provenance) { (spec, maximum) throws(LoadError) in
                 try groups.weights(for: spec, maximum: maximum)
             }
+        try groups.refuseUnused()
+        return model
     }
 }
 
@@ -110,6 +112,32 @@ private final class LayerGroups {
             throw LoadError.hdf5(path, error)
         } catch {
             throw LoadError(path, .invalidArray, "\(error)")
+        }
+    }
+
+    /// Refuses weights that no layer of the config took: a group of `model.weights.h5` with
+    /// arrays in it that the replay would silently leave out (Keras itself refuses to load such
+    /// a file: its layer count and the file's disagree).
+    func refuseUnused() throws(LoadError) {
+        var unused: [String] = []
+        for base in byClass.keys.sorted() {
+            for name in byClass[base]!.dropFirst(used[base, default: 0]) {
+                var visited: Set<UInt64> = []
+                var datasets: [String] = []
+                do {
+                    try collect("/layers/" + name, into: &datasets, visited: &visited)
+                } catch {
+                    throw LoadError.hdf5(path, error)
+                }
+                if !datasets.isEmpty { unused.append("layers/\(name) (\(datasets.count) arrays)") }
+            }
+        }
+        guard unused.isEmpty else {
+            throw LoadError(
+                path, .missingWeights,
+                "model.weights.h5 holds weights that no layer of config.json uses: "
+                    + "\(unused.prefix(5).joined(separator: ", "))\(unused.count > 5 ? ", …" : "")"
+            )
         }
     }
 

@@ -27,6 +27,10 @@ import Testing
         // Counts are checked before anything is read.
         ("hdf5_amplification.keras", .missingWeights, "has 3003 weight arrays in model.weights.h5 but needs at most 3"),
         ("hdf5_amplification.h5", .missingWeights, "lists 3003 weight arrays but needs at most 3"),
+        (
+            "hdf5_unused_weights.keras", .missingWeights,
+            "holds weights that no layer of config.json uses: layers/dense_1 (2 arrays)"
+        ),
         // Headers that lie.
         ("safetensors_overlap.safetensors", .invalidArray, "overlaps the tensor before it"),
         ("safetensors_duplicate_key.safetensors", .invalidConfig, "given twice in one object"),
