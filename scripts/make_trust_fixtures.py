@@ -448,6 +448,18 @@ def make_hdf5():
         f["model_weights/lstm"].attrs.create("weight_names", np.array(names, dtype=object),
                                              dtype=h5py.string_dtype("ascii"))
 
+    # Weights no layer of model_config takes: a second Dense listed in layer_names.
+    shutil.copyfile(PLAIN_H5, made("hdf5_unused_weights.h5"))
+    with h5py.File(out("hdf5_unused_weights.h5"), "r+") as f:
+        mw = f["model_weights"]
+        g = mw.create_group("dense_1")
+        g.create_dataset("plain/dense_1/kernel", data=np.full((3, 1), 0.5, np.float32), track_times=False)
+        g.create_dataset("plain/dense_1/bias", data=np.zeros((1,), np.float32), track_times=False)
+        g.attrs.create("weight_names", np.array(["plain/dense_1/kernel", "plain/dense_1/bias"], dtype=object),
+                       dtype=h5py.string_dtype("ascii"))
+        layers = [n.decode() if isinstance(n, bytes) else n for n in mw.attrs["layer_names"]] + ["dense_1"]
+        mw.attrs.create("layer_names", np.array(layers, dtype=object), dtype=h5py.string_dtype("ascii"))
+
 
 # ---------------------------------------------------------------- 17-20 npy / safetensors headers
 

@@ -35,10 +35,39 @@ enum LegacyH5Loader {
         }
         let config = try KerasConfig(json: Data(configText.utf8), path: path)
         let provenance = Provenance(path: path, format: .h5, kerasVersion: version, backend: backend)
-        return try ModelBuilder(path: path, kerasMajorVersion: provenance.kerasMajorVersion ?? 2)
+        var requested: Set<String> = []
+        let model = try ModelBuilder(path: path, kerasMajorVersion: provenance.kerasMajorVersion ?? 2)
             .build(config: config, provenance: provenance) { (spec, maximum) throws(LoadError) in
-                try weights(of: spec, maximum: maximum, in: h5, path: path)
+                requested.insert(spec.name)
+                return try weights(of: spec, maximum: maximum, in: h5, path: path)
             }
+        try refuseUnused(h5, requested: requested, path: path)
+        return model
+    }
+
+    /// Refuses weights that no layer of the config took: a layer of `model_weights` whose
+    /// `weight_names` lists arrays that the replay would silently leave out.
+    private static func refuseUnused(_ h5: HDF5File, requested: Set<String>, path: String) throws(LoadError) {
+        guard h5.isGroup("/model_weights") else { return }
+        var unused: [String] = []
+        do {
+            for name in try h5.stringListAttribute("layer_names", of: "/model_weights") ?? []
+            where !requested.contains(name) {
+                let group = "/model_weights/\(name)"
+                guard h5.isGroup(group) else { continue }
+                let count = try h5.stringListAttribute("weight_names", of: group)?.count ?? 0
+                if count > 0 { unused.append("model_weights/\(name) (\(count) arrays)") }
+            }
+        } catch {
+            throw LoadError.hdf5(path, error)
+        }
+        guard unused.isEmpty else {
+            throw LoadError(
+                path, .missingWeights,
+                "the file holds weights that no layer of its model_config uses: "
+                    + "\(unused.prefix(5).joined(separator: ", "))\(unused.count > 5 ? ", …" : "")"
+            )
+        }
     }
 
     /// The arrays `weight_names` lists for `spec`, refusing more than `maximum` before any is read.

@@ -31,6 +31,10 @@ import Testing
             "hdf5_unused_weights.keras", .missingWeights,
             "holds weights that no layer of config.json uses: layers/dense_1 (2 arrays)"
         ),
+        (
+            "hdf5_unused_weights.h5", .missingWeights,
+            "no layer of its model_config uses: model_weights/dense_1 (2 arrays)"
+        ),
         // Headers that lie.
         ("safetensors_overlap.safetensors", .invalidArray, "overlaps the tensor before it"),
         ("safetensors_duplicate_key.safetensors", .invalidConfig, "given twice in one object"),
