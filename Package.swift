@@ -98,11 +98,16 @@ let package = Package(
             name: "lstmscope-fuzz", dependencies: ["CFuzzDriver", "ModelIO", "LSTMCore"], path: "Sources/FuzzHarness"),
 
         .target(name: "TestSupport", dependencies: ["LSTMCore"], path: "Tests/TestSupport"),
+        // Explorer states opened as a person would (the bundled samples) and keys pressed on them.
+        .target(
+            name: "ExplorerTestSupport", dependencies: ["Explorer", "ModelIO", "LSTMCore", "TestSupport"],
+            path: "Tests/ExplorerTestSupport"),
         .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore", "TestSupport"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "LSTMCore", "TestSupport"]),
         // Golden frames are read from the source tree (see TestSupport/Snapshot.swift), not bundled.
         .testTarget(
-            name: "ExplorerTests", dependencies: ["Explorer", "ModelIO", "LSTMCore", "TestSupport"],
+            name: "ExplorerTests",
+            dependencies: ["Explorer", "ExplorerTestSupport", "ModelIO", "LSTMCore", "TestSupport"],
             exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         // In-process goldens of the JSON and CSV contracts, read from the source tree like the frames.

@@ -1,4 +1,5 @@
 import Explorer
+import ExplorerTestSupport
 import LSTMCore
 import ModelIO
 import TestSupport
@@ -14,16 +15,16 @@ import Testing
     @Test(arguments: [(60, 16), (80, 24), (120, 40)])
     func everyViewMatchesItsGoldenFrame(width: Int, height: Int) throws {
         for (key, name) in Self.views {
-            var s = try UpdateTests.sample(width: width, height: height)
-            UpdateTests.press(&s, .right, .down)
-            if key == .enter { UpdateTests.press(&s, .character("3")) }
-            UpdateTests.press(&s, key)
+            var s = try ExplorerSession.sample(width: width, height: height)
+            ExplorerSession.press(&s, .right, .down)
+            if key == .enter { ExplorerSession.press(&s, .character("3")) }
+            ExplorerSession.press(&s, key)
             expectSnapshot(s.render().text, named: "\(name)-\(width)x\(height)", suite: "ExplorerTests")
         }
     }
 
     @Test func tooSmallTerminalSaysWhatItNeeds() throws {
-        let s = try UpdateTests.sample(width: 40, height: 10)
+        let s = try ExplorerSession.sample(width: 40, height: 10)
         let text = s.render().text
         #expect(text.contains("need 60×16"))
         #expect(text.contains("have 40×10"))
@@ -31,8 +32,8 @@ import Testing
     }
 
     @Test func stepViewShowsTheTraceValues() throws {
-        var s = try UpdateTests.sample()
-        UpdateTests.press(&s, .right, .right)
+        var s = try ExplorerSession.sample()
+        ExplorerSession.press(&s, .right, .right)
         let text = s.render().text
         let h = s.layerTrace.vector("h", at: 2)!
         for v in h { #expect(text.contains(String(format3(v))), "h value \(v)") }
@@ -57,8 +58,8 @@ import Testing
 
     @Test(arguments: [60, 73, 74, 80])
     func everyStepColumnFitsTheSmallestWidths(width: Int) throws {
-        var s = try UpdateTests.sample(width: width, height: 16)
-        UpdateTests.press(&s, .right, .right)
+        var s = try ExplorerSession.sample(width: width, height: 16)
+        ExplorerSession.press(&s, .right, .right)
         let lines = s.render().lines
         let header = try #require(lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("unit") })
         #expect(header.trimmingCharacters(in: .whitespaces).hasSuffix("h"), "\(header)")
@@ -74,13 +75,13 @@ import Testing
 
     @Test func stackedAndWideModelsRenderEveryViewWithoutOverflow() throws {
         for name in ["stacked", "wide"] {
-            var s = try UpdateTests.sample(name, width: 80, height: 24)
+            var s = try ExplorerSession.sample(name, width: 80, height: 24)
             for (key, _) in Self.views {
-                UpdateTests.press(&s, key, .end, .down, .right, .character("z"))
+                ExplorerSession.press(&s, key, .end, .down, .right, .character("z"))
                 let canvas = s.render()
                 #expect(canvas.lines.count == 24)
                 #expect(canvas.lines.allSatisfy { $0.count <= 80 })
-                UpdateTests.press(&s, .escape)
+                ExplorerSession.press(&s, .escape)
             }
         }
     }
@@ -89,9 +90,9 @@ import Testing
         let model = try ModelLoader.load(Fixtures.sample("tutorial.keras"))
         var s = try ExplorerState(model: model, input: nil, glyphs: .ascii)
         for (key, _) in Self.views {
-            UpdateTests.press(&s, key)
+            ExplorerSession.press(&s, key)
             #expect(s.render().text.unicodeScalars.allSatisfy { $0.isASCII }, "\(key)")
-            UpdateTests.press(&s, .escape)
+            ExplorerSession.press(&s, .escape)
         }
     }
 
@@ -99,7 +100,7 @@ import Testing
         let model = try ModelLoader.load(Fixtures.path("bad/escape_name.keras"))
         var s = try ExplorerState(model: model, input: nil)
         for (key, _) in Self.views {
-            UpdateTests.press(&s, key)
+            ExplorerSession.press(&s, key)
             #expect(!s.render().text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
         }
     }
@@ -116,12 +117,12 @@ extension RenderTests {
             provenance: Provenance(path: "/tmp/" + name + ".keras", format: .keras))
         var s = try ExplorerState(model: model, input: nil, width: 120, height: 40)
         for (key, _) in Self.views {
-            UpdateTests.press(&s, key)
+            ExplorerSession.press(&s, key)
             let text = s.render().text
             #expect(!text.contains(name), "view \(s.view)")
             #expect(text.contains("layer_very_long_…") || text.contains("layer_very_long_very…"), "view \(s.view)")
         }
-        UpdateTests.press(&s, .character("3"))
+        ExplorerSession.press(&s, .character("3"))
         #expect(s.render().text.contains("layer layer_very_long_…g_very_long_end (LSTM, 2 units)"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Explorer
+import ExplorerTestSupport
 import LSTMCore
 import ModelIO
 import TestSupport
@@ -7,36 +8,20 @@ import Testing
 
 /// Key sequences → state, with no terminal.
 @Suite struct UpdateTests {
-    static func sample(_ name: String = "tutorial", width: Int = 80, height: Int = 24) throws -> ExplorerState {
-        var model = try ModelLoader.load(Fixtures.sample("\(name).keras"))
-        // Golden frames must not depend on where the repository is checked out.
-        model.provenance.path = "sample-weights/\(name).keras"
-        let input = try InputLoader.loadWindow(Fixtures.sample("\(name)-input.npy"), columns: model.inputSize)
-        let expected = try InputLoader.loadFlat(Fixtures.sample("\(name)-expected.npy"))
-        return try ExplorerState(
-            model: model, input: input, inputSource: "sample-weights/\(name)-input.npy",
-            expected: expected, width: width, height: height)
-    }
-
-    @discardableResult
-    static func press(_ state: inout ExplorerState, _ keys: Key...) -> [Command] {
-        keys.flatMap { state.update(.key($0)) }
-    }
-
     /// While the screen only says it is too small, a key it does not offer changes nothing.
     @Test func keysWaitWhileTheTerminalIsTooSmall() throws {
-        var s = try Self.sample()
+        var s = try ExplorerSession.sample()
         _ = s.update(.resize(width: 50, height: 12))
         #expect(s.render().text.contains("terminal too small"))
-        Self.press(&s, .right, .character("4"), .end)
+        ExplorerSession.press(&s, .right, .character("4"), .end)
         _ = s.update(.resize(width: 80, height: 24))
         #expect(s.t == 0 && s.view == .step)
-        #expect(Self.press(&s, .character("q")) == [.quit])
+        #expect(ExplorerSession.press(&s, .character("q")) == [.quit])
     }
 
     /// A message longer than the status line wraps onto the lines above it, whole.
     @Test func aLongMessageIsShownWhole() throws {
-        var s = try Self.sample(width: 60, height: 16)
+        var s = try ExplorerSession.sample(width: 60, height: 16)
         _ = s.update(
             .loadFailed(
                 "/home/someone/models/experiments/run-42/input_wrong_columns.npy: the input has 4 "
@@ -51,24 +36,24 @@ import Testing
     }
 
     @Test func helpScrollsOnASmallTerminalAndFitsItsWidth() throws {
-        var s = try Self.sample(width: 60, height: 16)
-        Self.press(&s, .character("?"))
+        var s = try ExplorerSession.sample(width: 60, height: 16)
+        ExplorerSession.press(&s, .character("?"))
         var canvas = s.render()
         #expect(canvas.text.contains("Views"))
         #expect(!canvas.text.contains("reload the model from disk"))
         #expect(canvas.lines.allSatisfy { $0.count <= 60 })
-        Self.press(&s, .end)
+        ExplorerSession.press(&s, .end)
         canvas = s.render()
         #expect(canvas.text.contains("reload the model from disk"))
         #expect(!canvas.text.contains(" Views"))
-        Self.press(&s, .pageUp, .home)
+        ExplorerSession.press(&s, .pageUp, .home)
         #expect(s.render().text.contains(" Views"))
         // Every help text is there when scrolled through, wrapped but whole.
         var seen = ""
-        Self.press(&s, .home)
+        ExplorerSession.press(&s, .home)
         for _ in 0..<40 {
             seen += s.render().lines.dropFirst(2).dropLast().joined(separator: "\n") + "\n"
-            Self.press(&s, .down)
+            ExplorerSession.press(&s, .down)
         }
         let words = seen.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
         for (_, text) in ExplorerState.helpLines {
@@ -77,84 +62,84 @@ import Testing
     }
 
     @Test func stepsMoveThroughTheWindowAndStopAtItsEnds() throws {
-        var s = try Self.sample()
+        var s = try ExplorerSession.sample()
         #expect(s.view == .step && s.t == 0 && s.steps == 4)
-        Self.press(&s, .right, .right)
+        ExplorerSession.press(&s, .right, .right)
         #expect(s.t == 2)
-        Self.press(&s, .right, .right, .right)
+        ExplorerSession.press(&s, .right, .right, .right)
         #expect(s.t == 3)
-        Self.press(&s, .left)
+        ExplorerSession.press(&s, .left)
         #expect(s.t == 2)
-        Self.press(&s, .home)
+        ExplorerSession.press(&s, .home)
         #expect(s.t == 0)
-        Self.press(&s, .end)
+        ExplorerSession.press(&s, .end)
         #expect(s.t == 3)
     }
 
     @Test func playAdvancesOnTicksAndStopsAtTheEnd() throws {
-        var s = try Self.sample()
-        Self.press(&s, .character(" "))
+        var s = try ExplorerSession.sample()
+        ExplorerSession.press(&s, .character(" "))
         #expect(s.playing)
         for _ in 0..<5 { _ = s.update(.tick) }
         #expect(s.t == 3 && !s.playing)
-        Self.press(&s, .character(" "))
+        ExplorerSession.press(&s, .character(" "))
         #expect(s.playing && s.t == 0)
     }
 
     @Test func viewsAreReachableByNumberTabEnterAndHelp() throws {
-        var s = try Self.sample()
-        Self.press(&s, .down, .down, .enter)
+        var s = try ExplorerSession.sample()
+        ExplorerSession.press(&s, .down, .down, .enter)
         #expect(s.view == .unit && s.unit == 2)
-        Self.press(&s, .escape)
+        ExplorerSession.press(&s, .escape)
         #expect(s.view == .step)
-        Self.press(&s, .character("?"))
+        ExplorerSession.press(&s, .character("?"))
         #expect(s.view == .help)
-        Self.press(&s, .character("?"))
+        ExplorerSession.press(&s, .character("?"))
         #expect(s.view == .step)
-        Self.press(&s, .character("2"))
+        ExplorerSession.press(&s, .character("2"))
         #expect(s.view == .weights)
-        Self.press(&s, .tab)
+        ExplorerSession.press(&s, .tab)
         #expect(s.view == .step)
-        Self.press(&s, .backTab, .backTab)
+        ExplorerSession.press(&s, .backTab, .backTab)
         #expect(s.view == .model)
-        #expect(Self.press(&s, .character("q")) == [.quit])
+        #expect(ExplorerSession.press(&s, .character("q")) == [.quit])
     }
 
     @Test func weightsCursorAndMatrixSelection() throws {
-        var s = try Self.sample()
-        Self.press(&s, .character("2"), .right, .right, .down)
+        var s = try ExplorerSession.sample()
+        ExplorerSession.press(&s, .character("2"), .right, .right, .down)
         #expect(s.weights.row == 1 && s.weights.column == 2)
-        Self.press(&s, .end)
+        ExplorerSession.press(&s, .end)
         #expect(s.weights.column == 19)
-        Self.press(&s, .character("]"))
+        ExplorerSession.press(&s, .character("]"))
         #expect(s.weights.parameter == 1 && s.weights.column == 0)
-        Self.press(&s, .character("["), .character("["))
+        ExplorerSession.press(&s, .character("["), .character("["))
         #expect(s.parameters[s.weights.parameter].seedName == "bout")
-        Self.press(&s, .character("z"))
+        ExplorerSession.press(&s, .character("z"))
         #expect(s.weights.overview)
     }
 
     /// The input table opens at the step being looked at, and Home/End reach either end.
     @Test func theInputViewFollowsTheStepAndReachesBothEnds() throws {
-        var s = try Self.sample()
-        Self.press(&s, .right, .right, .character("5"))
+        var s = try ExplorerSession.sample()
+        ExplorerSession.press(&s, .right, .right, .character("5"))
         #expect(s.view == .input && s.inputRow == 2)
         #expect(s.render().text.contains("t = 3 / 4, x0 of 3"))
-        Self.press(&s, .end)
+        ExplorerSession.press(&s, .end)
         #expect(s.inputRow == 3 && s.t == 3)
-        Self.press(&s, .home)
+        ExplorerSession.press(&s, .home)
         #expect(s.inputRow == 0 && s.t == 0)
-        Self.press(
+        ExplorerSession.press(
             &s, .enter, .character("1"), .character("e"), .character("9"), .character("9"), .character("9"), .enter)
         #expect(s.messageIsError && s.message == "1e999 is too large for a 32-bit float")
     }
 
     @Test func editingAnInputValueRecomputesTheWholeTrace() throws {
-        var s = try Self.sample()
+        var s = try ExplorerSession.sample()
         let before = s.replay.output
-        Self.press(&s, .character("5"), .down, .right)
+        ExplorerSession.press(&s, .character("5"), .down, .right)
         #expect(s.view == .input && s.inputRow == 1 && s.inputColumn == 1)
-        Self.press(&s, .enter, .character("1"), .character("."), .character("5"), .enter)
+        ExplorerSession.press(&s, .enter, .character("1"), .character("."), .character("5"), .enter)
         #expect(s.input[1, 1] == 1.5)
         #expect(s.replay.output != before)
         let fresh = try ModelTrace(model: s.model, input: s.input)
@@ -163,7 +148,7 @@ import Testing
         // What is drawn, too: the steps held for the screen come from the new replay.
         #expect(s.segment == fresh.layers[0].slice(s.segment.stepRange))
         #expect(s.inputSource.hasSuffix("(edited)"))
-        Self.press(&s, .enter, .character("x"), .enter)
+        ExplorerSession.press(&s, .enter, .character("x"), .enter)
         #expect(s.messageIsError)
     }
 
@@ -174,27 +159,27 @@ import Testing
             complete: { prefix in
                 ["models/alpha.keras", "models/beta.h5"].filter { $0.hasPrefix(prefix) }
             })
-        Self.press(&s, .character("O"))
+        ExplorerSession.press(&s, .character("O"))
         #expect(s.prompt?.purpose == .model)
         // The prompt starts with the current path; clear it.
         for _ in 0..<200 { _ = s.update(.key(.backspace)) }
         for ch in "models/" { _ = s.update(.key(.character(ch))) }
-        Self.press(&s, .tab)
+        ExplorerSession.press(&s, .tab)
         #expect(s.prompt?.candidates.count == 2)
-        Self.press(&s, .character("a"), .tab)
+        ExplorerSession.press(&s, .character("a"), .tab)
         #expect(s.prompt?.text == "models/alpha.keras")
-        #expect(Self.press(&s, .enter) == [.loadModel("models/alpha.keras")])
+        #expect(ExplorerSession.press(&s, .enter) == [.loadModel("models/alpha.keras")])
         #expect(s.prompt == nil)
-        #expect(Self.press(&s, .character("r")) == [.loadModel(model.provenance.path)])
+        #expect(ExplorerSession.press(&s, .character("r")) == [.loadModel(model.provenance.path)])
     }
 
     @Test func loadedModelsReplaceTheStateAndFailuresAreShown() throws {
-        var s = try Self.sample()
+        var s = try ExplorerSession.sample()
         let stacked = try ModelLoader.load(Fixtures.sample("stacked.keras"))
         _ = s.update(.modelLoaded(stacked))
         #expect(s.model.recurrentLayers.count == 2)
         #expect(s.input.columns == 4 && s.steps == 10)
-        Self.press(&s, .character("]"))
+        ExplorerSession.press(&s, .character("]"))
         #expect(s.layer == 1 && s.layerTrace.layerName == "lstm_1")
         _ = s.update(.loadFailed("x.keras: no such file"))
         #expect(s.message == "x.keras: no such file" && s.messageIsError)
