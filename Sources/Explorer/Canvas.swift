@@ -120,6 +120,32 @@ public struct Canvas: Sendable, Equatable {
 
     /// The whole canvas as one text block.
     public var text: String { lines.joined(separator: "\n") + "\n" }
+
+    /// Each line's text followed by a line of one style code per cell, so a golden frame holds
+    /// how the screen looks as well as what it says: `.` plain, `H` heading (bold), `m` muted,
+    /// `#` selected (reverse), a colour's letter (`r g y b m c w k`) for coloured text, in
+    /// capitals when bold, `@` for a background colour.
+    public var styledText: String {
+        (0..<height).map { y in
+            let row = cells[y * width..<(y + 1) * width]
+            var codes = String(row.map { Canvas.code($0.style) })
+            while codes.last == "." { codes.removeLast() }
+            return String(row.map(\.character)) + "\n" + codes
+        }.joined(separator: "\n") + "\n"
+    }
+
+    private static func code(_ style: Style) -> Character {
+        if style == .plain { return "." }
+        if style.background != nil { return "@" }
+        if style.reverse { return "#" }
+        if let color = style.foreground {
+            let letter: Character = ["k", "r", "g", "y", "b", "m", "c", "w"][color.rawValue]
+            return style.bold ? Character(letter.uppercased()) : letter
+        }
+        if style.bold { return "H" }
+        if style.dim { return "m" }
+        return style.underline ? "_" : "?"
+    }
 }
 
 extension Canvas {
