@@ -48,16 +48,17 @@ extension Lstmscope {
     /// Levenshtein distance, for the "did you mean" above.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
+        // One row of the table at a time: row[j] is the distance of a's first i characters to b's first j.
         var row = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                let substitution = previous + (a[i - 1] == b[j - 1] ? 0 : 1)
-                previous = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, substitution)
+        for (i, ca) in a.enumerated() {
+            var diagonal = row[0]
+            row[0] = i + 1
+            for (j, cb) in b.enumerated() {
+                let substitution = diagonal + (ca == cb ? 0 : 1)
+                diagonal = row[j + 1]
+                row[j + 1] = min(row[j + 1] + 1, row[j] + 1, substitution)
             }
         }
-        return a.isEmpty ? b.count : row[b.count]
+        return row[b.count]
     }
 }
