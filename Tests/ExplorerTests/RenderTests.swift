@@ -41,6 +41,16 @@ import Testing
         #expect(text.contains("matches"))
     }
 
+    /// A state dict loaded with --ignore-tensors says on the Model view what was left out.
+    @Test func modelViewListsIgnoredTensors() throws {
+        var options = ArchitectureOptions()
+        options.ignoredTensors = ["norm.*"]
+        let model = try ModelLoader.load(Fixtures.path("bad/torch_extra_layernorm.safetensors"), options: options)
+        var s = try ExplorerState(model: model, input: nil, width: 100, height: 30)
+        _ = s.update(.key(.character("1")))
+        #expect(s.render().text.contains(" left out norm.bias (4,), norm.weight (4,)"))
+    }
+
     /// The Step view says DIFFERS for a NaN from Keras, whatever else matches, and holds the
     /// output to the explorer's --tolerance.
     @Test func kerasLineUsesTheSharedComparison() throws {

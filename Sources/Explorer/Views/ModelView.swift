@@ -29,6 +29,10 @@ extension ExplorerState {
             "(\(model.lookBack.map(String.init) ?? "T"), \(model.inputSize))  window now \(steps) × \(input.columns) "
                 + "from \(shown(inputSource, limit: 60))"
         )
+        // Tensors of the file left out on purpose (--ignore-tensors): the replay is not the whole model.
+        if !p.ignoredTensors.isEmpty {
+            line("left out", p.ignoredTensors.map { shown($0) }.joined(separator: ", "), style: .error)
+        }
         y += 1
         guard y < area.bottom else { return }
         // The layer column only when there is room for it; below 80 columns neither the Keras
