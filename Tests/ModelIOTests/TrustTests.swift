@@ -165,6 +165,7 @@ import Testing
             "1234567890123456789", "9007199254740993", "4.9406564584124654e-324", "+7", "2.5E+3", "1e0",
             "0.000000000000000000000000000001", "nan", "-inf", "0x1p-3",
         ]
+        // Seeded, so that a failure can be run again.
         var generator = SplitMix64(seed: 12)
         for _ in 0..<20_000 {
             let digits = Int.random(in: 1...18, using: &generator)
@@ -223,18 +224,5 @@ import Testing
         #expect {
             try InputLoader.loadWindow(data: Data("[[1, true]]".utf8), path: "w.json")
         } throws: { ($0 as? LoadError)?.problem == "expected a number at [0][1], found true" }
-    }
-}
-
-/// A small seeded generator, so that a failure can be run again.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
