@@ -26,6 +26,8 @@ public enum Event: Sendable {
     case inputLoaded(Matrix, path: String)
     /// A load the explorer asked for failed; the message names the file.
     case loadFailed(String)
+    /// The shell's answer to ``Command/completePath(_:)``: the paths that start with `prefix`.
+    case pathCompletions(prefix: String, [String])
 }
 
 /// Work the explorer asks the outside world to do; the result comes back as an ``Event``.
@@ -35,4 +37,7 @@ public enum Command: Sendable, Equatable {
     case loadModel(String)
     /// Load an input window from this path.
     case loadInput(String)
+    /// List the paths that start with this text (Tab in a prompt); the answer comes back as
+    /// ``Event/pathCompletions(prefix:_:)``, so that `update` never reads the file system.
+    case completePath(String)
 }

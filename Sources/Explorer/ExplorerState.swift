@@ -103,15 +103,12 @@ public struct ExplorerState: Sendable {
     public internal(set) var height: Int
     /// Glyph set (Unicode or ASCII).
     public let glyphs: Glyphs
-    /// Path completion, supplied by the shell (the explorer never reads the file system itself).
-    public let complete: @Sendable (String) -> [String]
 
     /// Creates the state for a loaded model and window.
     public init(
         model: Model, input: Matrix?, inputSource: String? = nil, expected: [Float]? = nil,
         width: Int = 80, height: Int = 24, glyphs: Glyphs = .unicode,
-        eagerLimit: Int = WindowReplay.defaultEagerLimit,
-        complete: @escaping @Sendable (String) -> [String] = { _ in [] }
+        eagerLimit: Int = WindowReplay.defaultEagerLimit
     ) throws(ShapeError) {
         self.model = model
         let window: Matrix
@@ -126,7 +123,6 @@ public struct ExplorerState: Sendable {
         self.width = width
         self.height = height
         self.glyphs = glyphs
-        self.complete = complete
         self.t = 0
         refreshSegment()
     }

@@ -47,6 +47,18 @@ extension ExplorerState {
         case .loadFailed(let message):
             fail(message)
             return []
+        case .pathCompletions(let prefix, let matches):
+            // Typing on while the shell looked makes the answer stale: it is dropped.
+            guard var p = prompt, p.text == prefix else { return [] }
+            if matches.count == 1 {
+                p.text = matches[0]
+                p.candidates = []
+            } else if !matches.isEmpty {
+                p.text = commonPrefix(matches)
+                p.candidates = matches
+            }
+            prompt = p
+            return []
         case .key(let key):
             return handle(key)
         }
@@ -259,14 +271,8 @@ extension ExplorerState {
             p.text = ""
             p.candidates = []
         case .tab:
-            let matches = complete(p.text)
-            if matches.count == 1 {
-                p.text = matches[0]
-                p.candidates = []
-            } else if !matches.isEmpty {
-                p.text = commonPrefix(matches)
-                p.candidates = matches
-            }
+            prompt = p
+            return [.completePath(p.text)]
         case .character(let c):
             if p.text.count < 4096 { p.text.append(c) }
             p.candidates = []

@@ -88,7 +88,7 @@ struct Explore: ParsableCommand {
                 inputSource: inputPath ?? steps.map { _ in "default window \(Matrix.sineWindowFormula)" },
                 expected: expected,
                 width: screen.width, height: screen.height,
-                glyphs: CursesTerminal.localeIsUTF8 ? .unicode : .ascii, complete: PathCompletion.complete)
+                glyphs: CursesTerminal.localeIsUTF8 ? .unicode : .ascii)
         } catch {
             throw LoadError(inputPath ?? path, .badShape, error.message)
         }
@@ -146,6 +146,8 @@ struct Explore: ParsableCommand {
                         }
                     }
                     _ = state.update(event)
+                case .completePath(let prefix):
+                    _ = state.update(.pathCompletions(prefix: prefix, PathCompletion.complete(prefix)))
                 case .loadInput(let path):
                     let event: Event
                     do {

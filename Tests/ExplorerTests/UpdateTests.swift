@@ -154,19 +154,27 @@ import Testing
 
     @Test func openPromptCompletesAndAsksTheShellToLoad() throws {
         let model = try ModelLoader.load(Fixtures.sample("tutorial.keras"))
-        var s = try ExplorerState(
-            model: model, input: nil,
-            complete: { prefix in
-                ["models/alpha.keras", "models/beta.h5"].filter { $0.hasPrefix(prefix) }
-            })
+        var s = try ExplorerState(model: model, input: nil)
+        // The shell's side: it lists the paths, the explorer only asks (update reads no files).
+        func tab() {
+            for case .completePath(let prefix) in ExplorerSession.press(&s, .tab) {
+                let paths = ["models/alpha.keras", "models/beta.h5"].filter { $0.hasPrefix(prefix) }
+                _ = s.update(.pathCompletions(prefix: prefix, paths))
+            }
+        }
         ExplorerSession.press(&s, .character("O"))
         #expect(s.prompt?.purpose == .model)
         // The prompt starts with the current path; clear it.
         for _ in 0..<200 { _ = s.update(.key(.backspace)) }
         for ch in "models/" { _ = s.update(.key(.character(ch))) }
-        ExplorerSession.press(&s, .tab)
+        #expect(ExplorerSession.press(&s, .tab) == [.completePath("models/")])
+        tab()
         #expect(s.prompt?.candidates.count == 2)
-        ExplorerSession.press(&s, .character("a"), .tab)
+        ExplorerSession.press(&s, .character("a"))
+        tab()
+        #expect(s.prompt?.text == "models/alpha.keras")
+        // An answer for text the user has typed past is dropped.
+        _ = s.update(.pathCompletions(prefix: "models/b", ["models/beta.h5"]))
         #expect(s.prompt?.text == "models/alpha.keras")
         #expect(ExplorerSession.press(&s, .enter) == [.loadModel("models/alpha.keras")])
         #expect(s.prompt == nil)
