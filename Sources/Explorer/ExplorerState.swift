@@ -22,9 +22,22 @@ public struct Prompt: Sendable, Equatable {
     /// What the path is for.
     public enum Purpose: Sendable, Equatable { case model, input }
     public var purpose: Purpose
-    public var text: String
+    /// The path as typed.
+    public var line: LineEditor
     /// Candidates shown after Tab when more than one matches.
     public var candidates: [String] = []
+
+    /// A prompt for `purpose` that starts with `text`.
+    public init(purpose: Purpose, text: String) {
+        self.purpose = purpose
+        line = LineEditor(text, limit: 4096)
+    }
+
+    /// The path as typed.
+    public var text: String {
+        get { line.text }
+        set { line.text = newValue }
+    }
 }
 
 /// Where the cursor is in the Weights view.
@@ -88,7 +101,9 @@ public struct ExplorerState: Sendable {
     public internal(set) var inputRow = 0
     public internal(set) var inputColumn = 0
     /// Text typed while editing an input value, nil when not editing.
-    public internal(set) var editText: String?
+    public internal(set) var valueEditor: LineEditor?
+    /// The value being typed in the Input view, if one is.
+    public var editText: String? { valueEditor?.text }
     public internal(set) var prompt: Prompt?
     /// Whether the animation runs (the shell sends `.tick` while it does).
     public internal(set) var playing = false

@@ -66,7 +66,7 @@ extension ExplorerState {
 
     private mutating func handle(_ key: Key) -> [Command] {
         if prompt != nil { return handlePrompt(key) }
-        if editText != nil { handleEdit(key); return [] }
+        if valueEditor != nil { handleEdit(key); return [] }
         status = nil
         // While the screen only says it is too small, keys it does not show do nothing.
         guard width >= ExplorerState.minimumWidth, height >= ExplorerState.minimumHeight else {
@@ -219,19 +219,23 @@ extension ExplorerState {
         case .pageUp: inputRow = max(inputRow - 10, 0); t = inputRow
         case .home, .character("g"): inputRow = 0; t = inputRow
         case .end, .character("G"): inputRow = min(steps, replay.computedSteps) - 1; t = inputRow
-        case .enter, .character("e"): editText = ""
-        case .character(let c) where c.isNumber || c == "-" || c == ".": editText = String(c)
+        case .enter, .character("e"): valueEditor = LineEditor(limit: 40, accepted: .number)
+        case .character(let c) where c.isNumber || c == "-" || c == ".":
+            valueEditor = LineEditor(String(c), limit: 40, accepted: .number)
         default: break
         }
     }
 
     private mutating func handleEdit(_ key: Key) {
-        switch key {
-        case .escape: editText = nil; say("edit cancelled")
-        case .backspace, .delete: if editText?.isEmpty == false { editText?.removeLast() }
-        case .enter:
-            let text = editText ?? ""
-            editText = nil
+        guard var editor = valueEditor else { return }
+        switch editor.handle(key) {
+        case .editing:
+            valueEditor = editor
+        case .cancelled:
+            valueEditor = nil
+            say("edit cancelled")
+        case .submitted(let text):
+            valueEditor = nil
             guard let value = Float(text) else { fail("\"\(text)\" is not a number"); return }
             guard value.isFinite || value.isNaN else { fail("\(text) is too large for a 32-bit float"); return }
             let old = input[inputRow, inputColumn]
@@ -245,41 +249,34 @@ extension ExplorerState {
             } catch {
                 fail(error.message)
             }
-        case .character(let c) where c.isNumber || "-+.eE".contains(c) || c.isLetter:
-            if (editText?.count ?? 0) < 40 { editText?.append(c) }
-        default: break
         }
     }
 
     private mutating func handlePrompt(_ key: Key) -> [Command] {
         guard var p = prompt else { return [] }
-        switch key {
-        case .escape:
+        if key == .tab {
+            return [.completePath(p.text)]
+        }
+        switch p.line.handle(key) {
+        case .cancelled:
             prompt = nil
             say("cancelled")
             return []
-        case .enter:
+        case .submitted(let text):
             prompt = nil
-            let path = p.text.trimmingSpaces()
+            let path = text.trimmingSpaces()
             guard !path.isEmpty else { return [] }
             say("loading \(path)…")
             return [p.purpose == .model ? .loadModel(path) : .loadInput(path)]
-        case .backspace, .delete:
-            if !p.text.isEmpty { p.text.removeLast() }
-            p.candidates = []
-        case .killLine:
-            p.text = ""
-            p.candidates = []
-        case .tab:
+        case .editing:
+            // The candidates shown after Tab go at the next key that edits the line.
+            switch key {
+            case .backspace, .delete, .killLine, .character: p.candidates = []
+            default: break
+            }
             prompt = p
-            return [.completePath(p.text)]
-        case .character(let c):
-            if p.text.count < 4096 { p.text.append(c) }
-            p.candidates = []
-        default: break
+            return []
         }
-        prompt = p
-        return []
     }
 
     /// Shows `text` on the status line until the next key.
