@@ -16,6 +16,22 @@ enum DecimalFastPath {
         return value
     }
 
+    /// Appends the run of decimal digits at `at` to `mantissa` (wrapping: the caller bounds the
+    /// count), moves `at` past them and returns how many there were.
+    @inline(__always)
+    private static func digits(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ at: inout Int, _ end: Int, into mantissa: inout UInt64
+    ) -> Int {
+        let start = at
+        while at < end {
+            let digit = bytes[at] &- 0x30
+            if digit >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            at += 1
+        }
+        return at - start
+    }
+
     /// The number that starts at `start` and where it ends (at `end` or at the first byte that
     /// cannot continue it), or nil when no number starts there or it is not a plain decimal.
     static func prefix(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (Float, Int)? {
@@ -27,26 +43,13 @@ enum DecimalFastPath {
             at += 1
         }
         var mantissa: UInt64 = 0
-        let integerStart = at
-        while at < end {
-            let digit = bytes[at] &- 0x30
-            if digit >= 10 { break }
-            mantissa = mantissa &* 10 &+ UInt64(digit)
-            at += 1
-        }
-        var digitCount = at - integerStart
+        var digitCount = digits(bytes, &at, end, into: &mantissa)
         var exponent = 0  // power of ten to apply to the mantissa
         if at < end, bytes[at] == UInt8(ascii: ".") {
             at += 1
-            let fractionStart = at
-            while at < end {
-                let digit = bytes[at] &- 0x30
-                if digit >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-                at += 1
-            }
-            digitCount += at - fractionStart
-            exponent = fractionStart - at
+            let fraction = digits(bytes, &at, end, into: &mantissa)
+            digitCount += fraction
+            exponent = -fraction
         }
         // Up to 19 digits cannot overflow 64 bits; below 2^53 the mantissa is an exact Double
         // (leading zeros count as digits here, but not against that bound).
