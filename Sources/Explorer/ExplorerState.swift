@@ -95,7 +95,7 @@ public struct ExplorerState: Sendable {
     /// Selected unit in the Step and Unit views.
     public internal(set) var unit = 0
     /// The vector whose history strip the Step view shows.
-    public internal(set) var historyVector = "h"
+    public internal(set) var historyVector = VectorName.h
     public internal(set) var weights = WeightsCursor()
     /// Cursor in the Input view: (t, feature).
     public internal(set) var inputRow = 0
@@ -153,27 +153,13 @@ public struct ExplorerState: Sendable {
     /// The selected recurrent layer's trace around the current step (see ``segment``).
     public var layerTrace: LayerTrace { segment }
 
-    /// The selected recurrent layer.
-    public var recurrentLayer: LSTMLayer? {
-        if case .lstm(let l) = selectedLayer { return l }
-        return nil
-    }
-
     /// The selected recurrent layer, of any kind.
-    public var selectedLayer: Layer { model.tracedLayers[layer] }
+    public var selectedLayer: any RecurrentLayer { model.tracedLayers[layer] }
 
     /// The activation a vector of the selected layer comes out of, as the tables label it
     /// (nil for the state vectors c and h).
-    func activationLabel(of vector: String) -> String? {
-        let act: Activation?
-        switch selectedLayer {
-        case .lstm(let l):
-            act = vector == "c_tilde" ? l.activation : (["i", "f", "o"].contains(vector) ? l.recurrentActivation : nil)
-        case .gru(let g):
-            act = vector == "h_tilde" ? g.activation : (["z", "r"].contains(vector) ? g.recurrentActivation : nil)
-        default: act = nil
-        }
-        return act.map { $0 == .sigmoid ? glyphs.sigma : $0.kerasName }
+    func activationLabel(of vector: VectorName) -> String? {
+        selectedLayer.activation(of: vector).map { $0 == .sigmoid ? glyphs.sigma : $0.kerasName }
     }
 
     /// Ours against Keras's when an expected output was given and ours is computed (the same
@@ -243,7 +229,7 @@ public struct ExplorerState: Sendable {
             weights.row = min(weights.row, p.matrix.rows - 1)
             weights.column = min(weights.column, p.matrix.columns - 1)
         }
-        if !replay.layers[layer].vectorNames.contains(historyVector) { historyVector = "h" }
+        if !replay.layers[layer].vectorNames.contains(historyVector) { historyVector = .h }
         refreshSegment(force: true)
     }
 }

@@ -1,3 +1,5 @@
+import LSTMCore
+
 /// The characters the explorer draws with: box drawing, blocks and σ in a UTF-8 terminal, ASCII elsewhere.
 public struct Glyphs: Sendable, Equatable {
     public var horizontal: Character
@@ -28,13 +30,13 @@ public struct Glyphs: Sendable, Equatable {
         heat: [" ", ".", ":", "*", "#"],
         up: "^", down: "v", arrow: "->", sigma: "sig", cTilde: "c~", dot: "*", ellipsis: "~")
 
-    /// The symbol of a trace vector name: `c_tilde` → c̃.
-    public func symbol(_ vectorName: String) -> String {
-        switch vectorName {
-        case "c_tilde": cTilde
+    /// The symbol of a vector: c̃, or c~ in ASCII.
+    public func symbol(_ vector: VectorName) -> String {
+        switch vector {
+        case .cTilde: cTilde
         // the same tilde (combining or ~) on an h
-        case "h_tilde": "h" + String(String.UnicodeScalarView(cTilde.unicodeScalars.dropFirst()))
-        default: vectorName
+        case .hTilde: "h" + String(String.UnicodeScalarView(cTilde.unicodeScalars.dropFirst()))
+        default: vector.rawValue
         }
     }
 }

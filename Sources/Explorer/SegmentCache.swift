@@ -52,7 +52,7 @@ extension ExplorerState {
             segment = segment.slice(max(start, held.lowerBound)..<end)
         }
         outputEndingHere =
-            layer == replay.layers.count - 1 ? segment.vector("h", at: t).flatMap(replay.headOutput) : nil
+            layer == replay.layers.count - 1 ? segment.vector(.h, at: t).flatMap(replay.headOutput) : nil
         refreshOtherHalf(force: force)
     }
 
@@ -69,7 +69,7 @@ extension ExplorerState {
         let step = steps - 1 - t
         otherHalfHidden =
             replay.layers.indices.contains(other)
-            ? replay.segment(layer: other, steps: step..<step + 1).vector("h", at: step) : nil
+            ? replay.segment(layer: other, steps: step..<step + 1).vector(.h, at: step) : nil
         otherHalfAt = (layer, t)
     }
 
@@ -104,14 +104,11 @@ extension ExplorerState {
         // run does about a third as many per second as the LSTM and GRU kernels (bench:
         // GRU(256) 36k steps/s through its step, 93–109k through the kernel).
         let stepped = model.masks
-        let work = model.tracedLayers.reduce(0) { (total: Int, layer: Layer) -> Int in
-            guard let info = layer.recurrentInfo else { return total }
-            let slowdown =
-                switch layer {
-                case .lstm, .gru: stepped ? 3 : 1
-                default: 3
-                }
-            return total + slowdown * layer.gateBlocks * info.units * (info.inputSize + info.units)
+        let work = model.tracedLayers.reduce(0) { (total: Int, layer: any RecurrentLayer) -> Int in
+            // Kinds with a fast kernel have gate blocks; a SimpleRNN runs the readable step.
+            let slowdown = layer.gateLayout != nil && !stepped ? 1 : 3
+            let blocks = layer.gateLayout?.count ?? 1
+            return total + slowdown * blocks * layer.units * (layer.inputSize + layer.units)
         }
         return min(max(150_000_000 / max(work, 1), WindowReplay.checkpointInterval), 1 << 16)
     }

@@ -4,7 +4,7 @@
 /// The backward layer reads the window from its end. With `return_sequences` its outputs are
 /// flipped back into time order before merging, so step t of the result merges the forward
 /// output at t with the backward output for t; without, the two last states are merged.
-public struct BidirectionalLayer: Sendable, Equatable {
+public struct BidirectionalLayer: Sendable {
     /// How Keras combines the two directions. `none` keeps them as two outputs, which
     /// lstmscope reports joined (forward, then backward), as the model's last layer only.
     public enum Merge: String, Sendable, Equatable {
@@ -13,14 +13,14 @@ public struct BidirectionalLayer: Sendable, Equatable {
 
     public var name: String
     /// The forward layer (LSTM, GRU or SimpleRNN).
-    public let forward: Layer
+    public let forward: any RecurrentLayer
     /// The backward layer, of the same kind, reading backwards.
-    public let backward: Layer
+    public let backward: any RecurrentLayer
     public let merge: Merge
 
     /// Creates the wrapper after checking that both directions fit together.
     public init(name: String, forward: Layer, backward: Layer, merge: Merge) throws(ShapeError) {
-        guard let f = forward.recurrentInfo, let b = backward.recurrentInfo else {
+        guard let f = forward.recurrentLayer, let b = backward.recurrentLayer else {
             throw ShapeError("layer \"\(name)\": Bidirectional needs recurrent layers in both directions")
         }
         guard f.kind == b.kind, f.units == b.units, f.inputSize == b.inputSize, f.returnSequences == b.returnSequences
@@ -31,34 +31,17 @@ public struct BidirectionalLayer: Sendable, Equatable {
             )
         }
         self.name = name
-        self.forward = forward
-        self.backward = backward
+        self.forward = f
+        self.backward = b
         self.merge = merge
     }
 
-    public var inputSize: Int { forward.recurrentInfo!.inputSize }
-    public var units: Int { forward.recurrentInfo!.units }
-    public var returnSequences: Bool { forward.recurrentInfo!.returnSequences }
+    public var inputSize: Int { forward.inputSize }
+    public var units: Int { forward.units }
+    public var returnSequences: Bool { forward.returnSequences }
     /// Width of the merged output: both directions side by side, or one.
     public var outputSize: Int { merge == .concat || merge == .none ? 2 * units : units }
     public var parameterCount: Int { forward.parameterCount + backward.parameterCount }
-
-    /// Both directions' traces (forward, then backward in its reading order) and the merged output.
-    func run(_ input: Matrix, threads: Int) -> (traces: [LayerTrace], output: Matrix) {
-        merged(forward: forward.run(input, threads: threads)!, backward: backward.run(input, threads: threads)!)
-    }
-
-    /// The two directions' runs as one: traces marked with the wrapper's name and direction,
-    /// outputs merged (the backward sequence flipped back into time order first).
-    func merged(forward f: (traces: [LayerTrace], output: Matrix), backward b: (traces: [LayerTrace], output: Matrix))
-        -> (traces: [LayerTrace], output: Matrix)
-    {
-        let traces = [
-            f.traces[0].marked(wrapper: name, direction: .forward, merge: merge.rawValue),
-            b.traces[0].marked(wrapper: name, direction: .backward, merge: merge.rawValue),
-        ]
-        return (traces, mergedOutput(forward: f.output, backward: b.output))
-    }
 
     /// The two directions' outputs as the layer passes them on: with `returnSequences`, row t
     /// merges the forward row t with the backward row T − 1 − t (the backward sequence is in
@@ -78,6 +61,13 @@ public struct BidirectionalLayer: Sendable, Equatable {
             }
         }
         return Matrix(rows: rows.count, columns: outputSize, values: values)
+    }
+}
+
+extension BidirectionalLayer: Equatable {
+    /// Wrappers are equal when their names, merge modes and both halves are.
+    public static func == (a: BidirectionalLayer, b: BidirectionalLayer) -> Bool {
+        a.name == b.name && a.merge == b.merge && a.forward.isEqual(to: b.forward) && a.backward.isEqual(to: b.backward)
     }
 }
 

@@ -1,14 +1,10 @@
 /// One layer of a model that lstmscope can replay.
 ///
-/// Recurrent kinds (LSTM, GRU, SimpleRNN) carry their own named step vectors in a ``LayerTrace``;
-/// the rest transform the data between them.
-public enum Layer: Sendable, Equatable {
-    /// A Keras LSTM layer.
-    case lstm(LSTMLayer)
-    /// A Keras GRU layer.
-    case gru(GRULayer)
-    /// A Keras SimpleRNN layer.
-    case simpleRNN(SimpleRNNLayer)
+/// Recurrent kinds (LSTM, GRU, SimpleRNN, …) are ``RecurrentLayer`` values; they carry their
+/// own named step vectors in a ``LayerTrace``. The rest transform the data between them.
+public enum Layer: Sendable {
+    /// A recurrent layer of any kind.
+    case recurrent(any RecurrentLayer)
     /// A Keras Bidirectional wrapper around one of the recurrent kinds.
     indirect case bidirectional(BidirectionalLayer)
     /// A Keras Dense layer, applied to the last axis (per timestep on a sequence).
@@ -23,12 +19,17 @@ public enum Layer: Sendable, Equatable {
     /// A layer that does nothing at inference time (Dropout, GaussianNoise, …); `className` is Keras's.
     case identity(name: String, className: String)
 
+    /// A Keras LSTM layer.
+    public static func lstm(_ layer: LSTMLayer) -> Layer { .recurrent(layer) }
+    /// A Keras GRU layer.
+    public static func gru(_ layer: GRULayer) -> Layer { .recurrent(layer) }
+    /// A Keras SimpleRNN layer.
+    public static func simpleRNN(_ layer: SimpleRNNLayer) -> Layer { .recurrent(layer) }
+
     /// The layer's name in the model.
     public var name: String {
         switch self {
-        case .lstm(let l): l.name
-        case .gru(let g): g.name
-        case .simpleRNN(let r): r.name
+        case .recurrent(let r): r.name
         case .bidirectional(let b): b.name
         case .dense(let d): d.name
         case .activation(let name, _), .flatten(let name), .identity(let name, _), .masking(let name, _): name
@@ -38,9 +39,7 @@ public enum Layer: Sendable, Equatable {
     /// The Keras class name (`LSTM`, `Dense`, …).
     public var className: String {
         switch self {
-        case .lstm: "LSTM"
-        case .gru: "GRU"
-        case .simpleRNN: "SimpleRNN"
+        case .recurrent(let r): r.kind.rawValue
         case .bidirectional: "Bidirectional"
         case .dense: "Dense"
         case .activation: "Activation"
@@ -50,84 +49,62 @@ public enum Layer: Sendable, Equatable {
         }
     }
 
-    /// Whether this is a recurrent layer with a step-by-step trace.
-    public var isRecurrent: Bool {
-        switch self {
-        case .lstm, .gru, .simpleRNN, .bidirectional: true
-        default: false
-        }
+    /// The recurrent layer itself, for `.recurrent`; nil for the rest (a Bidirectional too).
+    public var recurrentLayer: (any RecurrentLayer)? {
+        if case .recurrent(let r) = self { r } else { nil }
     }
+
+    /// Whether this is a recurrent layer with a step-by-step trace (a Bidirectional included).
+    public var isRecurrent: Bool { !tracedLayers.isEmpty }
 
     /// The recurrent layers whose steps are traced, in trace order: the layer itself, or a
     /// Bidirectional's forward and backward layers.
-    public var tracedLayers: [Layer] {
+    public var tracedLayers: [any RecurrentLayer] {
         switch self {
+        case .recurrent(let r): [r]
         case .bidirectional(let b): [b.forward, b.backward]
-        case .lstm, .gru, .simpleRNN: [self]
         default: []
         }
     }
 
-    /// Runs a recurrent layer (or a Bidirectional pair) over `input`: its traces and what it
-    /// passes on (the h sequence, or the last h; merged for a Bidirectional). Nil for other layers.
-    public func run(_ input: Matrix, threads: Int = 1, mask: [Bool]? = nil) -> (traces: [LayerTrace], output: Matrix)? {
-        if let mask, isRecurrent { return runMasked(input, mask: mask) }
-        if case .bidirectional(let b) = self { return b.run(input, threads: threads) }
-        guard let trace = trace(input, threads: threads), let info = recurrentInfo else { return nil }
-        return ([trace], info.returnSequences ? trace.hidden : Matrix(rowArrays: [trace.hidden.row(trace.steps - 1)]))
+    /// For a recurrent layer (or a Bidirectional): the width of what it passes on per step.
+    public var outputWidth: Int? {
+        switch self {
+        case .recurrent(let r): r.units
+        case .bidirectional(let b): b.outputSize
+        default: nil
+        }
     }
 
-    /// For a recurrent layer: name, kind, units, the vectors a step keeps, whether it returns
-    /// sequences, and its input size.
-    public var recurrentInfo:
-        (name: String, kind: LayerKind, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)?
-    {
+    /// For a recurrent layer (or a Bidirectional): the input size its W reads.
+    public var recurrentInputSize: Int? { tracedLayers.first?.inputSize }
+
+    /// Whether a recurrent layer (or a Bidirectional) passes on every step, not only the last.
+    public var returnsSequences: Bool { tracedLayers.first?.returnSequences ?? false }
+
+    /// Whether a recurrent layer reads its window last row first (Keras `go_backwards`); a
+    /// Bidirectional as a whole does not.
+    public var readsBackwards: Bool { recurrentLayer?.goBackwards ?? false }
+
+    /// Whether the layer passes a mask on unchanged (it works row by row).
+    var keepsMask: Bool {
         switch self {
-        case .lstm(let l): (l.name, .lstm, l.units, LSTMLayer.vectorNames, l.returnSequences, l.inputSize)
-        case .gru(let g): (g.name, .gru, g.units, GRULayer.vectorNames, g.returnSequences, g.inputSize)
-        case .simpleRNN(let r):
-            (r.name, .simpleRNN, r.units, SimpleRNNLayer.vectorNames, r.returnSequences, r.inputSize)
-        case .bidirectional(let b): (b.name, .bidirectional, b.outputSize, [], b.returnSequences, b.inputSize)
-        default: nil
+        case .dense, .activation, .identity, .masking: true
+        default: false
         }
     }
 
     /// Gate blocks side by side in a recurrent layer's W and U: 4 for LSTM (i, f, c̃, o), 3 for
     /// GRU (z, r, h̃), 1 for SimpleRNN; 0 for the rest (a Bidirectional counts its halves).
     public var gateBlocks: Int {
-        switch self {
-        case .lstm, .gru: gateLayout!.count
-        case .simpleRNN: 1
-        default: 0
-        }
-    }
-
-    /// The named gate blocks of an LSTM (i f c̃ o) or GRU (z r h̃) along its gate axis; nil
-    /// for other layers.
-    public var gateLayout: [GateBlock]? {
-        switch self {
-        case .lstm: GateBlock.lstm
-        case .gru: GateBlock.gru
-        default: nil
-        }
-    }
-
-    /// Runs a recurrent layer over `input` and keeps every step's vectors (nil for other layers).
-    public func trace(_ input: Matrix, threads: Int = 1) -> LayerTrace? {
-        switch self {
-        case .lstm(let l): l.trace(input, threads: threads)
-        case .gru(let g): g.trace(input)
-        case .simpleRNN(let r): r.trace(input)
-        default: nil
-        }
+        guard let r = recurrentLayer else { return 0 }
+        return r.gateLayout?.count ?? 1
     }
 
     /// Trainable parameter count, as Keras's `count_params()` counts it.
     public var parameterCount: Int {
         switch self {
-        case .lstm(let l): l.parameterCount
-        case .gru(let g): g.parameterCount
-        case .simpleRNN(let r): r.parameterCount
+        case .recurrent(let r): r.parameterCount
         case .bidirectional(let b): b.parameterCount
         case .dense(let d): d.parameterCount
         default: 0
@@ -137,9 +114,7 @@ public enum Layer: Sendable, Equatable {
     /// A short label for chains: `LSTM(5)`, `Dense(1, softmax)`.
     public var label: String {
         switch self {
-        case .lstm(let l): "LSTM(\(l.units)\(l.returnSequences ? ", seq" : ""))"
-        case .gru(let g): "GRU(\(g.units)\(g.returnSequences ? ", seq" : ""))"
-        case .simpleRNN(let r): "SimpleRNN(\(r.units)\(r.returnSequences ? ", seq" : ""))"
+        case .recurrent(let r): r.label
         case .bidirectional(let b): "Bidirectional(\(b.forward.label), \(b.merge.rawValue))"
         case .dense(let d):
             d.activation == .linear ? "Dense(\(d.units))" : "Dense(\(d.units), \(d.activation.kerasName))"
@@ -147,6 +122,22 @@ public enum Layer: Sendable, Equatable {
         case .flatten: "Flatten"
         case .masking(_, let value): "Masking(\(value))"
         case .identity(_, let className): className
+        }
+    }
+}
+
+extension Layer: Equatable {
+    /// Layers are equal when they are the same kind with the same weights and settings.
+    public static func == (a: Layer, b: Layer) -> Bool {
+        switch (a, b) {
+        case (.recurrent(let x), .recurrent(let y)): x.isEqual(to: y)
+        case (.bidirectional(let x), .bidirectional(let y)): x == y
+        case (.dense(let x), .dense(let y)): x == y
+        case (.activation(let n, let x), .activation(let m, let y)): n == m && x == y
+        case (.flatten(let n), .flatten(let m)): n == m
+        case (.masking(let n, let x), .masking(let m, let y)): n == m && x == y
+        case (.identity(let n, let x), .identity(let m, let y)): n == m && x == y
+        default: false
         }
     }
 }

@@ -39,22 +39,23 @@ public struct Model: Sendable, Equatable {
                 )
             }
             switch layer {
-            case .lstm, .gru, .simpleRNN, .bidirectional:
-                let l = layer.recurrentInfo!
+            case .recurrent, .bidirectional:
+                let width = layer.outputWidth!, inputSize = layer.recurrentInputSize!
+                let kind = layer.recurrentLayer?.kind ?? .bidirectional
                 guard sequence else {
                     throw ShapeError(
-                        "layer \"\(l.name)\" (\(l.kind)) needs a sequence, "
+                        "layer \"\(layer.name)\" (\(kind)) needs a sequence, "
                             + "but the layer before it returns a single vector (set return_sequences=True on it)"
                     )
                 }
-                guard l.inputSize == features else {
+                guard inputSize == features else {
                     throw ShapeError(
-                        "layer \"\(l.name)\": kernel W has \(l.inputSize) rows but its input has \(features) features "
-                            + "(W must have xu = \(features) rows)"
+                        "layer \"\(layer.name)\": kernel W has \(inputSize) rows but its input has "
+                            + "\(features) features (W must have xu = \(features) rows)"
                     )
                 }
-                features = l.units
-                sequence = l.returnSequences
+                features = width
+                sequence = layer.returnsSequences
             case .dense(let d):
                 guard d.inputSize == features else {
                     throw ShapeError(
@@ -93,7 +94,7 @@ public struct Model: Sendable, Equatable {
 
     /// The recurrent layers as they run, in trace order: each one, and a Bidirectional's
     /// forward and backward layers in its place.
-    public var tracedLayers: [Layer] { layers.flatMap(\.tracedLayers) }
+    public var tracedLayers: [any RecurrentLayer] { layers.flatMap(\.tracedLayers) }
 
     /// Whether a Flatten follows the last recurrent layer: the head then needs the whole window.
     var headFlattens: Bool {
@@ -102,11 +103,6 @@ public struct Model: Sendable, Equatable {
 
     /// Whether a Masking layer makes recurrent layers skip rows.
     public var masks: Bool { layers.contains { if case .masking = $0 { true } else { false } } }
-
-    /// The LSTM layers, in order.
-    public var recurrentLayers: [LSTMLayer] {
-        layers.compactMap { if case .lstm(let l) = $0 { l } else { nil } }
-    }
 
     /// Trainable parameters, as Keras's `model.count_params()` counts them.
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
@@ -122,19 +118,18 @@ public struct Model: Sendable, Equatable {
     /// Keeps only what each layer passes on (no gate vectors), so it is the fastest way to an output.
     public func predict(_ window: Matrix, threads: Int = 1) throws(ShapeError) -> [Float] {
         try checkWindow(window)
-        var data = window
-        var mask: [Bool]?
-        for index in 0...lastRecurrentIndex {
-            if case .lstm(let l) = layers[index], mask == nil {
-                data = l.forward(data, threads: threads)
-            } else if let run = layers[index].run(data, threads: threads, mask: mask) {
-                data = run.output
-                mask = layers[index].recurrentInfo!.returnSequences ? mask : nil
-            } else {
-                (data, mask) = applyRowWiseLayer(index, to: data, mask: mask)
-            }
-        }
-        return applyHead(from: lastRecurrentIndex + 1, to: data).values
+        var states = ForwardWalk.zeroStates(self)
+        let passed = ForwardWalk(model: self, keeping: .nothing, threads: threads).walk(
+            .window(window), states: &states
+        ) { _, _ in }
+        return applyHead(from: lastRecurrentIndex + 1, to: merged(passed)).values
+    }
+
+    /// What the last recurrent layer passes on, from what the walk returned: the one output,
+    /// or a Bidirectional's two halves merged.
+    func merged(_ passed: [Matrix]) -> Matrix {
+        guard passed.count == 2, case .bidirectional(let b) = layers[lastRecurrentIndex] else { return passed[0] }
+        return b.mergedOutput(forward: passed[0], backward: passed[1])
     }
 
     /// Throws unless `window` is a non-empty T × xu matrix this model can run.
@@ -152,7 +147,7 @@ public struct Model: Sendable, Equatable {
 
     /// The output's shape without the batch axis: `[yu]`, or `[T, yu]` for per-step heads.
     func outputShape(of out: Matrix) -> [Int] {
-        let sequences = layers.last(where: \.isRecurrent)?.recurrentInfo?.returnSequences ?? false
+        let sequences = layers.last(where: \.isRecurrent)?.returnsSequences ?? false
         return out.rows == 1 && !sequences ? [out.columns] : [out.rows, out.columns]
     }
 
@@ -178,7 +173,7 @@ public struct Model: Sendable, Equatable {
         var data = data
         for layer in layers[range] {
             switch layer {
-            case .lstm, .gru, .simpleRNN, .bidirectional:
+            case .recurrent, .bidirectional:
                 preconditionFailure("applyHead reached a recurrent layer")
             case .dense(let d):
                 data = Matrix(rowArrays: data.rowArrays.map(d.apply))

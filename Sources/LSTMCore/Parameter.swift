@@ -41,63 +41,40 @@ extension Model {
         // A Bidirectional layer's parameters are its two directions'.
         for (index, item) in layers.enumerated() {
             var nextInput = input
-            for layer in item.tracedLayers.isEmpty ? [item] : item.tracedLayers {
+            func add(_ layerName: String, _ a: WeightArray, suffix: String, gates: [GateBlock]?, units: Int?) {
+                out.append(
+                    Parameter(
+                        layerName: layerName, layerIndex: index, seedName: a.seedName + suffix, kerasName: a.kerasName,
+                        shape: a.shape ?? [a.matrix.rows, a.matrix.columns], axisMeaning: a.axes, matrix: a.matrix,
+                        gateUnits: a.gated ? units : nil, gates: a.gated ? gates : nil))
+            }
+            for layer in item.tracedLayers {
                 // Recurrent layers are numbered together (W1, U1, b1, W2, …) when there are several.
-                var suffix = "", hu = "hu"
-                if layer.isRecurrent {
-                    number += 1
-                    suffix = recurrentCount == 1 ? "" : String(number)
-                    hu = recurrentCount == 1 ? "hu" : "hu\(number)"
-                    if nextInput == input {
-                        let merged =
-                            if case .bidirectional(let b) = item, b.merge == .concat || b.merge == .none { true } else {
-                                false
-                            }
-                        nextInput = merged ? "2·" + hu : hu
-                    }
-                }
-                func add(
-                    _ seed: String, _ keras: String, _ m: Matrix, _ axes: [String], shape: [Int]? = nil,
-                    gateUnits: Int? = nil
-                ) {
-                    out.append(
-                        Parameter(
-                            layerName: layer.name, layerIndex: index, seedName: seed + suffix, kerasName: keras,
-                            shape: shape ?? [m.rows, m.columns], axisMeaning: axes, matrix: m, gateUnits: gateUnits,
-                            gates: gateUnits == nil ? nil : layer.gateLayout))
-                }
-                func vector(_ values: [Float]) -> Matrix { Matrix(rows: 1, columns: values.count, values: values) }
-                switch layer {
-                case .lstm(let l):
-                    add("W", "kernel", l.kernel, [input, "4·" + hu], gateUnits: l.units)
-                    add("U", "recurrent_kernel", l.recurrentKernel, [hu, "4·" + hu], gateUnits: l.units)
-                    if let b = l.bias {
-                        add("b", "bias", vector(b), ["4·" + hu], shape: [b.count], gateUnits: l.units)
-                    }
-                case .gru(let g):
-                    add("W", "kernel", g.kernel, [input, "3·" + hu], gateUnits: g.units)
-                    add("U", "recurrent_kernel", g.recurrentKernel, [hu, "3·" + hu], gateUnits: g.units)
-                    if let b = g.inputBias {
-                        if let b2 = g.recurrentBias {
-                            add("b", "bias", Matrix(rowArrays: [b, b2]), ["b | b'", "3·" + hu], gateUnits: g.units)
-                        } else {
-                            add("b", "bias", vector(b), ["3·" + hu], shape: [b.count], gateUnits: g.units)
+                number += 1
+                let suffix = recurrentCount == 1 ? "" : String(number)
+                let hu = recurrentCount == 1 ? "hu" : "hu\(number)"
+                if nextInput == input {
+                    let merged =
+                        if case .bidirectional(let b) = item, b.merge == .concat || b.merge == .none { true } else {
+                            false
                         }
-                    }
-                case .simpleRNN(let r):
-                    add("W", "kernel", r.kernel, [input, hu])
-                    add("U", "recurrent_kernel", r.recurrentKernel, [hu, hu])
-                    if let b = r.bias { add("b", "bias", vector(b), [hu], shape: [b.count]) }
-                case .dense(let d):
-                    let isLast = index == denseIndices.last
-                    let number = (denseIndices.firstIndex(of: index) ?? 0) + 1
-                    let (w, b) = isLast ? ("Wout", "bout") : ("Wd\(number)", "bd\(number)")
-                    add(w, "kernel", d.kernel, ["in", isLast ? "yu" : "units"])
-                    if let bias = d.bias {
-                        add(b, "bias", vector(bias), [isLast ? "yu" : "units"], shape: [bias.count])
-                    }
-                default:
-                    continue
+                    nextInput = merged ? "2·" + hu : hu
+                }
+                for array in layer.weightArrays(input: input, hu: hu) {
+                    add(layer.name, array, suffix: suffix, gates: layer.gateLayout, units: layer.units)
+                }
+            }
+            if case .dense(let d) = item {
+                let isLast = index == denseIndices.last
+                let number = (denseIndices.firstIndex(of: index) ?? 0) + 1
+                let (w, b) = isLast ? ("Wout", "bout") : ("Wd\(number)", "bd\(number)")
+                add(
+                    d.name, WeightArray(w, "kernel", d.kernel, axes: ["in", isLast ? "yu" : "units"], gated: false),
+                    suffix: "", gates: nil, units: nil)
+                if let bias = d.bias {
+                    add(
+                        d.name, .vector(b, "bias", bias, axis: isLast ? "yu" : "units", gated: false),
+                        suffix: "", gates: nil, units: nil)
                 }
             }
             // A Dense in between hands on its own units: the next W reads "in", not x or an h.

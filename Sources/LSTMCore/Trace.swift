@@ -1,6 +1,6 @@
 /// Every vector one recurrent layer computed, step by step, over a window.
 ///
-/// A step is a set of named vectors (for LSTM: `i`, `f`, `c_tilde`, `o`, `c`, `h`), each kept
+/// A step is a set of named vectors (for LSTM: i, f, c̃, o, c, h: ``VectorName``), each kept
 /// as a T × units matrix so a step's vector is one row and a unit's history one column.
 public struct LayerTrace: Sendable, Equatable {
     /// The layer's name.
@@ -12,7 +12,7 @@ public struct LayerTrace: Sendable, Equatable {
     /// The layer's input, one row per step (in the order the layer read them).
     public let inputs: Matrix
     /// Names of the vectors each step has, in display order.
-    public let vectorNames: [String]
+    public let vectorNames: [VectorName]
     /// One T × units matrix per name in ``vectorNames``.
     public let series: [Matrix]
     /// The step of the first row: 0 for a whole window, more for a segment of a long one.
@@ -33,7 +33,7 @@ public struct LayerTrace: Sendable, Equatable {
 
     /// Creates a layer trace; `firstStep` is the step of the first row when it covers only a segment.
     public init(
-        layerName: String, kind: LayerKind, units: Int, inputs: Matrix, vectorNames: [String],
+        layerName: String, kind: LayerKind, units: Int, inputs: Matrix, vectorNames: [VectorName],
         series: [Matrix], firstStep: Int = 0
     ) {
         self.layerName = layerName
@@ -52,13 +52,13 @@ public struct LayerTrace: Sendable, Equatable {
     public var stepRange: Range<Int> { firstStep..<firstStep + steps }
 
     /// The vector `name` at step `t`, or nil if the layer has no such vector or `t` is not held.
-    public func vector(_ name: String, at t: Int) -> [Float]? {
+    public func vector(_ name: VectorName, at t: Int) -> [Float]? {
         guard let k = vectorNames.firstIndex(of: name), stepRange.contains(t) else { return nil }
         return series[k].row(t - firstStep)
     }
 
     /// Value `unit` of vector `name` at step `t`, or nil when not held.
-    public func value(_ name: String, at t: Int, unit: Int) -> Float? {
+    public func value(_ name: VectorName, at t: Int, unit: Int) -> Float? {
         guard let k = vectorNames.firstIndex(of: name), stepRange.contains(t), unit >= 0, unit < units else {
             return nil
         }
@@ -107,12 +107,12 @@ public struct LayerTrace: Sendable, Equatable {
     }
 
     /// All steps of vector `name` as a T × units matrix.
-    public func series(_ name: String) -> Matrix? {
+    public func series(_ name: VectorName) -> Matrix? {
         vectorNames.firstIndex(of: name).map { series[$0] }
     }
 
     /// The hidden-state sequence, T × units (what the layer passes on with return_sequences).
-    public var hidden: Matrix { series("h")! }
+    public var hidden: Matrix { series(.h)! }
 }
 
 /// A whole model run over one window: each recurrent layer's trace and the model's output.
@@ -135,22 +135,13 @@ public struct ModelTrace: Sendable, Equatable {
     /// Runs `model` over `input` from zero state, keeping every step's vectors.
     public init(model: Model, input: Matrix, threads: Int = 1) throws(ShapeError) {
         try model.checkWindow(input)
-        var data = input
-        var mask: [Bool]?
+        let traced = model.traced
         var traces: [LayerTrace] = []
-        var index = 0
-        let lastRecurrent = model.lastRecurrentIndex
-        while index <= lastRecurrent {
-            if let run = model.layers[index].run(data, threads: threads, mask: mask) {
-                traces += run.traces
-                data = run.output
-                mask = model.layers[index].recurrentInfo!.returnSequences ? mask : nil
-            } else {
-                (data, mask) = model.applyRowWiseLayer(index, to: data, mask: mask)
-            }
-            index += 1
-        }
-        let out = model.applyHead(from: lastRecurrent + 1, to: data)
+        var states = ForwardWalk.zeroStates(model)
+        let passed = ForwardWalk(model: model, keeping: .everything, threads: threads).walk(
+            .window(input), states: &states
+        ) { r, run in traces.append(traced[r].trace(of: run)) }
+        let out = model.applyHead(from: model.lastRecurrentIndex + 1, to: model.merged(passed))
         self.input = input
         self.layers = traces
         self.output = out.values

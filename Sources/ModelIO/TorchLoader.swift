@@ -75,7 +75,7 @@ enum TorchLoader {
             if k == 0 { features = ih.shape[1] }
             k += 1
         }
-        let width = layers.last?.recurrentInfo?.units ?? 0
+        let width = layers.last?.outputWidth ?? 0
         let heads = try linearHeads(arrays, after: width, skipping: used.union(ignored), path: path)
         for head in heads {
             used.insert(head.weight)

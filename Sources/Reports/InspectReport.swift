@@ -9,14 +9,8 @@ public struct InspectReport {
     /// Creates a report of `model`.
     public init(model: Model) { self.model = model }
 
-    /// `[ i 0–4 | f 5–9 | c̃ 10–14 | o 15–19 ]`.
-    public static func gateLayout(units: Int) -> String {
-        "[ "
-            + LSTMGate.allCases.map { g in
-                let r = g.columns(units: units)
-                return "\(g.symbol) \(r.lowerBound)–\(r.upperBound - 1)"
-            }.joined(separator: " | ") + " ]"
-    }
+    /// `[ i 0–4 | f 5–9 | c̃ 10–14 | o 15–19 ]`: an LSTM's gate blocks for `units`.
+    public static func gateLayout(units: Int) -> String { GateBlock.layoutText(LSTMLayer.gateLayout!, units: units) }
 
     /// The text form.
     public var text: String {
@@ -41,25 +35,10 @@ public struct InspectReport {
                         + "\(terminalSafe(b.backward.name)) backwards (its outputs flipped back into time order)"
                 )
                 continue
-            case .lstm(let l):
+            case .recurrent(let r):
                 lines.append(
-                    "layer \(terminalSafe(l.name)): LSTM, \(l.units) units, activation \(l.activation.kerasName), "
-                        + "recurrent_activation \(l.recurrentActivation.kerasName) = \(l.recurrentActivation.formula), "
-                        + "\(l.returnSequences ? "returns every step" : "returns the last step")"
-                        + "\(l.goBackwards ? ", reads backwards" : "")"
-                )
-            case .gru(let g):
-                lines.append(
-                    "layer \(terminalSafe(g.name)): GRU, \(g.units) units, activation \(g.activation.kerasName), "
-                        + "recurrent_activation \(g.recurrentActivation.kerasName), reset_after="
-                        + "\(g.resetAfter ? "True: r multiplies h·U + b'" : "False: r multiplies h before U"), "
-                        + "\(g.returnSequences ? "returns every step" : "returns the last step")"
-                        + "\(g.goBackwards ? ", reads backwards" : "")"
-                )
-            case .simpleRNN(let r):
-                lines.append(
-                    "layer \(terminalSafe(r.name)): SimpleRNN, \(r.units) units, h = \(r.activation.kerasName)(x·W "
-                        + "+ b + h·U), \(r.returnSequences ? "returns every step" : "returns the last step")"
+                    "layer \(terminalSafe(r.name)): \(r.kind), \(r.units) units, \(r.settingsText), "
+                        + "\(r.returnSequences ? "returns every step" : "returns the last step")"
                         + "\(r.goBackwards ? ", reads backwards" : "")"
                 )
             case .dense(let d):
@@ -91,17 +70,10 @@ public struct InspectReport {
             for (cells, note) in rows {
                 lines.append("  " + cells.enumerated().map { pad($1, widths[$0]) }.joined(separator: " ") + note)
             }
-            if case .lstm(let l) = layer {
+            if let r = layer.recurrentLayer, let blocks = r.gateLayout {
                 lines.append(
-                    "  4·hu axis (columns of W, U, b): \(InspectReport.gateLayout(units: l.units))  i input gate, "
-                        + "f forget gate, c̃ candidate, o output gate"
-                )
-            }
-            if case .gru(let g) = layer {
-                let u = g.units
-                lines.append(
-                    "  3·hu axis (columns of W, U, b): [ z 0–\(u - 1) | r \(u)–\(2 * u - 1) | h̃ "
-                        + "\(2 * u)–\(3 * u - 1) ]  z update gate, r reset gate, h̃ candidate"
+                    "  \(blocks.count)·hu axis (columns of W, U, b): \(GateBlock.layoutText(blocks, units: r.units))  "
+                        + blocks.map { "\($0.vector.symbol) \($0.title)" }.joined(separator: ", ")
                 )
             }
         }
@@ -125,7 +97,7 @@ public struct InspectReport {
     /// The layers as listed: a Bidirectional wrapper, then its two directions.
     static func displayed(_ layers: [Layer]) -> [Layer] {
         layers.flatMap { layer -> [Layer] in
-            if case .bidirectional(let b) = layer { return [layer, b.forward, b.backward] }
+            if case .bidirectional(let b) = layer { return [layer, .recurrent(b.forward), .recurrent(b.backward)] }
             return [layer]
         }
     }
@@ -138,37 +110,25 @@ public struct InspectReport {
         for layer in InspectReport.displayed(model.layers) {
             var fields = ["\"name\": \(JSONText.string(layer.name))", "\"type\": \(JSONText.string(layer.className))"]
             switch layer {
-            case .lstm(let l):
-                fields += [
-                    "\"units\": \(l.units)", "\"activation\": \(JSONText.string(l.activation.kerasName))",
-                    "\"recurrent_activation\": \(JSONText.string(l.recurrentActivation.kerasName))",
-                    "\"recurrent_activation_formula\": \(JSONText.string(l.recurrentActivation.formula))",
-                    "\"return_sequences\": \(l.returnSequences)", "\"go_backwards\": \(l.goBackwards)",
-                    "\"gate_layout\": ["
-                        + LSTMGate.allCases.map { g in
-                            let r = g.columns(units: l.units)
-                            return
-                                "{\"gate\": \(JSONText.string(g.traceName)), "
-                                + "\"columns\": [\(r.lowerBound), \(r.upperBound)]}"
-                        }.joined(separator: ", ") + "]",
-                ]
-            case .gru(let g):
-                fields += [
-                    "\"units\": \(g.units)", "\"activation\": \(JSONText.string(g.activation.kerasName))",
-                    "\"recurrent_activation\": \(JSONText.string(g.recurrentActivation.kerasName))",
-                    "\"reset_after\": \(g.resetAfter)", "\"return_sequences\": \(g.returnSequences)",
-                    "\"go_backwards\": \(g.goBackwards)",
-                    "\"gate_layout\": ["
-                        + ["z", "r", "h_tilde"].enumerated().map { k, name in
-                            "{\"gate\": \(JSONText.string(name)), \"columns\": [\(k * g.units), \((k + 1) * g.units)]}"
-                        }.joined(separator: ", ") + "]",
-                ]
-            case .simpleRNN(let r):
-                fields += [
-                    "\"units\": \(r.units)", "\"activation\": \(JSONText.string(r.activation.kerasName))",
-                    "\"recurrent_activation\": null", "\"return_sequences\": \(r.returnSequences)",
-                    "\"go_backwards\": \(r.goBackwards)",
-                ]
+            case .recurrent(let r):
+                fields.append("\"units\": \(r.units)")
+                fields += r.settings.map { setting in
+                    let value =
+                        switch setting.value {
+                        case .string(let text): JSONText.string(text)
+                        case .bool(let flag): String(flag)
+                        case .null: "null"
+                        }
+                    return "\(JSONText.string(setting.key)): \(value)"
+                }
+                fields += ["\"return_sequences\": \(r.returnSequences)", "\"go_backwards\": \(r.goBackwards)"]
+                if let blocks = r.gateLayout {
+                    let entries = blocks.enumerated().map { k, block in
+                        "{\"gate\": \(JSONText.string(block.traceName)), "
+                            + "\"columns\": [\(k * r.units), \((k + 1) * r.units)]}"
+                    }
+                    fields.append("\"gate_layout\": [" + entries.joined(separator: ", ") + "]")
+                }
             case .dense(let d):
                 fields += [
                     "\"units\": \(d.units)", "\"activation\": \(JSONText.string(d.activation.kerasName))",

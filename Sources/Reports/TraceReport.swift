@@ -14,7 +14,7 @@ public struct TraceReport {
     public struct NaNSite: Sendable, Equatable {
         public let layer: String
         public let t: Int
-        public let vector: String
+        public let vector: VectorName
     }
 
     /// The model traced.
@@ -76,7 +76,7 @@ public struct TraceReport {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(1 << 17)
             let keys = Dictionary(
-                uniqueKeysWithValues: info.vectorNames.map { ($0, Array(", \(JSONText.string($0)): ".utf8)) })
+                uniqueKeysWithValues: info.vectorNames.map { ($0, Array(", \(JSONText.string($0.rawValue)): ".utf8)) })
             for t in block.stepRange {
                 // A layer reading backwards (a Bidirectional's backward half, go_backwards) lists
                 // its steps as it runs them (t = T − 1 first), each with its index in the window.
@@ -86,7 +86,7 @@ public struct TraceReport {
                 // A step a mask skipped has no gates, only the state it carried.
                 let masked = block.isMasked(at: t)
                 if masked { bytes.append(contentsOf: ", \"masked\": true".utf8) }
-                for name in info.vectorNames where !masked || name == "c" || name == "h" {
+                for name in info.vectorNames where !masked || name.isState {
                     let v = block.vector(name, at: t)!
                     if nan == nil, v.contains(where: \.isNaN) { nan = NaNSite(layer: info.name, t: time, vector: name) }
                     bytes.append(contentsOf: keys[name]!)
@@ -136,10 +136,10 @@ public struct TraceReport {
                 rows("x", block.input(at: step)!)
                 let masked = block.isMasked(at: step)
                 if masked { text += "\(name),\(t),masked,0,1\n" }
-                for vector in info.vectorNames where !masked || vector == "c" || vector == "h" {
+                for vector in info.vectorNames where !masked || vector.isState {
                     let v = block.vector(vector, at: step)!
                     if nan == nil, v.contains(where: \.isNaN) { nan = NaNSite(layer: info.name, t: t, vector: vector) }
-                    rows(vector, v)
+                    rows(vector.rawValue, v)
                 }
                 write(text)
             }
@@ -170,11 +170,11 @@ public struct TraceReport {
                     "  t=\(time(of: step, layer: l))  x = \(vectorText(block.input(at: step)!))"
                         + "\(masked ? "   (masked: skipped, state carried)" : "")\n"
                 )
-                for name in info.vectorNames where !masked || name == "c" || name == "h" {
+                for name in info.vectorNames where !masked || name.isState {
                     let v = block.vector(name, at: step)!
                     let hasNaN = v.contains { $0.isNaN }
                     if nan == nil, hasNaN { nan = NaNSite(layer: info.name, t: time(of: step, layer: l), vector: name) }
-                    write("    \(pad(name, 8)) \(vectorText(v))\(hasNaN ? "   ← NaN" : "")\n")
+                    write("    \(pad(name.rawValue, 8)) \(vectorText(v))\(hasNaN ? "   ← NaN" : "")\n")
                 }
             }
         }

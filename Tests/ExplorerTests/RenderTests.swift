@@ -35,7 +35,7 @@ import Testing
         var s = try ExplorerSession.sample()
         ExplorerSession.press(&s, .right, .right)
         let text = s.render().text
-        let h = s.layerTrace.vector("h", at: 2)!
+        let h = s.layerTrace.vector(.h, at: 2)!
         for v in h { #expect(text.contains(String(format3(v))), "h value \(v)") }
         #expect(text.contains("t = 3 / 4"))
         #expect(text.contains("matches"))
@@ -76,7 +76,7 @@ import Testing
         // Unit 0's row ends with its h at t = 3, whole.
         let row = try #require(
             lines.first { $0.hasPrefix(">") && $0.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("0 ") })
-        let h = s.layerTrace.vector("h", at: 2)![0]
+        let h = s.layerTrace.vector(.h, at: 2)![0]
         // The last number, without the change mark that follows it on wider screens.
         let last = row.split(separator: " ").last { $0.count > 1 }
             .map { String($0.prefix { !"▲▼^v".contains($0) }) }

@@ -185,7 +185,7 @@ import Testing
         var s = try ExplorerSession.sample()
         let stacked = try ModelLoader.load(Fixtures.sample("stacked.keras"))
         _ = s.update(.modelLoaded(stacked))
-        #expect(s.model.recurrentLayers.count == 2)
+        #expect(s.model.tracedLayers.filter { $0 is LSTMLayer }.count == 2)
         #expect(s.input.columns == 4 && s.steps == 10)
         ExplorerSession.press(&s, .character("]"))
         #expect(s.layer == 1 && s.layerTrace.layerName == "lstm_1")
@@ -222,8 +222,8 @@ import Testing
 
         let full = try ModelTrace(model: s.model, input: s.input)
         #expect(s.replay.output == full.output)
-        #expect(s.layerTrace.vector("f", at: 2999) == full.layers[0].vector("f", at: 2999))
-        #expect(s.layerTrace.vector("c", at: 2998) == full.layers[0].vector("c", at: 2998))
+        #expect(s.layerTrace.vector(.f, at: 2999) == full.layers[0].vector(.f, at: 2999))
+        #expect(s.layerTrace.vector(.c, at: 2998) == full.layers[0].vector(.c, at: 2998))
         let text = s.render().text
         #expect(text.contains("t = 3000 / 3000"))
         #expect(!text.contains("being computed"))
@@ -242,7 +242,7 @@ import Testing
         #expect(s.historyRange.allSatisfy { s.layerTrace.stepRange.contains($0) })
         let full = try ModelTrace(model: s.model, input: s.input)
         for t in [s.historyRange.lowerBound, 1500, s.historyRange.upperBound - 1] {
-            #expect(s.layerTrace.vector("h", at: t) == full.layers[0].vector("h", at: t))
+            #expect(s.layerTrace.vector(.h, at: t) == full.layers[0].vector(.h, at: t))
         }
     }
 }
@@ -323,7 +323,7 @@ import Testing
     /// recurrent bias had been counted into h·U).
     @Test func theGRUUnitDetailShowsBothBiasesUnderB() throws {
         let model = try ModelLoader.load(Fixtures.path("rnn/gru.keras"))
-        guard case .gru(let g) = model.layers[0], let b = g.inputBias, let b2 = g.recurrentBias else {
+        guard let g = model.layers[0].recurrentLayer as? GRULayer, let b = g.inputBias, let b2 = g.recurrentBias else {
             Issue.record("rnn/gru.keras has no reset_after GRU with both biases")
             return
         }
@@ -331,7 +331,7 @@ import Testing
         _ = s.update(.key(.right))
         _ = s.update(.key(.enter))
         let text = s.render().text
-        let hPrev = s.layerTrace.vector("h", at: 0)!
+        let hPrev = s.layerTrace.vector(.h, at: 0)!
         let hU = zip(hPrev, 0..<g.units).reduce(Float(0)) { $0 + $1.0 * g.recurrentKernel[$1.1, 0] }
         let zLine = text.split(separator: "\n").first { $0.contains("z update") }.map(String.init) ?? ""
         #expect(
@@ -363,7 +363,7 @@ import Testing
         #expect(text.contains("masked step") && text.contains("\u{2014}"))
         _ = s.update(.key(.enter))
         text = s.render().text
-        let cPrev = s.layerTrace.value("c", at: s.t - 1, unit: s.unit)!
+        let cPrev = s.layerTrace.value(.c, at: s.t - 1, unit: s.unit)!
         #expect(text.contains("c = c_prev = \(String(format: "%.4f", cPrev))"), "\(text)")
         #expect(!text.contains("σ(z)") && !text.contains("forget gate"))
         _ = s.update(.key(.escape))
@@ -402,7 +402,7 @@ import Testing
         #expect(text.contains("reset before U"))
         #expect(text.contains("z update") && text.contains("r reset") && text.contains("(kept + new)"), "\(text)")
         // The detail recomputes z from the weights; it must be the traced z, as the Step view shows it.
-        let z = s.layerTrace.vector("z", at: s.t)![s.unit]
+        let z = s.layerTrace.vector(.z, at: s.t)![s.unit]
         _ = s.update(.key(.escape))
         let step = s.render().text
         let zLine = step.split(separator: "\n").first { $0.hasPrefix(">") }.map(String.init) ?? ""

@@ -29,8 +29,8 @@ import Testing
         let rows = layer.goBackwards ? Array((0..<input.rows).reversed()) : Array(0..<input.rows)
         return rows.map { t in
             let v = layer.step(x: input.row(t), previous: h)
-            h = v[3]
-            return v
+            h = v.h
+            return v.vectors
         }
     }
 

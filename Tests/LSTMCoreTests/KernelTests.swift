@@ -69,7 +69,7 @@ import Testing
         let input = Matrix.sineWindow(steps: 12, features: 5)
         let trace = l.trace(input)
         for (t, s) in reference(l, input).enumerated() {
-            #expect(maxAbsDifference(trace.vector("h", at: t)!, s.h) <= 2e-6, "\(recurrent) \(activation) t \(t)")
+            #expect(maxAbsDifference(trace.vector(.h, at: t)!, s.h) <= 2e-6, "\(recurrent) \(activation) t \(t)")
         }
     }
 
@@ -95,10 +95,10 @@ import Testing
         let l = try LSTMLayer(
             name: "nan", kernel: w, recurrentKernel: Matrix(zerosRows: 17, columns: 4 * 17), bias: nil)
         let trace = l.trace(Matrix.sineWindow(steps: 2, features: 2))
-        let i0 = trace.vector("i", at: 0)!
+        let i0 = trace.vector(.i, at: 0)!
         #expect(i0[3].isNaN)
         #expect(i0.enumerated().allSatisfy { $0.offset == 3 || !$0.element.isNaN })
-        #expect(trace.vector("h", at: 0)![3].isNaN)
+        #expect(trace.vector(.h, at: 0)![3].isNaN)
     }
 
     @Test func predictEqualsTheTraceOutput() throws {

@@ -51,15 +51,15 @@ import Testing
         let trace = try ModelTrace(model: model, input: window)
         #expect(trace.layers.count == 1)
         #expect(trace.layers[0].steps == 4)
-        #expect(trace.layers[0].vectorNames == ["i", "f", "c_tilde", "o", "c", "h"])
+        #expect(trace.layers[0].vectorNames.map(\.rawValue) == ["i", "f", "c_tilde", "o", "c", "h"])
 
         // Step by step by hand with the readable `step`, from zero state. The trace runs on the
         // fast kernel, whose exp/tanh differ from libm's in the last bits.
         var state = LSTMState.zero(units: 3)
         for t in 0..<4 {
             let s = layer.step(x: window.row(t), previous: state)
-            #expect(maxAbsDifference(trace.layers[0].vector("c", at: t)!, s.c) <= 1e-6)
-            #expect(maxAbsDifference(trace.layers[0].vector("f", at: t)!, s.f) <= 1e-6)
+            #expect(maxAbsDifference(trace.layers[0].vector(.c, at: t)!, s.c) <= 1e-6)
+            #expect(maxAbsDifference(trace.layers[0].vector(.f, at: t)!, s.f) <= 1e-6)
             state = s.state
         }
         #expect(maxAbsDifference(trace.output, dense.apply(state.h)) <= 1e-6)
@@ -85,8 +85,8 @@ import Testing
         let layer = try LSTMLayer(name: "n", kernel: w, recurrentKernel: Matrix(zerosRows: 1, columns: 4), bias: nil)
         let model = try Model(layers: [.lstm(layer)], inputSize: 1)
         let trace = try ModelTrace(model: model, input: Matrix(rows: 2, columns: 1, values: [1, 1]))
-        #expect(trace.layers[0].vector("i", at: 0)![0].isNaN)
-        #expect(trace.layers[0].vector("f", at: 0)![0] == 0.5)
+        #expect(trace.layers[0].vector(.i, at: 0)![0].isNaN)
+        #expect(trace.layers[0].vector(.f, at: 0)![0] == 0.5)
         #expect(trace.output[0].isNaN)
         let stats = Statistics(w.values)
         #expect(stats.nanCount == 1 && stats.count == 3)

@@ -158,9 +158,9 @@ import Testing
         let trace = try ModelTrace(model: model, input: Matrix.sineWindow(steps: 50, features: 2)).layers[0]
         #expect(trace.slice(0..<20).joined(trace.slice(20..<50)) == trace)
         let part = trace.slice(10..<30)
-        #expect(part.vector("h", at: 10) == trace.vector("h", at: 10))
-        #expect(part.vector("h", at: 9) == nil && part.vector("h", at: 30) == nil)
+        #expect(part.vector(.h, at: 10) == trace.vector(.h, at: 10))
+        #expect(part.vector(.h, at: 9) == nil && part.vector(.h, at: 30) == nil)
         #expect(part.input(at: 29) == trace.input(at: 29))
-        #expect(part.value("c", at: 12, unit: 3) == trace.series("c")![12, 3])
+        #expect(part.value(.c, at: 12, unit: 3) == trace.series(.c)![12, 3])
     }
 }

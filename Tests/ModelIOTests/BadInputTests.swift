@@ -121,7 +121,7 @@ import Testing
         for file in ["nan_weights.keras", "nan_weights.npz", "inf_weights.npz"] {
             let model = try ModelLoader.load(Fixtures.path("bad/" + file))
             let trace = try ModelTrace(model: model, input: Matrix.sineWindow(steps: 5, features: model.inputSize))
-            let h0 = trace.layers[0].vector("h", at: 0)!
+            let h0 = trace.layers[0].vector(.h, at: 0)!
             #expect(h0.contains { $0.isNaN }, "\(file)")
             #expect(trace.output.contains { $0.isNaN })
         }

@@ -33,11 +33,11 @@ import Testing
         for (ours, theirs) in zip(trace.layers, keras.layers) {
             for t in 0..<theirs.h.count {
                 #expect(
-                    maxAbsDifference(ours.vector("h", at: t)!, theirs.h[t]) <= 1e-5,
+                    maxAbsDifference(ours.vector(.h, at: t)!, theirs.h[t]) <= 1e-5,
                     "\(file) \(ours.layerName) h t=\(t)")
             }
             if !theirs.c.isEmpty {
-                for t in 0..<theirs.c.count { #expect(maxAbsDifference(ours.vector("c", at: t)!, theirs.c[t]) <= 1e-5) }
+                for t in 0..<theirs.c.count { #expect(maxAbsDifference(ours.vector(.c, at: t)!, theirs.c[t]) <= 1e-5) }
             }
         }
         #expect(maxAbsDifference(trace.output, keras.output) <= 1e-5, "\(file) output")
@@ -50,9 +50,9 @@ import Testing
         let trace = try ModelTrace(model: model, input: keras.input).layers[0]
         #expect(trace.masked == [false, false, true, true, false, false, true])
         #expect(
-            trace.vector("h", at: 2) == trace.vector("h", at: 1) && trace.vector("c", at: 3) == trace.vector("c", at: 1)
+            trace.vector(.h, at: 2) == trace.vector(.h, at: 1) && trace.vector(.c, at: 3) == trace.vector(.c, at: 1)
         )
-        #expect(!trace.vector("h", at: 4)!.elementsEqual(trace.vector("h", at: 3)!))
+        #expect(!trace.vector(.h, at: 4)!.elementsEqual(trace.vector(.h, at: 3)!))
     }
 
     @Test func vectorNamesFollowTheKind() throws {
@@ -61,7 +61,7 @@ import Testing
             input: Matrix.sineWindow(steps: 3, features: 3))
         #expect(trace.layers.map(\.kind) == [.lstm, .gru, .simpleRNN])
         #expect(
-            trace.layers.map(\.vectorNames) == [
+            trace.layers.map { $0.vectorNames.map(\.rawValue) } == [
                 ["i", "f", "c_tilde", "o", "c", "h"], ["z", "r", "h_tilde", "h"], ["h"],
             ])
     }

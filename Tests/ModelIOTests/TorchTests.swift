@@ -17,9 +17,9 @@ import Testing
         #expect(trace.layers.count == torch.layers.count)
         for (ours, theirs) in zip(trace.layers, torch.layers) {
             for t in 0..<torch.input.rows {
-                #expect(maxAbsDifference(ours.vector("h", at: t)!, theirs.h[t]) <= 1e-5, "\(file) h t=\(t)")
+                #expect(maxAbsDifference(ours.vector(.h, at: t)!, theirs.h[t]) <= 1e-5, "\(file) h t=\(t)")
                 if !theirs.c.isEmpty {
-                    #expect(maxAbsDifference(ours.vector("c", at: t)!, theirs.c[t]) <= 1e-5, "\(file) c t=\(t)")
+                    #expect(maxAbsDifference(ours.vector(.c, at: t)!, theirs.c[t]) <= 1e-5, "\(file) c t=\(t)")
                 }
             }
         }

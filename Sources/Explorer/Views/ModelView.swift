@@ -17,10 +17,10 @@ extension ExplorerState {
         line("file", shown(p.path, limit: 100))
         var format = p.format.description
         if let v = p.kerasVersion { format += ", Keras \(v)" }
-        if let recurrent = model.recurrentLayers.first(where: {
-            if case .hardSigmoid = $0.recurrentActivation { true } else { false }
-        }) {
-            format += "; hard_sigmoid = \(recurrent.recurrentActivation.formula)"
+        // Keras 2 and 3 mean different functions by hard_sigmoid: say which one this file's is.
+        let gateActivations = model.tracedLayers.flatMap { l in l.vectorNames.compactMap(l.activation(of:)) }
+        if let hard = gateActivations.first(where: { if case .hardSigmoid = $0 { true } else { false } }) {
+            format += "; hard_sigmoid = \(hard.formula)"
         }
         line("format", format)
         line("model", model.chainDescription.replacingArrow(glyphs.arrow), style: .heading)
@@ -87,21 +87,21 @@ extension ExplorerState {
         y += 2
         // The gate axis of every LSTM and GRU layer (a Bidirectional's halves are alike: once).
         for l in model.layers.compactMap(\.tracedLayers.first) {
-            guard let blocks = l.gateLayout, let info = l.recurrentInfo else { continue }
+            guard let blocks = l.gateLayout else { continue }
             guard y + 2 < area.bottom else { break }
             canvas.put(
-                " \(blocks.count)·hu axis of \(shown(info.name)) (columns of W, U, b):", x: 0, y: y, style: .muted)
+                " \(blocks.count)·hu axis of \(shown(l.name)) (columns of W, U, b):", x: 0, y: y, style: .muted)
             y += 1
             let cell = max(7, min(14, (width - 6) / blocks.count))
             var x = 2
             var labels = 2
             x = canvas.put("[", x: x, y: y)
             for (k, gate) in blocks.enumerated() {
-                let name = "\(glyphs.symbol(gate.traceName)) \(gate.title)"
+                let name = "\(glyphs.symbol(gate.vector)) \(gate.title)"
                 let colors: [Color] = [.green, .yellow, .magenta, .cyan]
                 x = canvas.put(name.centered(cell), x: x, y: y, style: Style(foreground: colors[k], bold: true))
                 x = canvas.put(k == blocks.count - 1 ? "]" : String(glyphs.vertical), x: x, y: y)
-                let r = k * info.units..<(k + 1) * info.units
+                let r = k * l.units..<(k + 1) * l.units
                 canvas.put(
                     "\(r.lowerBound)–\(r.upperBound - 1)".centered(cell), x: labels + 1, y: y + 1, style: .muted)
                 labels += cell + 1

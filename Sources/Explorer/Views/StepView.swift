@@ -112,8 +112,8 @@ extension ExplorerState {
         let number: (Float) -> String = { compact ? short($0) : signed($0) }
         let numberWidth = compact ? 6 : 7
         // The kind's gates (i f c̃ o, z r h̃, or none), then its state: c (LSTM) and h.
-        let gates = lt.vectorNames.filter { $0 != "c" && $0 != "h" }
-        let states = lt.vectorNames.filter { $0 == "c" || $0 == "h" }
+        let gates = lt.vectorNames.filter { !$0.isState }
+        let states = lt.vectorNames.filter(\.isState)
         var y = startY
         // Tight: a 3-digit unit column (wider only for layers of 1,000 units and more).
         let unitWidth = tight ? max(3, String(lt.units - 1).count) : 4
@@ -125,7 +125,8 @@ extension ExplorerState {
         }
         for name in states {
             x = canvas.put(" " + "\(name)_prev".rightAligned(numberWidth), x: x, y: y, style: .muted)
-            x = canvas.put(" " + name.rightAligned(numberWidth) + (tight ? "" : " "), x: x, y: y, style: .heading)
+            x = canvas.put(
+                " " + name.rawValue.rightAligned(numberWidth) + (tight ? "" : " "), x: x, y: y, style: .heading)
         }
         y += 1
         let previous = t > 0 ? t - 1 : nil
@@ -147,7 +148,7 @@ extension ExplorerState {
                 let v = lt.vector(name, at: t)![u]
                 let before = previous.map { lt.vector(name, at: $0)![u] }
                 let changed = before.map { abs(v - $0) > 0.1 } ?? false
-                let candidate = name == "c_tilde" || name == "h_tilde"
+                let candidate = name.isCandidate
                 x = canvas.put(
                     " " + number(v), x: x, y: y,
                     style: changed ? Style(foreground: .yellow, bold: true) : (v.isNaN ? .error : .plain))

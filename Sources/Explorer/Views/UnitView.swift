@@ -2,79 +2,67 @@ import LSTMCore
 import Reports
 
 extension ExplorerState {
-    /// Unit detail: each gate's pre-activation split into x·W, h·U and b, the inputs that
-    /// contribute most, the activation, then c = f·c_prev + i·c̃ and h = o·tanh(c).
+    /// Unit detail: each pre-activation split into x·W, h·U and b, the inputs that contribute
+    /// most, the activation, then how the kind makes its new state (for an LSTM c = f·c_prev +
+    /// i·c̃ and h = o·tanh(c)), with this step's numbers. The kind does the arithmetic
+    /// (``RecurrentLayer/unitBreakdown(unit:x:previous:current:)``); this only lays it out.
     func drawUnitView(_ canvas: inout Canvas, _ area: Area) {
         if layerTrace.isMasked(at: t) { return drawMaskedUnitView(&canvas, area) }
-        guard let l = recurrentLayer else { return drawOtherUnitView(&canvas, area) }
-        let lt = layerTrace
+        let lt = layerTrace, kind = selectedLayer
         let x = lt.input(at: t) ?? []
-        let hPrev = t > 0 ? lt.vector("h", at: t - 1)! : [Float](repeating: 0, count: lt.units)
-        let cPrev = t > 0 ? lt.vector("c", at: t - 1)![unit] : 0
+        let zeros = [Float](repeating: 0, count: lt.units)
+        let breakdown = kind.unitBreakdown(
+            unit: unit, x: x, previous: kind.stateNames.map { t > 0 ? lt.vector($0, at: t - 1)! : zeros },
+            current: lt.vectorNames.map { lt.vector($0, at: t)! })
+        let gates = breakdown.layout == .gates
         var y = area.y
         canvas.put(
-            " unit \(unit) of layer \(shown(lt.layerName)) at t = \(t + 1) / \(steps)", x: 0, y: y, style: .heading)
+            " unit \(unit) of layer \(shown(lt.layerName))\(gates ? "" : " (\(lt.kind))") at t = \(t + 1) / \(steps)",
+            x: 0, y: y, style: .heading)
         y += 2
-        let headers = ["gate", "x·W", "h·U", "b", "z", "act", "value", "largest contributions"]
-        // Below 80 columns a gate is named by its symbol alone, so the value column still fits.
+        let headers = [gates ? "gate" : "", "x·W", "h·U", "b", "z", "act", "value"]
+        let termsHeader = "largest contributions"
+        // Below 80 columns a row is named by its symbol alone, so the value column still fits.
         let narrow = width < Breakpoint.narrow
-        let widths = [narrow ? 5 : 14, 9, 9, 9, 9, 8, 9, 0]
+        let widths = gates ? [narrow ? 5 : 14, 9, 9, 9, 9, 8, 9] : [narrow ? 5 : 16, 9, 9, 9, 9, narrow ? 8 : 10, 9]
         var cx = 1
-        for (h, w) in zip(headers, widths) {
-            if w > 0 {
-                cx = canvas.put(h.fitted(w), x: cx, y: y, style: .heading)
-            } else if cx + h.count < width {
-                cx = canvas.put(h, x: cx, y: y, style: .heading)
-            } else if cx + 8 < width {
-                cx = canvas.put("largest", x: cx, y: y, style: .heading)
-            }
+        for (h, w) in zip(headers, widths) { cx = canvas.put(h.fitted(w), x: cx, y: y, style: .heading) }
+        // The gate table shortens its last heading sooner than the vector table drops it.
+        if cx + termsHeader.count < width {
+            canvas.put(termsHeader, x: cx, y: y, style: .heading)
+        } else if cx + (gates ? 8 : 12) < width {
+            canvas.put("largest", x: cx, y: y, style: .heading)
         }
         y += 1
-        var values: [LSTMGate: Float] = [:]
-        for gate in LSTMGate.allCases {
-            let part = l.contribution(of: gate, unit: unit, x: x, previousH: hPrev)
-            let act = l.activation(for: gate)
-            let value = act(part.total)
-            values[gate] = value
-            let actText = act == .sigmoid ? glyphs.sigma : act.kerasName
+        for row in breakdown.rows {
+            let actText = row.activation == .sigmoid ? glyphs.sigma : row.activation.kerasName
+            let symbol = glyphs.symbol(row.vector)
             let cells = [
-                narrow ? glyphs.symbol(gate.traceName) : "\(glyphs.symbol(gate.traceName)) \(gate.title)",
-                signed(part.fromInput), signed(part.fromRecurrent),
-                signed(part.bias), signed(part.total), "\(actText)(z)", signed(value),
+                narrow || row.title.isEmpty ? symbol : "\(symbol) \(row.title)",
+                signed(row.fromInput), signed(row.fromState), signed(row.bias), signed(row.total), "\(actText)(z)",
+                signed(row.value),
             ]
             var cx = 1
             for (c, w) in zip(cells, widths) {
                 cx = canvas.put(c.fitted(w), x: cx, y: y, style: c == cells[0] ? .heading : .plain)
             }
-            drawLargestTerms(
-                &canvas,
-                part.perInput.enumerated().map { ("x\($0.offset)", $0.element) }
-                    + part.perRecurrent.enumerated().map { ("h\($0.offset)", $0.element) }, x: cx, y: y)
+            drawLargestTerms(&canvas, row.terms.map { ($0.name, $0.value) }, x: cx, y: y)
             y += 1
         }
         y += 1
-        let i = values[.input]!, f = values[.forget]!, cTilde = values[.candidate]!, o = values[.output]!
-        let c = lt.vector("c", at: t)![unit], h = lt.vector("h", at: t)![unit]
-        let dot = glyphs.dot, ct = glyphs.cTilde, act = l.activation.kerasName
-        let c1 = equationLines(
-            [
-                ["c = f\(dot)c_prev + i\(dot)\(ct)"],
-                ["\(plain(f))\(dot)\(plain(cPrev, wrap: true)) + \(plain(i))\(dot)\(plain(cTilde, wrap: true))"],
-                ["\(plain(f * cPrev, wrap: true)) + \(plain(i * cTilde, wrap: true))", plain(c)],
-            ],
-            width: width, note: "(kept from the old cell + written)")
-        let h1 = equationLines(
-            [
-                [
-                    "h = o\(dot)\(act)(c)", "\(plain(o))\(dot)\(act)(\(plain(c)))",
-                    "\(plain(o))\(dot)\(plain(l.activation(c), wrap: true))", plain(h),
-                ]
-            ], width: width)
-        let lines = c1.enumerated().map { ($1, $0 == 0) } + [("", false)] + h1.enumerated().map { ($1, $0 == 0) }
+        var lines = breakdown.notes.map { (text(of: $0.formula), $0.heading) }
+        for (k, equation) in breakdown.equations.enumerated() {
+            if k > 0 { lines.append(("", false)) }
+            let parts = equation.groups.map { $0.map(text(of:)) }
+            lines += equationLines(parts, width: width, note: equation.note).enumerated().map {
+                ($1, equation.headed && $0 == 0)
+            }
+        }
         for (text, heading) in lines where y < area.bottom {
             canvas.put(text, x: 0, y: y, style: heading ? .heading : .plain, maxWidth: width)
             y += 1
         }
+        guard gates else { return }
         y += 1
         if y < area.bottom {
             canvas.put(
@@ -82,6 +70,18 @@ extension ExplorerState {
                     + (x.count > 12 ? " \(glyphs.ellipsis)" : "") + "]",
                 x: 0, y: y, style: .muted, maxWidth: width)
         }
+    }
+
+    /// A formula of a unit breakdown in this explorer's glyphs and number format.
+    private func text(of formula: UnitBreakdown.Formula) -> String {
+        formula.map { piece in
+            switch piece {
+            case .text(let s): s
+            case .number(let v, let wrap): plain(v, wrap: wrap)
+            case .dot: glyphs.dot
+            case .symbol(let vector): glyphs.symbol(vector)
+            }
+        }.joined()
     }
 
     /// The three largest of `terms` (products named x3, h1, …) by magnitude, from `x` on: as
@@ -109,7 +109,7 @@ extension ExplorerState {
             "masked step: window row t equals the Masking value in every feature, so the cell is skipped.",
             "No gate is evaluated; the state is carried from the step before:",
         ]
-        for name in ["c", "h"] where lt.vectorNames.contains(name) {
+        for name in [VectorName.c, .h] where lt.vectorNames.contains(name) {
             let before = t > 0 ? lt.value(name, at: t - 1, unit: unit)! : 0
             lines.append("  \(name) = \(name)_prev = \(plain(before))")
         }

@@ -53,7 +53,7 @@ extension ExplorerState {
                 let room =
                     r.upperBound < m.columns ? screenX(r.upperBound) - screenX(start) - 1 : width - screenX(start)
                 canvas.put(
-                    "\(glyphs.symbol(gate.traceName)) \(r.lowerBound)–\(r.upperBound - 1)", x: screenX(start), y: y,
+                    "\(glyphs.symbol(gate.vector)) \(r.lowerBound)–\(r.upperBound - 1)", x: screenX(start), y: y,
                     style: .heading,
                     maxWidth: max(1, room))
             }
@@ -105,7 +105,7 @@ extension ExplorerState {
         if p.shape.count == 2 { info += " (\(rowName(p, weights.row)))" }
         info += ", column \(weights.column)"
         if let units, let located = GateBlock.locate(column: weights.column, units: units, blocks: gates) {
-            info += " → gate \(glyphs.symbol(located.block.traceName)) (\(located.block.title)), unit \(located.unit)"
+            info += " → gate \(glyphs.symbol(located.block.vector)) (\(located.block.title)), unit \(located.unit)"
         } else if p.gateUnits == nil {
             info += " → output \(weights.column)"
         }
@@ -128,7 +128,7 @@ extension ExplorerState {
         let ranges: [(String, Range<Int>)] =
             units.map { u in
                 gates.enumerated().map { k, gate in
-                    ("\(glyphs.symbol(gate.traceName)) \(gate.title)", k * u..<(k + 1) * u)
+                    ("\(glyphs.symbol(gate.vector)) \(gate.title)", k * u..<(k + 1) * u)
                 }
             } ?? [("all", 0..<m.columns)]
         for (name, range) in ranges where y < area.bottom {

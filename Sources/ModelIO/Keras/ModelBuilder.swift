@@ -161,10 +161,10 @@ struct ModelBuilder {
                 return .simpleRNN(rnn)
             }
         }
-        if let units, units != layer.recurrentInfo!.units {
+        if let units, units != layer.outputWidth! {
             throw LoadError(
                 path, .badShape,
-                "layer \"\(spec.name)\": config says \(units) units but its weights have \(layer.recurrentInfo!.units)")
+                "layer \"\(spec.name)\": config says \(units) units but its weights have \(layer.outputWidth!)")
         }
         return layer
     }
@@ -215,7 +215,7 @@ struct ModelBuilder {
     }
 
     private func firstInputSize(_ layers: [Layer]) -> Int? {
-        layers.lazy.compactMap { $0.recurrentInfo?.inputSize }.first
+        layers.lazy.compactMap { $0.recurrentInputSize }.first
     }
 
     private func unsupported(_ spec: LayerSpec, detail: String?) -> LoadError {

@@ -33,15 +33,17 @@ struct BenchCase {
     /// Threads the replay really uses: LSTM layers split into 16-unit groups (see
     /// ``LSTMLayer/threadsUsed(asking:)``); GRU and SimpleRNN layers run on one.
     var threadsUsed: Int {
-        model.tracedLayers.compactMap { if case .lstm(let l) = $0 { l.threadsUsed(asking: threads) } else { nil } }
-            .max() ?? 1
+        model.tracedLayers.map { $0.threadsUsed(asking: threads) }.max() ?? 1
     }
 
     /// The recurrent layers as they run (a Bidirectional's two halves), with their gate
     /// blocks per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.
-    var cells: [(kind: LayerKind, inputSize: Int, units: Int, blocks: Int)] {
-        model.tracedLayers.compactMap { layer in
-            layer.recurrentInfo.map { ($0.kind, $0.inputSize, $0.units, layer.gateBlocks) }
+    var cells: [(kind: LayerKind, inputSize: Int, units: Int, blocks: Int, blockSteps: Int)] {
+        model.tracedLayers.map { layer in
+            (
+                layer.kind, layer.inputSize, layer.units, layer.gateLayout?.count ?? 1,
+                type(of: layer).inputBlockSteps(forRun: steps)
+            )
         }
     }
 
@@ -55,7 +57,7 @@ struct BenchCase {
     /// computed together (the LSTM and GRU kernels), every step for SimpleRNN.
     var bytesPerStep: Double {
         cells.reduce(0) {
-            let perBlock = $1.kind == .simpleRNN ? 1 : Double(LSTMLayer.inputBlockSteps(forRun: steps))
+            let perBlock = Double($1.blockSteps)
             return $0 + 4 * Double($1.blocks * $1.units) * (Double($1.units) + Double($1.inputSize) / perBlock)
         }
     }
@@ -73,22 +75,12 @@ struct BenchCase {
     /// does. (GRU and SimpleRNN replay through that same loop, so their speed-up is ~1×.)
     private func readableSteps(_ count: Int) {
         guard let layer = model.tracedLayers.first else { return }
-        switch layer {
-        case .lstm(let l):
-            var state = LSTMState.zero(units: l.units)
-            for t in 0..<count { state = l.step(x: window.row(t), previous: state).state }
-            precondition(state.h.count == l.units)
-        case .gru(let g):
-            var h = [Float](repeating: 0, count: g.units)
-            for t in 0..<count { h = g.step(x: window.row(t), previous: h).last! }
-            precondition(h.count == g.units)
-        case .simpleRNN(let r):
-            var h = [Float](repeating: 0, count: r.units)
-            for t in 0..<count { h = r.step(x: window.row(t), previous: h).last! }
-            precondition(h.count == r.units)
-        default:
-            break
+        func run<Kind: RecurrentLayer>(_ layer: Kind) {
+            var state = layer.zeroState
+            for t in 0..<count { state = layer.state(after: layer.step(x: window.row(t), state: state)) }
+            precondition(state[0].count == layer.units)
         }
+        run(layer)
     }
 
     /// Runs `body` at least 5 times and for at least `minTime` seconds; the median run.

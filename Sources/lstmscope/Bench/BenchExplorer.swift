@@ -59,11 +59,7 @@ struct BenchExplorer {
     }
 
     /// The recurrent layers as they run (a Bidirectional's two halves), of any kind.
-    private var cells:
-        [(name: String, kind: LayerKind, units: Int, vectorNames: [String], returnSequences: Bool, inputSize: Int)]
-    {
-        model.tracedLayers.compactMap(\.recurrentInfo)
-    }
+    private var cells: [any RecurrentLayer] { model.tracedLayers }
 
     private func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 

@@ -29,11 +29,6 @@ public struct LSTMLayer: Sendable {
     /// The weights packed for the fast kernel, built on first use (inspect never needs them).
     private let packed = MemoTable<Int, LSTMKernel>()
 
-    /// xu: size of one input row.
-    public var inputSize: Int { kernel.rows }
-    /// hu: number of hidden units.
-    public var units: Int { recurrentKernel.rows }
-
     /// Creates a layer after checking every shape against the Keras layout.
     public init(
         name: String, kernel: Matrix, recurrentKernel: Matrix, bias: [Float]?,

@@ -8,9 +8,6 @@
 /// ```
 /// With `reset_after` the bias is (2, 3·hu): the input row b and the recurrent row b'.
 public struct GRULayer: Sendable {
-    /// The names of the vectors a GRU step keeps, in display order.
-    public static let vectorNames = ["z", "r", "h_tilde", "h"]
-
     public var name: String
     /// W: input weights (xu, 3·hu), blocks z | r | h̃.
     public let kernel: Matrix
@@ -33,9 +30,6 @@ public struct GRULayer: Sendable {
     public var zeroOutputForMask = false
     /// The weights packed for the fast kernel, built on first use.
     private let packed = MemoTable<Int, GRUKernel>()
-
-    public var inputSize: Int { kernel.rows }
-    public var units: Int { recurrentKernel.rows }
 
     /// The fast kernel for this layer's weights, packed the first time it is asked for.
     var fastKernel: GRUKernel { packed.value(for: 1) { GRUKernel(self) } }
@@ -85,7 +79,7 @@ public struct GRULayer: Sendable {
     }
 
     /// One GRU step from `previous` (h) on input row `x`, as Keras's `GRUCell.call`: z, r, h̃, h.
-    public func step(x: [Float], previous: [Float]) -> [[Float]] {
+    public func step(x: [Float], previous: [Float]) -> GRUStep {
         let hu = units
         var fromInput = inputBias ?? [Float](repeating: 0, count: 3 * hu)
         addVectorMatrixProduct(x, kernel, into: &fromInput)
@@ -106,7 +100,7 @@ public struct GRULayer: Sendable {
             for j in 0..<hu { hTilde.append(activation(fromInput[2 * hu + j] + candidate[j])) }
         }
         for j in 0..<hu { h.append(z[j] * previous[j] + (1 - z[j]) * hTilde[j]) }
-        return [z, r, hTilde, h]
+        return GRUStep(z: z, r: r, hTilde: hTilde, h: h)
     }
 }
 
@@ -120,64 +114,14 @@ extension GRULayer: Equatable {
     }
 }
 
-/// A Keras `SimpleRNN` layer: h = act(x·W + b + h·U).
-public struct SimpleRNNLayer: Sendable, Equatable {
-    /// The only vector a SimpleRNN step has.
-    public static let vectorNames = ["h"]
-
-    public var name: String
-    /// W: (xu, hu).
-    public let kernel: Matrix
-    /// U: (hu, hu).
-    public let recurrentKernel: Matrix
-    /// b: (hu), nil without bias.
-    public let bias: [Float]?
-    /// Keras default tanh.
-    public let activation: Activation
-    public let returnSequences: Bool
-    public let goBackwards: Bool
-    /// After a Masking layer: whether a skipped step outputs zeros (true) or repeats the
-    /// previous output (false, Keras's default; Bidirectional sets it to return_sequences).
-    public var zeroOutputForMask = false
-
-    public var inputSize: Int { kernel.rows }
-    public var units: Int { recurrentKernel.rows }
-
-    /// Creates a layer after checking every shape against the Keras layout.
-    public init(
-        name: String, kernel: Matrix, recurrentKernel: Matrix, bias: [Float]?, activation: Activation = .tanh,
-        returnSequences: Bool = false, goBackwards: Bool = false
-    ) throws(ShapeError) {
-        let hu = kernel.columns
-        guard hu > 0, recurrentKernel.rows == hu, recurrentKernel.columns == hu else {
-            throw ShapeError(
-                "layer \"\(name)\": SimpleRNN recurrent kernel U has shape "
-                    + "\(formatShape([recurrentKernel.rows, recurrentKernel.columns])) but must be "
-                    + "\(formatShape([hu, hu])) = (hu, hu)"
-            )
-        }
-        if let bias, bias.count != hu {
-            throw ShapeError("layer \"\(name)\": SimpleRNN bias has \(bias.count) values but must have hu = \(hu)")
-        }
-        guard !activation.isRowWise else {
-            throw ShapeError("layer \"\(name)\": softmax cannot be a SimpleRNN activation")
-        }
-        self.name = name
-        self.kernel = kernel
-        self.recurrentKernel = recurrentKernel
-        self.bias = bias
-        self.activation = activation
-        self.returnSequences = returnSequences
-        self.goBackwards = goBackwards
-    }
-
-    public var parameterCount: Int { kernel.count + recurrentKernel.count + (bias?.count ?? 0) }
-
-    /// One step: h = act(x·W + b + h_prev·U).
-    public func step(x: [Float], previous: [Float]) -> [[Float]] {
-        var z = bias ?? [Float](repeating: 0, count: units)
-        addVectorMatrixProduct(x, kernel, into: &z)
-        addVectorMatrixProduct(previous, recurrentKernel, into: &z)
-        return [z.map { activation($0) }]
-    }
+/// Everything one GRU step computes.
+public struct GRUStep: Sendable, Equatable {
+    /// Update gate σ(x·Wz + bz + h·Uz + b'z).
+    public var z: [Float]
+    /// Reset gate σ(x·Wr + br + h·Ur + b'r).
+    public var r: [Float]
+    /// Candidate tanh(x·Wh + bh + r∗(h·Uh + b'h)) (reset_after), or with (r∗h)·Uh.
+    public var hTilde: [Float]
+    /// New hidden state z∗h_prev + (1 − z)∗h̃.
+    public var h: [Float]
 }
