@@ -11,9 +11,10 @@ import Foundation
 /// terminal.draw(canvas)
 /// if let event = terminal.nextEvent(timeoutMilliseconds: 100) { … }
 /// ```
-public final class CursesTerminal {
-    /// Whether colours are in use (a colour terminal and `NO_COLOR` unset).
-    public let colors: Bool
+public final class CursesTerminal: Terminal {
+    /// Whether the terminal has colours (`has_colors()`); whether they are used is the
+    /// shell's ``ColorChoice`` (`NO_COLOR`), which strips them from the frames otherwise.
+    public let supportsColor: Bool
     /// Whether the locale is UTF-8, so box drawing, blocks and σ can be drawn.
     public let unicode: Bool
     private var previous: Canvas?
@@ -21,7 +22,7 @@ public final class CursesTerminal {
     private var stopped = false
 
     private init(colors: Bool, unicode: Bool) {
-        self.colors = colors
+        self.supportsColor = colors
         self.unicode = unicode
     }
 
@@ -53,7 +54,7 @@ public final class CursesTerminal {
         set_escdelay(25)
         curs_set(0)
         var colors = false
-        if ProcessInfo.processInfo.environment["NO_COLOR"].map({ $0.isEmpty }) ?? true, has_colors() {
+        if has_colors() {
             start_color()
             use_default_colors()
             colors = true
@@ -90,6 +91,9 @@ public final class CursesTerminal {
         refresh()
         previous = canvas
     }
+
+    /// The signal that asked us to stop, or 0 (see ``SignalGuard``).
+    public var pendingSignal: Int32 { SignalGuard.pendingSignal }
 
     /// Forces the next draw to repaint everything (after a resize or resume).
     public func invalidate() { previous = nil }
@@ -138,7 +142,7 @@ public final class CursesTerminal {
 
     /// A colour pair for the style's colours, made on first use; 0 (default) without colours.
     private func pair(_ style: Style) -> Int16 {
-        guard colors, style.foreground != nil || style.background != nil else { return 0 }
+        guard supportsColor, style.foreground != nil || style.background != nil else { return 0 }
         let key = (style.foreground?.rawValue ?? -1) * 16 + (style.background?.rawValue ?? -1) + 17
         if let existing = pairs[key] { return existing }
         let next = Int16(pairs.count + 1)

@@ -65,7 +65,7 @@ public struct Canvas: Sendable, Equatable {
     /// Rows.
     public let height: Int
     /// Cells, row after row.
-    public private(set) var cells: [Cell]
+    public internal(set) var cells: [Cell]
 
     /// A blank canvas.
     public init(width: Int, height: Int) {

@@ -1,7 +1,7 @@
 import LSTMCore
 
 /// A key press, already decoded by the terminal backend.
-public enum Key: Sendable, Equatable {
+public enum Key: Sendable, Hashable {
     case character(Character)
     case up, down, left, right, home, end, pageUp, pageDown
     case enter, escape, tab, backTab, backspace, delete

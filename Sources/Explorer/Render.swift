@@ -87,30 +87,7 @@ extension ExplorerState {
         }
     }
 
-    private var statusKeys: [(String, String)] {
-        let arrows = glyphs == .unicode ? "←→" : "<>"
-        let updown = glyphs == .unicode ? "↑↓" : "^v"
-        let enter = glyphs == .unicode ? "⏎" : "Enter"
-        let common = [("1-5", "views"), ("?", "help"), ("q", "quit")]
-        switch view {
-        case .step:
-            return [
-                (arrows, "step"), (updown, "unit"), (enter, "detail"), ("space", playing ? "pause" : "play"),
-                ("v", "history"),
-            ] + (replay.layers.count > 1 ? [("[ ]", "layer")] : []) + common
-        case .unit: return [(arrows, "step"), (updown, "unit"), ("esc", "back")] + common
-        case .weights:
-            return [(arrows + updown, "move"), ("[ ]", "matrix"), ("z", weights.overview ? "detail" : "overview")]
-                + common
-        case .input:
-            return editText != nil
-                ? [(enter, "apply"), ("esc", "cancel")]
-                : [(arrows + updown, "move"), (enter, "edit"), ("o", "open input")] + common
-        case .model: return [("O", "open model"), ("o", "open input"), ("r", "reload")] + common
-        case .help:
-            return (helpText.count > helpPage ? [("↑↓", "scroll")] : []) + [("esc/?", "back"), ("q", "quit")]
-        }
-    }
+    private var statusKeys: [(String, String)] { KeyMap.statusHints(for: self).map { ($0.key, $0.text) } }
 
     private func drawPrompt(_ canvas: inout Canvas) {
         guard let prompt else { return }

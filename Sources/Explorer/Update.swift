@@ -73,107 +73,97 @@ extension ExplorerState {
             return key == .character("q") ? [.quit] : []
         }
 
-        // Keys that work in every view.
-        switch key {
-        case .character("q"): return [.quit]
-        case .character("?"):
+        guard let action = KeyMap.action(for: key, in: view) else { return [] }
+        return perform(action, key: key)
+    }
+
+    /// Does what a key bound to `action` does (``KeyMap`` says which key that is, where).
+    private mutating func perform(_ action: KeyAction, key: Key) -> [Command] {
+        let units = layerTrace.units
+        switch action {
+        case .quit: return [.quit]
+        case .toggleHelp:
             if view == .help { view = previousView } else { previousView = view; view = .help; helpScroll = 0 }
-            return []
-        case .character(let c) where ("1"..."6").contains(c):
-            view = View(rawValue: Int(String(c))!)!
+        case .show(let v):
+            view = v
             if view != .help { previousView = view }
             if view == .input { inputRow = t }
-            return []
-        case .tab, .backTab:
+        case .nextView, .previousView:
             let order: [View] = [.model, .weights, .step, .unit, .input]
             let index = order.firstIndex(of: view) ?? 2
-            view = order[(index + (key == .tab ? 1 : order.count - 1)) % order.count]
+            view = order[(index + (action == .nextView ? 1 : order.count - 1)) % order.count]
             previousView = view
             // The input table opens at the step being looked at.
             if view == .input { inputRow = t }
-            return []
-        case .character("O"):
+        case .openModel:
             prompt = Prompt(purpose: .model, text: model.provenance.path)
-            return []
-        case .character("o"):
+        case .openInput:
             prompt = Prompt(
                 purpose: .input, text: inputSource.hasPrefix("default") ? "" : inputSource.replacingSuffix(" (edited)"))
-            return []
-        case .character("r"):
+        case .reload:
             say("reloading \(model.provenance.path)…")
             return [.loadModel(model.provenance.path)]
-        case .escape where view == .help || view == .unit:
+        case .back:
             view = view == .help ? previousView : .step
-            return []
-        default:
-            break
-        }
-
-        switch view {
-        case .step, .unit: handleStepKeys(key)
-        case .weights: handleWeightsKeys(key)
-        case .input: handleInputKeys(key)
-        case .help: handleHelpKeys(key)
-        case .model: break
+        case .step(let by): t = min(max(t + by, 0), steps - 1); playing = false
+        case .firstStep: t = 0; playing = false
+        case .lastStep: t = steps - 1; playing = false
+        case .unit(let by): unit = min(max(unit + by, 0), units - 1)
+        case .togglePlay:
+            playing.toggle()
+            if playing && t == steps - 1 { t = 0 }
+            say(playing ? "playing (space pauses)" : "paused")
+        case .layer(let by): selectLayer(layer + by)
+        case .firstNaN: goToFirstNaN()
+        case .nextHistoryVector:
+            let names = layerTrace.vectorNames
+            guard names.count > 1 else { say("h is the only vector a \(layerTrace.kind) step has"); break }
+            historyVector = names[((names.firstIndex(of: historyVector) ?? 0) + 1) % names.count]
+        case .toggleDetail:
+            view = view == .unit ? .step : .unit
+            previousView = view
+        case .weightColumn, .weightRow, .weightPage, .firstWeightColumn, .lastWeightColumn, .matrix, .toggleOverview:
+            moveWeightsCursor(action)
+        case .inputColumn(let by): inputColumn = min(max(inputColumn + by, 0), input.columns - 1)
+        case .inputRow(let by): inputRow = min(max(inputRow + by, 0), steps - 1); t = inputRow
+        case .firstInputRow: inputRow = 0; t = inputRow
+        case .lastInputRow: inputRow = min(steps, replay.computedSteps) - 1; t = inputRow
+        case .editValue: valueEditor = LineEditor(limit: 40, accepted: .number)
+        case .editValueTyping:
+            if case .character(let c) = key { valueEditor = LineEditor(String(c), limit: 40, accepted: .number) }
+        case .scroll, .scrollPage, .scrollToTop, .scrollToEnd:
+            scrollHelp(action)
         }
         return []
     }
 
-    private mutating func handleHelpKeys(_ key: Key) {
+    private mutating func scrollHelp(_ action: KeyAction) {
         let page = max(1, helpPage)
         let last = max(0, helpText.count - page)
-        switch key {
-        case .down, .character("j"): helpScroll = min(helpScroll + 1, last)
-        case .up, .character("k"): helpScroll = max(helpScroll - 1, 0)
-        case .pageDown, .character(" "): helpScroll = min(helpScroll + page, last)
-        case .pageUp: helpScroll = max(helpScroll - page, 0)
-        case .home, .character("g"): helpScroll = 0
-        case .end, .character("G"): helpScroll = last
+        switch action {
+        case .scroll(let by): helpScroll = min(max(helpScroll + by, 0), last)
+        case .scrollPage(let by): helpScroll = min(max(helpScroll + by * page, 0), last)
+        case .scrollToTop: helpScroll = 0
+        case .scrollToEnd: helpScroll = last
         default: break
         }
     }
 
-    private mutating func handleStepKeys(_ key: Key) {
-        let units = layerTrace.units
-        switch key {
-        case .right, .character("l"), .character("n"): t = min(t + 1, steps - 1); playing = false
-        case .left, .character("h"), .character("p"): t = max(t - 1, 0); playing = false
-        case .home, .character("g"): t = 0; playing = false
-        case .end, .character("G"): t = steps - 1; playing = false
-        case .down, .character("j"): unit = min(unit + 1, units - 1)
-        case .up, .character("k"): unit = max(unit - 1, 0)
-        case .pageDown: unit = min(unit + 10, units - 1)
-        case .pageUp: unit = max(unit - 10, 0)
-        case .character(" "):
-            playing.toggle()
-            if playing && t == steps - 1 { t = 0 }
-            say(playing ? "playing (space pauses)" : "paused")
-        case .character("]"): selectLayer(layer + 1)
-        case .character("["): selectLayer(layer - 1)
-        case .character("N"):
-            guard let nan = replay.firstNaN else {
-                say(
-                    replay.isComplete
-                        ? "no NaN anywhere in this window" : "no NaN in the steps run so far (\(progressText))")
-                return
-            }
-            layer = nan.layer
-            t = nan.step
-            historyVector = nan.vector
-            playing = false
+    private mutating func goToFirstNaN() {
+        guard let nan = replay.firstNaN else {
             say(
-                "NaN first appears here: \(nan.vector) of layer \(shown(replay.layers[nan.layer].name)) "
-                    + "at t = \(nan.step + 1)"
-            )
-        case .character("v"):
-            let names = layerTrace.vectorNames
-            guard names.count > 1 else { say("h is the only vector a \(layerTrace.kind) step has"); break }
-            historyVector = names[((names.firstIndex(of: historyVector) ?? 0) + 1) % names.count]
-        case .enter:
-            view = view == .unit ? .step : .unit
-            previousView = view
-        default: break
+                replay.isComplete
+                    ? "no NaN anywhere in this window" : "no NaN in the steps run so far (\(progressText))")
+            return
         }
+        layer = nan.layer
+        t = nan.step
+        historyVector = nan.vector
+        playing = false
+        say(
+            "NaN first appears here: \(nan.vector) of layer \(shown(replay.layers[nan.layer].name)) "
+                + "at t = \(nan.step + 1)"
+        )
     }
 
     private mutating func selectLayer(_ index: Int) {
@@ -183,22 +173,18 @@ extension ExplorerState {
         say("layer \(shown(layerTrace.layerName)) (\(layer + 1) of \(replay.layers.count))")
     }
 
-    private mutating func handleWeightsKeys(_ key: Key) {
+    private mutating func moveWeightsCursor(_ action: KeyAction) {
         guard !parameters.isEmpty else { return }
         let m = parameters[weights.parameter].matrix
         let page = max(1, height - 12)
-        switch key {
-        case .right, .character("l"): weights.column = min(weights.column + 1, m.columns - 1)
-        case .left, .character("h"): weights.column = max(weights.column - 1, 0)
-        case .down, .character("j"): weights.row = min(weights.row + 1, m.rows - 1)
-        case .up, .character("k"): weights.row = max(weights.row - 1, 0)
-        case .pageDown: weights.row = min(weights.row + page, m.rows - 1)
-        case .pageUp: weights.row = max(weights.row - page, 0)
-        case .home, .character("g"): weights.column = 0
-        case .end, .character("G"): weights.column = m.columns - 1
-        case .character("z"): weights.overview.toggle()
-        case .character("]"), .character("n"): selectParameter(weights.parameter + 1)
-        case .character("["), .character("p"): selectParameter(weights.parameter - 1)
+        switch action {
+        case .weightColumn(let by): weights.column = min(max(weights.column + by, 0), m.columns - 1)
+        case .weightRow(let by): weights.row = min(max(weights.row + by, 0), m.rows - 1)
+        case .weightPage(let by): weights.row = min(max(weights.row + by * page, 0), m.rows - 1)
+        case .firstWeightColumn: weights.column = 0
+        case .lastWeightColumn: weights.column = m.columns - 1
+        case .toggleOverview: weights.overview.toggle()
+        case .matrix(let by): selectParameter(weights.parameter + by)
         default: break
         }
     }
@@ -207,23 +193,6 @@ extension ExplorerState {
         weights.parameter = (index + parameters.count) % parameters.count
         weights.row = 0
         weights.column = 0
-    }
-
-    private mutating func handleInputKeys(_ key: Key) {
-        switch key {
-        case .right, .character("l"): inputColumn = min(inputColumn + 1, input.columns - 1)
-        case .left, .character("h"): inputColumn = max(inputColumn - 1, 0)
-        case .down, .character("j"): inputRow = min(inputRow + 1, steps - 1); t = inputRow
-        case .up, .character("k"): inputRow = max(inputRow - 1, 0); t = inputRow
-        case .pageDown: inputRow = min(inputRow + 10, steps - 1); t = inputRow
-        case .pageUp: inputRow = max(inputRow - 10, 0); t = inputRow
-        case .home, .character("g"): inputRow = 0; t = inputRow
-        case .end, .character("G"): inputRow = min(steps, replay.computedSteps) - 1; t = inputRow
-        case .enter, .character("e"): valueEditor = LineEditor(limit: 40, accepted: .number)
-        case .character(let c) where c.isNumber || c == "-" || c == ".":
-            valueEditor = LineEditor(String(c), limit: 40, accepted: .number)
-        default: break
-        }
     }
 
     private mutating func handleEdit(_ key: Key) {

@@ -97,68 +97,38 @@ struct Explore: ParsableCommand {
         let terminal = CursesTerminal.start()
         LoadWatchdog.restoreTerminal = { terminal.stop() }
         defer { terminal.stop() }
-        _ = state.update(.resize(width: terminal.size.width, height: terminal.size.height))
-        try runLoop(&state, terminal)
+        let shell = ExplorerShell(
+            terminal: terminal,
+            colors: ColorChoice.choose(
+                terminalHasColor: terminal.supportsColor, environment: ProcessInfo.processInfo.environment),
+            now: { Date().timeIntervalSinceReferenceDate }, perform: perform)
+        if case .signal(let number) = shell.run(&state) {
+            terminal.stop()
+            throw ExitCode(128 + number)
+        }
     }
 
-    private func runLoop(_ state: inout ExplorerState, _ terminal: CursesTerminal) throws {
-        var lastTick = Date()
-        while true {
-            terminal.draw(state.render())
-            if SignalGuard.pendingSignal != 0 {
-                terminal.stop()
-                throw ExitCode(128 + SignalGuard.pendingSignal)
+    /// Does what the explorer asked for that needs files: loads a model (checked in a child
+    /// process first, under the watchdog), loads a window, or lists paths for Tab.
+    private func perform(_ command: Command, _ state: ExplorerState) -> Event {
+        switch command {
+        case .loadModel(let path):
+            if let problem = ChildCheck.problem(loading: path, options: options) { return .loadFailed(problem) }
+            do {
+                return .modelLoaded(try LoadWatchdog.load(path, options: options.architecture))
+            } catch {
+                return .loadFailed(error.description)
             }
-            // With work pending (a long window still running), poll keys without waiting.
-            let event = terminal.nextEvent(timeoutMilliseconds: state.hasPendingWork ? 0 : (state.playing ? 50 : 200))
-            var commands: [Command] = []
-            if let event {
-                commands = state.update(event)
-            } else if state.playing, Date().timeIntervalSince(lastTick) >= 0.4 {
-                lastTick = Date()
-                commands = state.update(.tick)
-            } else if state.hasPendingWork {
-                commands = state.update(.idle)
-            } else {
-                // Terminals may resize without delivering KEY_RESIZE (e.g. after a resume).
-                let size = terminal.size
-                if size.width != state.width || size.height != state.height {
-                    terminal.invalidate()
-                    commands = state.update(.resize(width: size.width, height: size.height))
-                }
+        case .loadInput(let path):
+            do {
+                return .inputLoaded(try InputLoader.loadWindow(path, columns: state.model.inputSize), path: path)
+            } catch {
+                return .loadFailed(error.description)
             }
-            for command in commands {
-                switch command {
-                case .quit:
-                    return
-                case .loadModel(let path):
-                    // Checking a big model takes a moment: say so on screen first.
-                    state.say("opening \(path) …")
-                    terminal.draw(state.render())
-                    let event: Event
-                    if let problem = ChildCheck.problem(loading: path, options: options) {
-                        event = .loadFailed(problem)
-                    } else {
-                        do {
-                            event = .modelLoaded(try LoadWatchdog.load(path, options: options.architecture))
-                        } catch {
-                            event = .loadFailed(error.description)
-                        }
-                    }
-                    _ = state.update(event)
-                case .completePath(let prefix):
-                    _ = state.update(.pathCompletions(prefix: prefix, PathCompletion.complete(prefix)))
-                case .loadInput(let path):
-                    let event: Event
-                    do {
-                        event = .inputLoaded(
-                            try InputLoader.loadWindow(path, columns: state.model.inputSize), path: path)
-                    } catch {
-                        event = .loadFailed(error.description)
-                    }
-                    _ = state.update(event)
-                }
-            }
+        case .completePath(let prefix):
+            return .pathCompletions(prefix: prefix, PathCompletion.complete(prefix))
+        case .quit:
+            preconditionFailure("the shell ends on .quit itself")
         }
     }
 }

@@ -1,33 +1,6 @@
 extension ExplorerState {
     /// Every key, grouped by where it works: (keys, what they do), or ("", a group heading).
-    public static let helpLines: [(String, String)] = [
-        ("", "Views"),
-        ("1 2 3 4 5", "Model, Weights, Step, Unit detail, Input"),
-        ("Tab / Shift-Tab", "next / previous view"),
-        ("?", "this help (again or Esc to go back)"),
-        ("q", "quit (Ctrl-C works too; the terminal is restored)"),
-        ("", "Step and Unit views"),
-        ("→ l n  /  ← h p", "next / previous timestep"),
-        ("Home g  /  End G", "first / last timestep"),
-        ("↑ k  /  ↓ j, PgUp PgDn", "select unit"),
-        ("Enter", "unit detail: the whole arithmetic of the selected unit (Esc back)"),
-        ("space", "play / pause an animation through the window"),
-        ("v", "history strip: next vector (i f c̃ o c h)"),
-        ("N", "go to where NaN first appears (when it does)"),
-        ("[ ]", "previous / next recurrent layer (stacked models)"),
-        ("", "Weights view"),
-        ("arrows hjkl, PgUp PgDn", "move the cursor over the matrix"),
-        ("[ ]", "previous / next matrix (W U b of each layer, Wout bout)"),
-        ("z", "zoomed-out overview / cell by cell"),
-        ("", "Input view"),
-        ("arrows, PgUp PgDn", "move over the window (it opens at the Step view's t)"),
-        ("Home g  /  End G", "first / last timestep"),
-        ("Enter or a digit", "edit the value at t, xk; Enter applies and the trace recomputes"),
-        ("", "Files"),
-        ("o", "open another input window (.npy .csv .json); Tab completes paths"),
-        ("O", "open another model (.keras .h5 .npz .safetensors); Ctrl-U clears the path"),
-        ("r", "reload the model from disk"),
-    ]
+    public static var helpLines: [(String, String)] { KeyMap.helpLines }
 
     /// The help as lines to draw: a heading, or a key and its text. Below 80 columns the key
     /// column narrows and long texts wrap onto lines of their own under it.

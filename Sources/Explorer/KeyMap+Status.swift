@@ -1,0 +1,52 @@
+extension KeyMap {
+    /// One hint on the status line: a short key label, what it does, and the action it names
+    /// (nil for the line editor's own keys).
+    public struct Hint: Sendable {
+        public let key: String
+        public let text: String
+        public let action: KeyAction?
+    }
+
+    /// The status line's hints for `state`'s view, most useful first; "? help" and "q quit"
+    /// are kept when room runs out.
+    public static func statusHints(for state: ExplorerState) -> [Hint] {
+        let unicode = state.glyphs == .unicode
+        let arrows = unicode ? "←→" : "<>"
+        let updown = unicode ? "↑↓" : "^v"
+        let enter = unicode ? "⏎" : "Enter"
+        func hint(_ key: String, _ text: String, _ action: KeyAction?) -> Hint {
+            Hint(key: key, text: text, action: action)
+        }
+        let common = [hint("1-5", "views", .show(.model)), hint("?", "help", .toggleHelp), hint("q", "quit", .quit)]
+        switch state.view {
+        case .step:
+            return [
+                hint(arrows, "step", .step(1)), hint(updown, "unit", .unit(1)), hint(enter, "detail", .toggleDetail),
+                hint("space", state.playing ? "pause" : "play", .togglePlay),
+                hint("v", "history", .nextHistoryVector),
+            ] + (state.replay.layers.count > 1 ? [hint("[ ]", "layer", .layer(1))] : []) + common
+        case .unit:
+            return [hint(arrows, "step", .step(1)), hint(updown, "unit", .unit(1)), hint("esc", "back", .back)] + common
+        case .weights:
+            return [
+                hint(arrows + updown, "move", .weightColumn(1)), hint("[ ]", "matrix", .matrix(1)),
+                hint("z", state.weights.overview ? "detail" : "overview", .toggleOverview),
+            ] + common
+        case .input:
+            return state.editText != nil
+                ? [hint(enter, "apply", nil), hint("esc", "cancel", nil)]
+                : [
+                    hint(arrows + updown, "move", .inputRow(1)), hint(enter, "edit", .editValue),
+                    hint("o", "open input", .openInput),
+                ] + common
+        case .model:
+            return [
+                hint("O", "open model", .openModel), hint("o", "open input", .openInput), hint("r", "reload", .reload),
+            ]
+                + common
+        case .help:
+            return (state.helpText.count > state.helpPage ? [hint("↑↓", "scroll", .scroll(1))] : [])
+                + [hint("esc/?", "back", .back), hint("q", "quit", .quit)]
+        }
+    }
+}
