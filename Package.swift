@@ -107,7 +107,7 @@ let package = Package(
         // Golden frames are read from the source tree (see TestSupport/Snapshot.swift), not bundled.
         .testTarget(
             name: "ExplorerTests",
-            dependencies: ["Explorer", "ExplorerTestSupport", "ModelIO", "LSTMCore", "TestSupport"],
+            dependencies: ["Explorer", "ExplorerTestSupport", "ModelIO", "LSTMCore", "Reports", "TestSupport"],
             exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         // In-process goldens of the JSON and CSV contracts, read from the source tree like the frames.

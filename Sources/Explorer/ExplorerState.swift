@@ -97,8 +97,9 @@ public struct ExplorerState: Sendable {
     /// The vector whose history strip the Step view shows.
     public internal(set) var historyVector = VectorName.h
     public internal(set) var weights = WeightsCursor()
-    /// Cursor in the Input view: (t, feature).
-    public internal(set) var inputRow = 0
+    /// The Input view's row: always the step being looked at, t.
+    public var inputRow: Int { t }
+    /// The Input view's column: the feature under the cursor.
     public internal(set) var inputColumn = 0
     /// Text typed while editing an input value, nil when not editing.
     public internal(set) var valueEditor: LineEditor?
@@ -220,9 +221,8 @@ public struct ExplorerState: Sendable {
 
     mutating func clampSelections() {
         layer = min(layer, replay.layers.count - 1)
-        t = min(max(t, 0), steps - 1)
-        unit = min(max(unit, 0), replay.layers[layer].units - 1)
-        inputRow = min(inputRow, steps - 1)
+        t = clamp(t, 0, steps - 1)
+        unit = clamp(unit, 0, replay.layers[layer].units - 1)
         inputColumn = min(inputColumn, input.columns - 1)
         weights.parameter = min(weights.parameter, max(parameters.count - 1, 0))
         if let p = parameters[safe: weights.parameter] {
@@ -233,6 +233,9 @@ public struct ExplorerState: Sendable {
         refreshSegment(force: true)
     }
 }
+
+/// `x` kept within `low…high`; `high` wins when the range is empty, and nothing traps.
+func clamp(_ x: Int, _ low: Int, _ high: Int) -> Int { min(max(x, low), high) }
 
 extension Array {
     subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }

@@ -87,14 +87,11 @@ extension ExplorerState {
         case .show(let v):
             view = v
             if view != .help { previousView = view }
-            if view == .input { inputRow = t }
         case .nextView, .previousView:
             let order: [View] = [.model, .weights, .step, .unit, .input]
             let index = order.firstIndex(of: view) ?? 2
             view = order[(index + (action == .nextView ? 1 : order.count - 1)) % order.count]
             previousView = view
-            // The input table opens at the step being looked at.
-            if view == .input { inputRow = t }
         case .openModel:
             prompt = Prompt(purpose: .model, text: model.provenance.path)
         case .openInput:
@@ -105,10 +102,10 @@ extension ExplorerState {
             return [.loadModel(model.provenance.path)]
         case .back:
             view = view == .help ? previousView : .step
-        case .step(let by): t = min(max(t + by, 0), steps - 1); playing = false
+        case .step(let by): t = clamp(t + by, 0, steps - 1); playing = false
         case .firstStep: t = 0; playing = false
         case .lastStep: t = steps - 1; playing = false
-        case .unit(let by): unit = min(max(unit + by, 0), units - 1)
+        case .unit(let by): unit = clamp(unit + by, 0, units - 1)
         case .togglePlay:
             playing.toggle()
             if playing && t == steps - 1 { t = 0 }
@@ -124,10 +121,10 @@ extension ExplorerState {
             previousView = view
         case .weightColumn, .weightRow, .weightPage, .firstWeightColumn, .lastWeightColumn, .matrix, .toggleOverview:
             moveWeightsCursor(action)
-        case .inputColumn(let by): inputColumn = min(max(inputColumn + by, 0), input.columns - 1)
-        case .inputRow(let by): inputRow = min(max(inputRow + by, 0), steps - 1); t = inputRow
-        case .firstInputRow: inputRow = 0; t = inputRow
-        case .lastInputRow: inputRow = min(steps, replay.computedSteps) - 1; t = inputRow
+        case .inputColumn(let by): inputColumn = clamp(inputColumn + by, 0, input.columns - 1)
+        case .inputRow(let by): t = clamp(t + by, 0, steps - 1)
+        case .firstInputRow: t = 0
+        case .lastInputRow: t = min(steps, replay.computedSteps) - 1
         case .editValue: valueEditor = LineEditor(limit: 40, accepted: .number)
         case .editValueTyping:
             if case .character(let c) = key { valueEditor = LineEditor(String(c), limit: 40, accepted: .number) }
@@ -141,8 +138,8 @@ extension ExplorerState {
         let page = max(1, helpPage)
         let last = max(0, helpText.count - page)
         switch action {
-        case .scroll(let by): helpScroll = min(max(helpScroll + by, 0), last)
-        case .scrollPage(let by): helpScroll = min(max(helpScroll + by * page, 0), last)
+        case .scroll(let by): helpScroll = clamp(helpScroll + by, 0, last)
+        case .scrollPage(let by): helpScroll = clamp(helpScroll + by * page, 0, last)
         case .scrollToTop: helpScroll = 0
         case .scrollToEnd: helpScroll = last
         default: break
@@ -178,9 +175,9 @@ extension ExplorerState {
         let m = parameters[weights.parameter].matrix
         let page = max(1, height - 12)
         switch action {
-        case .weightColumn(let by): weights.column = min(max(weights.column + by, 0), m.columns - 1)
-        case .weightRow(let by): weights.row = min(max(weights.row + by, 0), m.rows - 1)
-        case .weightPage(let by): weights.row = min(max(weights.row + by * page, 0), m.rows - 1)
+        case .weightColumn(let by): weights.column = clamp(weights.column + by, 0, m.columns - 1)
+        case .weightRow(let by): weights.row = clamp(weights.row + by, 0, m.rows - 1)
+        case .weightPage(let by): weights.row = clamp(weights.row + by * page, 0, m.rows - 1)
         case .firstWeightColumn: weights.column = 0
         case .lastWeightColumn: weights.column = m.columns - 1
         case .toggleOverview: weights.overview.toggle()
@@ -210,7 +207,6 @@ extension ExplorerState {
             let old = input[inputRow, inputColumn]
             do {
                 try setInputValue(row: inputRow, column: inputColumn, to: value)
-                t = inputRow
                 say(
                     "t = \(inputRow + 1), x\(inputColumn): \(old) → \(value); trace recomputed, output "
                         + "\(replay.output.map { $0.map { "\($0)" }.joined(separator: ", ") } ?? "being computed")"

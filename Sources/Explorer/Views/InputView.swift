@@ -13,7 +13,7 @@ extension ExplorerState {
         canvas.put(position, x: x0, y: y, style: .muted, maxWidth: width - x0)
         y += 1
         let output =
-            replay.output.map { "[" + $0.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]" }
+            replay.output.map { VectorLine(values: $0, limit: 6).text(glyphs) }
             ?? "being computed (\(progressText))"
         canvas.put(" model output for this window: \(output)", x: 0, y: y, style: .muted, maxWidth: width)
         y += 2

@@ -241,21 +241,16 @@ extension ExplorerState {
     private func drawOutputs(_ canvas: inout Canvas, y: Int) {
         let x = canvas.put(" output after t = \(steps): ", x: 0, y: y, style: .heading)
         if let output = replay.output {
-            let final =
-                "[" + output.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ")
-                + (output.count > 8 ? " \(glyphs.ellipsis)" : "") + "]"
-            canvas.put(final, x: x, y: y)
+            canvas.put(VectorLine(values: output, limit: 8).text(glyphs), x: x, y: y)
         } else {
             canvas.put("being computed (\(progressText))", x: x, y: y, style: .muted)
         }
         if let ended = outputEndingHere {
-            let text =
-                "[" + ended.prefix(6).map { signed($0).trimmingSpaces() }.joined(separator: " ")
-                + (ended.count > 6 ? " \(glyphs.ellipsis)" : "") + "]"
+            let text = VectorLine(values: ended, limit: 6).text(glyphs)
             canvas.put(" if the window ended at t = \(t + 1): " + text, x: 0, y: y + 1, style: .muted, maxWidth: width)
         }
         if let expected {
-            let keras = "[" + expected.prefix(8).map { signed($0).trimmingSpaces() }.joined(separator: " ") + "]"
+            let keras = VectorLine(values: expected, limit: 8).text(glyphs)
             var x2 = canvas.put(" Keras model.predict: ", x: 0, y: y + 2, style: .heading)
             x2 = canvas.put(keras, x: x2, y: y + 2)
             if let comparison = expectedComparison, let d = comparison.largestDifference {

@@ -66,8 +66,7 @@ extension ExplorerState {
         y += 1
         if y < area.bottom {
             canvas.put(
-                " x_t = [" + x.prefix(12).map { signed($0).trimmingSpaces() }.joined(separator: " ")
-                    + (x.count > 12 ? " \(glyphs.ellipsis)" : "") + "]",
+                " x_t = " + VectorLine(values: x, limit: 12).text(glyphs),
                 x: 0, y: y, style: .muted, maxWidth: width)
         }
     }
