@@ -69,6 +69,11 @@ public protocol RecurrentLayer: Sendable {
     /// and how the new state is made, for the explorer's Unit view.
     func unitBreakdown(unit: Int, x: [Float], previous: [[Float]], current: [[Float]]) -> UnitBreakdown
 
+    /// The layer as a port might get it wrong, one named way each (gate blocks in another
+    /// order, another activation, a bias left out, …): what `compare` replays to diagnose.
+    /// Ways every kind can go wrong (state reset, time reversed) are added by ``Diagnosis``.
+    func portingVariants() -> [PortingVariant]
+
     /// Whether `other` is this same layer (kind, weights and settings).
     func isEqual(to other: any RecurrentLayer) -> Bool
 }
@@ -119,6 +124,9 @@ extension RecurrentLayer {
     public func readingOrder(steps: Int) -> [Int] {
         goBackwards ? Array((0..<steps).reversed()) : Array(0..<steps)
     }
+
+    /// None, for a kind that names no bugs of its own yet.
+    public func portingVariants() -> [PortingVariant] { [] }
 
     /// One thread, for kinds whose kernel does not split.
     public func threadsUsed(asking threads: Int) -> Int { 1 }

@@ -1,0 +1,75 @@
+extension LSTMLayer {
+    /// The LSTM as ports get it wrong, one way each (``RecurrentLayer/portingVariants()``).
+    public func portingVariants() -> [PortingVariant] {
+        var out: [PortingVariant] = []
+        func add(_ h: Hypothesis, _ make: () throws(ShapeError) -> LSTMLayer) {
+            guard var layer = try? make() else { return }
+            layer.zeroOutputForMask = zeroOutputForMask
+            out.append(PortingVariant(h, layer))
+        }
+        func rebuilt(
+            kernel: Matrix? = nil, recurrentKernel: Matrix? = nil, bias: [Float]?? = nil, activation: Activation? = nil,
+            recurrentActivation: Activation? = nil
+        ) throws(ShapeError) -> LSTMLayer {
+            try LSTMLayer(
+                name: name, kernel: kernel ?? self.kernel, recurrentKernel: recurrentKernel ?? self.recurrentKernel,
+                bias: bias ?? self.bias, activation: activation ?? self.activation,
+                recurrentActivation: recurrentActivation ?? self.recurrentActivation, returnSequences: returnSequences,
+                goBackwards: goBackwards)
+        }
+        let hu = units
+        let known = [["i", "o", "f", "c"]: "ONNX's order", ["i", "c", "f", "o"]: "old TensorFlow's order"]
+        for (order, blocks, text) in VariantBuilders.gateOrders(["i", "f", "c", "o"], known: known) {
+            add(Hypothesis(.gateOrder, layer: name, text: text, order: order)) { () throws(ShapeError) in
+                let b = bias.map {
+                    Matrix(rows: 1, columns: $0.count, values: $0).blocks(width: hu, order: blocks).values
+                }
+                return try rebuilt(
+                    kernel: kernel.blocks(width: hu, order: blocks),
+                    recurrentKernel: recurrentKernel.blocks(width: hu, order: blocks), bias: .some(b))
+            }
+        }
+        for (h, a) in VariantBuilders.activationSwaps(
+            recurrentActivation, generic: .recurrentActivation, slot: "recurrent_activation (i, f, o)", layer: name)
+        {
+            add(h) { () throws(ShapeError) in try rebuilt(recurrentActivation: a) }
+        }
+        for (h, a) in VariantBuilders.activationSwaps(
+            activation, generic: .activation, slot: "activation (c̃ and c)", layer: name)
+        {
+            add(h) { () throws(ShapeError) in try rebuilt(activation: a) }
+        }
+        if let bias {
+            add(Hypothesis(.noBias, layer: name, text: "theirs left out the bias b of layer \(name)")) {
+                () throws(ShapeError) in try rebuilt(bias: .some(nil))
+            }
+            var plusOne = bias
+            for j in hu..<2 * hu { plusOne[j] += 1 }
+            add(
+                Hypothesis(
+                    .forgetBiasPlusOne, layer: name,
+                    text: "theirs adds 1 to the forget gate's bias of layer \(name) on top of Keras's b "
+                        + "(TF1 LSTMCell's forget_bias=1)")
+            ) { () throws(ShapeError) in try rebuilt(bias: .some(plusOne)) }
+        }
+        for (matrix, m) in [("W", kernel), ("U", recurrentKernel)] {
+            add(
+                Hypothesis(
+                    .kernelMemoryOrder, layer: name, text: VariantBuilders.memoryOrderText(matrix, m, layer: name),
+                    matrix: matrix)
+            ) { () throws(ShapeError) in
+                matrix == "W"
+                    ? try rebuilt(kernel: m.readInTheOtherOrder) : try rebuilt(recurrentKernel: m.readInTheOtherOrder)
+            }
+        }
+        for (hypothesis, format, round) in VariantBuilders.roundings {
+            add(Hypothesis(hypothesis, layer: name, text: VariantBuilders.roundingText(format, layer: name))) {
+                () throws(ShapeError) in
+                try rebuilt(
+                    kernel: kernel.rounded(round), recurrentKernel: recurrentKernel.rounded(round),
+                    bias: .some(bias?.map(round)))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,47 @@
+extension SimpleRNNLayer {
+    /// The SimpleRNN as ports get it wrong, one way each (``RecurrentLayer/portingVariants()``).
+    public func portingVariants() -> [PortingVariant] {
+        var out: [PortingVariant] = []
+        func add(_ h: Hypothesis, _ make: () throws(ShapeError) -> SimpleRNNLayer) {
+            guard var layer = try? make() else { return }
+            layer.zeroOutputForMask = zeroOutputForMask
+            out.append(PortingVariant(h, layer))
+        }
+        func rebuilt(
+            kernel: Matrix? = nil, recurrentKernel: Matrix? = nil, bias: [Float]?? = nil, activation: Activation? = nil
+        ) throws(ShapeError) -> SimpleRNNLayer {
+            try SimpleRNNLayer(
+                name: name, kernel: kernel ?? self.kernel, recurrentKernel: recurrentKernel ?? self.recurrentKernel,
+                bias: bias ?? self.bias, activation: activation ?? self.activation, returnSequences: returnSequences,
+                goBackwards: goBackwards)
+        }
+        for (h, a) in VariantBuilders.activationSwaps(activation, generic: .activation, slot: "activation", layer: name)
+        {
+            add(h) { () throws(ShapeError) in try rebuilt(activation: a) }
+        }
+        if bias != nil {
+            add(Hypothesis(.noBias, layer: name, text: "theirs left out the bias b of layer \(name)")) {
+                () throws(ShapeError) in try rebuilt(bias: .some(nil))
+            }
+        }
+        for (matrix, m) in [("W", kernel), ("U", recurrentKernel)] {
+            add(
+                Hypothesis(
+                    .kernelMemoryOrder, layer: name, text: VariantBuilders.memoryOrderText(matrix, m, layer: name),
+                    matrix: matrix)
+            ) { () throws(ShapeError) in
+                matrix == "W"
+                    ? try rebuilt(kernel: m.readInTheOtherOrder) : try rebuilt(recurrentKernel: m.readInTheOtherOrder)
+            }
+        }
+        for (hypothesis, format, round) in VariantBuilders.roundings {
+            add(Hypothesis(hypothesis, layer: name, text: VariantBuilders.roundingText(format, layer: name))) {
+                () throws(ShapeError) in
+                try rebuilt(
+                    kernel: kernel.rounded(round), recurrentKernel: recurrentKernel.rounded(round),
+                    bias: .some(bias?.map(round)))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import LSTMCore
+import ModelIO
+import Reports
+
+/// `lstmscope compare MODEL --theirs FILE`: where a port of the model first disagrees with it,
+/// and which known porting bug explains the difference.
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare another implementation's numbers with the model's: the first divergence and the bug.",
+        discussion: """
+            --theirs is told by its content: lstmscope's trace JSON or CSV (any subset of layers, steps, \
+            vectors; a port may print only h), a (T, hu) matrix (.npy or .csv) of h at every step of --layer, \
+            an output vector (.npy, .csv, .json), or another model file, replayed on the same window.
+
+            Theirs is compared with ours step by step (t is the window's row, as trace writes it). When they \
+            differ, every known porting bug is tried: the model changed that one way (gate blocks in another \
+            order, another activation or Keras generation of hard_sigmoid, a bias left out, TF1's forget bias \
+            +1, the state reset every step, the window read the other way, a kernel read in the other memory \
+            order, the other GRU reset formula, float16 or bfloat16 weights) is replayed on the same window, \
+            and it is named when it agrees with everything theirs gave.
+
+            Exit status: 0 agree, 3 differ, 1 a damaged file, 2 bad usage (theirs does not fit the model or the \
+            window: it says how).
+
+            Examples:
+              lstmscope trace model.keras --input x.npy --format csv > ours.csv   # what theirs should print
+              lstmscope compare model.keras --input x.npy --theirs port-trace.csv
+              lstmscope compare model.keras --input x.npy --theirs h.npy --layer lstm_1 --format json
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var options: ModelOptions
+
+    @Option(help: ArgumentHelp("The window both ran on: .npy, .csv or .json (T, xu).", valueName: "file"))
+    var input: String?
+
+    @Option(help: ArgumentHelp("What the other implementation computed (see above).", valueName: "file"))
+    var theirs: String
+
+    @Option(
+        help: ArgumentHelp("The recurrent layer a bare (T, hu) matrix is h of (default: the last).", valueName: "name"))
+    var layer: String?
+
+    // Unconditional, so that `--tolerance -1` reaches the check instead of being taken for a flag.
+    @Option(parsing: .unconditional, help: "Largest absolute difference that still counts as agreeing.")
+    var tolerance: Float = OutputComparison.defaultTolerance
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Option(help: "Window length for the default input when the model has no fixed look_back.")
+    var steps: Int?
+
+    func validate() throws {
+        if let steps, steps < 1 || steps > 10_000_000 {
+            throw ValidationError("--steps must be between 1 and 10000000")
+        }
+        if steps != nil, input != nil {
+            throw ValidationError("--steps sets the length of the default window; with --input the file sets it")
+        }
+        try checkTolerance(tolerance)
+    }
+
+    func run() throws {
+        let model = try options.load(options.requiredPath(for: "compare"))
+        let window: Matrix
+        if let input {
+            window = try InputLoader.loadWindow(input, columns: model.inputSize)
+        } else {
+            do {
+                window = try Matrix.checkedSineWindow(steps: steps ?? model.lookBack ?? 10, features: model.inputSize)
+            } catch {
+                throw LoadError(options.model ?? "model", .tooLarge, error.message)
+            }
+            Console.note("no --input: using the default window \(Matrix.sineWindowFormula), T = \(window.rows)")
+        }
+        let traced = model.traced
+        let layerIndex: Int
+        if let layer {
+            guard let index = traced.lastIndex(where: { $0.name == layer }) else {
+                throw UsageError(
+                    message:
+                        "--layer \(layer): the model has no recurrent layer of that name; it has "
+                        + Set(traced.map(\.name)).sorted().joined(separator: ", "))
+            }
+            layerIndex = index
+        } else {
+            layerIndex = traced.count - 1
+        }
+        let ours: ModelTrace
+        do {
+            ours = try ModelTrace(model: model, input: window)
+        } catch {
+            throw LoadError(input ?? "input", .badInput, error.message)
+        }
+        let (values, description) = try loadTheirs(model: model, window: window, layer: layerIndex)
+        let times = model.windowTimes(steps: window.rows)
+        let comparison = TraceComparison(ours, times: times, theirs: values, tolerance: tolerance)
+        let diagnosis =
+            comparison.agrees(tolerance: tolerance)
+            ? [] : Diagnosis.explain(model, window: window, theirs: values, times: times, tolerance: tolerance)
+        let report = CompareReport(
+            model: model, ours: ours, theirs: values, theirsDescription: "\(theirs): \(description)",
+            comparison: comparison, diagnosis: diagnosis, tolerance: tolerance)
+        let out = Console.Output()
+        out.write(format == .json ? report.json : report.text)
+        out.flush()
+        if !report.agrees { throw ExitCode(3) }
+    }
+
+    /// Theirs as values to compare: read from the file, or a model file replayed on `window`.
+    private func loadTheirs(model: Model, window: Matrix, layer: Int) throws -> (TheirValues, String) {
+        do {
+            switch try TheirsLoader.load(theirs, model: model, steps: window.rows, layer: layer) {
+            case .values(let values, let description):
+                return (values, description)
+            case .modelFile:
+                let other = try LoadWatchdog.load(theirs, options: options.architecture)
+                let trace: ModelTrace
+                do {
+                    trace = try ModelTrace(model: other, input: window)
+                } catch {
+                    throw TheirsLoader.Mismatch(message: "\(theirs): cannot run on this window: \(error.message)")
+                }
+                return (
+                    try TheirValues.replay(trace, of: other, against: model, path: theirs),
+                    "another model (\(other.provenance.format.description): \(other.chainDescription)), "
+                        + "replayed on the same window"
+                )
+            }
+        } catch let mismatch as TheirsLoader.Mismatch {
+            throw UsageError(message: mismatch.message)
+        }
+    }
+}
