@@ -110,6 +110,8 @@ let package = Package(
             dependencies: ["Explorer", "ExplorerTestSupport", "ModelIO", "LSTMCore", "Reports", "TestSupport"],
             exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        // compare against ports with planted bugs (written in the tests, not by lstmscope).
+        .testTarget(name: "CompareTests", dependencies: ["LSTMCore", "ModelIO", "Reports", "TestSupport"]),
         // In-process goldens of the JSON and CSV contracts, read from the source tree like the frames.
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "ModelIO", "LSTMCore", "TestSupport"],

@@ -131,7 +131,7 @@ public enum TheirsLoader {
         guard let vector = VectorName(rawValue: name), traced.vectorNames.contains(vector) else {
             throw Mismatch(
                 message:
-                    "\(path): theirs gives vector \"\(name)\" for layer \(describe(traced)), a \(traced.kind), whose "
+                    "\(path): theirs gives vector \"\(name)\" for layer \(describe(traced)) (\(traced.kind)), whose "
                     + "steps have \(traced.vectorNames.map(\.rawValue).joined(separator: " "))")
         }
         return vector

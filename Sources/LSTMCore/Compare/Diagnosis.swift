@@ -47,11 +47,17 @@ public enum Diagnosis {
         return out
     }
 
-    /// The hypotheses that explain `theirs` on `window` within `tolerance`, best first.
+    /// The hypotheses that explain `theirs` on `window` within `tolerance`, best first; none
+    /// when the model itself agrees (a change that leaves what theirs gave alone explains nothing).
     /// `times` numbers the reference model's steps as theirs does (``Model/windowTimes(steps:)``).
     public static func explain(
         _ model: Model, window: Matrix, theirs: TheirValues, times: [[Int]], tolerance: Float
     ) -> [Explanation] {
+        if let ours = try? ModelTrace(model: model, input: window),
+            TraceComparison(ours, times: times, theirs: theirs, tolerance: tolerance).agrees(tolerance: tolerance)
+        {
+            return []
+        }
         let prefix = min(prefixSteps, window.rows)
         // A shorter window changes what a Flatten head, a backward half or a time-reversed
         // layer sees: those are replayed whole at once.

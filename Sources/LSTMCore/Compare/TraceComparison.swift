@@ -20,6 +20,12 @@ public struct TraceComparison: Sendable {
         public let layer: Int
         public let vector: VectorName
 
+        /// Creates a key.
+        public init(layer: Int, vector: VectorName) {
+            self.layer = layer
+            self.vector = vector
+        }
+
         public static func < (a: Series, b: Series) -> Bool {
             (a.layer, a.vectorOrder) < (b.layer, b.vectorOrder)
         }
