@@ -22,8 +22,8 @@ import Testing
 
     /// A float32 .npy of `shape`.
     static func npy(_ values: [Float], shape: [Int]) -> Data {
-        var header =
-            "{'descr': '<f4', 'fortran_order': False, 'shape': (\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : "")), }"
+        let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(dims)), }"
         while (10 + header.count + 1) % 64 != 0 { header += " " }
         header += "\n"
         var data =
