@@ -62,6 +62,10 @@ public struct ExplorerState: Sendable {
     public private(set) var expected: [Float]?
     /// The largest |ours − Keras's| that still matches (`--tolerance`).
     public var tolerance: Float = OutputComparison.defaultTolerance
+    /// Another implementation's numbers for this model and window (`--theirs`), compared.
+    public var theirs: TheirsOverlay?
+    /// Whether the Step view's table shows ours, theirs or the difference.
+    public internal(set) var theirsDisplay = TheirsDisplay.ours
     /// ``input`` replayed through ``model``: all at once for small windows, lazily for long ones.
     public internal(set) var replay: WindowReplay
     /// The selected layer's steps held for drawing: always the current step and the one before
@@ -172,12 +176,19 @@ public struct ExplorerState: Sendable {
 
     // MARK: Changes that keep the state consistent
 
+    /// Theirs belongs to the model and window it was compared on: a change lets it go.
+    mutating func dropTheirs() {
+        theirs = nil
+        theirsDisplay = .ours
+    }
+
     mutating func replaceModel(_ newModel: Model) throws(ShapeError) {
         let keepInput =
             input.columns == newModel.inputSize && (newModel.lookBack == nil || newModel.lookBack == input.rows)
         let window: Matrix
         if keepInput { window = input } else { window = try ExplorerState.defaultWindow(for: newModel) }
         let newReplay = try Self.startReplay(newModel, window, eagerLimit: eagerLimit)
+        dropTheirs()
         model = newModel
         replay = newReplay
         parameters = newModel.parameters
@@ -192,6 +203,7 @@ public struct ExplorerState: Sendable {
 
     mutating func replaceInput(_ window: Matrix, source: String) throws(ShapeError) {
         let newReplay = try Self.startReplay(model, window, eagerLimit: eagerLimit)
+        dropTheirs()
         // Keras's output belongs to the window it was computed for.
         if source != inputSource { expected = nil }
         input = window
@@ -204,6 +216,7 @@ public struct ExplorerState: Sendable {
         var window = input
         window[row, column] = value
         replay = try Self.startReplay(model, window, eagerLimit: eagerLimit)
+        dropTheirs()
         input = window
         if !inputSource.hasSuffix("(edited)") { inputSource += " (edited)" }
         // Forced: the steps held were computed from the old window.

@@ -117,6 +117,11 @@ public enum KeyMap {
             section: .steps, keys: "N", text: "go to where NaN first appears (when it does)",
             bindings: [bind(.firstNaN, stepViews, char("N"))]),
         Entry(
+            section: .steps, keys: "d  /  D",
+            text: "with --theirs: the table shows ours, theirs, ours − theirs / "
+                + "go to where theirs first differs",
+            bindings: [bind(.cycleTheirs, stepViews, char("d")), bind(.firstDivergence, stepViews, char("D"))]),
+        Entry(
             section: .steps, keys: "[ ]", text: "previous / next recurrent layer (stacked models)",
             bindings: [bind(.layer(-1), stepViews, char("[")), bind(.layer(1), stepViews, char("]"))]),
         Entry(
@@ -208,6 +213,8 @@ public enum KeyAction: Sendable, Equatable {
     /// Move the selected unit by this many.
     case unit(Int)
     case toggleDetail, togglePlay, nextHistoryVector, firstNaN
+    /// With `--theirs`: the table's next display (ours, theirs, difference), and the first divergence.
+    case cycleTheirs, firstDivergence
     /// The next (+1) or previous (−1) recurrent layer.
     case layer(Int)
     case weightColumn(Int), weightRow(Int), weightPage(Int), firstWeightColumn, lastWeightColumn

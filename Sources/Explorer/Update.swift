@@ -112,6 +112,11 @@ extension ExplorerState {
             say(playing ? "playing (space pauses)" : "paused")
         case .layer(let by): selectLayer(layer + by)
         case .firstNaN: goToFirstNaN()
+        case .cycleTheirs:
+            guard theirs != nil else { say("no theirs to show: start with lstmscope MODEL --theirs FILE"); break }
+            theirsDisplay = theirsDisplay.next
+            say("the table shows \(theirsDisplay.label)")
+        case .firstDivergence: goToFirstDivergence()
         case .nextHistoryVector:
             let names = layerTrace.vectorNames
             guard names.count > 1 else { say("h is the only vector a \(layerTrace.kind) step has"); break }
@@ -144,6 +149,25 @@ extension ExplorerState {
         case .scrollToEnd: helpScroll = last
         default: break
         }
+    }
+
+    private mutating func goToFirstDivergence() {
+        guard let overlay = theirs else {
+            say("no theirs to compare: start with lstmscope MODEL --theirs FILE"); return
+        }
+        guard let first = overlay.comparison.firstDivergence, !overlay.comparison.agrees(tolerance: overlay.tolerance)
+        else {
+            say(overlay.summary)
+            return
+        }
+        layer = first.layer
+        let backwards = replay.layers[first.layer].readsBackwards
+        t = first.t.map { backwards ? steps - 1 - $0 : $0 } ?? steps - 1
+        unit = first.vector == nil ? unit : first.unit
+        if let vector = first.vector { historyVector = vector }
+        playing = false
+        clampSelections()
+        say(overlay.summary)
     }
 
     private mutating func goToFirstNaN() {

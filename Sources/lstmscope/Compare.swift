@@ -96,12 +96,10 @@ struct Compare: ParsableCommand {
         } catch {
             throw LoadError(input ?? "input", .badInput, error.message)
         }
-        let (values, description) = try loadTheirs(model: model, window: window, layer: layerIndex)
-        let times = model.windowTimes(steps: window.rows)
-        let comparison = TraceComparison(ours, times: times, theirs: values, tolerance: tolerance)
-        let diagnosis =
-            comparison.agrees(tolerance: tolerance)
-            ? [] : Diagnosis.explain(model, window: window, theirs: values, times: times, tolerance: tolerance)
+        let (values, description) = try TheirsInput.load(
+            theirs, model: model, window: window, layer: layerIndex, options: options)
+        let (comparison, diagnosis) = TheirsInput.compare(
+            ours, model: model, window: window, theirs: values, tolerance: tolerance)
         let report = CompareReport(
             model: model, ours: ours, theirs: values, theirsDescription: "\(theirs): \(description)",
             comparison: comparison, diagnosis: diagnosis, tolerance: tolerance)
@@ -109,30 +107,5 @@ struct Compare: ParsableCommand {
         out.write(format == .json ? report.json : report.text)
         out.flush()
         if !report.agrees { throw ExitCode(3) }
-    }
-
-    /// Theirs as values to compare: read from the file, or a model file replayed on `window`.
-    private func loadTheirs(model: Model, window: Matrix, layer: Int) throws -> (TheirValues, String) {
-        do {
-            switch try TheirsLoader.load(theirs, model: model, steps: window.rows, layer: layer) {
-            case .values(let values, let description):
-                return (values, description)
-            case .modelFile:
-                let other = try LoadWatchdog.load(theirs, options: options.architecture)
-                let trace: ModelTrace
-                do {
-                    trace = try ModelTrace(model: other, input: window)
-                } catch {
-                    throw TheirsLoader.Mismatch(message: "\(theirs): cannot run on this window: \(error.message)")
-                }
-                return (
-                    try TheirValues.replay(trace, of: other, against: model, path: theirs),
-                    "another model (\(other.provenance.format.description): \(other.chainDescription)), "
-                        + "replayed on the same window"
-                )
-            }
-        } catch let mismatch as TheirsLoader.Mismatch {
-            throw UsageError(message: mismatch.message)
-        }
     }
 }

@@ -32,6 +32,12 @@ struct Explore: ParsableCommand {
     @Option(help: ArgumentHelp("Keras's output for this input, shown beside ours.", valueName: "file"))
     var expect: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Another implementation's numbers for this window (as `compare --theirs` takes), shown beside ours.",
+            valueName: "file"))
+    var theirs: String?
+
     // Unconditional, so that `--tolerance -1` reaches the check instead of being taken for a flag.
     @Option(parsing: .unconditional, help: "Largest absolute difference from --expect that still counts as a match.")
     var tolerance: Float = OutputComparison.defaultTolerance
@@ -93,6 +99,23 @@ struct Explore: ParsableCommand {
             throw LoadError(inputPath ?? path, .badShape, error.message)
         }
         state.tolerance = tolerance
+        if let theirs {
+            let (values, description) = try TheirsInput.load(
+                theirs, model: state.model, window: state.input, layer: state.model.traced.count - 1, options: options)
+            let ours: ModelTrace
+            do {
+                ours = try ModelTrace(model: state.model, input: state.input)
+            } catch {
+                throw LoadError(inputPath ?? path, .badShape, error.message)
+            }
+            let (comparison, diagnosis) = TheirsInput.compare(
+                ours, model: state.model, window: state.input, theirs: values, tolerance: tolerance)
+            let overlay = TheirsOverlay(
+                values: values, description: "\(theirs): \(description)", comparison: comparison, diagnosis: diagnosis,
+                tolerance: tolerance)
+            state.theirs = overlay
+            state.say(overlay.summary)
+        }
         CrashGuard.rememberTerminal()
         let terminal = CursesTerminal.start()
         LoadWatchdog.restoreTerminal = { terminal.stop() }

@@ -161,3 +161,31 @@ import Testing
         #expect(try Self.diagnose(Case(model: model, window: window, theirs: theirs)).0.agrees(tolerance: 1e-5))
     }
 }
+
+extension DiagnosisTests {
+    /// A Bidirectional whose backward half reads its gates in ONNX order: the hypothesis names
+    /// that half's layer, and the forward half agrees.
+    @Test func oneHalfOfABidirectionalIsWrong() throws {
+        let model = try ModelLoader.load(Fixtures.path("rnn/bidi_concat.keras"))
+        let window = Matrix.sineWindow(steps: 10, features: model.inputSize)
+        let halves = model.tracedLayers.map { $0 as! LSTMLayer }
+        let times = model.windowTimes(steps: 10)
+        var theirs = TheirValues()
+        for (l, half) in halves.enumerated() {
+            let rows = half.goBackwards ? Array(window.rowArrays.reversed()) : window.rowArrays
+            var straight = half
+            straight = try LSTMLayer(
+                name: half.name, kernel: half.kernel, recurrentKernel: half.recurrentKernel, bias: half.bias,
+                activation: half.activation, recurrentActivation: half.recurrentActivation)
+            let steps = lstmPort(
+                straight, rows, bug: l == 1 ? .gateOrder(["i", "o", "f", "c"]) : .none,
+                recurrent: half.recurrentActivation.kerasName, activation: half.activation.kerasName)
+            TheirValues.from(steps, layer: l, times: times[l], only: [.h], into: &theirs)
+        }
+        let (comparison, found) = try Self.diagnose(Case(model: model, window: window, theirs: theirs))
+        #expect(comparison.firstDivergence?.layer == 1)
+        #expect((comparison.largestBySeries[TraceComparison.Series(layer: 0, vector: .h)] ?? 1) < 1e-5)
+        let best = try #require(found.first?.hypothesis)
+        #expect(best.name == .gateOrder && best.layer == halves[1].name && best.order == ["i", "o", "f", "c"])
+    }
+}

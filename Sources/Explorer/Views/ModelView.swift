@@ -29,6 +29,11 @@ extension ExplorerState {
             "(\(model.lookBack.map(String.init) ?? "T"), \(model.inputSize))  window now \(steps) × \(input.columns) "
                 + "from \(shown(inputSource, limit: 60))"
         )
+        if let overlay = theirs {
+            line(
+                "theirs", shown(overlay.description, limit: 160),
+                style: overlay.comparison.agrees(tolerance: overlay.tolerance) ? .good : .error)
+        }
         // Tensors of the file left out on purpose (--ignore-tensors): the replay is not the whole model.
         if !p.ignoredTensors.isEmpty {
             line("left out", p.ignoredTensors.map { shown($0) }.joined(separator: ", "), style: .error)

@@ -67,6 +67,22 @@ extension ExplorerState {
                 "\(glyphs.symbol(nan.vector)) of layer \(shown(replay.layers[nan.layer].name, limit: 20)) "
                 + "at t = \(nan.step + 1)"
             canvas.put(" NaN first appears: \(place) (N goes there)", x: 0, y: y, style: .error, maxWidth: width)
+        } else if let overlay = theirs {
+            let agrees = overlay.comparison.agrees(tolerance: overlay.tolerance)
+            let verdict =
+                agrees
+                ? "agrees within \(overlay.tolerance)"
+                : "differs (red); first at "
+                    + (overlay.comparison.firstDivergence.map { first in
+                        first.vector.map {
+                            "\(glyphs.symbol($0)) of \(shown(replay.layers[first.layer].name, limit: 20)), "
+                                + "t = \((first.t ?? 0) + 1)"
+                        }
+                            ?? "the output"
+                    } ?? "") + " (D)"
+            canvas.put(
+                " theirs: \(verdict); the table shows \(theirsDisplay.label) (d)", x: 0, y: y,
+                style: agrees ? .good : .error, maxWidth: width)
         }
         y += 1
 
@@ -149,9 +165,11 @@ extension ExplorerState {
                 let before = previous.map { lt.vector(name, at: $0)![u] }
                 let changed = before.map { abs(v - $0) > 0.1 } ?? false
                 let candidate = name.isCandidate
+                let (text, differs) = theirsCell(name, unit: u, ours: v, number: number, width: numberWidth)
                 x = canvas.put(
-                    " " + number(v), x: x, y: y,
-                    style: changed ? Style(foreground: .yellow, bold: true) : (v.isNaN ? .error : .plain))
+                    " " + text, x: x, y: y,
+                    style: differs
+                        ? .error : changed ? Style(foreground: .yellow, bold: true) : (v.isNaN ? .error : .plain))
                 x = drawBar(
                     &canvas, x: x, y: y, value: candidate ? abs(v) : v, width: barWidth,
                     color: candidate ? (v < 0 ? .red : .green) : .cyan)
@@ -159,8 +177,9 @@ extension ExplorerState {
             for name in states {
                 let before = previous.map { lt.vector(name, at: $0)![u] } ?? 0
                 let now = lt.vector(name, at: t)![u]
+                let (text, differs) = theirsCell(name, unit: u, ours: now, number: number, width: numberWidth)
                 x = canvas.put(" " + number(before), x: x, y: y, style: .muted)
-                x = canvas.put(" " + number(now), x: x, y: y, style: valueStyle(now))
+                x = canvas.put(" " + text, x: x, y: y, style: differs ? .error : valueStyle(now))
                 if !tight { x = canvas.put(changeMark(now, before), x: x, y: y, style: .muted) }
             }
             y += 1
@@ -171,6 +190,26 @@ extension ExplorerState {
             y += 1
         }
         return y
+    }
+
+    /// A value cell as the table shows it: ours, theirs or ours − theirs (a dash where theirs
+    /// gave nothing), and whether theirs differs from ours there by more than the tolerance.
+    private func theirsCell(
+        _ name: VectorName, unit u: Int, ours: Float, number: (Float) -> String, width: Int
+    ) -> (String, Bool) {
+        guard let overlay = theirs else { return (number(ours), false) }
+        let given = overlay.value(replay.layers[layer], index: layer, step: t, steps: steps, vector: name, unit: u)
+        let differs =
+            given.map {
+                let d = TraceComparison.difference(ours, $0)
+                return d.isNaN || d > overlay.tolerance
+            } ?? false
+        let dash = "\u{2014}".rightAligned(width)
+        switch theirsDisplay {
+        case .ours: return (number(ours), differs)
+        case .theirs: return (given.map(number) ?? dash, differs)
+        case .difference: return (given.map { number(ours - $0) } ?? dash, differs)
+        }
     }
 
     private func changeMark(_ now: Float, _ before: Float) -> String {

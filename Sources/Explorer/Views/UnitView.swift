@@ -62,6 +62,27 @@ extension ExplorerState {
             canvas.put(text, x: 0, y: y, style: heading ? .heading : .plain, maxWidth: width)
             y += 1
         }
+        if let overlay = theirs, y + 1 < area.bottom {
+            // Theirs has vectors, not their terms: each of this unit's, beside ours.
+            var differs = false
+            let parts = lt.vectorNames.compactMap { v -> String? in
+                guard
+                    let given = overlay.value(
+                        replay.layers[layer], index: layer, step: t, steps: steps, vector: v, unit: unit),
+                    let ours = lt.value(v, at: t, unit: unit)
+                else { return nil }
+                let d = TraceComparison.difference(ours, given)
+                differs = differs || d.isNaN || d > overlay.tolerance
+                return "\(glyphs.symbol(v)) \(plain(given))"
+            }
+            if !parts.isEmpty {
+                y += 1
+                canvas.put(
+                    " theirs: " + parts.joined(separator: "  ") + (differs ? "  (differs)" : "  (agrees)"), x: 0, y: y,
+                    style: differs ? .error : .good, maxWidth: width)
+                y += 1
+            }
+        }
         guard gates else { return }
         y += 1
         if y < area.bottom {

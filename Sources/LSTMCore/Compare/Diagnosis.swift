@@ -23,6 +23,21 @@ public enum Diagnosis {
                     layers[index] = .recurrent(variant.layer)
                     if let changed = try? model.replacingLayers(layers) { out.append((variant.hypothesis, changed)) }
                 }
+            case .bidirectional(let b):
+                // Each half apart: a port may get one direction wrong.
+                for (half, cell) in [(0, b.forward), (1, b.backward)] {
+                    for variant in cell.allPortingVariants() {
+                        var layers = model.layers
+                        let forward: Layer = .recurrent(half == 0 ? variant.layer : b.forward)
+                        let backward: Layer = .recurrent(half == 1 ? variant.layer : b.backward)
+                        guard
+                            let changed = try? BidirectionalLayer(
+                                name: b.name, forward: forward, backward: backward, merge: b.merge)
+                        else { continue }
+                        layers[index] = .bidirectional(changed)
+                        if let model = try? model.replacingLayers(layers) { out.append((variant.hypothesis, model)) }
+                    }
+                }
             case .dense(let d)
             where index == model.layers.lastIndex(where: { if case .dense = $0 { true } else { false } }):
                 guard d.kernel.rows > 1, d.kernel.columns > 1,

@@ -48,7 +48,7 @@ public struct TraceComparison: Sendable {
     public private(set) var comparedSteps: Set<Int> = []
 
     /// |a − b| as ``OutputComparison`` counts it: NaN against NaN and equal infinities are 0.
-    static func difference(_ a: Float, _ b: Float) -> Float { a.isNaN && b.isNaN || a == b ? 0 : abs(a - b) }
+    public static func difference(_ a: Float, _ b: Float) -> Float { a.isNaN && b.isNaN || a == b ? 0 : abs(a - b) }
 
     /// Compares `trace` (a replay of `model`, its layers in ``Model/traced`` order) with
     /// `theirs`; `times[l][s]` is the window row theirs calls step s of layer l.
