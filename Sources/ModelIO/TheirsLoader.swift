@@ -9,6 +9,8 @@ public enum TheirsLoader {
     public enum Content: Sendable {
         /// Values to compare; `description` says what they are, for a person.
         case values(TheirValues, description: String)
+        /// A trace (JSON or CSV) read as a stream, possibly gigabytes.
+        case stream(TheirsFile, description: String)
         /// A model file, to be loaded (as every model is, under the caller's watchdog) and
         /// replayed on the same window.
         case modelFile
@@ -28,6 +30,16 @@ public enum TheirsLoader {
     public static func load(_ path: String, model: Model, steps: Int, layer: Int) throws -> Content {
         let data = try FileBytes.read(path)
         let first = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
+        if first == UInt8(ascii: "{"), isTraceJSON(data) {
+            return .stream(
+                TheirsFile(path: path, data: data, format: .json, model: model, steps: steps),
+                description: "a trace JSON")
+        }
+        if data.starts(with: Array("layer,t,vector,unit,value".utf8)) {
+            return .stream(
+                TheirsFile(path: path, data: data, format: .csv, model: model, steps: steps), description: "a trace CSV"
+            )
+        }
         if first == UInt8(ascii: "{") {
             try JSONBounds.check(data, path: path, kind: .badInput)
             let root: Any
@@ -38,15 +50,10 @@ public enum TheirsLoader {
                 let hint = text.contains("NaN") || text.contains("Infinity") ? " (JSON has no NaN or Infinity)" : ""
                 throw LoadError(path, .badInput, "not valid JSON" + hint)
             }
-            if let object = root as? [String: Any], object["layers"] != nil {
-                return try traceJSON(object, path: path, model: model, steps: steps)
-            }
+            _ = root
             var theirs = TheirValues()
             theirs.output = try InputLoader.loadFlat(data: data, path: path)
             return try outputOnly(theirs, path: path, model: model, steps: steps)
-        }
-        if data.starts(with: Array("layer,t,vector,unit,value".utf8)) {
-            return try traceCSV(data, path: path, model: model, steps: steps)
         }
         let isArray =
             data.prefix(6) == NPYReader.magic || first == UInt8(ascii: "[") || path.lowercased().hasSuffix(".csv")
@@ -54,6 +61,50 @@ public enum TheirsLoader {
         if !isArray { return .modelFile }
         let array = try InputLoader.parseArray(data, path: path)
         return try matrixOrOutput(array, path: path, model: model, steps: steps, layer: layer)
+    }
+
+    /// Theirs held whole, whatever its form (for the explorer, which looks values up at random):
+    /// a stream is read into memory. Nil for a model file.
+    public static func values(_ path: String, model: Model, steps: Int, layer: Int) throws
+        -> (TheirValues, description: String)?
+    {
+        switch try load(path, model: model, steps: steps, layer: layer) {
+        case .values(let values, let description): return (values, description)
+        case .modelFile: return nil
+        case .stream(let file, let description):
+            var values = TheirValues()
+            try file.forEach { key, vector in
+                values.setAll(key, vector)
+            } output: {
+                values.output = $0
+            }
+            return (values, description + ": " + summary(values))
+        }
+    }
+
+    /// Whether a JSON object is a trace: its first key is `input` or `layers`, as `trace` writes them.
+    static func isTraceJSON(_ data: Data) -> Bool {
+        let head = data.prefix(256)
+        guard let open = head.firstIndex(of: UInt8(ascii: "{")) else { return false }
+        let rest = String(decoding: head[(open + 1)...], as: UTF8.self).drop {
+            $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t"
+        }
+        return rest.hasPrefix("\"input\"") || rest.hasPrefix("\"layers\"")
+    }
+
+    /// `3 layers, 12 steps, vectors h c, and the output`.
+    static func summary(_ theirs: TheirValues) -> String {
+        let keys = theirs.vectors.keys
+        let layers = Set(keys.map(\.layer)).count, steps = Set(keys.map(\.t)).count
+        let vectors = VectorName.allCases.filter { v in keys.contains { $0.vector == v } }.map(\.rawValue)
+        var parts: [String] = []
+        if !keys.isEmpty {
+            parts.append(
+                "\(layers) layer\(layers == 1 ? "" : "s"), \(steps) step\(steps == 1 ? "" : "s"), vectors "
+                    + vectors.joined(separator: " "))
+        }
+        if theirs.output != nil { parts.append("the output") }
+        return parts.joined(separator: ", and ")
     }
 
     /// A (T, hu) matrix is h of `layer` at every step; anything of the output's size is the output.

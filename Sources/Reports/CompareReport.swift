@@ -5,9 +5,8 @@ import LSTMCore
 /// bugs a replay confirmed.
 public struct CompareReport {
     public let model: Model
-    /// Ours: the model's trace of the window.
-    public let ours: ModelTrace
-    public let theirs: TheirValues
+    /// The first divergence's step before and step, ours and theirs.
+    public let neighbourhood: Neighbourhood?
     /// What theirs is, for a person: `theirs.csv (a trace CSV: 1 layer, …)`.
     public let theirsDescription: String
     public let comparison: TraceComparison
@@ -16,12 +15,11 @@ public struct CompareReport {
 
     /// A report of a comparison already made.
     public init(
-        model: Model, ours: ModelTrace, theirs: TheirValues, theirsDescription: String, comparison: TraceComparison,
+        model: Model, neighbourhood: Neighbourhood?, theirsDescription: String, comparison: TraceComparison,
         diagnosis: [Diagnosis.Explanation], tolerance: Float
     ) {
         self.model = model
-        self.ours = ours
-        self.theirs = theirs
+        self.neighbourhood = neighbourhood
         self.theirsDescription = theirsDescription
         self.comparison = comparison
         self.diagnosis = diagnosis
@@ -37,10 +35,9 @@ public struct CompareReport {
         return traced.name + (traced.direction.map { "/" + $0.rawValue } ?? "")
     }
 
-    private var comparedLayers: [Int] { Array(Set(theirs.vectors.keys.map(\.layer))).sorted() }
-    private var comparedVectors: [VectorName] {
-        VectorName.allCases.filter { v in theirs.vectors.keys.contains { $0.vector == v } }
-    }
+    private var comparedLayers: [Int] { comparison.comparedLayers.sorted() }
+    private var comparedVectors: [VectorName] { VectorName.allCases.filter(comparison.comparedVectors.contains) }
+    private var gaveOutput: Bool { comparison.outputDifference != nil }
 
     // MARK: JSON
 
@@ -49,7 +46,7 @@ public struct CompareReport {
         let compared =
             "{\"layers\": [\(comparedLayers.map { JSONText.string(layerName($0)) }.joined(separator: ", "))], "
             + "\"vectors\": [\(comparedVectors.map { JSONText.string($0.rawValue) }.joined(separator: ", "))], "
-            + "\"output\": \(theirs.output != nil), \"steps\": \(comparison.comparedSteps.count), "
+            + "\"output\": \(gaveOutput), \"steps\": \(comparison.comparedSteps.count), "
             + "\"values\": \(comparison.comparedValues)}"
         let first = comparison.firstDivergence.map { d in
             "{\"layer\": \(JSONText.string(layerName(d.layer))), \"t\": \(d.t.map(String.init) ?? "null"), "
@@ -101,7 +98,7 @@ public struct CompareReport {
             "compared: \(comparison.comparedValues) values"
                 + (comparison.comparedSteps.isEmpty ? "" : " at \(comparison.comparedSteps.count) steps")
                 + " of \(comparedLayers.count) layer\(comparedLayers.count == 1 ? "" : "s")"
-                + (theirs.output != nil ? ", and the output" : "") + "; tolerance \(fixed(tolerance))")
+                + (gaveOutput ? ", and the output" : "") + "; tolerance \(fixed(tolerance))")
         lines.append("")
         if agrees {
             lines.append(
@@ -157,19 +154,15 @@ public struct CompareReport {
             "first divergence: layer \(terminalSafe(layerName(d.layer))), t = \(t), \(vector.symbol)[\(d.unit)]: "
                 + "ours \(fixed(d.ours)), theirs \(fixed(d.theirs)) (|diff| \(fixed(d.difference)))"
         ]
-        let times = model.windowTimes(steps: ours.input.rows)[d.layer]
-        guard let row = times.firstIndex(of: t) else { return lines }
-        let units = Array(0..<min(model.traced[d.layer].units, 8))
+        guard let neighbourhood, let first = neighbourhood.rows.first else { return lines }
+        let units = Array(0..<min(first.ours.count, 8))
         lines.append("  \(pad("", 14)) " + units.map { pad("unit \($0)", 10) }.joined(separator: " "))
-        for r in [row - 1, row] where r >= 0 {
-            let time = times[r]
-            let mine = ours.layers[d.layer].vector(vector, at: r) ?? []
-            let given = theirs.vectors[TheirValues.Key(layer: d.layer, t: time, vector: vector)]
+        for row in neighbourhood.rows {
             lines.append(
-                "  \(pad("t=\(time) ours", 14)) " + units.map { pad(fixed(mine[$0]), 10) }.joined(separator: " "))
+                "  \(pad("t=\(row.t) ours", 14)) " + units.map { pad(fixed(row.ours[$0]), 10) }.joined(separator: " "))
             lines.append(
-                "  \(pad("t=\(time) theirs", 14)) "
-                    + units.map { pad(given?[$0].map(fixed) ?? "—", 10) }.joined(separator: " "))
+                "  \(pad("t=\(row.t) theirs", 14)) "
+                    + units.map { pad(row.theirs[$0].map(fixed) ?? "—", 10) }.joined(separator: " "))
         }
         return lines
     }

@@ -90,18 +90,12 @@ struct Compare: ParsableCommand {
         } else {
             layerIndex = traced.count - 1
         }
-        let ours: ModelTrace
-        do {
-            ours = try ModelTrace(model: model, input: window)
-        } catch {
-            throw LoadError(input ?? "input", .badInput, error.message)
-        }
-        let (values, description) = try TheirsInput.load(
+        let (values, description) = try TheirsInput.open(
             theirs, model: model, window: window, layer: layerIndex, options: options)
-        let (comparison, diagnosis) = TheirsInput.compare(
-            ours, model: model, window: window, theirs: values, tolerance: tolerance)
+        let (comparison, diagnosis, neighbourhood) = try TheirsInput.compare(
+            model, window: window, theirs: values, tolerance: tolerance)
         let report = CompareReport(
-            model: model, ours: ours, theirs: values, theirsDescription: "\(theirs): \(description)",
+            model: model, neighbourhood: neighbourhood, theirsDescription: "\(theirs): \(description)",
             comparison: comparison, diagnosis: diagnosis, tolerance: tolerance)
         let out = Console.Output()
         out.write(format == .json ? report.json : report.text)

@@ -100,16 +100,10 @@ struct Explore: ParsableCommand {
         }
         state.tolerance = tolerance
         if let theirs {
-            let (values, description) = try TheirsInput.load(
+            let (values, description) = try TheirsInput.values(
                 theirs, model: state.model, window: state.input, layer: state.model.traced.count - 1, options: options)
-            let ours: ModelTrace
-            do {
-                ours = try ModelTrace(model: state.model, input: state.input)
-            } catch {
-                throw LoadError(inputPath ?? path, .badShape, error.message)
-            }
-            let (comparison, diagnosis) = TheirsInput.compare(
-                ours, model: state.model, window: state.input, theirs: values, tolerance: tolerance)
+            let (comparison, diagnosis, _) = try TheirsInput.compare(
+                state.model, window: state.input, theirs: values, tolerance: tolerance)
             let overlay = TheirsOverlay(
                 values: values, description: "\(theirs): \(description)", comparison: comparison, diagnosis: diagnosis,
                 tolerance: tolerance)

@@ -49,7 +49,7 @@ import Testing
         let ours = try ModelTrace(model: c.model, input: c.window)
         let times = c.model.windowTimes(steps: c.window.rows)
         let comparison = TraceComparison(ours, times: times, theirs: c.theirs, tolerance: tolerance)
-        let found = Diagnosis.explain(c.model, window: c.window, theirs: c.theirs, times: times, tolerance: tolerance)
+        let found = try Diagnosis.explain(c.model, window: c.window, theirs: c.theirs, tolerance: tolerance)
         return (comparison, found)
     }
 

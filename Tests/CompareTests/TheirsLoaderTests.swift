@@ -34,9 +34,7 @@ import Testing
     }
 
     static func load(_ path: String) throws -> (TheirValues, String) {
-        guard
-            case .values(let values, let description) = try TheirsLoader.load(
-                path, model: model, steps: window.rows, layer: 0)
+        guard let (values, description) = try TheirsLoader.values(path, model: model, steps: window.rows, layer: 0)
         else { throw TheirsLoader.Mismatch(message: "a model file") }
         return (values, description)
     }
@@ -115,10 +113,12 @@ import Testing
     /// Damaged files are load errors (exit 1) naming the file.
     @Test(arguments: [
         (
-            "nan.json", "{\"layers\": [{\"name\": \"lstm\", \"steps\": [{\"t\": 0, \"h\": [NaN, 0, 0, 0, 0]}]}]}",
-            "JSON has no NaN"
+            "true.json", "{\"layers\": [{\"name\": \"lstm\", \"steps\": [{\"t\": 0, \"h\": [true, 0, 0, 0, 0]}]}]}",
+            "expected a number"
         ),
-        ("cut.json", "{\"layers\": [{\"name\": \"lstm\", \"steps\": [{\"t\": 0, \"h\": [1, ", "not valid JSON"),
+        ("cut.json", "{\"layers\": [{\"name\": \"lstm\", \"steps\": [{\"t\": 0, \"h\": [1, ", "(a truncated file?)"),
+        ("keys.json", "{\"layers\": [{\"name\": \"lstm\", \"name\": \"x\", \"steps\": []}]}", "names \"name\" twice"),
+        ("order.json", "{\"layers\": [{\"steps\": [], \"name\": \"lstm\"}]}", "before its \"name\""),
         ("twice.csv", "layer,t,vector,unit,value\nlstm,0,h,0,0.5\nlstm,0,h,0,0.5\n", "given twice"),
         ("word.csv", "layer,t,vector,unit,value\nlstm,0,h,0,half\n", "value \"half\" is not a number"),
         ("odd.json", "{\"layers\": [], \"extra\": 1}", "unknown key \"extra\""),

@@ -9,7 +9,7 @@ public enum Diagnosis {
 
     /// Steps a variant is first replayed on: most wrong ones differ within them, so the whole
     /// window is replayed only for those that survive.
-    static let prefixSteps = 16
+    public static let prefixSteps = 16
 
     /// Every variant of `model` (a recurrent layer, or the last Dense head's kernel, changed one
     /// way) with its hypothesis.
@@ -64,37 +64,43 @@ public enum Diagnosis {
 
     /// The hypotheses that explain `theirs` on `window` within `tolerance`, best first; none
     /// when the model itself agrees (a change that leaves what theirs gave alone explains nothing).
-    /// `times` numbers the reference model's steps as theirs does (``Model/windowTimes(steps:)``).
+    public static func explain(_ model: Model, window: Matrix, theirs: TheirValues, tolerance: Float) throws
+        -> [Explanation]
+    {
+        let (reference, _) = try StreamingComparison.compare(
+            model, window: window, theirs: theirs, tolerance: tolerance)
+        if reference.agrees(tolerance: tolerance) { return [] }
+        return try explain(
+            model, window: window, theirs: theirs, prefix: theirs.restricted(to: 0..<prefixSteps), tolerance: tolerance)
+    }
+
+    /// The same for a model that disagrees with a stream of theirs: `prefix` holds theirs' vectors
+    /// at the first ``prefixSteps`` rows, on which each variant is replayed first; only those
+    /// that agree there are replayed on the whole window against the whole stream.
     public static func explain(
-        _ model: Model, window: Matrix, theirs: TheirValues, times: [[Int]], tolerance: Float
-    ) -> [Explanation] {
-        if let ours = try? ModelTrace(model: model, input: window),
-            TraceComparison(ours, times: times, theirs: theirs, tolerance: tolerance).agrees(tolerance: tolerance)
-        {
-            return []
-        }
-        let prefix = min(prefixSteps, window.rows)
+        _ model: Model, window: Matrix, theirs: some TheirsStream, prefix: TheirValues, tolerance: Float
+    ) throws -> [Explanation] {
+        let rows = min(prefixSteps, window.rows)
         // A shorter window changes what a Flatten head, a backward half or a time-reversed
         // layer sees: those are replayed whole at once.
         let prefixWorks =
-            prefix < window.rows && theirs.hasSteps && !model.headFlattens
-            && !model.traced.contains { $0.readsBackwards }
-        let prefixWindow = window.rows(0..<prefix)
-        let prefixTheirs = prefixWorks ? theirs.restricted(to: 0..<prefix) : theirs
-        let prefixTimes = times.map { Array($0.prefix(prefix)) }
+            rows < window.rows && prefix.hasSteps && !model.headFlattens && !model.traced.contains { $0.readsBackwards }
+        let prefixWindow = window.rows(0..<rows)
+        let prefixTimes = model.windowTimes(steps: rows)
         var found: [Explanation] = []
         for (hypothesis, variant) in variants(of: model) {
             if prefixWorks, hypothesis.name != .timeReversed {
                 guard let trace = try? ModelTrace(model: variant, input: prefixWindow),
-                    TraceComparison(trace, times: prefixTimes, theirs: prefixTheirs, tolerance: tolerance)
+                    TraceComparison(trace, times: prefixTimes, theirs: prefix, tolerance: tolerance)
                         .agrees(tolerance: tolerance)
                 else { continue }
             }
-            guard let trace = try? ModelTrace(model: variant, input: window) else { continue }
-            let comparison = TraceComparison(trace, times: times, theirs: theirs, tolerance: tolerance)
-            if comparison.agrees(tolerance: tolerance) {
-                found.append(Explanation(hypothesis: hypothesis, largestDifference: comparison.largestDifference))
-            }
+            guard
+                let (comparison, _) = try? StreamingComparison.compare(
+                    variant, window: window, theirs: theirs, tolerance: tolerance, numberedAs: model),
+                comparison.agrees(tolerance: tolerance)
+            else { continue }
+            found.append(Explanation(hypothesis: hypothesis, largestDifference: comparison.largestDifference))
         }
         return found.sorted { $0.largestDifference < $1.largestDifference }
     }
@@ -108,7 +114,8 @@ extension TheirValues {
         return out
     }
 
-    mutating func setAll(_ key: Key, _ values: [Float?]) { vectorsStorage[key] = values }
+    /// Sets vector `key` to `values` (units theirs left out are nil).
+    public mutating func setAll(_ key: Key, _ values: [Float?]) { vectorsStorage[key] = values }
 }
 
 extension Model {

@@ -34,71 +34,90 @@ public struct TraceComparison: Sendable {
         var vectorOrder: Int { VectorName.allCases.firstIndex(of: vector)! }
     }
 
+    /// The tolerance a value must be within to agree.
+    public let tolerance: Float
     /// The largest difference over everything compared (NaN when a NaN met a number).
     public private(set) var largestDifference: Float = 0
     /// Per layer and vector, the largest difference.
     public private(set) var largestBySeries: [Series: Float] = [:]
     /// The largest difference of the output, when theirs gave one.
     public private(set) var outputDifference: Float?
-    /// The earliest divergence: the earliest t, then the layer in processing order, the vector
-    /// in its kind's order, the lowest unit; the output's when every step agrees.
-    public private(set) var firstDivergence: Divergence?
     /// Values compared, and the window rows they cover.
     public private(set) var comparedValues = 0
     public private(set) var comparedSteps: Set<Int> = []
+    /// The traced layers and vectors theirs gave.
+    public private(set) var comparedLayers: Set<Int> = []
+    public private(set) var comparedVectors: Set<VectorName> = []
+    private var stepDivergence: (order: [Int], divergence: Divergence)?
+    private var outputDivergence: Divergence?
+
+    /// The earliest divergence: the earliest t, then the layer in processing order, the vector
+    /// in its kind's order, the lowest unit; the output's when every step agrees.
+    public var firstDivergence: Divergence? { stepDivergence?.divergence ?? outputDivergence }
 
     /// |a − b| as ``OutputComparison`` counts it: NaN against NaN and equal infinities are 0.
     public static func difference(_ a: Float, _ b: Float) -> Float { a.isNaN && b.isNaN || a == b ? 0 : abs(a - b) }
 
-    /// Compares `trace` (a replay of `model`, its layers in ``Model/traced`` order) with
+    private static func larger(_ a: Float, _ b: Float) -> Float { a.isNaN || b.isNaN ? .nan : max(a, b) }
+
+    /// Nothing compared yet.
+    public init(tolerance: Float) { self.tolerance = tolerance }
+
+    /// Compares one vector theirs gave (`key`, the vector's place `vectorOrder` in its kind's
+    /// order) with ours; in any order, the earliest divergence is kept.
+    public mutating func add(_ key: TheirValues.Key, vectorOrder: Int, ours: [Float], theirs: [Float?]) {
+        comparedSteps.insert(key.t)
+        comparedLayers.insert(key.layer)
+        comparedVectors.insert(key.vector)
+        var largest: Float = 0
+        for (unit, value) in theirs.enumerated() {
+            guard let value else { continue }
+            comparedValues += 1
+            let d = Self.difference(ours[unit], value)
+            largest = Self.larger(largest, d)
+            guard d.isNaN || d > tolerance else { continue }
+            let order = [key.t, key.layer, vectorOrder, unit]
+            if let current = stepDivergence, !order.lexicographicallyPrecedes(current.order) { continue }
+            stepDivergence = (
+                order,
+                Divergence(
+                    layer: key.layer, t: key.t, vector: key.vector, unit: unit, ours: ours[unit], theirs: value,
+                    difference: d)
+            )
+        }
+        let series = Series(layer: key.layer, vector: key.vector)
+        largestBySeries[series] = Self.larger(largestBySeries[series] ?? 0, largest)
+        largestDifference = Self.larger(largestDifference, largest)
+    }
+
+    /// Compares the output theirs gave with ours (`layer`: the last traced layer, for the report).
+    public mutating func addOutput(ours: [Float], theirs: [Float], layer: Int) {
+        var largest: Float = 0
+        for (unit, (a, b)) in zip(ours, theirs).enumerated() {
+            comparedValues += 1
+            let d = Self.difference(a, b)
+            largest = Self.larger(largest, d)
+            if outputDivergence == nil, d.isNaN || d > tolerance {
+                outputDivergence = Divergence(
+                    layer: layer, t: nil, vector: nil, unit: unit, ours: a, theirs: b, difference: d)
+            }
+        }
+        outputDifference = largest
+        largestDifference = Self.larger(largestDifference, largest)
+    }
+
+    /// Compares `trace` (a replay of the model, its layers in ``Model/traced`` order) with
     /// `theirs`; `times[l][s]` is the window row theirs calls step s of layer l.
     public init(_ trace: ModelTrace, times: [[Int]], theirs: TheirValues, tolerance: Float) {
-        // Rows of each layer by window time, for lookup.
+        self.init(tolerance: tolerance)
         let rowAt: [[Int: Int]] = times.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, $0) }) }
-        let keys = theirs.vectors.keys.sorted { a, b in
-            let orderA = trace.layers[a.layer].vectorNames.firstIndex(of: a.vector) ?? 0
-            let orderB = trace.layers[b.layer].vectorNames.firstIndex(of: b.vector) ?? 0
-            return (a.t, a.layer, orderA) < (b.t, b.layer, orderB)
+        for (key, given) in theirs.vectors {
+            guard let row = rowAt[key.layer][key.t], let ours = trace.layers[key.layer].vector(key.vector, at: row),
+                let order = trace.layers[key.layer].vectorNames.firstIndex(of: key.vector)
+            else { continue }
+            add(key, vectorOrder: order, ours: ours, theirs: given)
         }
-        for key in keys {
-            guard let row = rowAt[key.layer][key.t], let ours = trace.layers[key.layer].vector(key.vector, at: row)
-            else {
-                continue
-            }
-            let given = theirs.vectors[key]!
-            comparedSteps.insert(key.t)
-            var largest: Float = 0
-            for (unit, value) in given.enumerated() {
-                guard let value else { continue }
-                comparedValues += 1
-                let d = Self.difference(ours[unit], value)
-                largest = d.isNaN || largest.isNaN ? .nan : max(largest, d)
-                if firstDivergence == nil, d.isNaN || d > tolerance {
-                    firstDivergence = Divergence(
-                        layer: key.layer, t: key.t, vector: key.vector, unit: unit, ours: ours[unit], theirs: value,
-                        difference: d)
-                }
-            }
-            let series = Series(layer: key.layer, vector: key.vector)
-            let before = largestBySeries[series] ?? 0
-            largestBySeries[series] = before.isNaN || largest.isNaN ? .nan : max(before, largest)
-            largestDifference = largestDifference.isNaN || largest.isNaN ? .nan : max(largestDifference, largest)
-        }
-        if let output = theirs.output {
-            var largest: Float = 0
-            for (unit, (a, b)) in zip(trace.output, output).enumerated() {
-                comparedValues += 1
-                let d = Self.difference(a, b)
-                largest = d.isNaN || largest.isNaN ? .nan : max(largest, d)
-                if firstDivergence == nil, d.isNaN || d > tolerance {
-                    firstDivergence = Divergence(
-                        layer: trace.layers.count - 1, t: nil, vector: nil, unit: unit, ours: a, theirs: b,
-                        difference: d)
-                }
-            }
-            outputDifference = largest
-            largestDifference = largestDifference.isNaN || largest.isNaN ? .nan : max(largestDifference, largest)
-        }
+        if let output = theirs.output { addOutput(ours: trace.output, theirs: output, layer: trace.layers.count - 1) }
     }
 
     /// Whether everything theirs gave is within `tolerance` of ours.
