@@ -19,6 +19,8 @@ enum FuzzTarget: String, CaseIterable {
     case kerasConfig = "keras-config"
     /// Input windows: `.npy`, `.csv` and `.json`.
     case input
+    /// What `compare --theirs` reads: trace JSON (the streaming reader) and CSV, matrices, outputs.
+    case theirs
 
     func run(_ data: Data) {
         switch self {
@@ -35,6 +37,16 @@ enum FuzzTarget: String, CaseIterable {
                 _ = try? InputLoader.loadWindow(data: data, path: name, columns: 3)
                 _ = try? InputLoader.loadFlat(data: data, path: name)
             }
+        case .theirs:
+            for name in ["fuzz.json", "fuzz.csv", "fuzz.npy"] {
+                guard let content = try? TheirsLoader.load(data: data, path: name, model: Self.tiny, steps: 4, layer: 0)
+                else { continue }
+                if case .stream(let file, _) = content {
+                    try? file.forEach { _, _ in
+                    } output: { _ in
+                    }
+                }
+            }
         }
     }
 
@@ -45,6 +57,9 @@ enum FuzzTarget: String, CaseIterable {
         _ = try? model.predict(window)
         _ = try? ModelTrace(model: model, input: window)
     }
+
+    /// LSTM(5) on 3 inputs, the sample's shapes, for the theirs target.
+    static let tiny = try! SyntheticModel.make(inputSize: 3, units: 5)
 
     /// `model.weights.h5` of the bundled sample, for the config target (path from
     /// `LSTMSCOPE_FUZZ_WEIGHTS`, else `Fuzz/keras-config-weights.h5`).

@@ -58,7 +58,13 @@ public struct TheirsFile: TheirsStream, Sendable {
             let bytes = raw.bindMemory(to: UInt8.self)
             var lineNumber = 0
             var start = 0
+            var released = 0
             while start < bytes.count {
+                // A mapped trace of gigabytes gives its pages back as it is read.
+                if start - released >= 4 << 20, let base = bytes.baseAddress {
+                    MappedFile.release(UnsafeRawPointer(base) + released, count: start - released)
+                    released = start
+                }
                 var end = start
                 while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
                 lineNumber += 1

@@ -28,7 +28,11 @@ public enum TheirsLoader {
     /// traced layer `layer`. Throws ``LoadError`` for a damaged file, ``Mismatch`` for one that
     /// does not fit the model or the window.
     public static func load(_ path: String, model: Model, steps: Int, layer: Int) throws -> Content {
-        let data = try FileBytes.read(path)
+        try load(data: try FileBytes.read(path), path: path, model: model, steps: steps, layer: layer)
+    }
+
+    /// ``load(_:model:steps:layer:)`` from bytes already in memory; `path` names them in errors.
+    public static func load(data: Data, path: String, model: Model, steps: Int, layer: Int) throws -> Content {
         let first = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         if first == UInt8(ascii: "{"), isTraceJSON(data) {
             return .stream(

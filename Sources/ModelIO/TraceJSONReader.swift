@@ -63,6 +63,7 @@ struct TraceJSONReader {
                 var k = 0
                 try s.array { s in
                     try readStep(&s, layer: i, at: "layers[\(position)].steps[\(k)]", vector: vector)
+                    s.releaseRead()
                     k += 1
                 }
             default: throw s.failure("layers[\(position)] has an unknown key \"\(key.prefix(40))\"")
@@ -121,6 +122,8 @@ struct JSONScanner {
     let path: String
     private(set) var i = 0
     private var depth = 0
+    /// Bytes before this have been handed back to the kernel (a mapped file's pages).
+    private var released = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, path: String) {
         self.bytes = bytes
@@ -128,6 +131,14 @@ struct JSONScanner {
     }
 
     var atEnd: Bool { i >= bytes.count }
+
+    /// Gives the pages read so far back to the kernel, every 4 MiB: a mapped trace of gigabytes
+    /// would otherwise stay resident as it is read.
+    mutating func releaseRead() {
+        guard i - released >= 4 << 20, let base = bytes.baseAddress else { return }
+        MappedFile.release(UnsafeRawPointer(base) + released, count: i - released)
+        released = i
+    }
 
     func failure(_ problem: String) -> LoadError { LoadError(path, .badInput, "\(problem) (JSON byte \(i))") }
 

@@ -189,3 +189,28 @@ extension DiagnosisTests {
         #expect(best.name == .gateOrder && best.layer == halves[1].name && best.order == ["i", "o", "f", "c"])
     }
 }
+
+extension DiagnosisTests {
+    /// A window longer than the 16 steps each hypothesis is first tried on, with the output:
+    /// the bug survives the prefix, and the whole window (output included) confirms it.
+    @Test(arguments: [PortBug.forgetBiasPlusOne, .gateOrder(["i", "o", "f", "c"]), .stateResetEachStep])
+    func aLongWindowIsDiagnosedPastItsFirstSteps(bug: PortBug) throws {
+        var c = try Self.portCase("keras/plain.keras", bug: bug, vectors: nil, steps: 60)
+        guard case .dense(let dense) = c.model.layers.last!, let lstm = c.model.tracedLayers[0] as? LSTMLayer else {
+            Issue.record("plain.keras is not LSTM → Dense")
+            return
+        }
+        let h = lstmPort(lstm, c.window.rowArrays, bug: bug, recurrent: "sigmoid").last![.h]!
+        var theirs = c.theirs
+        theirs.output = densePort(dense, h)
+        c = Case(model: c.model, window: c.window, theirs: theirs)
+        let (comparison, found) = try Self.diagnose(c)
+        #expect(!comparison.agrees(tolerance: Self.tolerance) && comparison.outputDifference != nil)
+        #expect(
+            found.first.map {
+                [Hypothesis.Name.forgetBiasPlusOne, .gateOrder, .stateResetEachStep].contains($0.hypothesis.name)
+            } == true,
+            "\(found.map(\.hypothesis.name))")
+        #expect((found.first?.largestDifference ?? 1) < 1e-5)
+    }
+}

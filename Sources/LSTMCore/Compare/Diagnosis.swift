@@ -11,49 +11,54 @@ public enum Diagnosis {
     /// window is replayed only for those that survive.
     public static let prefixSteps = 16
 
-    /// Every variant of `model` (a recurrent layer, or the last Dense head's kernel, changed one
-    /// way) with its hypothesis.
-    public static func variants(of model: Model) -> [(Hypothesis, Model)] {
-        var out: [(Hypothesis, Model)] = []
+    /// Every variant of `model` (a recurrent layer, a Bidirectional's half, or the last Dense
+    /// head's kernel, changed one way) with its hypothesis; each model is made when asked for.
+    public static func variants(of model: Model) -> [(Hypothesis, () -> Model?)] {
+        var out: [(Hypothesis, () -> Model?)] = []
+        func add(_ hypothesis: Hypothesis, at index: Int, _ make: @escaping () -> Layer?) {
+            out.append(
+                (
+                    hypothesis,
+                    {
+                        guard let layer = make() else { return nil }
+                        var layers = model.layers
+                        layers[index] = layer
+                        return try? model.replacingLayers(layers)
+                    }
+                ))
+        }
         for (index, layer) in model.layers.enumerated() {
             switch layer {
             case .recurrent(let r):
                 for variant in r.allPortingVariants() {
-                    var layers = model.layers
-                    layers[index] = .recurrent(variant.layer)
-                    if let changed = try? model.replacingLayers(layers) { out.append((variant.hypothesis, changed)) }
+                    add(variant.hypothesis, at: index) { variant.layer.map(Layer.recurrent) }
                 }
             case .bidirectional(let b):
                 // Each half apart: a port may get one direction wrong.
                 for (half, cell) in [(0, b.forward), (1, b.backward)] {
                     for variant in cell.allPortingVariants() {
-                        var layers = model.layers
-                        let forward: Layer = .recurrent(half == 0 ? variant.layer : b.forward)
-                        let backward: Layer = .recurrent(half == 1 ? variant.layer : b.backward)
-                        guard
-                            let changed = try? BidirectionalLayer(
-                                name: b.name, forward: forward, backward: backward, merge: b.merge)
-                        else { continue }
-                        layers[index] = .bidirectional(changed)
-                        if let model = try? model.replacingLayers(layers) { out.append((variant.hypothesis, model)) }
+                        add(variant.hypothesis, at: index) {
+                            guard let changed = variant.layer else { return nil }
+                            return
+                                (try? BidirectionalLayer(
+                                    name: b.name, forward: .recurrent(half == 0 ? changed : b.forward),
+                                    backward: .recurrent(half == 1 ? changed : b.backward), merge: b.merge))
+                                .map(Layer.bidirectional)
+                        }
                     }
                 }
             case .dense(let d)
             where index == model.layers.lastIndex(where: { if case .dense = $0 { true } else { false } }):
-                guard d.kernel.rows > 1, d.kernel.columns > 1,
-                    let changed = try? DenseLayer(
-                        name: d.name, kernel: d.kernel.readInTheOtherOrder, bias: d.bias, activation: d.activation)
-                else { continue }
-                var layers = model.layers
-                layers[index] = .dense(changed)
-                if let model = try? model.replacingLayers(layers) {
-                    out.append(
-                        (
-                            Hypothesis(
-                                .kernelMemoryOrder, layer: d.name,
-                                text: VariantBuilders.memoryOrderText("Wout", d.kernel, layer: d.name), matrix: "Wout"),
-                            model
-                        ))
+                guard d.kernel.rows > 1, d.kernel.columns > 1 else { continue }
+                add(
+                    Hypothesis(
+                        .kernelMemoryOrder, layer: d.name,
+                        text: VariantBuilders.memoryOrderText("Wout", d.kernel, layer: d.name), matrix: "Wout"),
+                    at: index
+                ) {
+                    (try? DenseLayer(
+                        name: d.name, kernel: d.kernel.readInTheOtherOrder, bias: d.bias, activation: d.activation))
+                        .map(Layer.dense)
                 }
             default:
                 continue
@@ -67,11 +72,10 @@ public enum Diagnosis {
     public static func explain(_ model: Model, window: Matrix, theirs: TheirValues, tolerance: Float) throws
         -> [Explanation]
     {
-        let (reference, _) = try StreamingComparison.compare(
-            model, window: window, theirs: theirs, tolerance: tolerance)
+        let (reference, prefix) = try StreamingComparison.compare(
+            model, window: window, theirs: theirs, tolerance: tolerance, collecting: 0..<prefixSteps)
         if reference.agrees(tolerance: tolerance) { return [] }
-        return try explain(
-            model, window: window, theirs: theirs, prefix: theirs.restricted(to: 0..<prefixSteps), tolerance: tolerance)
+        return try explain(model, window: window, theirs: theirs, prefix: prefix, tolerance: tolerance)
     }
 
     /// The same for a model that disagrees with a stream of theirs: `prefix` holds theirs' vectors
@@ -88,7 +92,8 @@ public enum Diagnosis {
         let prefixWindow = window.rows(0..<rows)
         let prefixTimes = model.windowTimes(steps: rows)
         var found: [Explanation] = []
-        for (hypothesis, variant) in variants(of: model) {
+        for (hypothesis, make) in variants(of: model) {
+            guard let variant = make() else { continue }
             if prefixWorks, hypothesis.name != .timeReversed {
                 guard let trace = try? ModelTrace(model: variant, input: prefixWindow),
                     TraceComparison(trace, times: prefixTimes, theirs: prefix, tolerance: tolerance)
@@ -107,13 +112,6 @@ public enum Diagnosis {
 }
 
 extension TheirValues {
-    /// Only the steps in `rows` (and no output: it needs the whole window).
-    func restricted(to rows: Range<Int>) -> TheirValues {
-        var out = TheirValues()
-        for (key, values) in vectors where rows.contains(key.t) { out.setAll(key, values) }
-        return out
-    }
-
     /// Sets vector `key` to `values` (units theirs left out are nil).
     public mutating func setAll(_ key: Key, _ values: [Float?]) { vectorsStorage[key] = values }
 }

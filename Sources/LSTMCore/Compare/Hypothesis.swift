@@ -45,16 +45,20 @@ public struct Hypothesis: Sendable, Equatable {
     }
 }
 
-/// A recurrent layer as a buggy port would compute it, and the bug.
-public struct PortingVariant: Sendable {
+/// A recurrent layer as a buggy port would compute it, and the bug. The layer is made when it
+/// is asked for: a diagnosis tries seventy of them, and most are rejected within a few steps.
+public struct PortingVariant {
     public let hypothesis: Hypothesis
-    public let layer: any RecurrentLayer
+    private let make: () -> (any RecurrentLayer)?
 
-    /// Creates a variant.
-    public init(_ hypothesis: Hypothesis, _ layer: any RecurrentLayer) {
+    /// A variant made by `make` (nil when the change does not give a valid layer).
+    public init(_ hypothesis: Hypothesis, make: @escaping () -> (any RecurrentLayer)?) {
         self.hypothesis = hypothesis
-        self.layer = layer
+        self.make = make
     }
+
+    /// The changed layer, made now.
+    public var layer: (any RecurrentLayer)? { make() }
 }
 
 extension Matrix {

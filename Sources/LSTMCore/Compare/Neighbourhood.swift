@@ -28,10 +28,14 @@ public struct Neighbourhood: Sendable {
         }
         let wanted = [row - 1, row].filter { $0 >= 0 }.map { times[$0] }
         var given: [Int: [Float?]] = [:]
-        try theirs.forEach { key, values in
-            if key.layer == divergence.layer, key.vector == vector, wanted.contains(key.t) { given[key.t] = values }
-        } output: { _ in
-        }
+        // Theirs is read only until both rows are found.
+        do {
+            try theirs.forEach { key, values in
+                if key.layer == divergence.layer, key.vector == vector, wanted.contains(key.t) { given[key.t] = values }
+                if given.count == wanted.count { throw FoundThem() }
+            } output: { _ in
+            }
+        } catch is FoundThem {}
         var lookup = try ReplayLookup(model, window: window)
         rows = wanted.map { time in
             let ours = lookup.vector(layer: divergence.layer, t: time, vector: vector) ?? []
@@ -39,3 +43,6 @@ public struct Neighbourhood: Sendable {
         }
     }
 }
+
+/// Ends a read of theirs early: what was looked for is found.
+private struct FoundThem: Error {}

@@ -86,14 +86,14 @@ extension RecurrentLayer {
                     .stateResetEachStep, layer: name,
                     text: "theirs starts every step of layer \(name) from zero state: the state is not carried "
                         + "(the first step agrees, the rest do not)"),
-                StateResetEachStep(base: self)),
+                make: { StateResetEachStep(base: self) }),
             PortingVariant(
                 Hypothesis(
                     .timeReversed, layer: name,
                     text: goBackwards
                         ? "theirs reads the window forwards, but layer \(name) has go_backwards=True"
                         : "theirs reads the window of layer \(name) backwards"),
-                TimeReversed(base: self)),
+                make: { TimeReversed(base: self) }),
         ]
     }
 }

@@ -26,7 +26,6 @@ struct ReplayLookup {
     /// with what theirs printed).
     init(_ model: Model, window: Matrix, numberedAs numbering: Model? = nil) throws(ShapeError) {
         replay = try WindowReplay(model: model, input: window)
-        while !replay.isComplete { replay.advance(steps: 1 << 14) }
         held = [LayerTrace?](repeating: nil, count: replay.layers.count)
         backwards = (numbering ?? model).traced.map(\.readsBackwards)
     }
@@ -35,11 +34,20 @@ struct ReplayLookup {
     mutating func vector(layer: Int, t: Int, vector: VectorName) -> [Float]? {
         guard layer < held.count, t >= 0, t < replay.steps else { return nil }
         let step = backwards[layer] ? replay.steps - 1 - t : t
+        // The window runs only as far as asked, in blocks of 1,024 steps (each keeps every
+        // vector while it runs).
+        while replay.computedSteps <= step { replay.advance(steps: Self.blockSteps) }
         if held[layer]?.stepRange.contains(step) != true {
             let start = step / Self.blockSteps * Self.blockSteps
             held[layer] = replay.segment(layer: layer, steps: start..<min(start + Self.blockSteps, replay.steps))
         }
         return held[layer]!.vector(vector, at: step)
+    }
+
+    /// The model's output, the window run to its end.
+    mutating func output() -> [Float] {
+        while !replay.isComplete { replay.advance(steps: Self.blockSteps) }
+        return replay.output!
     }
 }
 
@@ -63,8 +71,8 @@ public enum StreamingComparison {
             comparison.add(key, vectorOrder: order, ours: ours, theirs: values)
             if collecting.contains(key.t) { collected.setAll(key, values) }
         } output: { y in
-            if let ours = lookup.replay.output { comparison.addOutput(ours: ours, theirs: y, layer: layers.count - 1) }
-            collected.output = y
+            // Not collected: the output belongs to the whole window, not to its first rows.
+            comparison.addOutput(ours: lookup.output(), theirs: y, layer: layers.count - 1)
         }
         return (comparison, collected)
     }

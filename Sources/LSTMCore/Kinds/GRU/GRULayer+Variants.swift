@@ -2,10 +2,14 @@ extension GRULayer {
     /// The GRU as ports get it wrong, one way each (``RecurrentLayer/portingVariants()``).
     public func portingVariants() -> [PortingVariant] {
         var out: [PortingVariant] = []
-        func add(_ h: Hypothesis, _ make: () throws(ShapeError) -> GRULayer) {
-            guard var layer = try? make() else { return }
-            layer.zeroOutputForMask = zeroOutputForMask
-            out.append(PortingVariant(h, layer))
+        let zeroOutput = zeroOutputForMask
+        func add(_ h: Hypothesis, _ make: @escaping () throws(ShapeError) -> GRULayer) {
+            out.append(
+                PortingVariant(h) {
+                    guard var layer = try? make() else { return nil }
+                    layer.zeroOutputForMask = zeroOutput
+                    return layer
+                })
         }
         func rebuilt(
             kernel: Matrix? = nil, recurrentKernel: Matrix? = nil, inputBias: [Float]?? = nil,

@@ -2,10 +2,14 @@ extension SimpleRNNLayer {
     /// The SimpleRNN as ports get it wrong, one way each (``RecurrentLayer/portingVariants()``).
     public func portingVariants() -> [PortingVariant] {
         var out: [PortingVariant] = []
-        func add(_ h: Hypothesis, _ make: () throws(ShapeError) -> SimpleRNNLayer) {
-            guard var layer = try? make() else { return }
-            layer.zeroOutputForMask = zeroOutputForMask
-            out.append(PortingVariant(h, layer))
+        let zeroOutput = zeroOutputForMask
+        func add(_ h: Hypothesis, _ make: @escaping () throws(ShapeError) -> SimpleRNNLayer) {
+            out.append(
+                PortingVariant(h) {
+                    guard var layer = try? make() else { return nil }
+                    layer.zeroOutputForMask = zeroOutput
+                    return layer
+                })
         }
         func rebuilt(
             kernel: Matrix? = nil, recurrentKernel: Matrix? = nil, bias: [Float]?? = nil, activation: Activation? = nil
