@@ -134,6 +134,16 @@ import Testing
         }
     }
 
+    /// NaN in theirs (as `trace` writes it, in JSON and CSV) is a value: against a number it differs.
+    @Test func nanInTheirsIsComparedNotRefused() throws {
+        let json = "{\"layers\": [{\"name\": \"lstm\", \"steps\": [{\"t\": 1, \"h\": [NaN, 0, 0, 0, 0]}]}]}"
+        let csv = "layer,t,vector,unit,value\nlstm,1,h,0,NaN\n"
+        for theirs in [try Self.load(try Self.file("n.json", json)).0, try Self.load(try Self.file("n.csv", csv)).0] {
+            #expect(theirs.vectors[TheirValues.Key(layer: 0, t: 1, vector: .h)]?[0]?.isNaN == true)
+            #expect(!(try Self.agrees(theirs)))
+        }
+    }
+
     /// 10 GB of JSON (a sparse file) is refused from its size, before a byte is read.
     @Test func aHugeFileIsRefusedBeforeReading() throws {
         let path = try Self.file("huge.json", "{")
