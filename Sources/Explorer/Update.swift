@@ -161,8 +161,7 @@ extension ExplorerState {
             return
         }
         layer = first.layer
-        let backwards = replay.layers[first.layer].readsBackwards
-        t = first.t.map { backwards ? steps - 1 - $0 : $0 } ?? steps - 1
+        t = first.step ?? steps - 1
         unit = first.vector == nil ? unit : first.unit
         if let vector = first.vector { historyVector = vector }
         playing = false

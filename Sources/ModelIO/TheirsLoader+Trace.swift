@@ -86,7 +86,8 @@ public struct TheirsFile: TheirsStream, Sendable {
                     throw LoadError(
                         path, .badInput, "line \(lineNumber): value \"\(text(4).prefix(30))\" is not a number")
                 }
-                let layerText = text(0), tText = text(1), vectorText = text(2)
+                let layerText = text(0).replacingOccurrences(of: "\"\"", with: "\"")
+                let tText = text(1), vectorText = text(2)
                 if layerText == "output" && tText.isEmpty {
                     guard outputs.updateValue(value, forKey: unit) == nil else {
                         throw LoadError(path, .badInput, "line \(lineNumber): output unit \(unit) is given twice")
@@ -140,7 +141,7 @@ public struct TheirsFile: TheirsStream, Sendable {
     }
 
     /// The fields of one CSV line as byte ranges, quotes taken off; a quoted field may hold
-    /// commas (a doubled quote inside one is kept as two: layer names with quotes are rare).
+    /// commas and doubled quotes (the caller undoubles them in the layer name).
     private func csvFields(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, line number: Int) throws
         -> [Range<Int>]
     {
@@ -149,7 +150,14 @@ public struct TheirsFile: TheirsStream, Sendable {
         while true {
             if i < line.upperBound && bytes[i] == UInt8(ascii: "\"") {
                 var j = i + 1
-                while j < line.upperBound && bytes[j] != UInt8(ascii: "\"") { j += 1 }
+                // A doubled quote inside is a quote of the name (`csvField` writes them so).
+                while j < line.upperBound {
+                    if bytes[j] == UInt8(ascii: "\"") {
+                        guard j + 1 < line.upperBound, bytes[j + 1] == UInt8(ascii: "\"") else { break }
+                        j += 1
+                    }
+                    j += 1
+                }
                 guard j < line.upperBound else {
                     throw LoadError(path, .badInput, "line \(number) has a quote that is never closed")
                 }

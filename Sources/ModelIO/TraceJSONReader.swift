@@ -41,25 +41,19 @@ struct TraceJSONReader {
     {
         var name: String?, direction: String?
         var index: Int?
+        var units: Int?
         var sawSteps = false
         try s.object { s, key in
             switch key {
             case "name": name = try s.string()
             case "direction": direction = try s.string()
             case "type", "merge_mode": try s.skipValue()
-            case "units":
-                let units = try s.int()
-                let i = try resolve(name, direction, &index, position: position, s: s)
-                guard units == file.model.traced[i].units else {
-                    throw TheirsLoader.Mismatch(
-                        message:
-                            "\(file.path): theirs says layer \(TheirsLoader.describe(file.model.traced[i])) has "
-                            + "\(units) "
-                            + "units; the model's has \(file.model.traced[i].units)")
-                }
+            // Checked once the layer is known: `trace` writes units before a half's direction.
+            case "units": units = try s.int()
             case "steps":
                 sawSteps = true
                 let i = try resolve(name, direction, &index, position: position, s: s)
+                try check(units, layer: i)
                 var k = 0
                 try s.array { s in
                     try readStep(&s, layer: i, at: "layers[\(position)].steps[\(k)]", vector: vector)
@@ -70,6 +64,15 @@ struct TraceJSONReader {
             }
         }
         guard sawSteps else { throw s.failure("layers[\(position)] has no \"steps\" list") }
+        if let index { try check(units, layer: index) }
+    }
+
+    private func check(_ units: Int?, layer i: Int) throws {
+        guard let units, units != file.model.traced[i].units else { return }
+        throw TheirsLoader.Mismatch(
+            message:
+                "\(file.path): theirs says layer \(TheirsLoader.describe(file.model.traced[i])) has \(units) units; "
+                + "the model's has \(file.model.traced[i].units)")
     }
 
     /// The traced layer `name` (and `direction`) names, once; the name must come first.

@@ -50,6 +50,7 @@ public struct CompareReport {
             + "\"values\": \(comparison.comparedValues)}"
         let first = comparison.firstDivergence.map { d in
             "{\"layer\": \(JSONText.string(layerName(d.layer))), \"t\": \(d.t.map(String.init) ?? "null"), "
+                + "\"step\": \(d.step.map(String.init) ?? "null"), "
                 + "\"vector\": \(JSONText.string(d.vector?.rawValue ?? "output")), \"unit\": \(d.unit), "
                 + "\"ours\": \(JSONText.number(d.ours)), \"theirs\": \(JSONText.number(d.theirs)), "
                 + "\"abs_diff\": \(JSONText.number(d.difference))}"

@@ -80,7 +80,12 @@ struct Compare: ParsableCommand {
         let traced = model.traced
         let layerIndex: Int
         if let layer {
-            guard let index = traced.lastIndex(where: { $0.name == layer }) else {
+            // A Bidirectional's halves are `name/forward` and `name/backward`, as trace CSV names them.
+            let named = { (l: TracedLayer) in l.name + (l.direction.map { "/" + $0.rawValue } ?? "") }
+            guard
+                let index = traced.firstIndex(where: { named($0) == layer })
+                    ?? traced.lastIndex(where: { $0.name == layer })
+            else {
                 throw UsageError(
                     message:
                         "--layer \(layer): the model has no recurrent layer of that name; it has "

@@ -156,3 +156,48 @@ import Testing
         } throws: { error in (error as? LoadError)?.description.contains("lstmscope reads files up to") == true }
     }
 }
+
+extension TheirsLoaderTests {
+    /// lstmscope's own traces of every kind of layer read back as theirs and agree: a
+    /// Bidirectional's halves (`units` comes before `direction`), go_backwards, layer names that
+    /// need quoting in CSV.
+    @Test(arguments: [
+        "rnn/bidi_concat.keras", "rnn/gru_backwards.keras", "keras/named_tricky.keras", "rnn/mask_lstm.keras",
+    ])
+    func ownTracesOfEveryKindAgree(file: String) throws {
+        let model = try ModelLoader.load(Fixtures.path(file))
+        let window = Matrix.sineWindow(steps: 9, features: model.inputSize)
+        let report = try TraceReport(model: model, input: window)
+        var json = "", csv = ""
+        _ = report.writeJSON { json += $0 }
+        _ = report.writeCSV { csv += $0 }
+        let trace = try ModelTrace(model: model, input: window)
+        for (name, text) in [("t.json", json), ("t.csv", csv)] {
+            let path = try Self.file(name, text)
+            let (theirs, _) = try #require(try TheirsLoader.values(path, model: model, steps: 9, layer: 0))
+            let comparison = TraceComparison(
+                trace, times: model.windowTimes(steps: 9), theirs: theirs, tolerance: 0)
+            #expect(comparison.agrees(tolerance: 0) && theirs.vectors.count > 0, "\(file) \(name)")
+        }
+    }
+
+    /// A layer that reads backwards computes row T − 1 first: a glitch there is the first
+    /// divergence, before one at a later step with a smaller row.
+    @Test func theFirstDivergenceOfABackwardsLayerIsItsFirstStep() throws {
+        let model = try ModelLoader.load(Fixtures.path("rnn/gru_backwards.keras"))
+        let window = Matrix.sineWindow(steps: 9, features: model.inputSize)
+        let trace = try ModelTrace(model: model, input: window)
+        var theirs = TheirValues()
+        for t in 0..<9 {
+            // Step s reads row 8 − s.
+            var h = trace.layers[0].vector(.h, at: 8 - t)!
+            if t == 8 || t == 2 { h[0] += 0.5 }
+            _ = theirs.set(TheirValues.Key(layer: 0, t: t, vector: .h), to: h)
+        }
+        let first = try #require(
+            TraceComparison(trace, times: model.windowTimes(steps: 9), theirs: theirs, tolerance: 1e-5).firstDivergence)
+        #expect(first.t == 8 && first.step == 0)
+        let (streamed, _) = try StreamingComparison.compare(model, window: window, theirs: theirs, tolerance: 1e-5)
+        #expect(streamed.firstDivergence?.t == 8 && streamed.firstDivergence?.step == 0)
+    }
+}

@@ -76,7 +76,7 @@ extension ExplorerState {
                     + (overlay.comparison.firstDivergence.map { first in
                         first.vector.map {
                             "\(glyphs.symbol($0)) of \(shown(replay.layers[first.layer].name, limit: 20)), "
-                                + "t = \((first.t ?? 0) + 1)"
+                                + "t = \((first.step ?? 0) + 1)"
                         }
                             ?? "the output"
                     } ?? "") + " (D)"

@@ -30,10 +30,13 @@ struct ReplayLookup {
         backwards = (numbering ?? model).traced.map(\.readsBackwards)
     }
 
+    /// The step of traced layer `layer` that reads window row `t`, as theirs numbers steps.
+    func step(layer: Int, t: Int) -> Int { backwards[layer] ? replay.steps - 1 - t : t }
+
     /// Vector `vector` of traced layer `layer` at window row `t`, or nil when the kind has none.
     mutating func vector(layer: Int, t: Int, vector: VectorName) -> [Float]? {
         guard layer < held.count, t >= 0, t < replay.steps else { return nil }
-        let step = backwards[layer] ? replay.steps - 1 - t : t
+        let step = step(layer: layer, t: t)
         // The window runs only as far as asked, in blocks of 1,024 steps (each keeps every
         // vector while it runs).
         while replay.computedSteps <= step { replay.advance(steps: Self.blockSteps) }
@@ -68,7 +71,8 @@ public enum StreamingComparison {
             guard let ours = lookup.vector(layer: key.layer, t: key.t, vector: key.vector),
                 let order = layers[key.layer].vectorNames.firstIndex(of: key.vector)
             else { return }
-            comparison.add(key, vectorOrder: order, ours: ours, theirs: values)
+            comparison.add(
+                key, step: lookup.step(layer: key.layer, t: key.t), vectorOrder: order, ours: ours, theirs: values)
             if collecting.contains(key.t) { collected.setAll(key, values) }
         } output: { y in
             // Not collected: the output belongs to the whole window, not to its first rows.

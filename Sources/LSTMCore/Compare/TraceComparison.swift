@@ -6,6 +6,9 @@ public struct TraceComparison: Sendable {
         public let layer: Int
         /// The window's row; nil for the output.
         public let t: Int?
+        /// The layer's own step (in the order it reads the window: a layer that reads backwards
+        /// takes row T − 1 first); nil for the output.
+        public let step: Int?
         /// The vector; nil for the output.
         public let vector: VectorName?
         public let unit: Int
@@ -51,8 +54,9 @@ public struct TraceComparison: Sendable {
     private var stepDivergence: (order: [Int], divergence: Divergence)?
     private var outputDivergence: Divergence?
 
-    /// The earliest divergence: the earliest t, then the layer in processing order, the vector
-    /// in its kind's order, the lowest unit; the output's when every step agrees.
+    /// The earliest divergence: the earliest step (each layer's own, in the order it reads the
+    /// window), then the layer in processing order, the vector in its kind's order, the lowest
+    /// unit; the output's when every step agrees.
     public var firstDivergence: Divergence? { stepDivergence?.divergence ?? outputDivergence }
 
     /// |a − b| as ``OutputComparison`` counts it: NaN against NaN and equal infinities are 0.
@@ -63,9 +67,10 @@ public struct TraceComparison: Sendable {
     /// Nothing compared yet.
     public init(tolerance: Float) { self.tolerance = tolerance }
 
-    /// Compares one vector theirs gave (`key`, the vector's place `vectorOrder` in its kind's
-    /// order) with ours; in any order, the earliest divergence is kept.
-    public mutating func add(_ key: TheirValues.Key, vectorOrder: Int, ours: [Float], theirs: [Float?]) {
+    /// Compares one vector theirs gave (`key`; `step`, the layer's own step at that window row;
+    /// `vectorOrder`, the vector's place in its kind's order) with ours; in any order, the
+    /// earliest divergence is kept.
+    public mutating func add(_ key: TheirValues.Key, step: Int, vectorOrder: Int, ours: [Float], theirs: [Float?]) {
         comparedSteps.insert(key.t)
         comparedLayers.insert(key.layer)
         comparedVectors.insert(key.vector)
@@ -76,13 +81,13 @@ public struct TraceComparison: Sendable {
             let d = Self.difference(ours[unit], value)
             largest = Self.larger(largest, d)
             guard d.isNaN || d > tolerance else { continue }
-            let order = [key.t, key.layer, vectorOrder, unit]
+            let order = [step, key.layer, vectorOrder, unit]
             if let current = stepDivergence, !order.lexicographicallyPrecedes(current.order) { continue }
             stepDivergence = (
                 order,
                 Divergence(
-                    layer: key.layer, t: key.t, vector: key.vector, unit: unit, ours: ours[unit], theirs: value,
-                    difference: d)
+                    layer: key.layer, t: key.t, step: step, vector: key.vector, unit: unit, ours: ours[unit],
+                    theirs: value, difference: d)
             )
         }
         let series = Series(layer: key.layer, vector: key.vector)
@@ -99,7 +104,7 @@ public struct TraceComparison: Sendable {
             largest = Self.larger(largest, d)
             if outputDivergence == nil, d.isNaN || d > tolerance {
                 outputDivergence = Divergence(
-                    layer: layer, t: nil, vector: nil, unit: unit, ours: a, theirs: b, difference: d)
+                    layer: layer, t: nil, step: nil, vector: nil, unit: unit, ours: a, theirs: b, difference: d)
             }
         }
         outputDifference = largest
@@ -115,7 +120,7 @@ public struct TraceComparison: Sendable {
             guard let row = rowAt[key.layer][key.t], let ours = trace.layers[key.layer].vector(key.vector, at: row),
                 let order = trace.layers[key.layer].vectorNames.firstIndex(of: key.vector)
             else { continue }
-            add(key, vectorOrder: order, ours: ours, theirs: given)
+            add(key, step: row, vectorOrder: order, ours: ours, theirs: given)
         }
         if let output = theirs.output { addOutput(ours: trace.output, theirs: output, layer: trace.layers.count - 1) }
     }
