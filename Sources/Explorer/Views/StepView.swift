@@ -118,163 +118,26 @@ extension ExplorerState {
         return min(max(0, selected - visible / 2), count - visible)
     }
 
-    private func drawUnitTable(_ canvas: inout Canvas, y startY: Int, first: Int, count: Int) -> Int {
-        let lt = layerTrace
-        // An LSTM row is 73 columns with bars and change marks; below that both go, so that the
-        // last column (h) still fits the smallest terminal (60 wide).
-        let tight = width < Breakpoint.tight
-        let barWidth = tight ? 0 : (width >= Breakpoint.widest ? 6 : (width >= Breakpoint.wide ? 3 : 2))
-        let compact = width < Breakpoint.wide
-        let number: (Float) -> String = { compact ? short($0) : signed($0) }
-        let numberWidth = compact ? 6 : 7
-        // The kind's gates (i f c̃ o, z r h̃, or none), then its state: c (LSTM) and h.
-        let gates = lt.vectorNames.filter { !$0.isState }
-        let states = lt.vectorNames.filter(\.isState)
-        var y = startY
-        // Tight: a 3-digit unit column (wider only for layers of 1,000 units and more).
-        let unitWidth = tight ? max(3, String(lt.units - 1).count) : 4
-        var x = canvas.put((tight ? "unit" : " unit").rightAligned(unitWidth + 1), x: 0, y: y, style: .heading)
-        for name in gates {
-            let label = "\(glyphs.symbol(name)) \(activationLabel(of: name) ?? "")"
-            x = canvas.put(
-                " " + label.fitted(numberWidth + (barWidth > 0 ? 1 + barWidth : 0)), x: x, y: y, style: .heading)
-        }
-        for name in states {
-            x = canvas.put(" " + "\(name)_prev".rightAligned(numberWidth), x: x, y: y, style: .muted)
-            x = canvas.put(
-                " " + name.rawValue.rightAligned(numberWidth) + (tight ? "" : " "), x: x, y: y, style: .heading)
-        }
-        y += 1
-        let previous = t > 0 ? t - 1 : nil
-        let masked = lt.isMasked(at: t)
-        for u in first..<min(first + count, lt.units) {
-            let selected = u == unit
-            var x = canvas.put(
-                (selected ? ">" : " ") + String(u).rightAligned(unitWidth), x: 0, y: y,
-                style: selected ? .selected : .plain)
-            for name in gates {
-                // A masked step computes no gates: a dash, not a zero that reads as a value.
-                if masked {
-                    x = canvas.put(
-                        " " + "\u{2014}".rightAligned(numberWidth)
-                            + String(repeating: " ", count: barWidth > 0 ? 1 + barWidth : 0),
-                        x: x, y: y, style: .muted)
-                    continue
-                }
-                let v = lt.vector(name, at: t)![u]
-                let before = previous.map { lt.vector(name, at: $0)![u] }
-                let changed = before.map { abs(v - $0) > 0.1 } ?? false
-                let candidate = name.isCandidate
-                let (text, differs) = theirsCell(name, unit: u, ours: v, number: number, width: numberWidth)
-                x = canvas.put(
-                    " " + text, x: x, y: y,
-                    style: differs
-                        ? .error : changed ? Style(foreground: .yellow, bold: true) : (v.isNaN ? .error : .plain))
-                x = drawBar(
-                    &canvas, x: x, y: y, value: candidate ? abs(v) : v, width: barWidth,
-                    color: candidate ? (v < 0 ? .red : .green) : .cyan)
+    private func drawUnitTable(_ canvas: inout Canvas, y: Int, first: Int, count: Int) -> Int {
+        let traced = replay.layers[layer]
+        let theirsValue = theirs.map { overlay in
+            { (name: VectorName, u: Int) in
+                overlay.value(traced, index: layer, step: t, steps: steps, vector: name, unit: u)
             }
-            for name in states {
-                let before = previous.map { lt.vector(name, at: $0)![u] } ?? 0
-                let now = lt.vector(name, at: t)![u]
-                let (text, differs) = theirsCell(name, unit: u, ours: now, number: number, width: numberWidth)
-                x = canvas.put(" " + number(before), x: x, y: y, style: .muted)
-                x = canvas.put(" " + text, x: x, y: y, style: differs ? .error : valueStyle(now))
-                if !tight { x = canvas.put(changeMark(now, before), x: x, y: y, style: .muted) }
-            }
-            y += 1
         }
-        if lt.units > count {
-            canvas.put(
-                " units \(first)–\(first + count - 1) of \(lt.units) (↑↓ PgUp PgDn)", x: 0, y: y, style: .muted)
-            y += 1
-        }
-        return y
+        return StepTable(
+            trace: layerTrace, t: t, unit: unit, width: width, glyphs: glyphs, activationLabel: activationLabel(of:),
+            theirs: theirsValue, display: theirsDisplay, tolerance: theirs?.tolerance ?? 0
+        ).draw(&canvas, y: y, first: first, count: count)
     }
 
-    /// A value cell as the table shows it: ours, theirs or ours − theirs (a dash where theirs
-    /// gave nothing), and whether theirs differs from ours there by more than the tolerance.
-    private func theirsCell(
-        _ name: VectorName, unit u: Int, ours: Float, number: (Float) -> String, width: Int
-    ) -> (String, Bool) {
-        guard let overlay = theirs else { return (number(ours), false) }
-        let given = overlay.value(replay.layers[layer], index: layer, step: t, steps: steps, vector: name, unit: u)
-        let differs =
-            given.map {
-                let d = TraceComparison.difference(ours, $0)
-                return d.isNaN || d > overlay.tolerance
-            } ?? false
-        let dash = "\u{2014}".rightAligned(width)
-        switch theirsDisplay {
-        case .ours: return (number(ours), differs)
-        case .theirs: return (given.map(number) ?? dash, differs)
-        case .difference: return (given.map { number(ours - $0) } ?? dash, differs)
-        }
-    }
-
-    private func changeMark(_ now: Float, _ before: Float) -> String {
-        if now > before + 1e-6 { return String(glyphs.up) }
-        if now < before - 1e-6 { return String(glyphs.down) }
-        return " "
-    }
-
-    private func valueStyle(_ v: Float) -> Style {
-        v.isNaN ? .error : Style(foreground: v < 0 ? .red : .green)
-    }
-
-    /// A bar for a value in [0, 1] (clipped), in eighths when the glyphs allow.
-    private func drawBar(_ canvas: inout Canvas, x: Int, y: Int, value: Float, width w: Int, color: Color) -> Int {
-        guard w > 0 else { return x }
-        canvas.put(" ", x: x, y: y)
-        let v = value.isNaN ? 0 : min(max(value, 0), 1)
-        let eighths = Int((v * Float(w * 8)).rounded())
-        var column = x + 1
-        for k in 0..<w {
-            let fill = min(max(eighths - k * 8, 0), 8)
-            canvas.put(String(glyphs.bar[fill]), x: column, y: y, style: Style(foreground: color))
-            column += 1
-        }
-        return column
-    }
-
-    private func drawHistory(_ canvas: inout Canvas, y startY: Int, first: Int, count: Int) -> Int {
-        let lt = layerTrace
-        var y = startY
-        guard let vectorIndex = lt.vectorNames.firstIndex(of: historyVector) else { return y }
-        let labelWidth = 6
-        let range = historyRange
-        var title =
-            " history of \(glyphs.symbol(historyVector)) over t = "
-            + "1\(glyphs == .unicode ? "…" : "..")\(steps) (v: next vector)"
-        if !replay.isComplete { title += "  running the window: \(progressText)" }
-        canvas.put(title, x: 0, y: y, style: .heading, maxWidth: width)
-        y += 1
-        // One scale for the whole window (the largest |value| seen so far), not just what is shown.
-        let scale = max(replay.largestMagnitude[layer][vectorIndex], 1e-6)
-        for u in first..<min(first + count, lt.units) {
-            canvas.put(String(u).rightAligned(5), x: 0, y: y, style: u == unit ? .selected : .muted)
-            for (k, step) in range.enumerated() {
-                let cell: Cell
-                guard let v = lt.value(historyVector, at: step, unit: u) else {
-                    // Not computed yet (a long window fills in while idle).
-                    canvas[labelWidth + k, y] = Cell(character: glyphs.heat[0], style: .muted)
-                    continue
-                }
-                if v.isNaN {
-                    cell = Cell(character: "!", style: .error)
-                } else {
-                    let level = min(
-                        glyphs.heat.count - 1, Int((abs(v) / scale * Float(glyphs.heat.count - 1)).rounded(.up)))
-                    var style = Style(foreground: v < 0 ? .red : .green)
-                    if step == t { style.reverse = true }
-                    cell = Cell(
-                        character: level == 0 && step == t ? glyphs.horizontal : glyphs.heat[level], style: style)
-                }
-                canvas[labelWidth + k, y] = cell
-            }
-            y += 1
-        }
-        return y
+    private func drawHistory(_ canvas: inout Canvas, y: Int, first: Int, count: Int) -> Int {
+        guard let vectorIndex = layerTrace.vectorNames.firstIndex(of: historyVector) else { return y }
+        return HistoryStrip(
+            trace: layerTrace, vector: historyVector, range: historyRange, steps: steps, t: t, unit: unit,
+            scale: max(replay.largestMagnitude[layer][vectorIndex], 1e-6),
+            progress: replay.isComplete ? nil : progressText, width: width, glyphs: glyphs
+        ).draw(&canvas, y: y, first: first, count: count)
     }
 
     private func drawOutputs(_ canvas: inout Canvas, y: Int) {
