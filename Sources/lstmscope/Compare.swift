@@ -55,28 +55,13 @@ struct Compare: ParsableCommand {
     var steps: Int?
 
     func validate() throws {
-        if let steps, steps < 1 || steps > 10_000_000 {
-            throw ValidationError("--steps must be between 1 and 10000000")
-        }
-        if steps != nil, input != nil {
-            throw ValidationError("--steps sets the length of the default window; with --input the file sets it")
-        }
+        try WindowOption.validate(steps: steps, input: input)
         try checkTolerance(tolerance)
     }
 
     func run() throws {
         let model = try options.load(options.requiredPath(for: "compare"))
-        let window: Matrix
-        if let input {
-            window = try InputLoader.loadWindow(input, columns: model.inputSize)
-        } else {
-            do {
-                window = try Matrix.checkedSineWindow(steps: steps ?? model.lookBack ?? 10, features: model.inputSize)
-            } catch {
-                throw LoadError(options.model ?? "model", .tooLarge, error.message)
-            }
-            Console.note("no --input: using the default window \(Matrix.sineWindowFormula), T = \(window.rows)")
-        }
+        let window = try WindowOption.window(input: input, steps: steps, model: model, modelPath: options.model)
         let traced = model.traced
         let layerIndex: Int
         if let layer {

@@ -55,30 +55,13 @@ struct Trace: ParsableCommand {
     var steps: Int?
 
     func validate() throws {
-        if let steps, steps < 1 || steps > 10_000_000 {
-            throw ValidationError("--steps must be between 1 and 10000000")
-        }
-        if steps != nil, input != nil {
-            throw ValidationError("--steps sets the length of the default window; with --input the file sets it")
-        }
+        try WindowOption.validate(steps: steps, input: input)
         try checkTolerance(tolerance)
     }
 
     func run() throws {
         let model = try options.load(options.requiredPath(for: "trace"))
-        let window: Matrix
-        if let input {
-            window = try InputLoader.loadWindow(input, columns: model.inputSize)
-        } else {
-            let t = steps ?? model.lookBack ?? 10
-            do {
-                window = try Matrix.checkedSineWindow(steps: t, features: model.inputSize)
-            } catch {
-                throw LoadError(options.model ?? "model", .tooLarge, error.message)
-            }
-            Console.note(
-                "no --input: using the default window \(Matrix.sineWindowFormula), T = \(t), xu = \(model.inputSize)")
-        }
+        let window = try WindowOption.window(input: input, steps: steps, model: model, modelPath: options.model)
         let report: TraceReport
         do {
             report = try TraceReport(model: model, input: window)

@@ -63,6 +63,37 @@ enum VariantBuilders {
             + "as (\(m.columns), \(m.rows)) (another framework's memory order)"
     }
 
+    /// What every kind's weights can have wrong: W or U read in the other memory order
+    /// (`withKernels` rebuilds the layer with these two), or every weight rounded to float16 or
+    /// bfloat16 (`rounded` rebuilds it so).
+    static func weightVariants<Layer>(
+        layer name: String, kernel: Matrix, recurrentKernel: Matrix,
+        withKernels: @escaping (Matrix, Matrix) throws(ShapeError) -> Layer,
+        rounded: @escaping (@escaping @Sendable (Float) -> Float) throws(ShapeError) -> Layer
+    ) -> [(Hypothesis, () throws(ShapeError) -> Layer)] {
+        var out: [(Hypothesis, () throws(ShapeError) -> Layer)] = []
+        for (matrix, m) in [("W", kernel), ("U", recurrentKernel)] {
+            let text = memoryOrderText(matrix, m, layer: name)
+            out.append(
+                (
+                    Hypothesis(.kernelMemoryOrder, layer: name, text: text, matrix: matrix),
+                    { () throws(ShapeError) in
+                        matrix == "W"
+                            ? try withKernels(m.readInTheOtherOrder, recurrentKernel)
+                            : try withKernels(kernel, m.readInTheOtherOrder)
+                    }
+                ))
+        }
+        for (hypothesis, format, round) in roundings {
+            out.append(
+                (
+                    Hypothesis(hypothesis, layer: name, text: roundingText(format, layer: name)),
+                    { () throws(ShapeError) in try rounded(round) }
+                ))
+        }
+        return out
+    }
+
     static let roundings: [(Hypothesis.Name, String, @Sendable (Float) -> Float)] = [
         (.weightsFloat16, "float16", NarrowFloat.float16), (.weightsBfloat16, "bfloat16", NarrowFloat.bfloat16),
     ]

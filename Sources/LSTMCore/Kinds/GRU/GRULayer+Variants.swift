@@ -82,23 +82,16 @@ extension GRULayer {
                         + "has reset_after=False")
             ) { () throws(ShapeError) in try rebuilt(resetAfter: true) }
         }
-        for (matrix, m) in [("W", kernel), ("U", recurrentKernel)] {
-            add(
-                Hypothesis(
-                    .kernelMemoryOrder, layer: name, text: VariantBuilders.memoryOrderText(matrix, m, layer: name),
-                    matrix: matrix)
-            ) { () throws(ShapeError) in
-                matrix == "W"
-                    ? try rebuilt(kernel: m.readInTheOtherOrder) : try rebuilt(recurrentKernel: m.readInTheOtherOrder)
-            }
-        }
-        for (hypothesis, format, round) in VariantBuilders.roundings {
-            add(Hypothesis(hypothesis, layer: name, text: VariantBuilders.roundingText(format, layer: name))) {
-                () throws(ShapeError) in
+        for (h, make) in VariantBuilders.weightVariants(
+            layer: name, kernel: kernel, recurrentKernel: recurrentKernel,
+            withKernels: { (w, u) throws(ShapeError) in try rebuilt(kernel: w, recurrentKernel: u) },
+            rounded: { round throws(ShapeError) in
                 try rebuilt(
                     kernel: kernel.rounded(round), recurrentKernel: recurrentKernel.rounded(round),
                     inputBias: .some(inputBias?.map(round)), recurrentBias: .some(recurrentBias?.map(round)))
-            }
+            })
+        {
+            add(h, make)
         }
         return out
     }
