@@ -102,3 +102,22 @@ enum VariantBuilders {
         "theirs holds the weights of layer \(layer) as \(format) (the arithmetic in float32 matches)"
     }
 }
+
+/// A kind's porting variants as they are listed: each made on demand, with the original's
+/// masking behaviour (`zero_output_for_mask`, which Bidirectional sets) kept.
+struct VariantList<Layer: RecurrentLayer> {
+    private(set) var variants: [PortingVariant] = []
+    let zeroOutputForMask: Bool
+
+    init(of layer: Layer) { zeroOutputForMask = layer.zeroOutputForMask }
+
+    mutating func add(_ hypothesis: Hypothesis, _ make: @escaping () throws(ShapeError) -> Layer) {
+        let zeroOutput = zeroOutputForMask
+        variants.append(
+            PortingVariant(hypothesis) {
+                guard var layer = try? make() else { return nil }
+                layer.zeroOutputForMask = zeroOutput
+                return layer
+            })
+    }
+}

@@ -1,16 +1,8 @@
 extension GRULayer {
     /// The GRU as ports get it wrong, one way each (``RecurrentLayer/portingVariants()``).
     public func portingVariants() -> [PortingVariant] {
-        var out: [PortingVariant] = []
-        let zeroOutput = zeroOutputForMask
-        func add(_ h: Hypothesis, _ make: @escaping () throws(ShapeError) -> GRULayer) {
-            out.append(
-                PortingVariant(h) {
-                    guard var layer = try? make() else { return nil }
-                    layer.zeroOutputForMask = zeroOutput
-                    return layer
-                })
-        }
+        var out = VariantList(of: self)
+        func add(_ h: Hypothesis, _ make: @escaping () throws(ShapeError) -> Self) { out.add(h, make) }
         func rebuilt(
             kernel: Matrix? = nil, recurrentKernel: Matrix? = nil, inputBias: [Float]?? = nil,
             recurrentBias: [Float]?? = nil, resetAfter: Bool? = nil, activation: Activation? = nil,
@@ -93,6 +85,6 @@ extension GRULayer {
         {
             add(h, make)
         }
-        return out
+        return out.variants
     }
 }

@@ -1,16 +1,8 @@
 extension SimpleRNNLayer {
     /// The SimpleRNN as ports get it wrong, one way each (``RecurrentLayer/portingVariants()``).
     public func portingVariants() -> [PortingVariant] {
-        var out: [PortingVariant] = []
-        let zeroOutput = zeroOutputForMask
-        func add(_ h: Hypothesis, _ make: @escaping () throws(ShapeError) -> SimpleRNNLayer) {
-            out.append(
-                PortingVariant(h) {
-                    guard var layer = try? make() else { return nil }
-                    layer.zeroOutputForMask = zeroOutput
-                    return layer
-                })
-        }
+        var out = VariantList(of: self)
+        func add(_ h: Hypothesis, _ make: @escaping () throws(ShapeError) -> Self) { out.add(h, make) }
         func rebuilt(
             kernel: Matrix? = nil, recurrentKernel: Matrix? = nil, bias: [Float]?? = nil, activation: Activation? = nil
         ) throws(ShapeError) -> SimpleRNNLayer {
@@ -39,6 +31,6 @@ extension SimpleRNNLayer {
         {
             add(h, make)
         }
-        return out
+        return out.variants
     }
 }
