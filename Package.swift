@@ -71,6 +71,8 @@ let package = Package(
 
         // inspect / trace output as text, JSON and CSV: plain strings from core values.
         .target(name: "Reports", dependencies: ["LSTMCore"]),
+        // A model as standalone C99 (and later NumPy): text out, no files.
+        .target(name: "Export", dependencies: ["LSTMCore"]),
 
         // The interface's state, update and rendering into a Canvas. No terminal, no files.
         .target(name: "Explorer", dependencies: ["LSTMCore", "Reports"]),
@@ -86,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "lstmscope",
             dependencies: [
-                "LSTMCore", "ModelIO", "Reports", "Explorer", "CursesTerminal",
+                "LSTMCore", "ModelIO", "Reports", "Explorer", "CursesTerminal", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -110,6 +112,8 @@ let package = Package(
             dependencies: ["Explorer", "ExplorerTestSupport", "ModelIO", "LSTMCore", "Reports", "TestSupport"],
             exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        // The exported C, built with the toolchain's clang and run.
+        .testTarget(name: "ExportTests", dependencies: ["Export", "ModelIO", "LSTMCore", "TestSupport"]),
         // compare against ports with planted bugs (written in the tests, not by lstmscope).
         .testTarget(name: "CompareTests", dependencies: ["LSTMCore", "ModelIO", "Reports", "TestSupport"]),
         // In-process goldens of the JSON and CSV contracts, read from the source tree like the frames.

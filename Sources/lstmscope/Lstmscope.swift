@@ -23,7 +23,9 @@ struct Lstmscope: ParsableCommand {
 
             Exit status: 0 ok, 1 a model or input file is bad, 2 bad usage, 3 --expect differs.
             """,
-        subcommands: [Explore.self, Inspect.self, Trace.self, Compare.self, Bench.self, CheckLoad.self],
+        subcommands: [
+            Explore.self, Inspect.self, Trace.self, Compare.self, ExportCommand.self, Bench.self, CheckLoad.self,
+        ],
         defaultSubcommand: Explore.self
     )
 }

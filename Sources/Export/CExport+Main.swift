@@ -1,0 +1,208 @@
+import LSTMCore
+
+/// `main.c` and `README.txt`: run a window, print the trace, self-test.
+extension CExport {
+    /// A C string literal of `s`.
+    static func cString(_ s: String) -> String {
+        var out = "\""
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += "\\" + String(UnicodeScalar(byte))
+            case 0x20..<0x7F: out += String(UnicodeScalar(byte))
+            default: out += String(format3: byte)
+            }
+        }
+        return out + "\""
+    }
+
+    /// The trace CSV's name of recurrent stage `k`, quoted as `trace --format csv` quotes it.
+    private func csvName(_ k: Int) -> String {
+        let name = stages[k].recurrentLayer!.name
+        return name.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + name.replacingAll("\"", with: "\"\"") + "\"" : name
+    }
+
+    private var traceStatements: String {
+        var lines: [String] = []
+        for (k, stage) in stages.enumerated() {
+            guard let layer = stage.recurrentLayer else { continue }
+            let name = Self.cString(csvName(k))
+            let t = layer.goBackwards ? "steps - 1 - s" : "s"
+            lines.append("        row(\(name), \(t), \"x\", st.in\(k), \(inputWidth(k)));")
+            for vector in layer.vectorNames {
+                lines.append(
+                    "        row(\(name), \(t), \"\(vector.rawValue)\", st.\(vector.rawValue)\(k), \(layer.units));")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    var main: String {
+        let outputs = expected.count
+        return """
+            /* main.c: run \(prefix) on a window. Build: \(buildLine(directory: "."))
+                 ./model WINDOW.csv          the output, as a JSON array (full float32 precision)
+                 ./model --trace WINDOW.csv  every vector of every step, as lstmscope's trace CSV
+                                             (layer,t,vector,unit,value), for lstmscope compare
+                 ./model --selftest          the embedded window against the embedded expected output
+               WINDOW.csv: one row of \(model.inputSize) numbers per time step, split by , ; or spaces; lines
+               starting with # and one header line of names are skipped. */
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <math.h>
+            #include "\(prefix).h"
+
+            #define SELFTEST_STEPS \(window.rows)
+            \(Self.table("selftest_window", window.values))
+            \(Self.table("selftest_expected", expected))
+
+            static int parse_row(char *line, float *values, int capacity) {
+                int n = 0;
+                char *p = line;
+                for (;;) {
+                    char *end;
+                    float v;
+                    while (*p == ' ' || *p == '\\t' || *p == ',' || *p == ';' || *p == '\\r' || *p == '\\n') p++;
+                    if (*p == 0) return n;
+                    v = strtof(p, &end);
+                    if (end == p || n == capacity) return -1;
+                    values[n++] = v;
+                    p = end;
+                }
+            }
+
+            /* The window in `path`, row-major, steps × INPUTS; exits with a message on a bad file. */
+            static float *read_window(const char *path, int *steps) {
+                static char line[1 << 20];
+                float row[\(upper)_INPUTS + 1];
+                float *window = NULL;
+                int capacity = 0, count = 0, lines = 0, header_allowed = 1;
+                FILE *file = fopen(path, "r");
+                if (!file) { fprintf(stderr, "%s: cannot be opened\\n", path); exit(1); }
+                while (fgets(line, sizeof line, file)) {
+                    int n;
+                    lines++;
+                    if (line[0] == '#') continue;
+                    n = parse_row(line, row, \(upper)_INPUTS + 1);
+                    if (n == 0) continue;
+                    if (n < 0 && header_allowed) { header_allowed = 0; continue; }
+                    header_allowed = 0;
+                    if (n != \(upper)_INPUTS) {
+                        fprintf(stderr, "%s: line %d does not have %d numbers\\n", path, lines, \(upper)_INPUTS);
+                        exit(1);
+                    }
+                    if (count == capacity) {
+                        float *grown;
+                        capacity = capacity ? capacity * 2 : 256;
+                        grown = realloc(window, sizeof(float) * (size_t)capacity * \(upper)_INPUTS);
+                        if (!grown) { fprintf(stderr, "%s: out of memory\\n", path); exit(1); }
+                        window = grown;
+                    }
+                    memcpy(window + (size_t)count * \(upper)_INPUTS, row, sizeof(float) * \(upper)_INPUTS);
+                    count++;
+                }
+                fclose(file);
+                if (count == 0) { fprintf(stderr, "%s: no rows of numbers\\n", path); exit(1); }
+                *steps = count;
+                return window;
+            }
+
+            static void row(const char *layer, int t, const char *vector, const float *v, int n) {
+                int k;
+                for (k = 0; k < n; k++) printf("%s,%d,%s,%d,%.9g\\n", layer, t, vector, k, (double)v[k]);
+            }
+
+            static void print_json(const float *y, int n) {
+                int k;
+                printf("[");
+                for (k = 0; k < n; k++) printf("%s%.9g", k ? ", " : "", (double)y[k]);
+                printf("]\\n");
+            }
+
+            static int trace(const float *window, int steps) {
+                static \(prefix)_state st;
+                float y[\(upper)_OUTPUTS];
+                int s, k;
+                \(prefix)_reset(&st);
+                printf("layer,t,vector,unit,value\\n");
+                for (s = 0; s < steps; s++) {
+                    int t = \(upper)_READS_BACKWARDS ? steps - 1 - s : s;
+                    \(prefix)_step(&st, window + (size_t)t * \(upper)_INPUTS, y);
+            \(traceStatements)
+                    if (\(upper)_OUTPUT_PER_STEP || s == steps - 1) {
+                        for (k = 0; k < \(upper)_OUTPUTS; k++) {
+                            int unit = \(upper)_OUTPUT_PER_STEP ? s * \(upper)_OUTPUTS + k : k;
+                            printf("output,,y,%d,%.9g\\n", unit, (double)y[k]);
+                        }
+                    }
+                }
+                return 0;
+            }
+
+            int main(int argc, char **argv) {
+                static \(prefix)_state state;
+                if (argc == 2 && strcmp(argv[1], "--selftest") == 0) {
+                    static float y[\(max(outputs, 1))];
+                    float worst = 0.0f;
+                    int k;
+                    \(prefix)_predict(&state, selftest_window, SELFTEST_STEPS, y);
+                    for (k = 0; k < \(outputs); k++) {
+                        float d = fabsf(y[k] - selftest_expected[k]);
+                        if (!(d <= worst)) worst = d;
+                    }
+                    printf("selftest: largest difference %g over %d values: %s\\n", (double)worst, \(outputs),
+                           worst <= 1e-5f ? "ok" : "FAILED");
+                    return worst <= 1e-5f ? 0 : 1;
+                }
+                if (argc == 3 && strcmp(argv[1], "--trace") == 0) {
+                    int steps;
+                    float *window = read_window(argv[2], &steps);
+                    int status = trace(window, steps);
+                    free(window);
+                    return status;
+                }
+                if (argc == 2 && argv[1][0] != '-') {
+                    int steps;
+                    float *window = read_window(argv[1], &steps);
+                    size_t n = (size_t)(\(upper)_OUTPUT_PER_STEP ? steps : 1) * \(upper)_OUTPUTS;
+                    float *y = malloc(sizeof(float) * n);
+                    if (!y) { fprintf(stderr, "out of memory\\n"); return 1; }
+                    \(prefix)_predict(&state, window, steps, y);
+                    print_json(y, (int)n);
+                    free(y);
+                    free(window);
+                    return 0;
+                }
+                fprintf(stderr, "usage: %s WINDOW.csv | --trace WINDOW.csv | --selftest\\n", argv[0]);
+                return 2;
+            }
+
+            """
+    }
+
+    var readme: String {
+        """
+        \(prefix): \(model.chainDescription), exported by lstmscope.
+
+        Build:  \(buildLine(directory: "."))
+        Run:    ./model WINDOW.csv            (the output as JSON)
+                ./model --trace WINDOW.csv    (every vector of every step, as lstmscope's trace CSV)
+                ./model --selftest            (the embedded window against the embedded output)
+        Check a port against the model:  lstmscope compare MODEL --input WINDOW.csv --theirs trace.csv
+
+        \(prefix).h / \(prefix).c are the model alone (C99, <math.h> only, no malloc): \(prefix)_reset,
+        \(prefix)_step (one time step, for streaming) and \(prefix)_predict (a whole window) on a
+        \(prefix)_state you own. main.c is the program above.
+
+        """
+    }
+}
+
+extension String {
+    /// `\\ooo`, a byte as a C octal escape.
+    init(format3 byte: UInt8) {
+        let digits = String(byte, radix: 8)
+        self = "\\" + String(repeating: "0", count: 3 - digits.count) + digits
+    }
+}

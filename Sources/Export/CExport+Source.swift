@@ -1,0 +1,163 @@
+import LSTMCore
+
+/// The text of the exported files.
+extension CExport {
+    /// `0.25f`, the shortest float32 literal that reads back as `x`.
+    static func literal(_ x: Float) -> String {
+        let text = x.description
+        return text.contains(".") || text.contains("e") ? text + "f" : text + ".0f"
+    }
+
+    /// `static const float name[n] = { … };`, eight values a line.
+    static func table(_ name: String, _ values: [Float]) -> String {
+        var lines: [String] = []
+        for start in stride(from: 0, to: values.count, by: 8) {
+            lines.append(
+                "    " + values[start..<min(start + 8, values.count)].map(literal).joined(separator: ", ") + ",")
+        }
+        return
+            "static const float \(name)[\(max(values.count, 1))] = {\n"
+            + (values.isEmpty ? "    0.0f," : lines.joined(separator: "\n")) + "\n};"
+    }
+
+    /// Input width of stage `k`.
+    func inputWidth(_ k: Int) -> Int {
+        var width = model.inputSize
+        for stage in stages[..<k] where stage.width > 0 { width = stage.width }
+        return width
+    }
+
+    var upper: String { prefix.uppercased() }
+
+    /// The state struct's fields: each recurrent layer's state and the vectors of its last step
+    /// (the trace), each stage's output, scratch for the sums; all sized at compile time.
+    var stateFields: [String] {
+        var fields: [String] = []
+        for (k, stage) in stages.enumerated() {
+            let n = inputWidth(k)
+            switch stage {
+            case .lstm(let l):
+                let hu = l.units
+                fields += [
+                    "float in\(k)[\(n)];", "float h\(k)[\(hu)];", "float c\(k)[\(hu)];", "float i\(k)[\(hu)];",
+                    "float f\(k)[\(hu)];", "float c_tilde\(k)[\(hu)];", "float o\(k)[\(hu)];",
+                    "float z\(k)[\(4 * hu)];",
+                ]
+            case .gru(let g):
+                let hu = g.units
+                fields += [
+                    "float in\(k)[\(n)];", "float h\(k)[\(hu)];", "float z\(k)[\(hu)];", "float r\(k)[\(hu)];",
+                    "float h_tilde\(k)[\(hu)];", "float from_input\(k)[\(3 * hu)];", "float from_state\(k)[\(3 * hu)];",
+                ]
+            case .simpleRNN(let s):
+                fields += ["float in\(k)[\(n)];", "float h\(k)[\(s.units)];", "float sum\(k)[\(s.units)];"]
+            case .dense(let d):
+                fields += ["float out\(k)[\(d.units)];"]
+            case .activation:
+                fields += ["float out\(k)[\(n)];"]
+            }
+        }
+        return fields
+    }
+
+    // MARK: The header
+
+    var header: String {
+        """
+        \(commentBlock)
+        #ifndef \(upper)_H
+        #define \(upper)_H
+
+        /* Values per input row (xu) and per output row. */
+        #define \(upper)_INPUTS \(model.inputSize)
+        #define \(upper)_OUTPUTS \(outputWidth)
+        /* 1 when the model outputs a row per time step (its last recurrent layer returns sequences). */
+        #define \(upper)_OUTPUT_PER_STEP \(outputPerStep ? 1 : 0)
+        /* 1 when the first recurrent layer reads the window last row first (Keras go_backwards):
+           \(prefix)_predict then feeds the rows in that order, and \(prefix)_step is called in it. */
+        #define \(upper)_READS_BACKWARDS \(readsBackwards ? 1 : 0)
+
+        /* Everything the model carries and computes, sized at compile time: no malloc anywhere. */
+        typedef struct {
+        \(stateFields.map { "    " + $0 }.joined(separator: "\n"))
+        } \(prefix)_state;
+
+        /* The zero state every Keras window starts from. */
+        void \(prefix)_reset(\(prefix)_state *s);
+
+        /* One time step of the whole stack on input row x; y gets the output had the window
+           ended here (with OUTPUT_PER_STEP, this step's output row). */
+        void \(prefix)_step(\(prefix)_state *s, const float x[\(upper)_INPUTS], float y[\(upper)_OUTPUTS]);
+
+        /* A whole window of `steps` rows (row-major, steps × INPUTS) from zero state, as Keras's
+           model.predict(window[None])[0]: y gets OUTPUTS values, or steps × OUTPUTS with
+           OUTPUT_PER_STEP (rows in the order the model reads the window). */
+        void \(prefix)_predict(\(prefix)_state *s, const float *window, int steps, float *y);
+
+        #endif
+
+        """
+    }
+
+    /// Where the model came from: `tutorial.keras (.keras (Keras 3 archive), Keras 3.15.1)`.
+    private var origin: String {
+        let p = model.provenance
+        return (p.path.isEmpty ? "a model in memory" : p.path) + " (\(p.format.description)"
+            + (p.kerasVersion.map { ", Keras \($0)" } ?? "") + ")"
+    }
+
+    /// What the model is, where it came from, the gate layout and the equations.
+    var commentBlock: String {
+        var lines = [
+            "/* \(prefix): \(model.chainDescription), exported by lstmscope from",
+            "   \(origin).",
+            "",
+        ]
+        for stage in stages {
+            switch stage {
+            case .lstm(let l):
+                let hu = l.units, rec = l.recurrentActivation.kerasName, act = l.activation.kerasName
+                lines += [
+                    "   \(l.name): LSTM(\(hu)) on \(l.inputSize) inputs; W (\(l.inputSize), 4·\(hu)), "
+                        + "U (\(hu), 4·\(hu)), b (4·\(hu))",
+                    "     gate blocks along the 4·hu axis: " + GateBlock.layoutText(LSTMLayer.gateLayout!, units: hu),
+                    "     z = x·W + h·U + b; i = \(rec)(z_i), f = \(rec)(z_f),",
+                    "     c~ = \(act)(z_c), o = \(rec)(z_o); c = f*c + i*c~; h = o*\(act)(c)",
+                ]
+            case .gru(let g):
+                lines += [
+                    "   \(g.name): GRU(\(g.units)) on \(g.inputSize) inputs, "
+                        + "reset_after=\(g.resetAfter ? "True" : "False");",
+                    "     gate blocks along the 3·hu axis: "
+                        + GateBlock.layoutText(GRULayer.gateLayout!, units: g.units),
+                    g.resetAfter
+                        ? "     h~ = \(g.activation.kerasName)(x·Wh + bh + r*(h·Uh + b'h)); h = z*h + (1 - z)*h~"
+                        : "     h~ = \(g.activation.kerasName)(x·Wh + bh + (r*h)·Uh); h = z*h + (1 - z)*h~",
+                ]
+            case .simpleRNN(let r):
+                lines.append("   \(r.name): SimpleRNN(\(r.units)): h = \(r.activation.kerasName)(x·W + h·U + b)")
+            case .dense(let d):
+                lines.append(
+                    "   \(d.name): Dense(\(d.units)), \(d.activation.kerasName): "
+                        + "y = \(d.activation.kerasName)(x·W + b)"
+                )
+            case .activation(let a):
+                lines.append("   Activation(\(a.kerasName))")
+            }
+        }
+        lines += [
+            "",
+            "   Build: \(buildLine(directory: "."))",
+            "   Numbers agree with lstmscope's replay (and Keras) to float32 rounding: the sums run in the",
+            "   order lstmscope's readable steps run them, with libm's expf and tanhf.",
+        ]
+        // A layer name or path could end the comment early: no `*/` inside it.
+        return lines.map { $0.replacingAll("*/", with: "* /") }.joined(separator: "\n") + " */"
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

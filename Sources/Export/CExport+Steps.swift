@@ -1,0 +1,210 @@
+import LSTMCore
+
+/// `<prefix>.c`: the weights and one step function per stage.
+extension CExport {
+    var source: String {
+        var out = [commentBlock, "#include <math.h>", "#include <string.h>", "#include \"\(prefix).h\"", ""]
+        var activations: [Activation] = []
+        func use(_ a: Activation) { if !activations.contains(a) { activations.append(a) } }
+        for stage in stages {
+            switch stage {
+            case .lstm(let l): [l.activation, l.recurrentActivation].forEach(use)
+            case .gru(let g): [g.activation, g.recurrentActivation].forEach(use)
+            case .simpleRNN(let r): use(r.activation)
+            // A Dense or Activation layer calls its function only when it is elementwise and not linear.
+            case .dense(let d) where d.activation != .linear && !d.activation.isRowWise: use(d.activation)
+            case .activation(let a) where a != .linear && !a.isRowWise: use(a)
+            case .dense, .activation: break
+            }
+        }
+        out += activations.filter { !$0.isRowWise }.map(CActivations.definition)
+        out.append("")
+        for (k, stage) in stages.enumerated() {
+            out += weightTables(k, stage)
+            out.append(stepFunction(k, stage))
+            out.append("")
+        }
+        out.append(resetFunction)
+        out.append(stackStep)
+        out.append(predictFunction)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private func weightTables(_ k: Int, _ stage: Stage) -> [String] {
+        switch stage {
+        case .lstm(let l):
+            [Self.table("W\(k)", l.kernel.values), Self.table("U\(k)", l.recurrentKernel.values)]
+                + (l.bias.map { [Self.table("b\(k)", $0)] } ?? [])
+        case .gru(let g):
+            [Self.table("W\(k)", g.kernel.values), Self.table("U\(k)", g.recurrentKernel.values)]
+                + (g.inputBias.map { [Self.table("b\(k)", $0)] } ?? [])
+                + (g.recurrentBias.map { [Self.table("b_rec\(k)", $0)] } ?? [])
+        case .simpleRNN(let r):
+            [Self.table("W\(k)", r.kernel.values), Self.table("U\(k)", r.recurrentKernel.values)]
+                + (r.bias.map { [Self.table("b\(k)", $0)] } ?? [])
+        case .dense(let d):
+            [Self.table("W\(k)", d.kernel.values)] + (d.bias.map { [Self.table("b\(k)", $0)] } ?? [])
+        case .activation: []
+        }
+    }
+
+    /// sums[j] += v·M[:, j] for a (rows, columns) row-major table, row by row (the readable step's order).
+    private func product(
+        _ sums: String, _ v: String, _ m: String, rows: Int, columns: Int, offset: Int = 0, stride: Int? = nil
+    ) -> String {
+        let width = stride ?? columns
+        return """
+                for (k = 0; k < \(rows); k++) {
+                    const float a = \(v)[k];
+                    const float *row = \(m) + k * \(width) + \(offset);
+                    for (j = 0; j < \(columns); j++) \(sums)[j] += a * row[j];
+                }
+            """
+    }
+
+    private func stepFunction(_ k: Int, _ stage: Stage) -> String {
+        let n = inputWidth(k)
+        let head = "static void step\(k)(\(prefix)_state *s, const float *x) {\n    int j, k;\n"
+        switch stage {
+        case .lstm(let l):
+            let hu = l.units, rec = CActivations.name(l.recurrentActivation), act = CActivations.name(l.activation)
+            return head + """
+                    memcpy(s->in\(k), x, sizeof s->in\(k));
+                    for (j = 0; j < \(4 * hu); j++) s->z\(k)[j] = 0.0f;
+                \(product("s->z\(k)", "x", "W\(k)", rows: n, columns: 4 * hu))
+                \(product("s->z\(k)", "s->h\(k)", "U\(k)", rows: hu, columns: 4 * hu))
+                \(l.bias == nil ? "" : "    for (j = 0; j < \(4 * hu); j++) s->z\(k)[j] += b\(k)[j];")
+                    for (j = 0; j < \(hu); j++) {
+                        const float i = \(rec)(s->z\(k)[j]), f = \(rec)(s->z\(k)[\(hu) + j]);
+                        const float g = \(act)(s->z\(k)[\(2 * hu) + j]), o = \(rec)(s->z\(k)[\(3 * hu) + j]);
+                        const float c = f * s->c\(k)[j] + i * g;
+                        s->i\(k)[j] = i; s->f\(k)[j] = f; s->c_tilde\(k)[j] = g; s->o\(k)[j] = o;
+                        s->c\(k)[j] = c; s->h\(k)[j] = o * \(act)(c);
+                    }
+                }
+                """
+        case .gru(let g):
+            let hu = g.units, rec = CActivations.name(g.recurrentActivation), act = CActivations.name(g.activation)
+            let fi = "s->from_input\(k)", fs = "s->from_state\(k)"
+            let candidate =
+                g.resetAfter
+                ? "s->h_tilde\(k)[j] = \(act)(\(fi)[\(2 * hu) + j] + s->r\(k)[j] * \(fs)[\(2 * hu) + j]);"
+                : """
+                float sum = 0.0f;
+                        for (k = 0; k < \(hu); k++) {
+                            sum += (s->r\(k)[k] * s->h\(k)[k]) * U\(k)[k * \(3 * hu) + \(2 * hu) + j];
+                        }
+                        s->h_tilde\(k)[j] = \(act)(\(fi)[\(2 * hu) + j] + sum);
+                """
+            return head + """
+                    memcpy(s->in\(k), x, sizeof s->in\(k));
+                    for (j = 0; j < \(3 * hu); j++) {
+                        \(fi)[j] = \(g.inputBias == nil ? "0.0f" : "b\(k)[j]");
+                        \(fs)[j] = \(g.recurrentBias == nil ? "0.0f" : "b_rec\(k)[j]");
+                    }
+                \(product(fi, "x", "W\(k)", rows: n, columns: 3 * hu))
+                \(product(fs, "s->h\(k)", "U\(k)", rows: hu, columns: 3 * hu))
+                    for (j = 0; j < \(hu); j++) {
+                        s->z\(k)[j] = \(rec)(\(fi)[j] + \(fs)[j]);
+                        s->r\(k)[j] = \(rec)(\(fi)[\(hu) + j] + \(fs)[\(hu) + j]);
+                    }
+                    for (j = 0; j < \(hu); j++) {
+                        \(candidate)
+                    }
+                    for (j = 0; j < \(hu); j++) {
+                        s->h\(k)[j] = s->z\(k)[j] * s->h\(k)[j] + (1.0f - s->z\(k)[j]) * s->h_tilde\(k)[j];
+                    }
+                }
+                """
+        case .simpleRNN(let r):
+            let hu = r.units
+            return head + """
+                    memcpy(s->in\(k), x, sizeof s->in\(k));
+                    for (j = 0; j < \(hu); j++) s->sum\(k)[j] = \(r.bias == nil ? "0.0f" : "b\(k)[j]");
+                \(product("s->sum\(k)", "x", "W\(k)", rows: n, columns: hu))
+                \(product("s->sum\(k)", "s->h\(k)", "U\(k)", rows: hu, columns: hu))
+                    for (j = 0; j < \(hu); j++) s->h\(k)[j] = \(CActivations.name(r.activation))(s->sum\(k)[j]);
+                }
+                """
+        case .dense(let d):
+            return head + """
+                    for (j = 0; j < \(d.units); j++) s->out\(k)[j] = \(d.bias == nil ? "0.0f" : "b\(k)[j]");
+                \(product("s->out\(k)", "x", "W\(k)", rows: n, columns: d.units))
+                \(rowActivation(d.activation, "s->out\(k)", d.units))
+                }
+                """
+        case .activation(let a):
+            return head + """
+                    for (j = 0; j < \(n); j++) s->out\(k)[j] = x[j];
+                \(rowActivation(a, "s->out\(k)", n))
+                }
+                """
+        }
+    }
+
+    /// `v` (n values) through `a` in place; softmax and log-softmax over the whole row.
+    private func rowActivation(_ a: Activation, _ v: String, _ n: Int) -> String {
+        switch a {
+        case .linear: return ""
+        case .softmax:
+            return """
+                    {
+                        float m = \(v)[0], sum = 0.0f;
+                        for (j = 1; j < \(n); j++) if (\(v)[j] > m) m = \(v)[j];
+                        for (j = 0; j < \(n); j++) { \(v)[j] = expf(\(v)[j] - m); sum += \(v)[j]; }
+                        for (j = 0; j < \(n); j++) \(v)[j] /= sum;
+                    }
+                """
+        case .logSoftmax:
+            return """
+                    {
+                        float m = \(v)[0], sum = 0.0f;
+                        for (j = 1; j < \(n); j++) if (\(v)[j] > m) m = \(v)[j];
+                        for (j = 0; j < \(n); j++) sum += expf(\(v)[j] - m);
+                        for (j = 0; j < \(n); j++) \(v)[j] = \(v)[j] - m - logf(sum);
+                    }
+                """
+        default: return "    for (j = 0; j < \(n); j++) \(v)[j] = \(CActivations.name(a))(\(v)[j]);"
+        }
+    }
+
+    /// The field a stage leaves its output in.
+    func output(of k: Int) -> String {
+        switch stages[k] {
+        case .lstm, .gru, .simpleRNN: "s->h\(k)"
+        case .dense, .activation: "s->out\(k)"
+        }
+    }
+
+    private var resetFunction: String {
+        "void \(prefix)_reset(\(prefix)_state *s) { memset(s, 0, sizeof *s); }\n"
+    }
+
+    private var stackStep: String {
+        var body = [
+            "void \(prefix)_step(\(prefix)_state *s, const float x[\(upper)_INPUTS], float y[\(upper)_OUTPUTS]) {"
+        ]
+        var input = "x"
+        for k in stages.indices {
+            body.append("    step\(k)(s, \(input));")
+            input = output(of: k)
+        }
+        body.append("    memcpy(y, \(input), sizeof(float) * \(upper)_OUTPUTS);")
+        body.append("}\n")
+        return body.joined(separator: "\n")
+    }
+
+    private var predictFunction: String {
+        let row = readsBackwards ? "steps - 1 - t" : "t"
+        return """
+            void \(prefix)_predict(\(prefix)_state *s, const float *window, int steps, float *y) {
+                int t;
+                \(prefix)_reset(s);
+                for (t = 0; t < steps; t++) {
+                    float *row = \(upper)_OUTPUT_PER_STEP ? y + t * \(upper)_OUTPUTS : y;
+                    \(prefix)_step(s, window + (\(row)) * \(upper)_INPUTS, row);
+                }
+            }
+            """
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Export
+import Foundation
+import LSTMCore
+import ModelIO
+
+/// `lstmscope export MODEL --to c --out DIR`: the model as standalone C99 that equals the replay.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the model as standalone C99 (weights, step functions, a main with --trace and --selftest).",
+        discussion: """
+            DIR gets <name>.h and <name>.c (the model alone: C99, <math.h> only, no malloc; \
+            <name>_reset, <name>_step for streaming, <name>_predict for a window, on a state struct you \
+            own), main.c (./model WINDOW.csv prints the output as JSON; --trace WINDOW.csv prints every \
+            vector of every step as lstmscope's trace CSV, for compare; --selftest checks an embedded \
+            window) and README.txt. LSTM, GRU (both reset variants) and SimpleRNN layers, stacked, the \
+            first reading backwards or not, with Dense and Activation layers; Bidirectional, Masking \
+            and Flatten are refused, naming the layer.
+
+            Examples:
+              lstmscope export sample-weights/tutorial.keras --to c --out port
+              cc -std=c99 -O2 -o port/model port/model.c port/main.c -lm && port/model --selftest
+            """)
+
+    enum Target: String, ExpressibleByArgument, CaseIterable { case c }
+
+    @OptionGroup var options: ModelOptions
+
+    @Option(help: "What to write: c.")
+    var to: Target
+
+    @Option(help: ArgumentHelp("The directory to write into (made if missing).", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Prefix of the C names and files.", valueName: "prefix"))
+    var name = "model"
+
+    @Option(help: ArgumentHelp("The window embedded for --selftest (default: the default window).", valueName: "file"))
+    var input: String?
+
+    func run() throws {
+        let path = try options.requiredPath(for: "export")
+        let model = try options.load(path)
+        let window =
+            try input.map { try InputLoader.loadWindow($0, columns: model.inputSize) }
+            ?? (try? Matrix.checkedSineWindow(steps: model.lookBack ?? 10, features: model.inputSize))
+            ?? Matrix.sineWindow(steps: 10, features: model.inputSize)
+        let export: CExport
+        do {
+            export = try CExport(model: model, prefix: name, window: window)
+        } catch let refusal as CExport.Refusal {
+            throw UsageError(message: "cannot export \(path): \(refusal.message)")
+        }
+        let directory = URL(fileURLWithPath: out)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for (file, text) in export.files {
+                try text.write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
+            }
+        } catch {
+            throw LoadError(out, .unreadable, "cannot write the export there: \(error.localizedDescription)")
+        }
+        Console.note("wrote \(export.files.map(\.name).joined(separator: ", ")) in \(out); build with:")
+        print(export.buildLine(directory: out))
+    }
+}

@@ -1,0 +1,164 @@
+import Export
+import Foundation
+import LSTMCore
+import ModelIO
+import TestSupport
+import Testing
+
+/// Every fixture model exported to C, built with the toolchain's clang (C99, -Wall -Wextra
+/// -pedantic, warnings as errors), run, and compared with lstmscope's replay: the output and
+/// every vector of every step within 1e-6; or refused, naming the layer.
+@Suite(.timeLimit(.minutes(5))) struct CExportTests {
+    static let files =
+        ["keras", "rnn", "saturation"].flatMap { Fixtures.files(in: $0, suffix: ".keras") }
+        + ["keras2", "rnn-keras2"].flatMap { Fixtures.files(in: $0, suffix: ".h5") }
+        + Fixtures.files(in: "torch", suffix: ".safetensors")
+        + ["tutorial", "stacked", "wide"].map { Fixtures.sample("\($0).keras") }
+    // (keras/unsupported.keras is a model lstmscope refuses to load at all.)
+    static let models = files.filter { !$0.hasSuffix("unsupported.keras") }
+
+    /// `clang`, from the toolchain that runs the tests.
+    static let compiler: String = {
+        for candidate in ["/opt/swift/usr/bin/clang", "/usr/bin/clang", "/usr/bin/cc"]
+        where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        return "clang"
+    }()
+
+    static func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
+    }
+
+    @Test(arguments: models)
+    func theExportedCEqualsTheReplay(file: String) throws {
+        let model = try ModelLoader.load(file)
+        let window = Matrix.sineWindow(steps: min(model.lookBack ?? 12, 40), features: model.inputSize)
+        let export: CExport
+        do {
+            export = try CExport(model: model, prefix: "model", window: window)
+        } catch let refusal as CExport.Refusal {
+            // Refused: it names a layer of the model and says what is missing.
+            #expect(model.layers.contains { refusal.message.contains("\"\($0.name)\"") }, "\(refusal.message)")
+            #expect(
+                model.layers.contains { layer in
+                    switch layer {
+                    case .bidirectional, .masking, .flatten: true
+                    case .recurrent(let r): r.goBackwards
+                    default: false
+                    }
+                })
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-c-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, text) in export.files {
+            try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let binary = directory.appendingPathComponent("model").path
+        let build = try Self.run([
+            Self.compiler, "-std=c99", "-O2", "-Wall", "-Wextra", "-pedantic", "-Werror", "-o", binary,
+            directory.appendingPathComponent("model.c").path, directory.appendingPathComponent("main.c").path, "-lm",
+        ])
+        #expect(build.status == 0, "\(build.err)")
+        guard build.status == 0 else { return }
+        let selftest = try Self.run([binary, "--selftest"])
+        #expect(selftest.status == 0 && selftest.out.contains("ok"), "\(selftest.out)")
+        // The window as CSV, a trace of it, and the replay's trace to hold it against.
+        let csv = (0..<window.rows).map { window.row($0).map { "\($0)" }.joined(separator: ",") }.joined(
+            separator: "\n")
+        let windowPath = directory.appendingPathComponent("window.csv").path
+        try csv.write(toFile: windowPath, atomically: true, encoding: .utf8)
+        let traced = try Self.run([binary, "--trace", windowPath])
+        #expect(traced.status == 0, "\(traced.err)")
+        let ours = try ModelTrace(model: model, input: window)
+        var largest: Float = 0
+        var values = 0
+        var outputs: [Int: Float] = [:]
+        let layerNames = model.traced.map(\.name)
+        for line in traced.out.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let value = try #require(Float(fields[4]))
+            if fields[0] == "output" {
+                outputs[Int(fields[3])!] = value
+                continue
+            }
+            guard fields[2] != "x",
+                let l = layerNames.firstIndex(of: fields[0].replacingOccurrences(of: "\"", with: "")),
+                let vector = VectorName(rawValue: fields[2])
+            else { continue }
+            let t = Int(fields[1])!
+            let step = model.traced[l].readsBackwards ? window.rows - 1 - t : t
+            let mine = try #require(ours.layers[l].value(vector, at: step, unit: Int(fields[3])!))
+            // Relative above 1: float32 has 1e-6 of absolute room only below 8 (elu, gelu and
+            // relu layers reach tens).
+            largest = max(largest, abs(mine - value) / max(1, abs(mine)))
+            values += 1
+        }
+        #expect(values == ours.layers.reduce(0) { $0 + $1.steps * $1.units * $1.vectorNames.count })
+        // The replay's σ and tanh are vectorised (within 3e-7 of libm's): 2e-6 against it; against
+        // Keras itself (below) the bound is 1e-6.
+        #expect(largest <= 2e-6, "largest step difference \(largest)")
+        let output = (0..<ours.output.count).map { outputs[$0] ?? .nan }
+        #expect(maxScaledDifference(output, ours.output) <= 1e-6, "\(output) against \(ours.output)")
+        // The plain run prints the output as JSON.
+        let plain = try Self.run([binary, windowPath])
+        let json = try JSONSerialization.jsonObject(with: Data(plain.out.utf8)) as? [Double]
+        #expect(json?.count == ours.output.count)
+        try checkAgainstKeras(file, model: model, binary: binary, directory: directory)
+    }
+
+    /// Where Keras's own trace of the fixture is committed (`<name>-trace.json`, made by the
+    /// fixture scripts): the C on Keras's window gives Keras's h, c and output within 1e-6.
+    private func checkAgainstKeras(_ file: String, model: Model, binary: String, directory: URL) throws {
+        let stem = file.replacingOccurrences(of: ".keras", with: "").replacingOccurrences(of: ".h5", with: "")
+            .replacingOccurrences(of: ".safetensors", with: "")
+        guard let data = FileManager.default.contents(atPath: stem + "-trace.json"),
+            let keras = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let input = keras["input"] as? [[Double]], let layers = keras["layers"] as? [[String: Any]],
+            let output = keras["output"] as? [Any]
+        else { return }
+        let path = directory.appendingPathComponent("keras-window.csv").path
+        try input.map { $0.map { "\(Float($0))" }.joined(separator: ",") }.joined(separator: "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let traced = try Self.run([binary, "--trace", path])
+        var worst: Double = 0
+        var outputs: [Double] = []
+        let names = layers.map { $0["name"] as? String ?? "" }
+        for line in traced.out.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let value = Double(f[4])!
+            if f[0] == "output" { outputs.append(value); continue }
+            guard f[2] == "h" || f[2] == "c", let l = names.firstIndex(of: f[0]),
+                let rows = layers[l][f[2]] as? [[Double]]
+            else { continue }
+            // Keras's trace lists a layer's steps in the order it reads the window.
+            let t = Int(f[1])!
+            let traced = model.traced.first { $0.name == f[0] }
+            let step = traced?.readsBackwards == true ? rows.count - 1 - t : t
+            let expected = rows[step][Int(f[3])!]
+            worst = max(worst, abs(value - expected) / max(1, abs(expected)))
+        }
+        let flat = output.flatMap { ($0 as? [Double]) ?? [($0 as? Double) ?? .nan] }
+        for (a, b) in zip(outputs, flat) { worst = max(worst, abs(a - b) / max(1, abs(b))) }
+        #expect(outputs.count == flat.count)
+        // float16 weights: Keras computed in float16. An exponential activation turns float32's
+        // rounding of its argument (1e-7 of a value near 20) into that much relative error.
+        let tolerance = file.contains("float16") ? 2e-3 : file.contains("exponential") ? 5e-6 : 1e-6
+        #expect(worst <= tolerance, "\(file): C against Keras \(worst)")
+    }
+}
