@@ -23,11 +23,11 @@ struct ExportCommand: ParsableCommand {
               cc -std=c99 -O2 -o port/model port/model.c port/main.c -lm && port/model --selftest
             """)
 
-    enum Target: String, ExpressibleByArgument, CaseIterable { case c }
+    enum Target: String, ExpressibleByArgument, CaseIterable { case c, numpy }
 
     @OptionGroup var options: ModelOptions
 
-    @Option(help: "What to write: c.")
+    @Option(help: "What to write: c (model.h, model.c, main.c) or numpy (model.py and weights.npz).")
     var to: Target
 
     @Option(help: ArgumentHelp("The directory to write into (made if missing).", valueName: "dir"))
@@ -39,6 +39,18 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The window embedded for --selftest (default: the default window).", valueName: "file"))
     var input: String?
 
+    /// Writes `files` (name, text) into `directory`, made if missing.
+    private func write(_ files: [(name: String, text: String)], to directory: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for (file, text) in files {
+                try text.write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
+            }
+        } catch {
+            throw LoadError(out, .unreadable, "cannot write the export there: \(error.localizedDescription)")
+        }
+    }
+
     func run() throws {
         let path = try options.requiredPath(for: "export")
         let model = try options.load(path)
@@ -46,22 +58,29 @@ struct ExportCommand: ParsableCommand {
             try input.map { try InputLoader.loadWindow($0, columns: model.inputSize) }
             ?? (try? Matrix.checkedSineWindow(steps: model.lookBack ?? 10, features: model.inputSize))
             ?? Matrix.sineWindow(steps: 10, features: model.inputSize)
-        let export: CExport
+        let directory = URL(fileURLWithPath: out)
         do {
-            export = try CExport(model: model, prefix: name, window: window)
+            switch to {
+            case .c:
+                let export = try CExport(model: model, prefix: name, window: window)
+                try write(export.files, to: directory)
+                Console.note("wrote \(export.files.map(\.name).joined(separator: ", ")) in \(out); build with:")
+                print(export.buildLine(directory: out))
+            case .numpy:
+                let export = try NumPyExport(model: model)
+                try write([("model.py", export.program)], to: directory)
+                do {
+                    try NPZWriter.write(
+                        export.arrays.map { ($0.name, $0.shape, $0.values) },
+                        to: directory.appendingPathComponent("weights.npz"))
+                } catch {
+                    throw LoadError(out, .unreadable, "cannot write weights.npz there: \(error.localizedDescription)")
+                }
+                Console.note("wrote model.py and weights.npz in \(out); run with:")
+                print("python3 \(out)/model.py WINDOW.npy")
+            }
         } catch let refusal as CExport.Refusal {
             throw UsageError(message: "cannot export \(path): \(refusal.message)")
         }
-        let directory = URL(fileURLWithPath: out)
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            for (file, text) in export.files {
-                try text.write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
-            }
-        } catch {
-            throw LoadError(out, .unreadable, "cannot write the export there: \(error.localizedDescription)")
-        }
-        Console.note("wrote \(export.files.map(\.name).joined(separator: ", ")) in \(out); build with:")
-        print(export.buildLine(directory: out))
     }
 }

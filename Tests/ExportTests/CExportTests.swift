@@ -85,46 +85,17 @@ import Testing
         try csv.write(toFile: windowPath, atomically: true, encoding: .utf8)
         let traced = try Self.run([binary, "--trace", windowPath])
         #expect(traced.status == 0, "\(traced.err)")
-        let ours = try ModelTrace(model: model, input: window)
-        var largest: Float = 0
-        var values = 0
-        var outputs: [Int: Float] = [:]
-        let layerNames = model.traced.map(\.name)
-        for line in traced.out.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            let value = try #require(Float(fields[4]))
-            if fields[0] == "output" {
-                outputs[Int(fields[3])!] = value
-                continue
-            }
-            guard fields[2] != "x",
-                let l = layerNames.firstIndex(of: fields[0].replacingOccurrences(of: "\"", with: "")),
-                let vector = VectorName(rawValue: fields[2])
-            else { continue }
-            let t = Int(fields[1])!
-            let step = model.traced[l].readsBackwards ? window.rows - 1 - t : t
-            let mine = try #require(ours.layers[l].value(vector, at: step, unit: Int(fields[3])!))
-            // Relative above 1: float32 has 1e-6 of absolute room only below 8 (elu, gelu and
-            // relu layers reach tens).
-            largest = max(largest, abs(mine - value) / max(1, abs(mine)))
-            values += 1
-        }
-        #expect(values == ours.layers.reduce(0) { $0 + $1.steps * $1.units * $1.vectorNames.count })
-        // The replay's σ and tanh are vectorised (within 3e-7 of libm's): 2e-6 against it; against
-        // Keras itself (below) the bound is 1e-6.
-        #expect(largest <= 2e-6, "largest step difference \(largest)")
-        let output = (0..<ours.output.count).map { outputs[$0] ?? .nan }
-        #expect(maxScaledDifference(output, ours.output) <= 1e-6, "\(output) against \(ours.output)")
+        try Self.expectTraceEqualsTheReplay(traced.out, model: model, window: window, file: file)
         // The plain run prints the output as JSON.
         let plain = try Self.run([binary, windowPath])
         let json = try JSONSerialization.jsonObject(with: Data(plain.out.utf8)) as? [Double]
-        #expect(json?.count == ours.output.count)
-        try checkAgainstKeras(file, model: model, binary: binary, directory: directory)
+        #expect(json?.count == (try model.predict(window)).count)
+        try Self.checkAgainstKeras(file, model: model, program: [binary], directory: directory)
     }
 
     /// Where Keras's own trace of the fixture is committed (`<name>-trace.json`, made by the
     /// fixture scripts): the C on Keras's window gives Keras's h, c and output within 1e-6.
-    private func checkAgainstKeras(_ file: String, model: Model, binary: String, directory: URL) throws {
+    static func checkAgainstKeras(_ file: String, model: Model, program: [String], directory: URL) throws {
         let stem = file.replacingOccurrences(of: ".keras", with: "").replacingOccurrences(of: ".h5", with: "")
             .replacingOccurrences(of: ".safetensors", with: "")
         guard let data = FileManager.default.contents(atPath: stem + "-trace.json"),
@@ -135,7 +106,7 @@ import Testing
         let path = directory.appendingPathComponent("keras-window.csv").path
         try input.map { $0.map { "\(Float($0))" }.joined(separator: ",") }.joined(separator: "\n")
             .write(toFile: path, atomically: true, encoding: .utf8)
-        let traced = try Self.run([binary, "--trace", path])
+        let traced = try Self.run(program + ["--trace", path])
         var worst: Double = 0
         var outputs: [Double] = []
         let names = layers.map { $0["name"] as? String ?? "" }
@@ -160,5 +131,40 @@ import Testing
         // rounding of its argument (1e-7 of a value near 20) into that much relative error.
         let tolerance = file.contains("float16") ? 2e-3 : file.contains("exponential") ? 5e-6 : 1e-6
         #expect(worst <= tolerance, "\(file): C against Keras \(worst)")
+    }
+
+    /// A trace CSV printed by an export (every vector of every step, then the output) against
+    /// the replay: every value there, within 2e-6 (relative above 1).
+    static func expectTraceEqualsTheReplay(_ text: String, model: Model, window: Matrix, file: String) throws {
+        let ours = try ModelTrace(model: model, input: window)
+        var largest: Float = 0
+        var values = 0
+        var outputs: [Int: Float] = [:]
+        let layerNames = model.traced.map(\.name)
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let value = try #require(Float(fields[4]))
+            if fields[0] == "output" {
+                outputs[Int(fields[3])!] = value
+                continue
+            }
+            guard fields[2] != "x",
+                let l = layerNames.firstIndex(of: fields[0].replacingOccurrences(of: "\"", with: "")),
+                let vector = VectorName(rawValue: fields[2])
+            else { continue }
+            let t = Int(fields[1])!
+            let step = model.traced[l].readsBackwards ? window.rows - 1 - t : t
+            let mine = try #require(ours.layers[l].value(vector, at: step, unit: Int(fields[3])!))
+            // Relative above 1: float32 has 1e-6 of absolute room only below 8 (elu, gelu and
+            // relu layers reach tens).
+            largest = max(largest, abs(mine - value) / max(1, abs(mine)))
+            values += 1
+        }
+        #expect(values == ours.layers.reduce(0) { $0 + $1.steps * $1.units * $1.vectorNames.count }, "\(file)")
+        // The replay's σ and tanh are vectorised (within 3e-7 of libm's): 2e-6 against it; against
+        // Keras itself the bound is 1e-6.
+        #expect(largest <= 2e-6, "\(file): largest step difference \(largest)")
+        let output = (0..<ours.output.count).map { outputs[$0] ?? .nan }
+        #expect(maxScaledDifference(output, ours.output) <= 1e-6, "\(file): \(output) against \(ours.output)")
     }
 }

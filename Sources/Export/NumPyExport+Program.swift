@@ -1,0 +1,196 @@
+import LSTMCore
+
+/// `model.py`.
+extension NumPyExport {
+    /// The program, reading its weights from `weights.npz` beside it.
+    public var program: String {
+        var lines = [
+            "#!/usr/bin/env python3",
+            "\"\"\"\(model.chainDescription), exported by lstmscope" + origin + ".",
+            "",
+            "    python3 model.py WINDOW.npy          the output, as a JSON array",
+            "    python3 model.py --trace WINDOW.npy  every vector of every step, as lstmscope's trace CSV",
+            "",
+            "WINDOW is .npy (T, xu) or .csv (T rows of xu numbers). Needs numpy only; computes in float32.",
+            "\"\"\"",
+            "import json",
+            "import math",
+            "import os",
+            "import sys",
+            "",
+            "import numpy as np",
+            "",
+            "f32 = np.float32",
+            "weights = np.load(os.path.join(os.path.dirname(os.path.abspath(__file__)), \"weights.npz\"))",
+            "",
+            "",
+            "def sigmoid(x):",
+            "    return f32(1) / (f32(1) + np.exp(-x))",
+            "",
+            "",
+            "def softplus(x):",
+            "    above = x + np.log1p(np.exp(-np.abs(x)))",
+            "    return np.where(x > 0, above, np.log1p(np.exp(np.minimum(x, 0)))).astype(f32)",
+            "",
+            "",
+            "def elu(x):",
+            "    return np.where(x > 0, x, np.expm1(np.minimum(x, 0))).astype(f32)",
+            "",
+            "",
+            "def gelu(x):",
+            "    erf = np.vectorize(math.erf)",
+            "    return (f32(0.5) * x * (f32(1) + erf(x / np.sqrt(f32(2))).astype(f32))).astype(f32)",
+            "",
+            "",
+            "def softmax(x):",
+            "    e = np.exp(x - np.max(x))",
+            "    return e / np.sum(e)",
+            "",
+            "",
+            "def log_softmax(x):",
+            "    m = np.max(x)",
+            "    return x - m - np.log(np.sum(np.exp(x - m)))",
+            "",
+        ]
+        for (k, stage) in stages.enumerated() { lines += ["", ""] + function(k, stage) }
+        lines += ["", ""] + runFunction + ["", ""] + mainFunction
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func function(_ k: Int, _ stage: CExport.Stage) -> [String] {
+        switch stage {
+        case .lstm(let l):
+            let rec = { Self.python(l.recurrentActivation, $0) }, act = { Self.python(l.activation, $0) }
+            return [
+                "def layer\(k)(xs, trace):",
+                "    \"\"\"\(l.name): LSTM(\(l.units)); gate blocks i, f, c~, o along the 4·hu axis.\"\"\"",
+                "    Wi, Wf, Wc, Wo = np.split(weights[\"W\(k)\"], 4, axis=1)",
+                "    Ui, Uf, Uc, Uo = np.split(weights[\"U\(k)\"], 4, axis=1)",
+                "    bi, bf, bc, bo = np.split(weights[\"b\(k)\"], 4)",
+                "    h = np.zeros(\(l.units), f32)",
+                "    c = np.zeros(\(l.units), f32)",
+                "    out = []",
+                "    for s, x in enumerate(xs):",
+                "        i = \(rec("x @ Wi + h @ Ui + bi"))",
+                "        f = \(rec("x @ Wf + h @ Uf + bf"))",
+                "        c_tilde = \(act("x @ Wc + h @ Uc + bc"))",
+                "        o = \(rec("x @ Wo + h @ Uo + bo"))",
+                "        c = f * c + i * c_tilde",
+                "        h = o * \(act("c"))",
+                "        trace(s, {\"x\": x, \"i\": i, \"f\": f, \"c_tilde\": c_tilde, \"o\": o, \"c\": c, \"h\": h})",
+                "        out.append(h)",
+                "    return out",
+            ]
+        case .gru(let g):
+            let rec = { Self.python(g.recurrentActivation, $0) }, act = { Self.python(g.activation, $0) }
+            let candidate =
+                g.resetAfter
+                ? act("x @ Wh + bh + r * (h @ Uh + bh_rec)")
+                : act("x @ Wh + bh + bh_rec + (r * h) @ Uh")
+            return [
+                "def layer\(k)(xs, trace):",
+                "    \"\"\"\(g.name): GRU(\(g.units)), reset_after=\(g.resetAfter ? "True" : "False"); "
+                    + "blocks z, r, h~.\"\"\"",
+                "    Wz, Wr, Wh = np.split(weights[\"W\(k)\"], 3, axis=1)",
+                "    Uz, Ur, Uh = np.split(weights[\"U\(k)\"], 3, axis=1)",
+                "    bz, br, bh = np.split(weights[\"b\(k)\"], 3)",
+                "    bz_rec, br_rec, bh_rec = np.split(weights[\"b_rec\(k)\"], 3)",
+                "    h = np.zeros(\(g.units), f32)",
+                "    out = []",
+                "    for s, x in enumerate(xs):",
+                "        z = \(rec("x @ Wz + bz + h @ Uz + bz_rec"))",
+                "        r = \(rec("x @ Wr + br + h @ Ur + br_rec"))",
+                "        h_tilde = \(candidate)",
+                "        h = z * h + (f32(1) - z) * h_tilde",
+                "        trace(s, {\"x\": x, \"z\": z, \"r\": r, \"h_tilde\": h_tilde, \"h\": h})",
+                "        out.append(h)",
+                "    return out",
+            ]
+        case .simpleRNN(let r):
+            return [
+                "def layer\(k)(xs, trace):",
+                "    \"\"\"\(r.name): SimpleRNN(\(r.units)).\"\"\"",
+                "    W, U, b = weights[\"W\(k)\"], weights[\"U\(k)\"], weights[\"b\(k)\"]",
+                "    h = np.zeros(\(r.units), f32)",
+                "    out = []",
+                "    for s, x in enumerate(xs):",
+                "        h = \(Self.python(r.activation, "x @ W + b + h @ U"))",
+                "        trace(s, {\"x\": x, \"h\": h})",
+                "        out.append(h)",
+                "    return out",
+            ]
+        case .dense(let d):
+            return [
+                "def layer\(k)(xs, trace):",
+                "    \"\"\"\(d.name): Dense(\(d.units)), \(d.activation.kerasName), on each row.\"\"\"",
+                "    W, b = weights[\"W\(k)\"], weights[\"b\(k)\"]",
+                "    return [\(Self.python(d.activation, "x @ W + b")) for x in xs]",
+            ]
+        case .activation(let a):
+            return [
+                "def layer\(k)(xs, trace):",
+                "    return [\(Self.python(a, "x")) for x in xs]",
+            ]
+        }
+    }
+
+    /// ` from tutorial.keras`, or nothing for a model in memory.
+    private var origin: String { model.provenance.path.isEmpty ? "" : " from " + model.provenance.path }
+
+    /// Runs the layers over a window (rows); returns the output rows and calls `trace` per step.
+    private var runFunction: [String] {
+        var lines = ["def run(window, trace):", "    steps = len(window)", "    xs = [f32(x) for x in window]"]
+        for (k, stage) in stages.enumerated() {
+            guard let r = stage.recurrentLayer else {
+                lines.append("    xs = layer\(k)(xs, None)")
+                continue
+            }
+            let name = r.name.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+            let t = r.goBackwards ? "steps - 1 - s" : "s"
+            lines += [
+                "    def trace\(k)(s, vectors):",
+                "        trace(\"\(name)\", \(t), vectors)",
+                "    xs = layer\(k)(\(r.goBackwards ? "xs[::-1]" : "xs"), trace\(k))",
+            ]
+            if !r.returnSequences { lines.append("    xs = xs[-1:]") }
+        }
+        lines.append("    return xs")
+        return lines
+    }
+
+    private var mainFunction: [String] {
+        [
+            "def main(argv):",
+            "    tracing = len(argv) == 3 and argv[1] == \"--trace\"",
+            "    if not (len(argv) == 2 or tracing):",
+            "        sys.exit(\"usage: model.py WINDOW.npy | --trace WINDOW.npy\")",
+            "    path = argv[-1]",
+            "    if path.endswith(\".csv\"):",
+            "        window = np.loadtxt(path, delimiter=\",\", ndmin=2, dtype=f32)",
+            "    else:",
+            "        window = np.load(path).astype(f32).reshape(-1, \(model.inputSize))",
+            "    rows = []",
+            "",
+            "    def keep(layer, t, vectors):",
+            "        if tracing:",
+            "            quoted = any(c in layer for c in ',\"\\n')",
+            "            name = '\"' + layer.replace('\"', '\"\"') + '\"' if quoted else layer",
+            "            for vector, values in vectors.items():",
+            "                for unit, value in enumerate(values):",
+            "                    rows.append(\"%s,%d,%s,%d,%.9g\" % (name, t, vector, unit, value))",
+            "",
+            "    out = np.concatenate([np.atleast_1d(y) for y in run(window, keep)]).astype(f32)",
+            "    if tracing:",
+            "        print(\"layer,t,vector,unit,value\")",
+            "        print(\"\\n\".join(rows))",
+            "        for unit, value in enumerate(out):",
+            "            print(\"output,,y,%d,%.9g\" % (unit, value))",
+            "    else:",
+            "        print(json.dumps([float(v) for v in out]))",
+            "",
+            "",
+            "if __name__ == \"__main__\":",
+            "    main(sys.argv)",
+        ]
+    }
+}
