@@ -30,7 +30,7 @@ import Testing
 
     @Test func theStepViewShowsTheirsAndGoesToTheFirstDivergence() throws {
         var s = try Self.session()
-        #expect(s.render().text.contains("theirs: differs (red); first at f of lstm, t = 3 (D)"))
+        #expect(s.render().text.contains("theirs: differs (red), first at f of lstm, t = 3 (D); table: ours (d)"))
         ExplorerSession.press(&s, .character("D"))
         #expect(s.t == 2 && s.unit == 2 && s.historyVector == .f)
         #expect(s.message?.contains("theirs differs first at f[2] at t = 3") == true)

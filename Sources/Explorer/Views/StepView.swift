@@ -72,7 +72,7 @@ extension ExplorerState {
             let verdict =
                 agrees
                 ? "agrees within \(overlay.tolerance)"
-                : "differs (red); first at "
+                : "differs (red), first at "
                     + (overlay.comparison.firstDivergence.map { first in
                         first.vector.map {
                             "\(glyphs.symbol($0)) of \(shown(replay.layers[first.layer].name, limit: 20)), "
@@ -81,7 +81,7 @@ extension ExplorerState {
                             ?? "the output"
                     } ?? "") + " (D)"
             canvas.put(
-                " theirs: \(verdict); the table shows \(theirsDisplay.label) (d)", x: 0, y: y,
+                " theirs: \(verdict); table: \(theirsDisplay.label) (d)", x: 0, y: y,
                 style: agrees ? .good : .error, maxWidth: width)
         }
         y += 1
