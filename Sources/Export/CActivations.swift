@@ -19,10 +19,10 @@ enum CActivations {
         case .linear: body = "return x;"
         case .tanh: body = "return tanhf(x);"
         case .sigmoid: body = "return 1.0f / (1.0f + expf(-x));"
-        case .hardSigmoid(.keras3): body = "return fminf(fmaxf(x / 6.0f + 0.5f, 0.0f), 1.0f);"
-        case .hardSigmoid(.keras2): body = "return fminf(fmaxf(0.2f * x + 0.5f, 0.0f), 1.0f);"
-        case .relu: body = "return fmaxf(x, 0.0f);"
-        case .relu6: body = "return fminf(fmaxf(x, 0.0f), 6.0f);"
+        case .hardSigmoid(.keras3): body = "return MINF(MAXF(x / 6.0f + 0.5f, 0.0f), 1.0f);"
+        case .hardSigmoid(.keras2): body = "return MINF(MAXF(0.2f * x + 0.5f, 0.0f), 1.0f);"
+        case .relu: body = "return MAXF(x, 0.0f);"
+        case .relu6: body = "return MINF(MAXF(x, 0.0f), 6.0f);"
         case .elu: body = "return x > 0.0f ? x : expm1f(x);"
         case .selu:
             body =
@@ -35,10 +35,10 @@ enum CActivations {
         case .exponential: body = "return expf(x);"
         case .mish: body = "float sp = x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x)); return x * tanhf(sp);"
         case .leakyRelu: body = "return x >= 0.0f ? x : 0.2f * x;"
-        case .hardTanh: body = "return fminf(fmaxf(x, -1.0f), 1.0f);"
+        case .hardTanh: body = "return MINF(MAXF(x, -1.0f), 1.0f);"
         case .tanhShrink: body = "return x - tanhf(x);"
         case .logSigmoid: body = "float y = -x; return -(y > 0.0f ? y + log1pf(expf(-y)) : log1pf(expf(y)));"
-        case .hardSilu: body = "return x * fminf(fmaxf(x + 3.0f, 0.0f), 6.0f) / 6.0f;"
+        case .hardSilu: body = "return x * MINF(MAXF(x + 3.0f, 0.0f), 6.0f) / 6.0f;"
         case .softmax, .logSoftmax: body = "return x; /* applied to the whole row by the head */"
         }
         return "static float \(name(activation))(float x) { \(body) }"

@@ -7,7 +7,8 @@ extension CExport {
         var out = "\""
         for byte in s.utf8 {
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += "\\" + String(UnicodeScalar(byte))
+            // `?` too: `??/` would be a trigraph under -std=c99.
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "?"): out += "\\" + String(UnicodeScalar(byte))
             case 0x20..<0x7F: out += String(UnicodeScalar(byte))
             default: out += String(format3: byte)
             }
@@ -57,6 +58,8 @@ extension CExport {
             \(Self.table("selftest_window", window.values))
             \(Self.table("selftest_expected", expected))
 
+            /* The numbers of one line: their count, -1 when a cell is not a number, -2 when there are
+               more than `capacity`. Cells are split by , ; or spaces. */
             static int parse_row(char *line, float *values, int capacity) {
                 int n = 0;
                 char *p = line;
@@ -66,7 +69,9 @@ extension CExport {
                     while (*p == ' ' || *p == '\\t' || *p == ',' || *p == ';' || *p == '\\r' || *p == '\\n') p++;
                     if (*p == 0) return n;
                     v = strtof(p, &end);
-                    if (end == p || n == capacity) return -1;
+                    if (end == p) return -1;
+                    if (*end && !strchr(" \\t,;\\r\\n", *end)) return -1;
+                    if (n == capacity) return -2;
                     values[n++] = v;
                     p = end;
                 }
@@ -75,21 +80,31 @@ extension CExport {
             /* The window in `path`, row-major, steps × INPUTS; exits with a message on a bad file. */
             static float *read_window(const char *path, int *steps) {
                 static char line[1 << 20];
-                float row[\(upper)_INPUTS + 1];
+                float row[\(upper)_INPUTS];
                 float *window = NULL;
-                int capacity = 0, count = 0, lines = 0, header_allowed = 1;
+                int capacity = 0, count = 0, lines = 0, header = 0;
                 FILE *file = fopen(path, "r");
                 if (!file) { fprintf(stderr, "%s: cannot be opened\\n", path); exit(1); }
                 while (fgets(line, sizeof line, file)) {
+                    size_t length = strlen(line);
                     int n;
                     lines++;
+                    if (length == sizeof line - 1 && line[length - 1] != '\\n' && !feof(file)) {
+                        fprintf(stderr, "%s: line %d is longer than %d bytes\\n", path, lines, (int)sizeof line - 2);
+                        exit(1);
+                    }
                     if (line[0] == '#') continue;
-                    n = parse_row(line, row, \(upper)_INPUTS + 1);
+                    n = parse_row(line, row, \(upper)_INPUTS);
                     if (n == 0) continue;
-                    if (n < 0 && header_allowed) { header_allowed = 0; continue; }
-                    header_allowed = 0;
+                    /* One header line of names may come first: a line whose first cell is no number. */
+                    if (n == -1 && count == 0 && !header) {
+                        char *end;
+                        header = 1;
+                        (void)strtof(line, &end);
+                        if (end == line) continue;
+                    }
                     if (n != \(upper)_INPUTS) {
-                        fprintf(stderr, "%s: line %d does not have %d numbers\\n", path, lines, \(upper)_INPUTS);
+                        fprintf(stderr, "%s: line %d is not %d numbers\\n", path, lines, \(upper)_INPUTS);
                         exit(1);
                     }
                     if (count == capacity) {
@@ -108,15 +123,29 @@ extension CExport {
                 return window;
             }
 
+            /* A number as lstmscope writes one: NaN and Infinity by name (as Python's json does). */
+            static void number(float v) {
+                if (isnan(v)) printf("NaN");
+                else if (isinf(v)) printf(v > 0 ? "Infinity" : "-Infinity");
+                else printf("%.9g", (double)v);
+            }
+
             static void row(const char *layer, int t, const char *vector, const float *v, int n) {
                 int k;
-                for (k = 0; k < n; k++) printf("%s,%d,%s,%d,%.9g\\n", layer, t, vector, k, (double)v[k]);
+                for (k = 0; k < n; k++) {
+                    printf("%s,%d,%s,%d,", layer, t, vector, k);
+                    number(v[k]);
+                    printf("\\n");
+                }
             }
 
             static void print_json(const float *y, int n) {
                 int k;
                 printf("[");
-                for (k = 0; k < n; k++) printf("%s%.9g", k ? ", " : "", (double)y[k]);
+                for (k = 0; k < n; k++) {
+                    printf("%s", k ? ", " : "");
+                    number(y[k]);
+                }
                 printf("]\\n");
             }
 
@@ -133,7 +162,9 @@ extension CExport {
                     if (\(upper)_OUTPUT_PER_STEP || s == steps - 1) {
                         for (k = 0; k < \(upper)_OUTPUTS; k++) {
                             int unit = \(upper)_OUTPUT_PER_STEP ? s * \(upper)_OUTPUTS + k : k;
-                            printf("output,,y,%d,%.9g\\n", unit, (double)y[k]);
+                            printf("output,,y,%d,", unit);
+                            number(y[k]);
+                            printf("\\n");
                         }
                     }
                 }
@@ -147,9 +178,14 @@ extension CExport {
                     float worst = 0.0f;
                     int k;
                     \(prefix)_predict(&state, selftest_window, SELFTEST_STEPS, y);
+                    /* Relative above 1 (float32 has 1e-5 of absolute room only below about 80); NaN
+                       against NaN agrees, NaN against a number never does. */
                     for (k = 0; k < \(outputs); k++) {
-                        float d = fabsf(y[k] - selftest_expected[k]);
-                        if (!(d <= worst)) worst = d;
+                        float e = selftest_expected[k];
+                        float scale = fabsf(e) > 1.0f ? fabsf(e) : 1.0f;
+                        float d = isnan(y[k]) && isnan(e) ? 0.0f : fabsf(y[k] - e) / scale;
+                        if (isnan(d) || d > worst) worst = d;
+                        if (isnan(worst)) break;
                     }
                     printf("selftest: largest difference %g over %d values: %s\\n", (double)worst, \(outputs),
                            worst <= 1e-5f ? "ok" : "FAILED");

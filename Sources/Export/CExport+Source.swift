@@ -4,6 +4,8 @@ import LSTMCore
 extension CExport {
     /// `0.25f`, the shortest float32 literal that reads back as `x`.
     static func literal(_ x: Float) -> String {
+        if x.isNaN { return "NAN" }
+        if x.isInfinite { return x > 0 ? "INFINITY" : "(-INFINITY)" }
         let text = x.description
         return text.contains(".") || text.contains("e") ? text + "f" : text + ".0f"
     }
@@ -106,10 +108,20 @@ extension CExport {
             + (p.kerasVersion.map { ", Keras \($0)" } ?? "") + ")"
     }
 
+    /// `text` safe inside a C comment: no `*/` or `/*`, no backslash (a line splice), no `??`
+    /// (a trigraph), no control characters. Names and paths come from the file.
+    static func commentSafe(_ text: String) -> String {
+        var out = String(text.unicodeScalars.map { $0.value < 0x20 || $0 == "\\" ? " " : Character($0) })
+        for (bad, good) in [("*/", "* /"), ("/*", "/ *"), ("??", "? ?")] {
+            while out.contains(bad) { out = out.replacingAll(bad, with: good) }
+        }
+        return out
+    }
+
     /// What the model is, where it came from, the gate layout and the equations.
     var commentBlock: String {
         var lines = [
-            "/* \(prefix): \(model.chainDescription), exported by lstmscope from",
+            "\(prefix): \(model.chainDescription), exported by lstmscope from",
             "   \(origin).",
             "",
         ]
@@ -151,8 +163,7 @@ extension CExport {
             "   Numbers agree with lstmscope's replay (and Keras) to float32 rounding: the sums run in the",
             "   order lstmscope's readable steps run them, with libm's expf and tanhf.",
         ]
-        // A layer name or path could end the comment early: no `*/` inside it.
-        return lines.map { $0.replacingAll("*/", with: "* /") }.joined(separator: "\n") + " */"
+        return "/* " + lines.map(Self.commentSafe).joined(separator: "\n") + " */"
     }
 }
 

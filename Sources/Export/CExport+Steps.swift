@@ -3,7 +3,11 @@ import LSTMCore
 /// `<prefix>.c`: the weights and one step function per stage.
 extension CExport {
     var source: String {
-        var out = [commentBlock, "#include <math.h>", "#include <string.h>", "#include \"\(prefix).h\"", ""]
+        var out = [
+            commentBlock, "#include <math.h>", "#include <string.h>", "#include \"\(prefix).h\"", "",
+            "/* max and min as lstmscope's replay takes them: a NaN argument stays NaN (fmaxf would drop it). */",
+            "#define MAXF(a, b) ((b) >= (a) ? (b) : (a))", "#define MINF(a, b) ((b) < (a) ? (b) : (a))", "",
+        ]
         var activations: [Activation] = []
         func use(_ a: Activation) { if !activations.contains(a) { activations.append(a) } }
         for stage in stages {
@@ -64,7 +68,9 @@ extension CExport {
 
     private func stepFunction(_ k: Int, _ stage: Stage) -> String {
         let n = inputWidth(k)
-        let head = "static void step\(k)(\(prefix)_state *s, const float *x) {\n    int j, k;\n"
+        let loops: String
+        if case .activation = stage { loops = "int j;" } else { loops = "int j, k;" }
+        let head = "static void step\(k)(\(prefix)_state *s, const float *x) {\n    \(loops)\n"
         switch stage {
         case .lstm(let l):
             let hu = l.units, rec = CActivations.name(l.recurrentActivation), act = CActivations.name(l.activation)

@@ -38,6 +38,11 @@ public struct CExport: Sendable {
         else {
             throw Refusal(message: "--name \(prefix): a C prefix is letters, digits and _, not starting with a digit")
         }
+        // main.c is the program's file; C's keywords and the library's names would not compile.
+        guard
+            !["main", "int", "float", "double", "char", "void", "static", "const", "return", "for", "if"]
+                .contains(prefix)
+        else { throw Refusal(message: "--name \(prefix): that name is taken in C (main.c, a keyword)") }
         var stages: [Stage] = []
         var recurrent = 0
         for layer in model.layers {
@@ -70,6 +75,9 @@ public struct CExport: Sendable {
         let weights = stages.flatMap(Self.weightValues)
         if let bad = weights.first(where: { !$0.isFinite }) {
             throw Refusal(message: "the model has a weight of \(bad): C has no literal for it in a static table")
+        }
+        if window.values.contains(where: { !$0.isFinite }) {
+            throw Refusal(message: "the self-test window (--input) holds NaN or infinity; give a window of numbers")
         }
         self.model = model
         self.prefix = prefix

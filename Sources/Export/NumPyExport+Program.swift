@@ -6,7 +6,7 @@ extension NumPyExport {
     public var program: String {
         var lines = [
             "#!/usr/bin/env python3",
-            "\"\"\"\(model.chainDescription), exported by lstmscope" + origin + ".",
+            "\"\"\"\(Self.docText(model.chainDescription)), exported by lstmscope" + origin + ".",
             "",
             "    python3 model.py WINDOW.npy          the output, as a JSON array",
             "    python3 model.py --trace WINDOW.npy  every vector of every step, as lstmscope's trace CSV",
@@ -63,7 +63,8 @@ extension NumPyExport {
             let rec = { Self.python(l.recurrentActivation, $0) }, act = { Self.python(l.activation, $0) }
             return [
                 "def layer\(k)(xs, trace):",
-                "    \"\"\"\(l.name): LSTM(\(l.units)); gate blocks i, f, c~, o along the 4·hu axis.\"\"\"",
+                "    \"\"\"\(Self.docText(l.name)): LSTM(\(l.units)); gate blocks i, f, c~, o "
+                    + "along the 4·hu axis.\"\"\"",
                 "    Wi, Wf, Wc, Wo = np.split(weights[\"W\(k)\"], 4, axis=1)",
                 "    Ui, Uf, Uc, Uo = np.split(weights[\"U\(k)\"], 4, axis=1)",
                 "    bi, bf, bc, bo = np.split(weights[\"b\(k)\"], 4)",
@@ -89,7 +90,7 @@ extension NumPyExport {
                 : act("x @ Wh + bh + bh_rec + (r * h) @ Uh")
             return [
                 "def layer\(k)(xs, trace):",
-                "    \"\"\"\(g.name): GRU(\(g.units)), reset_after=\(g.resetAfter ? "True" : "False"); "
+                "    \"\"\"\(Self.docText(g.name)): GRU(\(g.units)), reset_after=\(g.resetAfter ? "True" : "False"); "
                     + "blocks z, r, h~.\"\"\"",
                 "    Wz, Wr, Wh = np.split(weights[\"W\(k)\"], 3, axis=1)",
                 "    Uz, Ur, Uh = np.split(weights[\"U\(k)\"], 3, axis=1)",
@@ -109,7 +110,7 @@ extension NumPyExport {
         case .simpleRNN(let r):
             return [
                 "def layer\(k)(xs, trace):",
-                "    \"\"\"\(r.name): SimpleRNN(\(r.units)).\"\"\"",
+                "    \"\"\"\(Self.docText(r.name)): SimpleRNN(\(r.units)).\"\"\"",
                 "    W, U, b = weights[\"W\(k)\"], weights[\"U\(k)\"], weights[\"b\(k)\"]",
                 "    h = np.zeros(\(r.units), f32)",
                 "    out = []",
@@ -122,7 +123,7 @@ extension NumPyExport {
         case .dense(let d):
             return [
                 "def layer\(k)(xs, trace):",
-                "    \"\"\"\(d.name): Dense(\(d.units)), \(d.activation.kerasName), on each row.\"\"\"",
+                "    \"\"\"\(Self.docText(d.name)): Dense(\(d.units)), \(d.activation.kerasName), on each row.\"\"\"",
                 "    W, b = weights[\"W\(k)\"], weights[\"b\(k)\"]",
                 "    return [\(Self.python(d.activation, "x @ W + b")) for x in xs]",
             ]
@@ -135,7 +136,26 @@ extension NumPyExport {
     }
 
     /// ` from tutorial.keras`, or nothing for a model in memory.
-    private var origin: String { model.provenance.path.isEmpty ? "" : " from " + model.provenance.path }
+    private var origin: String { model.provenance.path.isEmpty ? "" : " from " + Self.docText(model.provenance.path) }
+
+    /// `text` safe inside a Python docstring: no backslashes, quotes or control characters.
+    static func docText(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.value < 0x20 || $0 == "\\" || $0 == "\"" ? "_" : Character($0) })
+    }
+
+    /// `text` as a Python string literal.
+    static func pyString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += String(format4: scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
 
     /// Runs the layers over a window (rows); returns the output rows and calls `trace` per step.
     private var runFunction: [String] {
@@ -145,11 +165,11 @@ extension NumPyExport {
                 lines.append("    xs = layer\(k)(xs, None)")
                 continue
             }
-            let name = r.name.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+            let name = Self.pyString(r.name)
             let t = r.goBackwards ? "steps - 1 - s" : "s"
             lines += [
                 "    def trace\(k)(s, vectors):",
-                "        trace(\"\(name)\", \(t), vectors)",
+                "        trace(\(name), \(t), vectors)",
                 "    xs = layer\(k)(\(r.goBackwards ? "xs[::-1]" : "xs"), trace\(k))",
             ]
             if !r.returnSequences { lines.append("    xs = xs[-1:]") }
@@ -168,7 +188,12 @@ extension NumPyExport {
             "    if path.endswith(\".csv\"):",
             "        window = np.loadtxt(path, delimiter=\",\", ndmin=2, dtype=f32)",
             "    else:",
-            "        window = np.load(path).astype(f32).reshape(-1, \(model.inputSize))",
+            "        window = np.load(path).astype(f32)",
+            "        if window.ndim == 3 and window.shape[0] == 1:",
+            "            window = window[0]",
+            "    if window.ndim != 2 or window.shape[1] != \(model.inputSize):",
+            "        shape = window.shape",
+            "        sys.exit(\"%s: the window must be (T, \(model.inputSize)); this one is %s\" % (path, shape))",
             "    rows = []",
             "",
             "    def keep(layer, t, vectors):",
@@ -192,5 +217,13 @@ extension NumPyExport {
             "if __name__ == \"__main__\":",
             "    main(sys.argv)",
         ]
+    }
+}
+
+extension String {
+    /// `\\x07`, a control character as a Python escape.
+    init(format4 value: UInt32) {
+        let digits = String(value, radix: 16)
+        self = "\\x" + String(repeating: "0", count: 2 - digits.count) + digits
     }
 }

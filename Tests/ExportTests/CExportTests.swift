@@ -168,3 +168,40 @@ import Testing
         #expect(maxScaledDifference(output, ours.output) <= 1e-6, "\(file): \(output) against \(ours.output)")
     }
 }
+
+extension CExportTests {
+    /// Names from a file end up in C comments, C strings and Python: none can break the build.
+    @Test func hostileNamesStillBuildAndRun() throws {
+        let name = "a*/ /*b??/\"c\\d\ne"
+        let lstm = try LSTMLayer(
+            name: name, kernel: Matrix(rows: 2, columns: 8, values: (0..<16).map { sin(Float($0)) }),
+            recurrentKernel: Matrix(rows: 2, columns: 8, values: (0..<16).map { cos(Float($0)) }), bias: nil)
+        var model = try Model(layers: [.lstm(lstm)], inputSize: 2)
+        model.provenance.path = "dir*/x??/y.keras"
+        let window = Matrix.sineWindow(steps: 5, features: 2)
+        let export = try CExport(model: model, prefix: "port", window: window)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-names-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (file, text) in export.files {
+            try text.write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        let binary = directory.appendingPathComponent("model").path
+        let build = try Self.run([
+            Self.compiler, "-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-o", binary,
+            directory.appendingPathComponent("port.c").path, directory.appendingPathComponent("main.c").path, "-lm",
+        ])
+        #expect(build.status == 0, "\(build.err)")
+        #expect(try Self.run([binary, "--selftest"]).status == 0)
+        let numpy = try NumPyExport(model: model)
+        try numpy.program.write(to: directory.appendingPathComponent("model.py"), atomically: true, encoding: .utf8)
+        let syntax = try Self.run([
+            "/usr/bin/python3", "-m", "py_compile", directory.appendingPathComponent("model.py").path,
+        ])
+        #expect(syntax.status == 0, "\(syntax.err)")
+        // `main` would be the program's own file; a keyword would not compile.
+        for taken in ["main", "int"] {
+            #expect(throws: CExport.Refusal.self) { try CExport(model: model, prefix: taken, window: window) }
+        }
+    }
+}
