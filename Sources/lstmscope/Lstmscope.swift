@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import Reports
 
-/// The `lstmscope` command: opens the explorer by default; `inspect`, `trace` and `bench` for scripts.
+/// The `lstmscope` command: opens the explorer by default; `inspect`, `trace`, `compare`, `export`
+/// and `bench` for scripts.
 struct Lstmscope: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lstmscope",
@@ -19,9 +20,11 @@ struct Lstmscope: ParsableCommand {
               lstmscope inspect model.h5             shapes, gate layout, parameters
               lstmscope trace model.keras --format json
               lstmscope trace model.keras --input x.npy --expect y.npy
+              lstmscope compare model.keras --theirs port.csv   where a port differs, why
+              lstmscope export model.keras --to c --out port    standalone C99 (or numpy)
               lstmscope bench                        forward-pass speed
 
-            Exit status: 0 ok, 1 a model or input file is bad, 2 bad usage, 3 --expect differs.
+            Exit status: 0 ok, 1 a model or input file is bad, 2 bad usage, 3 --expect or compare differs.
             """,
         subcommands: [
             Explore.self, Inspect.self, Trace.self, Compare.self, ExportCommand.self, Bench.self, CheckLoad.self,
