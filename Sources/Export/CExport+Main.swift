@@ -30,9 +30,16 @@ extension CExport {
             let name = Self.cString(csvName(k))
             let t = layer.goBackwards ? "steps - 1 - s" : "s"
             lines.append("        row(\(name), \(t), \"x\", st.in\(k), \(inputWidth(k)));")
+            // A skipped step has a `masked` row and only the state it carried, as trace writes it.
+            if model.masks {
+                lines.append("        if (st.skipped\(k)) printf(\"%s,%d,masked,0,1\\n\", \(name), \(t));")
+            }
             for vector in layer.vectorNames {
+                let guardText = model.masks && !vector.isState ? "if (!st.skipped\(k)) " : ""
                 lines.append(
-                    "        row(\(name), \(t), \"\(vector.rawValue)\", st.\(vector.rawValue)\(k), \(layer.units));")
+                    "        \(guardText)row(\(name), \(t), \"\(vector.rawValue)\", "
+                        + "st.\(vector.rawValue)\(k), \(layer.units));"
+                )
             }
         }
         return lines.joined(separator: "\n")

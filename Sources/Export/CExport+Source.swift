@@ -34,7 +34,9 @@ extension CExport {
     /// The state struct's fields: each recurrent layer's state and the vectors of its last step
     /// (the trace), each stage's output, scratch for the sums; all sized at compile time.
     var stateFields: [String] {
-        var fields: [String] = []
+        // After a Masking layer: whether this step's row is kept, and per recurrent layer whether
+        // it skipped the step (state carried) and what it passes on.
+        var fields: [String] = model.masks ? ["int mask;"] : []
         for (k, stage) in stages.enumerated() {
             let n = inputWidth(k)
             switch stage {
@@ -55,8 +57,11 @@ extension CExport {
                 fields += ["float in\(k)[\(n)];", "float h\(k)[\(s.units)];", "float sum\(k)[\(s.units)];"]
             case .dense(let d):
                 fields += ["float out\(k)[\(d.units)];"]
-            case .activation:
+            case .activation, .masking:
                 fields += ["float out\(k)[\(n)];"]
+            }
+            if model.masks, let r = stage.recurrentLayer {
+                fields += ["int skipped\(k);", "float out\(k)[\(r.units)];"]
             }
         }
         return fields
@@ -155,6 +160,8 @@ extension CExport {
                 )
             case .activation(let a):
                 lines.append("   Activation(\(a.kerasName))")
+            case .masking(let value):
+                lines.append("   Masking(\(value)): a row equal to it everywhere is skipped, the state carried")
             }
         }
         lines += [

@@ -18,7 +18,7 @@ extension CExport {
             // A Dense or Activation layer calls its function only when it is elementwise and not linear.
             case .dense(let d) where d.activation != .linear && !d.activation.isRowWise: use(d.activation)
             case .activation(let a) where a != .linear && !a.isRowWise: use(a)
-            case .dense, .activation: break
+            case .dense, .activation, .masking: break
             }
         }
         out += activations.filter { !$0.isRowWise }.map(CActivations.definition)
@@ -48,7 +48,7 @@ extension CExport {
                 + (r.bias.map { [Self.table("b\(k)", $0)] } ?? [])
         case .dense(let d):
             [Self.table("W\(k)", d.kernel.values)] + (d.bias.map { [Self.table("b\(k)", $0)] } ?? [])
-        case .activation: []
+        case .activation, .masking: []
         }
     }
 
@@ -69,8 +69,27 @@ extension CExport {
     private func stepFunction(_ k: Int, _ stage: Stage) -> String {
         let n = inputWidth(k)
         let loops: String
-        if case .activation = stage { loops = "int j;" } else { loops = "int j, k;" }
-        let head = "static void step\(k)(\(prefix)_state *s, const float *x) {\n    \(loops)\n"
+        switch stage {
+        case .activation, .masking: loops = "int j;"
+        default: loops = "int j, k;"
+        }
+        var head = "static void step\(k)(\(prefix)_state *s, const float *x) {\n    \(loops)\n"
+        if model.masks, let r = stage.recurrentLayer {
+            // A skipped step: no gate is computed (zeros), the state is carried, the output is
+            // the carried h or zeros (zero_output_for_mask).
+            let gates = r.vectorNames.filter { !$0.isState }.map { "\($0.rawValue)\(k)" }
+            let carried = r.zeroOutputForMask ? "0.0f" : "s->h\(k)[j]"
+            head += """
+                    s->skipped\(k) = !s->mask;
+                    if (!s->mask) {
+                \(gates.map { "        memset(s->\($0), 0, sizeof s->\($0));" }.joined(separator: "\n"))
+                        for (j = 0; j < \(r.units); j++) s->out\(k)[j] = \(carried);
+                        (void)k;
+                        return;
+                    }
+
+                """
+        }
         switch stage {
         case .lstm(let l):
             let hu = l.units, rec = CActivations.name(l.recurrentActivation), act = CActivations.name(l.activation)
@@ -145,6 +164,13 @@ extension CExport {
                 \(rowActivation(a, "s->out\(k)", n))
                 }
                 """
+        case .masking(let value):
+            return head + """
+                    s->mask = 0;
+                    for (j = 0; j < \(n); j++) if (x[j] != \(Self.literal(value))) s->mask = 1;
+                    for (j = 0; j < \(n); j++) s->out\(k)[j] = s->mask ? x[j] : 0.0f;
+                }
+                """
         }
     }
 
@@ -174,11 +200,12 @@ extension CExport {
         }
     }
 
-    /// The field a stage leaves its output in.
+    /// The field a stage leaves its output in (a recurrent layer after a Masking layer passes on
+    /// `out`, which a skipped step may zero).
     func output(of k: Int) -> String {
         switch stages[k] {
-        case .lstm, .gru, .simpleRNN: "s->h\(k)"
-        case .dense, .activation: "s->out\(k)"
+        case .lstm, .gru, .simpleRNN: model.masks ? "s->out\(k)" : "s->h\(k)"
+        case .dense, .activation, .masking: "s->out\(k)"
         }
     }
 
@@ -191,8 +218,14 @@ extension CExport {
             "void \(prefix)_step(\(prefix)_state *s, const float x[\(upper)_INPUTS], float y[\(upper)_OUTPUTS]) {"
         ]
         var input = "x"
+        if model.masks { body.append("    s->mask = 1;") }
         for k in stages.indices {
             body.append("    step\(k)(s, \(input));")
+            if model.masks, let r = stages[k].recurrentLayer {
+                // A step that ran passes on its h.
+                body.append("    if (s->mask) memcpy(s->out\(k), s->h\(k), sizeof s->out\(k));")
+                if !r.returnSequences { body.append("    s->mask = 1;") }
+            }
             input = output(of: k)
         }
         body.append("    memcpy(y, \(input), sizeof(float) * \(upper)_OUTPUTS);")

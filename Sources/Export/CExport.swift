@@ -19,6 +19,8 @@ public struct CExport: Sendable {
         case simpleRNN(SimpleRNNLayer)
         case dense(DenseLayer)
         case activation(Activation)
+        /// A Masking layer: rows equal to the value everywhere are skipped by the recurrent layers.
+        case masking(Float)
     }
 
     public let model: Model
@@ -66,11 +68,18 @@ public struct CExport: Sendable {
             case .identity: continue
             case .bidirectional(let b):
                 throw Refusal(message: "layer \"\(b.name)\": the C export does not handle Bidirectional layers yet")
-            case .masking(let name, _):
-                throw Refusal(message: "layer \"\(name)\": the C export does not handle Masking yet")
+            case .masking(_, let value): stages.append(.masking(value))
             case .flatten(let name):
                 throw Refusal(message: "layer \"\(name)\": the C export does not handle Flatten yet")
             }
+        }
+        // Keras hands the layer after a backwards one its outputs in reading order but the mask in
+        // time order; a stack run one step at a time cannot pair them so.
+        if model.masks, recurrent > 1, model.traced.first?.readsBackwards == true {
+            throw Refusal(
+                message:
+                    "layer \"\(model.traced[0].name)\" reads a masked window backwards below other recurrent layers: "
+                    + "the exported C cannot pair Keras's reversed outputs with its unreversed mask")
         }
         let weights = stages.flatMap(Self.weightValues)
         if let bad = weights.first(where: { !$0.isFinite }) {
@@ -93,7 +102,7 @@ public struct CExport: Sendable {
         case .gru(let g): g.kernel.values + g.recurrentKernel.values + (g.inputBias ?? []) + (g.recurrentBias ?? [])
         case .simpleRNN(let s): s.kernel.values + s.recurrentKernel.values + (s.bias ?? [])
         case .dense(let d): d.kernel.values + (d.bias ?? [])
-        case .activation: []
+        case .activation, .masking(_): []
         }
     }
 
@@ -141,7 +150,7 @@ extension CExport.Stage {
         case .gru(let g): g.units
         case .simpleRNN(let s): s.units
         case .dense(let d): d.units
-        case .activation: 0
+        case .activation, .masking: 0
         }
     }
 }

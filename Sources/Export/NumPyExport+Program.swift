@@ -132,6 +132,8 @@ extension NumPyExport {
                 "def layer\(k)(xs, trace):",
                 "    return [\(Self.python(a, "x")) for x in xs]",
             ]
+        case .masking:
+            preconditionFailure("NumPyExport refuses Masking")
         }
     }
 

@@ -19,6 +19,9 @@ public struct NumPyExport: Sendable {
     public init(model: Model) throws {
         let c = try CExport(
             model: model, prefix: "model", window: Matrix.sineWindow(steps: 1, features: model.inputSize))
+        if let masking = model.layers.first(where: { if case .masking = $0 { true } else { false } }) {
+            throw CExport.Refusal(message: "layer \"\(masking.name)\": the NumPy export does not handle Masking yet")
+        }
         self.model = model
         stages = c.stages
         var arrays: [Array] = []
@@ -44,7 +47,7 @@ public struct NumPyExport: Sendable {
             case .dense(let d):
                 add("W\(k)", d.kernel)
                 add("b\(k)", d.bias ?? [Float](repeating: 0, count: d.units))
-            case .activation:
+            case .activation, .masking:
                 break
             }
         }

@@ -15,8 +15,8 @@ struct ExportCommand: ParsableCommand {
             own), main.c (./model WINDOW.csv prints the output as JSON; --trace WINDOW.csv prints every \
             vector of every step as lstmscope's trace CSV, for compare; --selftest checks an embedded \
             window) and README.txt. LSTM, GRU (both reset variants) and SimpleRNN layers, stacked, the \
-            first reading backwards or not, with Dense and Activation layers; Bidirectional, Masking \
-            and Flatten are refused, naming the layer.
+            first reading backwards or not, Masking, Dense and Activation layers (NumPy: no Masking yet); \
+            Bidirectional and Flatten are refused, naming the layer.
 
             Examples:
               lstmscope export sample-weights/tutorial.keras --to c --out port

@@ -19,7 +19,7 @@ import Testing
     @Test(arguments: CExportTests.models)
     func theNumPyProgramEqualsTheReplay(file: String) throws {
         let model = try ModelLoader.load(file)
-        let window = Matrix.sineWindow(steps: min(model.lookBack ?? 12, 40), features: model.inputSize)
+        let window = CExportTests.window(for: model)
         let export: NumPyExport
         do {
             export = try NumPyExport(model: model)
