@@ -62,7 +62,7 @@ extension NumPyExport {
         case .lstm(let l):
             let rec = { Self.python(l.recurrentActivation, $0) }, act = { Self.python(l.activation, $0) }
             return [
-                "def layer\(k)(xs, trace):",
+                "def layer\(k)(xs, mask, trace):",
                 "    \"\"\"\(Self.docText(l.name)): LSTM(\(l.units)); gate blocks i, f, c~, o "
                     + "along the 4·hu axis.\"\"\"",
                 "    Wi, Wf, Wc, Wo = np.split(weights[\"W\(k)\"], 4, axis=1)",
@@ -72,6 +72,11 @@ extension NumPyExport {
                 "    c = np.zeros(\(l.units), f32)",
                 "    out = []",
                 "    for s, x in enumerate(xs):",
+                "        if mask is not None and not mask[s]:",
+                "            # Skipped by the mask: nothing computed, the state carried.",
+                "            trace(s, {\"x\": x, \"c\": c, \"h\": h}, True)",
+                "            out.append(np.zeros(\(l.units), f32) if \(l.zeroOutputForMask ? "True" : "False") else h)",
+                "            continue",
                 "        i = \(rec("x @ Wi + h @ Ui + bi"))",
                 "        f = \(rec("x @ Wf + h @ Uf + bf"))",
                 "        c_tilde = \(act("x @ Wc + h @ Uc + bc"))",
@@ -89,7 +94,7 @@ extension NumPyExport {
                 ? act("x @ Wh + bh + r * (h @ Uh + bh_rec)")
                 : act("x @ Wh + bh + bh_rec + (r * h) @ Uh")
             return [
-                "def layer\(k)(xs, trace):",
+                "def layer\(k)(xs, mask, trace):",
                 "    \"\"\"\(Self.docText(g.name)): GRU(\(g.units)), reset_after=\(g.resetAfter ? "True" : "False"); "
                     + "blocks z, r, h~.\"\"\"",
                 "    Wz, Wr, Wh = np.split(weights[\"W\(k)\"], 3, axis=1)",
@@ -99,6 +104,11 @@ extension NumPyExport {
                 "    h = np.zeros(\(g.units), f32)",
                 "    out = []",
                 "    for s, x in enumerate(xs):",
+                "        if mask is not None and not mask[s]:",
+                "            # Skipped by the mask: nothing computed, the state carried.",
+                "            trace(s, {\"x\": x, \"h\": h}, True)",
+                "            out.append(np.zeros(\(g.units), f32) if \(g.zeroOutputForMask ? "True" : "False") else h)",
+                "            continue",
                 "        z = \(rec("x @ Wz + bz + h @ Uz + bz_rec"))",
                 "        r = \(rec("x @ Wr + br + h @ Ur + br_rec"))",
                 "        h_tilde = \(candidate)",
@@ -109,12 +119,17 @@ extension NumPyExport {
             ]
         case .simpleRNN(let r):
             return [
-                "def layer\(k)(xs, trace):",
+                "def layer\(k)(xs, mask, trace):",
                 "    \"\"\"\(Self.docText(r.name)): SimpleRNN(\(r.units)).\"\"\"",
                 "    W, U, b = weights[\"W\(k)\"], weights[\"U\(k)\"], weights[\"b\(k)\"]",
                 "    h = np.zeros(\(r.units), f32)",
                 "    out = []",
                 "    for s, x in enumerate(xs):",
+                "        if mask is not None and not mask[s]:",
+                "            # Skipped by the mask: nothing computed, the state carried.",
+                "            trace(s, {\"x\": x, \"h\": h}, True)",
+                "            out.append(np.zeros(\(r.units), f32) if \(r.zeroOutputForMask ? "True" : "False") else h)",
+                "            continue",
                 "        h = \(Self.python(r.activation, "x @ W + b + h @ U"))",
                 "        trace(s, {\"x\": x, \"h\": h})",
                 "        out.append(h)",
@@ -133,7 +148,7 @@ extension NumPyExport {
                 "    return [\(Self.python(a, "x")) for x in xs]",
             ]
         case .masking:
-            preconditionFailure("NumPyExport refuses Masking")
+            return []
         }
     }
 
@@ -161,20 +176,34 @@ extension NumPyExport {
 
     /// Runs the layers over a window (rows); returns the output rows and calls `trace` per step.
     private var runFunction: [String] {
-        var lines = ["def run(window, trace):", "    steps = len(window)", "    xs = [f32(x) for x in window]"]
+        var lines = [
+            "def run(window, trace):", "    steps = len(window)", "    xs = [f32(x) for x in window]",
+            "    mask = None",
+        ]
         for (k, stage) in stages.enumerated() {
             guard let r = stage.recurrentLayer else {
-                lines.append("    xs = layer\(k)(xs, None)")
+                if case .masking(let value) = stage {
+                    // Keras's Masking: a row equal to the value everywhere is skipped, and reaches
+                    // the layers after it as zeros.
+                    lines += [
+                        "    mask = [bool(np.any(x != f32(\(value)))) for x in xs]",
+                        "    xs = [x if m else np.zeros_like(x) for x, m in zip(xs, mask)]",
+                    ]
+                } else {
+                    lines.append("    xs = layer\(k)(xs, None)")
+                }
                 continue
             }
             let name = Self.pyString(r.name)
             let t = r.goBackwards ? "steps - 1 - s" : "s"
             lines += [
-                "    def trace\(k)(s, vectors):",
-                "        trace(\(name), \(t), vectors)",
-                "    xs = layer\(k)(\(r.goBackwards ? "xs[::-1]" : "xs"), trace\(k))",
+                "    def trace\(k)(s, vectors, masked=False):",
+                "        trace(\(name), \(t), vectors, masked)",
+                r.goBackwards
+                    ? "    xs = layer\(k)(xs[::-1], None if mask is None else mask[::-1], trace\(k))"
+                    : "    xs = layer\(k)(xs, mask, trace\(k))",
             ]
-            if !r.returnSequences { lines.append("    xs = xs[-1:]") }
+            if !r.returnSequences { lines += ["    xs = xs[-1:]", "    mask = None"] }
         }
         lines.append("    return xs")
         return lines
@@ -198,13 +227,15 @@ extension NumPyExport {
             "        sys.exit(\"%s: the window must be (T, \(model.inputSize)); this one is %s\" % (path, shape))",
             "    rows = []",
             "",
-            "    def keep(layer, t, vectors):",
+            "    def keep(layer, t, vectors, masked):",
             "        if tracing:",
             "            quoted = any(c in layer for c in ',\"\\n')",
             "            name = '\"' + layer.replace('\"', '\"\"') + '\"' if quoted else layer",
             "            for vector, values in vectors.items():",
             "                for unit, value in enumerate(values):",
             "                    rows.append(\"%s,%d,%s,%d,%.9g\" % (name, t, vector, unit, value))",
+            "                if vector == \"x\" and masked:",
+            "                    rows.append(\"%s,%d,masked,0,1\" % (name, t))",
             "",
             "    out = np.concatenate([np.atleast_1d(y) for y in run(window, keep)]).astype(f32)",
             "    if tracing:",

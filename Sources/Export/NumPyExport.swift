@@ -19,9 +19,6 @@ public struct NumPyExport: Sendable {
     public init(model: Model) throws {
         let c = try CExport(
             model: model, prefix: "model", window: Matrix.sineWindow(steps: 1, features: model.inputSize))
-        if let masking = model.layers.first(where: { if case .masking = $0 { true } else { false } }) {
-            throw CExport.Refusal(message: "layer \"\(masking.name)\": the NumPy export does not handle Masking yet")
-        }
         self.model = model
         stages = c.stages
         var arrays: [Array] = []

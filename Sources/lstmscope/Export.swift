@@ -15,7 +15,7 @@ struct ExportCommand: ParsableCommand {
             own), main.c (./model WINDOW.csv prints the output as JSON; --trace WINDOW.csv prints every \
             vector of every step as lstmscope's trace CSV, for compare; --selftest checks an embedded \
             window) and README.txt. LSTM, GRU (both reset variants) and SimpleRNN layers, stacked, the \
-            first reading backwards or not, Masking, Dense and Activation layers (NumPy: no Masking yet); \
+            first reading backwards or not, Masking, Dense and Activation layers; \
             Bidirectional and Flatten are refused, naming the layer.
 
             Examples:
