@@ -5,17 +5,9 @@ import Testing
 /// The porting loop end to end: export the bundled sample to C, build it with the toolchain's
 /// clang, run its self-test, print its trace, and `compare` it with the model.
 @Suite(.timeLimit(.minutes(2))) struct ExportCommandLineTests {
-    static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    /// Runs `arguments[0]` with the rest (see `ChildProcess` for why not Foundation's `Process`).
+    static func run(_ arguments: [String]) throws -> ChildProcess.Result {
+        try ChildProcess.run(arguments[0], Array(arguments.dropFirst()), seconds: 120)
     }
 
     @Test func theSampleExportsBuildsSelfTestsAndComparesEqual() throws {

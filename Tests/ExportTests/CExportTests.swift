@@ -39,21 +39,9 @@ import Testing
         return "clang"
     }()
 
-    static func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
+    /// Runs `arguments[0]` with the rest (see `ChildProcess` for why not Foundation's `Process`).
+    static func run(_ arguments: [String]) throws -> ChildProcess.Result {
+        try ChildProcess.run(arguments[0], Array(arguments.dropFirst()), seconds: 120)
     }
 
     @Test(arguments: models)

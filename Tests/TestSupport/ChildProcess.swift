@@ -10,20 +10,20 @@ import Foundation
 /// socket open for its whole life, so `waitUntilExit` never returned on a machine with no tmux
 /// server running (CI). Here the child gets only stdin, stdout and stderr, every other
 /// descriptor is closed, and the exit is read with `waitpid`.
-enum ChildProcess {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public enum ChildProcess {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    struct Result {
-        let status: Int32
-        let out: String
-        let err: String
+    public struct Result {
+        public let status: Int32
+        public let out: String
+        public let err: String
     }
 
     /// Runs `executable` (looked up in PATH if it has no slash) and waits at most `seconds`;
     /// a child that outlives the deadline is killed and reported as a failure.
-    static func run(_ executable: String, _ arguments: [String], seconds: Double = 60) throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String], seconds: Double = 60) throws -> Result {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
