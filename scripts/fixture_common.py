@@ -203,3 +203,17 @@ def save_npz_positional(model, path):
 
 def log(*a):
     print(*a, file=sys.stderr, flush=True)
+
+
+def write_counts_and_versions(out, counts, generator, libraries):
+    """param-counts.json (Keras's count_params() per file) and VERSIONS.txt in `out`.
+
+    `libraries` is [(name, module)] of the libraries that made the fixtures, keras first."""
+    with open(os.path.join(out, "param-counts.json"), "w") as f:
+        json.dump({"keras_version": libraries[0][1].__version__, "counts": counts}, f, indent=1, sort_keys=True)
+        f.write("\n")
+    with open(os.path.join(out, "VERSIONS.txt"), "w") as f:
+        for name, module in libraries:
+            f.write(f"{name} {module.__version__}\n")
+        f.write(f"python {sys.version.split()[0]}\n")
+        f.write(f"generator: {generator}\n")

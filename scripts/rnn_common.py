@@ -281,7 +281,7 @@ def make_trace(model, keras, x, keras_major, mask_value=None):
                 assert np.allclose(a, expect, atol=1e-6), (layer.name, a, expect)
                 cur = a
             layers += [fe, be]
-        elif cls == "Dense":
+        elif cls in ("Dense", "Flatten", "TimeDistributed"):
             cur = np.asarray(actual)[0]
         else:
             raise ValueError(f"unexpected layer {cls}")
@@ -345,7 +345,11 @@ def numpy_replay(model, x, keras_major, mask):
                 if mask is not None and getattr(layer, "zero_output_for_mask", False):
                     hs = np.where(mask[order][:, None], hs, 0.0)  # outputs of masked steps are zeros
                 cur = hs if layer.return_sequences else hs[-1]  # processing order when go_backwards
-        elif cls == "Dense":
+        elif cls == "Flatten":
+            cur = cur.reshape(-1)
+        elif cls in ("Dense", "TimeDistributed"):
+            if cls == "TimeDistributed":
+                layer = layer.layer  # TimeDistributed(Dense) is the Dense on every row
             k = layer.get_weights()
             z = cur @ k[0].astype(np.float64) + (k[1].astype(np.float64) if len(k) > 1 else 0.0)
             act = layer.get_config()["activation"]

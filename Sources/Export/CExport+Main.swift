@@ -18,31 +18,60 @@ extension CExport {
 
     /// The trace CSV's name of recurrent stage `k`, quoted as `trace --format csv` quotes it.
     private func csvName(_ k: Int) -> String {
-        let name = stages[k].recurrentLayer!.name
+        let name = plan.tracedName(k)
         return name.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
             ? "\"" + name.replacingAll("\"", with: "\"\"") + "\"" : name
     }
 
-    private var traceStatements: String {
-        var lines: [String] = []
+    /// The observer that prints each recurrent layer's vectors of a step as trace CSV rows.
+    private var printStep: String {
+        var lines = [
+            "static void print_step(void *context, const \(prefix)_state *st, int layer, int t) {",
+            "    (void)context;",
+            "    switch (layer) {",
+        ]
         for (k, stage) in stages.enumerated() {
             guard let layer = stage.recurrentLayer else { continue }
             let name = Self.cString(csvName(k))
-            let t = layer.goBackwards ? "steps - 1 - s" : "s"
-            lines.append("        row(\(name), \(t), \"x\", st.in\(k), \(inputWidth(k)));")
+            lines.append("    case \(plan.tracedIndex(k)):")
+            lines.append("        row(\(name), t, \"x\", st->in\(k), \(inputWidth(k)));")
             // A skipped step has a `masked` row and only the state it carried, as trace writes it.
             if model.masks {
-                lines.append("        if (st.skipped\(k)) printf(\"%s,%d,masked,0,1\\n\", \(name), \(t));")
+                lines.append("        if (st->skipped\(k)) printf(\"%s,%d,masked,0,1\\n\", \(name), t);")
             }
             for vector in layer.vectorNames {
-                let guardText = model.masks && !vector.isState ? "if (!st.skipped\(k)) " : ""
+                let guardText = model.masks && !vector.isState ? "if (!st->skipped\(k)) " : ""
                 lines.append(
-                    "        \(guardText)row(\(name), \(t), \"\(vector.rawValue)\", "
-                        + "st.\(vector.rawValue)\(k), \(layer.units));"
+                    "        \(guardText)row(\(name), t, \"\(vector.rawValue)\", "
+                        + "st->\(vector.rawValue)\(k), \(layer.units));"
                 )
             }
+            lines.append("        break;")
         }
+        lines += ["    }", "}"]
         return lines.joined(separator: "\n")
+    }
+
+    /// A C statement that exits with a message when a window of `steps` rows from `path` is one
+    /// the build cannot run.
+    private var stepsCheck: String {
+        if plan.streams { return "(void)path; (void)steps;" }
+        if flattens {
+            return """
+                if (steps != \(upper)_MAX_STEPS) {
+                        fprintf(stderr, "%s: %d rows; the model's Flatten needs exactly %d\\n",
+                                path, steps, \(upper)_MAX_STEPS);
+                        exit(1);
+                    }
+                """
+        }
+        return """
+            if (steps > \(upper)_MAX_STEPS) {
+                    fprintf(stderr, "%s: %d rows; this build holds at most %d (build with -D\(upper)_MAX_STEPS=%d)\\n",
+                            path, steps, \(upper)_MAX_STEPS, steps);
+                    exit(1);
+                }
+            """
     }
 
     var main: String {
@@ -156,25 +185,35 @@ extension CExport {
                 printf("]\\n");
             }
 
+            \(printStep)
+
+            /* Exits with a message when the build cannot run a window of `steps` rows. */
+            static void check_steps(const char *path, int steps) {
+                \(stepsCheck)
+            }
+
+            /* The outputs of a window of `steps` rows. */
+            static size_t output_count(int steps) {
+                return (size_t)(\(upper)_OUTPUT_PER_STEP ? steps : 1) * \(upper)_OUTPUTS;
+            }
+
             static int trace(const float *window, int steps) {
                 static \(prefix)_state st;
-                float y[\(upper)_OUTPUTS];
-                int s, k;
-                \(prefix)_reset(&st);
+                size_t n = output_count(steps), k;
+                float *y = malloc(sizeof(float) * n);
+                if (!y) { fprintf(stderr, "out of memory\\n"); return 1; }
                 printf("layer,t,vector,unit,value\\n");
-                for (s = 0; s < steps; s++) {
-                    int t = \(upper)_READS_BACKWARDS ? steps - 1 - s : s;
-                    \(prefix)_step(&st, window + (size_t)t * \(upper)_INPUTS, y);
-            \(traceStatements)
-                    if (\(upper)_OUTPUT_PER_STEP || s == steps - 1) {
-                        for (k = 0; k < \(upper)_OUTPUTS; k++) {
-                            int unit = \(upper)_OUTPUT_PER_STEP ? s * \(upper)_OUTPUTS + k : k;
-                            printf("output,,y,%d,", unit);
-                            number(y[k]);
-                            printf("\\n");
-                        }
-                    }
+                if (\(prefix)_predict_observed(&st, window, steps, y, print_step, NULL) != 0) {
+                    fprintf(stderr, "the model cannot run a window of %d rows\\n", steps);
+                    free(y);
+                    return 1;
                 }
+                for (k = 0; k < n; k++) {
+                    printf("output,,y,%d,", (int)k);
+                    number(y[k]);
+                    printf("\\n");
+                }
+                free(y);
                 return 0;
             }
 
@@ -184,7 +223,10 @@ extension CExport {
                     static float y[\(max(outputs, 1))];
                     float worst = 0.0f;
                     int k;
-                    \(prefix)_predict(&state, selftest_window, SELFTEST_STEPS, y);
+                    if (\(prefix)_predict(&state, selftest_window, SELFTEST_STEPS, y) != 0) {
+                        printf("selftest: the build cannot run its own window of %d rows: FAILED\\n", SELFTEST_STEPS);
+                        return 1;
+                    }
                     /* Relative above 1 (float32 has 1e-5 of absolute room only below about 80); NaN
                        against NaN agrees, NaN against a number never does. */
                     for (k = 0; k < \(outputs); k++) {
@@ -201,17 +243,24 @@ extension CExport {
                 if (argc == 3 && strcmp(argv[1], "--trace") == 0) {
                     int steps;
                     float *window = read_window(argv[2], &steps);
-                    int status = trace(window, steps);
+                    int status;
+                    check_steps(argv[2], steps);
+                    status = trace(window, steps);
                     free(window);
                     return status;
                 }
                 if (argc == 2 && argv[1][0] != '-') {
                     int steps;
                     float *window = read_window(argv[1], &steps);
-                    size_t n = (size_t)(\(upper)_OUTPUT_PER_STEP ? steps : 1) * \(upper)_OUTPUTS;
-                    float *y = malloc(sizeof(float) * n);
+                    size_t n = output_count(steps);
+                    float *y;
+                    check_steps(argv[1], steps);
+                    y = malloc(sizeof(float) * n);
                     if (!y) { fprintf(stderr, "out of memory\\n"); return 1; }
-                    \(prefix)_predict(&state, window, steps, y);
+                    if (\(prefix)_predict(&state, window, steps, y) != 0) {
+                        fprintf(stderr, "the model cannot run a window of %d rows\\n", steps);
+                        return 1;
+                    }
                     print_json(y, (int)n);
                     free(y);
                     free(window);
@@ -235,10 +284,32 @@ extension CExport {
         Check a port against the model:  lstmscope compare MODEL --input WINDOW.csv --theirs trace.csv
 
         \(prefix).h / \(prefix).c are the model alone (C99, <math.h> only, no malloc): \(prefix)_reset,
-        \(prefix)_step (one time step, for streaming) and \(prefix)_predict (a whole window) on a
-        \(prefix)_state you own. main.c is the program above.
-
+        \(functionsText) on a \(prefix)_state you own. main.c is the program above.
+        \(plan.streams ? "" : "\n" + windowText)
         """
+    }
+
+    private var functionsText: String {
+        plan.streams
+            ? "\(prefix)_step (one time step, for streaming), \(prefix)_predict (a whole window) and\n"
+                + "\(prefix)_predict_observed (the same, calling you after every step of every layer)"
+            : "\(prefix)_predict (a whole window) and \(prefix)_predict_observed (the same, calling you\n"
+                + "after every step of every layer)"
+    }
+
+    /// Why a whole-window model has no `_step`, and how long a window it holds.
+    private var windowText: String {
+        let limit =
+            flattens
+            ? "exactly \(maxSteps) of them (its Flatten fixes that)."
+            : "at most \(upper)_MAX_STEPS of them (\(maxSteps) unless you build with\n-D\(upper)_MAX_STEPS=N)."
+        return """
+            This model needs the whole window before it can finish:
+            \(plan.wholeWindowReason!).
+            So there is no \(prefix)_step: \(prefix)_predict runs it layer by layer over rows held in the
+            state, \(limit)
+
+            """
     }
 }
 

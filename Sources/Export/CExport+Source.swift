@@ -22,13 +22,6 @@ extension CExport {
             + (values.isEmpty ? "    0.0f," : lines.joined(separator: "\n")) + "\n};"
     }
 
-    /// Input width of stage `k`.
-    func inputWidth(_ k: Int) -> Int {
-        var width = model.inputSize
-        for stage in stages[..<k] where stage.width > 0 { width = stage.width }
-        return width
-    }
-
     var upper: String { prefix.uppercased() }
 
     /// The state struct's fields: each recurrent layer's state and the vectors of its last step
@@ -59,10 +52,17 @@ extension CExport {
                 fields += ["float out\(k)[\(d.units)];"]
             case .activation, .masking:
                 fields += ["float out\(k)[\(n)];"]
+            case .merge, .flatten:
+                continue
             }
             if model.masks, let r = stage.recurrentLayer {
                 fields += ["int skipped\(k);", "float out\(k)[\(r.units)];"]
             }
+        }
+        if !plan.streams {
+            // The whole window's rows, layer by layer (two buffers taking turns), and its mask.
+            fields += ["float seq_a[\(upper)_SEQUENCE_FLOATS];", "float seq_b[\(upper)_SEQUENCE_FLOATS];"]
+            if model.masks { fields.append("int row_kept[\(upper)_MAX_STEPS];") }
         }
         return fields
     }
@@ -80,10 +80,7 @@ extension CExport {
         #define \(upper)_OUTPUTS \(outputWidth)
         /* 1 when the model outputs a row per time step (its last recurrent layer returns sequences). */
         #define \(upper)_OUTPUT_PER_STEP \(outputPerStep ? 1 : 0)
-        /* 1 when the first recurrent layer reads the window last row first (Keras go_backwards):
-           \(prefix)_predict then feeds the rows in that order, and \(prefix)_step is called in it. */
-        #define \(upper)_READS_BACKWARDS \(readsBackwards ? 1 : 0)
-
+        \(modeDefinitions)
         /* Everything the model carries and computes, sized at compile time: no malloc anywhere. */
         typedef struct {
         \(stateFields.map { "    " + $0 }.joined(separator: "\n"))
@@ -91,19 +88,77 @@ extension CExport {
 
         /* The zero state every Keras window starts from. */
         void \(prefix)_reset(\(prefix)_state *s);
-
-        /* One time step of the whole stack on input row x; y gets the output had the window
-           ended here (with OUTPUT_PER_STEP, this step's output row). */
-        void \(prefix)_step(\(prefix)_state *s, const float x[\(upper)_INPUTS], float y[\(upper)_OUTPUTS]);
-
+        \(stepDeclaration)
         /* A whole window of `steps` rows (row-major, steps × INPUTS) from zero state, as Keras's
            model.predict(window[None])[0]: y gets OUTPUTS values, or steps × OUTPUTS with
-           OUTPUT_PER_STEP (rows in the order the model reads the window). */
-        void \(prefix)_predict(\(prefix)_state *s, const float *window, int steps, float *y);
+           OUTPUT_PER_STEP. \(predictReturns) */
+        int \(prefix)_predict(\(prefix)_state *s, const float *window, int steps, float *y);
+
+        /* The same, calling observe(context, s, layer, t) after every step of every recurrent layer
+           (layer: its place in the trace, 0 first; t: the window's row it read), with the layer's
+           vectors of that step in s (lstmscope's trace is made of them; main.c prints it so). */
+        typedef void (*\(prefix)_observer)(void *context, const \(prefix)_state *s, int layer, int t);
+        int \(prefix)_predict_observed(\(prefix)_state *s, const float *window, int steps, float *y,
+        \(observedIndent)\(prefix)_observer observe, void *context);
 
         #endif
 
         """
+    }
+
+    /// What `_predict` returns, said in the header.
+    private var predictReturns: String {
+        plan.streams
+            ? "Returns 0, or -1 (y untouched) for a window of no rows."
+            : flattens
+                ? "Returns 0, or -1 (y untouched) for a window not of\n   exactly MAX_STEPS rows."
+                : "Returns 0, or -1 (y untouched) for a window of no rows\n   or of more than MAX_STEPS."
+    }
+
+    /// The macros that say how the model runs: a streaming model's reading order, or a
+    /// whole-window model's buffers.
+    private var modeDefinitions: String {
+        if plan.streams {
+            return """
+                /* 1 when the first recurrent layer reads the window last row first (Keras go_backwards):
+                   \(prefix)_predict then feeds the rows in that order, and \(prefix)_step is called in it. */
+                #define \(upper)_READS_BACKWARDS \(readsBackwards ? 1 : 0)
+
+                """
+        }
+        let limit =
+            flattens
+            ? "#define \(upper)_MAX_STEPS \(maxSteps)  /* exactly: the Flatten's Dense is sized for it */"
+            : "#ifndef \(upper)_MAX_STEPS\n#define \(upper)_MAX_STEPS \(maxSteps)\n#endif"
+        return """
+            /* This model needs the whole window before it can finish:
+               \(Self.commentSafe(plan.wholeWindowReason!)).
+               So there is no \(prefix)_step: \(prefix)_predict runs it layer by layer over rows held in
+               the state, \(rowsHeld) */
+            \(limit)
+            #define \(upper)_SEQUENCE_FLOATS \(sequenceFloats)
+
+            """
+    }
+
+    /// How many rows a whole-window build holds.
+    private var rowsHeld: String {
+        flattens ? "exactly MAX_STEPS of them." : "at most MAX_STEPS of them (-D\(upper)_MAX_STEPS=N for more)."
+    }
+
+    /// Spaces that line a second line of `_predict_observed`'s parameters up with the first.
+    var observedIndent: String { String(repeating: " ", count: "int \(prefix)_predict_observed(".count) }
+
+    /// `<prefix>_step`, for a model that streams.
+    private var stepDeclaration: String {
+        guard plan.streams else { return "" }
+        return """
+
+            /* One time step of the whole stack on input row x; y gets the output had the window
+               ended here (with OUTPUT_PER_STEP, this step's output row). */
+            void \(prefix)_step(\(prefix)_state *s, const float x[\(upper)_INPUTS], float y[\(upper)_OUTPUTS]);
+
+            """
     }
 
     /// Where the model came from: `tutorial.keras (.keras (Keras 3 archive), Keras 3.15.1)`.
@@ -162,6 +217,13 @@ extension CExport {
                 lines.append("   Activation(\(a.kerasName))")
             case .masking(let value):
                 lines.append("   Masking(\(value)): a row equal to it everywhere is skipped, the state carried")
+            case .merge(let merge, _):
+                lines.append(
+                    "   Bidirectional, merge \(merge.rawValue): of the two layers above, the first reads forwards, "
+                        + "the second from the end;")
+                lines.append("     the backward rows are flipped back into time order and merged with the forward ones")
+            case .flatten(let steps):
+                lines.append("   Flatten: the \(steps) rows, one after another, as one row")
             }
         }
         lines += [

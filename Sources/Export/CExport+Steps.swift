@@ -18,18 +18,26 @@ extension CExport {
             // A Dense or Activation layer calls its function only when it is elementwise and not linear.
             case .dense(let d) where d.activation != .linear && !d.activation.isRowWise: use(d.activation)
             case .activation(let a) where a != .linear && !a.isRowWise: use(a)
-            case .dense, .activation, .masking: break
+            case .dense, .activation, .masking, .merge, .flatten: break
             }
         }
         out += activations.filter { !$0.isRowWise }.map(CActivations.definition)
         out.append("")
         for (k, stage) in stages.enumerated() {
+            switch stage {
+            case .merge, .flatten: continue  // no step of their own: the window's passes do them
+            default: break
+            }
             out += weightTables(k, stage)
             out.append(stepFunction(k, stage))
             out.append("")
         }
         out.append(resetFunction)
-        out.append(stackStep)
+        if plan.streams {
+            out += [stackStep, streamingPredict]
+        } else {
+            out.append(windowPredict)
+        }
         out.append(predictFunction)
         return out.joined(separator: "\n") + "\n"
     }
@@ -48,7 +56,7 @@ extension CExport {
                 + (r.bias.map { [Self.table("b\(k)", $0)] } ?? [])
         case .dense(let d):
             [Self.table("W\(k)", d.kernel.values)] + (d.bias.map { [Self.table("b\(k)", $0)] } ?? [])
-        case .activation, .masking: []
+        case .activation, .masking, .merge, .flatten: []
         }
     }
 
@@ -70,7 +78,7 @@ extension CExport {
         let n = inputWidth(k)
         let loops: String
         switch stage {
-        case .activation, .masking: loops = "int j;"
+        case .activation, .masking, .merge, .flatten: loops = "int j;"
         default: loops = "int j, k;"
         }
         var head = "static void step\(k)(\(prefix)_state *s, const float *x) {\n    \(loops)\n"
@@ -171,6 +179,8 @@ extension CExport {
                     for (j = 0; j < \(n); j++) s->out\(k)[j] = s->mask ? x[j] : 0.0f;
                 }
                 """
+        case .merge, .flatten:
+            preconditionFailure("merges and flattens have no step function")
         }
     }
 
@@ -206,6 +216,7 @@ extension CExport {
         switch stages[k] {
         case .lstm, .gru, .simpleRNN: model.masks ? "s->out\(k)" : "s->h\(k)"
         case .dense, .activation, .masking: "s->out\(k)"
+        case .merge, .flatten: preconditionFailure("merges and flattens pass on a window's rows, not a step's")
         }
     }
 
@@ -233,17 +244,38 @@ extension CExport {
         return body.joined(separator: "\n")
     }
 
-    private var predictFunction: String {
+    /// A streaming model's window: the stack one step at a time, each layer observed after it.
+    private var streamingPredict: String {
         let row = readsBackwards ? "steps - 1 - t" : "t"
+        let observations = stages.indices.filter { stages[$0].isRecurrent }.map { k in
+            let t = stages[k].recurrentLayer!.goBackwards ? "row" : "t"
+            return "            observe(context, s, \(plan.tracedIndex(k)), \(t));"
+        }
         return """
-            void \(prefix)_predict(\(prefix)_state *s, const float *window, int steps, float *y) {
+            int \(prefix)_predict_observed(\(prefix)_state *s, const float *window, int steps, float *y,
+            \(observedIndent)\(prefix)_observer observe, void *context) {
                 int t;
+                if (steps < 1) return -1;
                 \(prefix)_reset(s);
                 for (t = 0; t < steps; t++) {
-                    float *row = \(upper)_OUTPUT_PER_STEP ? y + t * \(upper)_OUTPUTS : y;
-                    \(prefix)_step(s, window + (\(row)) * \(upper)_INPUTS, row);
+                    const int row = \(row);
+                    float *out = \(upper)_OUTPUT_PER_STEP ? y + t * \(upper)_OUTPUTS : y;
+                    \(prefix)_step(s, window + row * \(upper)_INPUTS, out);
+                    if (observe) {
+            \(observations.joined(separator: "\n"))
+                    }
                 }
+                return 0;
             }
+
             """
+    }
+
+    private var predictFunction: String {
+        """
+        int \(prefix)_predict(\(prefix)_state *s, const float *window, int steps, float *y) {
+            return \(prefix)_predict_observed(s, window, steps, y, 0, 0);
+        }
+        """
     }
 }

@@ -57,7 +57,7 @@ extension NumPyExport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func function(_ k: Int, _ stage: CExport.Stage) -> [String] {
+    private func function(_ k: Int, _ stage: ExportPlan.Stage) -> [String] {
         switch stage {
         case .lstm(let l):
             let rec = { Self.python(l.recurrentActivation, $0) }, act = { Self.python(l.activation, $0) }
@@ -147,7 +147,7 @@ extension NumPyExport {
                 "def layer\(k)(xs, trace):",
                 "    return [\(Self.python(a, "x")) for x in xs]",
             ]
-        case .masking:
+        case .masking, .merge, .flatten:
             return []
         }
     }
@@ -181,29 +181,53 @@ extension NumPyExport {
             "    mask = None",
         ]
         for (k, stage) in stages.enumerated() {
-            guard let r = stage.recurrentLayer else {
-                if case .masking(let value) = stage {
-                    // Keras's Masking: a row equal to the value everywhere is skipped, and reaches
-                    // the layers after it as zeros.
-                    lines += [
-                        "    mask = [bool(np.any(x != f32(\(value)))) for x in xs]",
-                        "    xs = [x if m else np.zeros_like(x) for x, m in zip(xs, mask)]",
-                    ]
-                } else {
-                    lines.append("    xs = layer\(k)(xs, None)")
+            switch stage {
+            case .lstm, .gru, .simpleRNN:
+                let r = stage.recurrentLayer!
+                let t = r.goBackwards ? "steps - 1 - s" : "s"
+                let halves = k + 2 < stages.count && { if case .merge = stages[k + 2] { true } else { false } }()
+                let halfOfPrevious =
+                    k > 0 && k + 1 < stages.count
+                    && { if case .merge = stages[k + 1] { true } else { false } }()
+                // A layer reading backwards reads the rows and their mask last first and passes its
+                // rows on in that order; the mask stays in time order (Keras's rules).
+                let rows = r.goBackwards ? "xs[::-1], None if mask is None else mask[::-1]" : "xs, mask"
+                let result = halves ? "forward" : halfOfPrevious ? "backward" : "ys"
+                lines += [
+                    "    def trace\(k)(s, vectors, masked=False):",
+                    "        trace(\(Self.pyString(plan.tracedName(k))), \(t), vectors, masked)",
+                    "    \(result) = layer\(k)(\(rows), trace\(k))",
+                ]
+                if !halves && !halfOfPrevious {
+                    lines.append(r.returnSequences ? "    xs = ys" : "    xs = ys[-1:]")
+                    if !r.returnSequences { lines.append("    mask = None") }
                 }
-                continue
+            case .merge(let merge, _):
+                // The backward rows flipped back into time order, then merged row by row.
+                let sequences = plan.sequences[k]
+                let pair =
+                    sequences ? "zip(forward, backward[::-1])" : "[(forward[-1], backward[-1])]"
+                let expression =
+                    switch merge {
+                    case .concat, .none: "np.concatenate([f, b])"
+                    case .sum: "f + b"
+                    case .mul: "f * b"
+                    case .ave: "(f + b) / f32(2)"
+                    }
+                lines.append("    xs = [\(expression) for f, b in \(pair)]")
+                if !sequences { lines.append("    mask = None") }
+            case .flatten:
+                lines += ["    xs = [np.concatenate(xs)]", "    mask = None"]
+            case .masking(let value):
+                // Keras's Masking: a row equal to the value everywhere is skipped, and reaches
+                // the layers after it as zeros.
+                lines += [
+                    "    mask = [bool(np.any(x != f32(\(value)))) for x in xs]",
+                    "    xs = [x if m else np.zeros_like(x) for x, m in zip(xs, mask)]",
+                ]
+            case .dense, .activation:
+                lines.append("    xs = layer\(k)(xs, None)")
             }
-            let name = Self.pyString(r.name)
-            let t = r.goBackwards ? "steps - 1 - s" : "s"
-            lines += [
-                "    def trace\(k)(s, vectors, masked=False):",
-                "        trace(\(name), \(t), vectors, masked)",
-                r.goBackwards
-                    ? "    xs = layer\(k)(xs[::-1], None if mask is None else mask[::-1], trace\(k))"
-                    : "    xs = layer\(k)(xs, mask, trace\(k))",
-            ]
-            if !r.returnSequences { lines += ["    xs = xs[-1:]", "    mask = None"] }
         }
         lines.append("    return xs")
         return lines

@@ -12,21 +12,20 @@ public struct NumPyExport: Sendable {
 
     public let model: Model
     public let arrays: [Array]
-    let stages: [CExport.Stage]
+    let plan: ExportPlan
+    var stages: [ExportPlan.Stage] { plan.stages }
 
-    /// Prepares the export; refuses what the C export refuses (Bidirectional, Masking, Flatten),
-    /// naming the layer.
+    /// Prepares the export; refuses what the C export refuses, naming the layer.
     public init(model: Model) throws {
-        let c = try CExport(
-            model: model, prefix: "model", window: Matrix.sineWindow(steps: 1, features: model.inputSize))
+        let plan = try ExportPlan(model: model)
         self.model = model
-        stages = c.stages
+        self.plan = plan
         var arrays: [Array] = []
         func add(_ name: String, _ m: Matrix) {
             arrays.append(Array(name: name, shape: [m.rows, m.columns], values: m.values))
         }
         func add(_ name: String, _ v: [Float]) { arrays.append(Array(name: name, shape: [v.count], values: v)) }
-        for (k, stage) in c.stages.enumerated() {
+        for (k, stage) in plan.stages.enumerated() {
             switch stage {
             case .lstm(let l):
                 add("W\(k)", l.kernel)
@@ -44,7 +43,7 @@ public struct NumPyExport: Sendable {
             case .dense(let d):
                 add("W\(k)", d.kernel)
                 add("b\(k)", d.bias ?? [Float](repeating: 0, count: d.units))
-            case .activation, .masking:
+            case .activation, .masking, .merge, .flatten:
                 break
             }
         }

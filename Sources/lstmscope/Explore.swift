@@ -173,7 +173,7 @@ enum PathCompletion {
         .map { name in
             var isDirectory: ObjCBool = false
             let full = directory + name
-            FileManager.default.fileExists(atPath: full.isEmpty ? name : full, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: full.isEmpty ? name : full, isDirectory: &isDirectory)
             return full + (isDirectory.boolValue ? "/" : "")
         }
     }

@@ -14,9 +14,12 @@ struct ExportCommand: ParsableCommand {
             <name>_reset, <name>_step for streaming, <name>_predict for a window, on a state struct you \
             own), main.c (./model WINDOW.csv prints the output as JSON; --trace WINDOW.csv prints every \
             vector of every step as lstmscope's trace CSV, for compare; --selftest checks an embedded \
-            window) and README.txt. LSTM, GRU (both reset variants) and SimpleRNN layers, stacked, the \
-            first reading backwards or not, Masking, Dense and Activation layers; \
-            Bidirectional and Flatten are refused, naming the layer.
+            window) and README.txt. Every model lstmscope reads exports: LSTM, GRU and SimpleRNN layers, \
+            stacked, reading backwards or not, Bidirectional, Masking, Dense, Activation and Flatten. \
+            A model that needs the whole window first (Bidirectional, Flatten, a layer reading backwards \
+            above another) has no <name>_step, and holds at most <NAME>_MAX_STEPS rows (the model's \
+            window length by default; build with -D<NAME>_MAX_STEPS=N for more). \
+            --to numpy writes model.py (numpy only, one line per equation) and weights.npz.
 
             Examples:
               lstmscope export sample-weights/tutorial.keras --to c --out port

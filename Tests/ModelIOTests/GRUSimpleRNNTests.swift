@@ -24,7 +24,11 @@ import Testing
         ]
 
     @Test(arguments: files)
-    func replaysKeras(file: String) throws {
+    func replaysKeras(file: String) throws { try Self.expectReplaysKeras(file) }
+
+    /// `file` (under Tests/Fixtures) replays its `-trace.json`: every layer's h (and c) at every
+    /// step within 1e-5, and the output; predict gives the trace's output bit for bit.
+    static func expectReplaysKeras(_ file: String) throws {
         let model = try ModelLoader.load(Fixtures.path(file))
         let name = String(file.dropLast(file.hasSuffix(".keras") ? 6 : 3))
         let keras = try KerasTrace(path: Fixtures.path(name + "-trace.json"))
