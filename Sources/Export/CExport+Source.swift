@@ -230,7 +230,9 @@ extension CExport {
             "",
             "   Build: \(buildLine(directory: "."))",
             "   Numbers agree with lstmscope's replay (and Keras) to float32 rounding: the sums run in the",
-            "   order lstmscope's readable steps run them, with libm's expf and tanhf.",
+            "   order lstmscope's readable steps run them; tanh and sigmoid are lstmscope's kernel's",
+            "   approximations (within 3e-7 of libm's tanhf and expf, and vectorised by cc -O2), or libm's",
+            "   own with -D\(upper)_LIBM_ACTIVATIONS.",
         ]
         return "/* " + lines.map(Self.commentSafe).joined(separator: "\n") + " */"
     }

@@ -4,24 +4,12 @@ import LSTMCore
 extension CExport {
     var source: String {
         var out = [
-            commentBlock, "#include <math.h>", "#include <string.h>", "#include \"\(prefix).h\"", "",
+            commentBlock, "#include <math.h>", "#include <stdint.h>", "#include <string.h>",
+            "#include \"\(prefix).h\"", "",
             "/* max and min as lstmscope's replay takes them: a NaN argument stays NaN (fmaxf would drop it). */",
             "#define MAXF(a, b) ((b) >= (a) ? (b) : (a))", "#define MINF(a, b) ((b) < (a) ? (b) : (a))", "",
         ]
-        var activations: [Activation] = []
-        func use(_ a: Activation) { if !activations.contains(a) { activations.append(a) } }
-        for stage in stages {
-            switch stage {
-            case .lstm(let l): [l.activation, l.recurrentActivation].forEach(use)
-            case .gru(let g): [g.activation, g.recurrentActivation].forEach(use)
-            case .simpleRNN(let r): use(r.activation)
-            // A Dense or Activation layer calls its function only when it is elementwise and not linear.
-            case .dense(let d) where d.activation != .linear && !d.activation.isRowWise: use(d.activation)
-            case .activation(let a) where a != .linear && !a.isRowWise: use(a)
-            case .dense, .activation, .masking, .merge, .flatten: break
-            }
-        }
-        out += activations.filter { !$0.isRowWise }.map(CActivations.definition)
+        out += activationFunctions
         out.append("")
         for (k, stage) in stages.enumerated() {
             switch stage {
@@ -42,6 +30,43 @@ extension CExport {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// The activation functions the stages call: an LSTM calls each on a whole gate block
+    /// (`act_tanh_64(y, x)`, which vectorises), the others one value at a time.
+    private var activationFunctions: [String] {
+        var scalar: [Activation] = []
+        var arrays: [(Activation, Int)] = []
+        func use(_ a: Activation) { if !scalar.contains(a) && !a.isRowWise { scalar.append(a) } }
+        func use(_ a: Activation, count: Int) {
+            if !arrays.contains(where: { $0 == (a, count) }) { arrays.append((a, count)) }
+        }
+        for stage in stages {
+            switch stage {
+            case .lstm(let l):
+                for a in [l.recurrentActivation, l.activation] {
+                    use(a, count: l.units)
+                    if !CActivations.isApproximated(a) && a != .linear { use(a) }
+                }
+            case .gru(let g): [g.activation, g.recurrentActivation].forEach(use)
+            case .simpleRNN(let r): use(r.activation)
+            // A Dense or Activation layer calls its function only when it is not linear.
+            case .dense(let d) where d.activation != .linear: use(d.activation)
+            case .activation(let a) where a != .linear: use(a)
+            case .dense, .activation: break
+            case .masking, .merge, .flatten: break
+            }
+        }
+        // A scalar tanh or σ calls its one-value array form.
+        for a in scalar where CActivations.isApproximated(a) { use(a, count: 1) }
+        let macro = "\(upper)_LIBM_ACTIVATIONS"
+        // The approximations first (the scalar tanh and σ call them), then the scalar functions,
+        // then the loops of scalar ones.
+        let approximated = arrays.filter { CActivations.isApproximated($0.0) }
+        let looped = arrays.filter { !CActivations.isApproximated($0.0) }
+        return approximated.map { CActivations.arrayFunction($0.0, count: $0.1, libmMacro: macro) + "\n" }
+            + scalar.map(CActivations.definition)
+            + looped.map { "\n" + CActivations.arrayFunction($0.0, count: $0.1, libmMacro: macro) }
+    }
+
     private func weightTables(_ k: Int, _ stage: Stage) -> [String] {
         switch stage {
         case .lstm(let l):
@@ -60,18 +85,31 @@ extension CExport {
         }
     }
 
-    /// sums[j] += v·M[:, j] for a (rows, columns) row-major table, row by row (the readable step's order).
+    /// sums[j] += v·M[:, j] for a (rows, columns) row-major table, row by row (the readable
+    /// step's order). Four rows a pass, each column's sum still taken in row order (so the same
+    /// numbers): sums is read and written a quarter as often, which is most of the product's time.
     private func product(
         _ sums: String, _ v: String, _ m: String, rows: Int, columns: Int, offset: Int = 0, stride: Int? = nil
     ) -> String {
         let width = stride ?? columns
-        return """
-                for (k = 0; k < \(rows); k++) {
+        let one = """
                     const float a = \(v)[k];
                     const float *row = \(m) + k * \(width) + \(offset);
                     for (j = 0; j < \(columns); j++) \(sums)[j] += a * row[j];
                 }
             """
+        guard rows >= 4 else { return "    for (k = 0; k < \(rows); k++) {\n" + one }
+        let four = """
+                for (k = 0; k + 4 <= \(rows); k += 4) {
+                    const float a0 = \(v)[k], a1 = \(v)[k + 1], a2 = \(v)[k + 2], a3 = \(v)[k + 3];
+                    const float *r0 = \(m) + k * \(width) + \(offset), *r1 = r0 + \(width), *r2 = r1 + \(width);
+                    const float *r3 = r2 + \(width);
+                    for (j = 0; j < \(columns); j++) {
+                        \(sums)[j] = (((\(sums)[j] + a0 * r0[j]) + a1 * r1[j]) + a2 * r2[j]) + a3 * r3[j];
+                    }
+                }
+            """
+        return rows % 4 == 0 ? four : four + "\n    for (; k < \(rows); k++) {\n" + one
     }
 
     private func stepFunction(_ k: Int, _ stage: Stage) -> String {
@@ -107,13 +145,16 @@ extension CExport {
                 \(product("s->z\(k)", "x", "W\(k)", rows: n, columns: 4 * hu))
                 \(product("s->z\(k)", "s->h\(k)", "U\(k)", rows: hu, columns: 4 * hu))
                 \(l.bias == nil ? "" : "    for (j = 0; j < \(4 * hu); j++) s->z\(k)[j] += b\(k)[j];")
+                    /* Each activation on a whole gate block, so it vectorises. */
+                    \(rec)_\(hu)(s->i\(k), s->z\(k));
+                    \(rec)_\(hu)(s->f\(k), s->z\(k) + \(hu));
+                    \(act)_\(hu)(s->c_tilde\(k), s->z\(k) + \(2 * hu));
+                    \(rec)_\(hu)(s->o\(k), s->z\(k) + \(3 * hu));
                     for (j = 0; j < \(hu); j++) {
-                        const float i = \(rec)(s->z\(k)[j]), f = \(rec)(s->z\(k)[\(hu) + j]);
-                        const float g = \(act)(s->z\(k)[\(2 * hu) + j]), o = \(rec)(s->z\(k)[\(3 * hu) + j]);
-                        const float c = f * s->c\(k)[j] + i * g;
-                        s->i\(k)[j] = i; s->f\(k)[j] = f; s->c_tilde\(k)[j] = g; s->o\(k)[j] = o;
-                        s->c\(k)[j] = c; s->h\(k)[j] = o * \(act)(c);
+                        s->c\(k)[j] = s->f\(k)[j] * s->c\(k)[j] + s->i\(k)[j] * s->c_tilde\(k)[j];
                     }
+                    \(act)_\(hu)(s->h\(k), s->c\(k));
+                    for (j = 0; j < \(hu); j++) s->h\(k)[j] *= s->o\(k)[j];
                 }
                 """
         case .gru(let g):

@@ -77,6 +77,17 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: Data(plain.out.utf8)) as? [Double]
         #expect(json?.count == (try model.predict(window)).count)
         try Self.checkAgainstKeras(file, model: model, program: [binary], directory: directory)
+        // Built with libm's tanhf and expf instead of the kernel's approximations: the same bounds.
+        let libm = directory.appendingPathComponent("model-libm").path
+        let libmBuild = try Self.run([
+            Self.compiler, "-std=c99", "-O2", "-Wall", "-Wextra", "-pedantic", "-Werror", "-DMODEL_LIBM_ACTIVATIONS",
+            "-o", libm, directory.appendingPathComponent("model.c").path,
+            directory.appendingPathComponent("main.c").path, "-lm",
+        ])
+        #expect(libmBuild.status == 0, "\(libmBuild.err)")
+        let libmTrace = try Self.run([libm, "--trace", windowPath])
+        try Self.expectTraceEqualsTheReplay(libmTrace.out, model: model, window: window, file: file + " (libm)")
+        try Self.checkAgainstKeras(file, model: model, program: [libm], directory: directory)
     }
 
     /// Keras's (or PyTorch's) own numbers for the fixture: its trace (`<name>-trace.json`, made
