@@ -43,6 +43,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        // ONNX files: onnx.pb.swift is generated once from onnx.proto3 (scripts/onnx/generate.sh).
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // Numbers only: matrices, activations, layers, step, trace. No I/O, no dependencies.
@@ -64,6 +66,7 @@ let package = Package(
                 "CHDF5",
                 "CZlibCRC",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             // A C target's include path does not reach the Swift code that imports it.
             swiftSettings: hdf5Include.map { [.unsafeFlags(["-Xcc", "-I" + $0])] } ?? []

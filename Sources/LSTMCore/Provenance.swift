@@ -52,6 +52,8 @@ extension Provenance {
         case safetensors
         /// A PyTorch state dict as `.npz` with the state dict's names.
         case torchNPZ = "torch-npz"
+        /// An ONNX model (`.onnx`).
+        case onnx
         /// A model made in memory by `bench` (seeded weights).
         case synthetic
         /// A model built in code (tests, the default of ``Model``).
@@ -72,6 +74,9 @@ extension Provenance {
             case .torchNPZ:
                 "PyTorch state dict (.npz), in Keras layout: W = weight_ihᵀ, "
                     + "U = weight_hhᵀ (GRU rows r|z|n → z|r|h̃), LSTM/RNN b = bias_ih + bias_hh"
+            case .onnx:
+                "ONNX model (.onnx), in Keras layout: W = Wᵀ, U = Rᵀ (LSTM blocks i|o|f|c → i|f|c|o), "
+                    + "LSTM/RNN b = Wb + Rb (GRU: apart with linear_before_reset=1, summed with 0)"
             case .synthetic, .memory: rawValue
             }
         }

@@ -1,0 +1,311 @@
+import Foundation
+import LSTMCore
+import SwiftProtobuf
+
+/// Reads an ONNX model (`.onnx`, parsed with swift-protobuf from the official `onnx.proto3`) as
+/// a chain lstmscope replays: the graph's one input through `LSTM`, `GRU` or `RNN` nodes
+/// (forward or reverse, layout 0, batch 1) and the wrapper ops exporters put around them
+/// (Transpose, Squeeze, Unsqueeze, Reshape, Gather of the last step, Identity), then
+/// MatMul + Add or Gemm heads and Relu, Sigmoid, Tanh, Softmax. Anything else is refused naming
+/// the op and node, and so is every constant the chain does not use.
+///
+/// ONNX's LSTM gate blocks are i, o, f, c (Keras's i, f, c, o), its GRU's z, r, h (Keras's), and
+/// its `B` is Wb ‖ Rb: an LSTM's or RNN's two biases are summed (as PyTorch's are), a GRU keeps
+/// them apart (`linear_before_reset=1` is Keras's reset_after=True) or sums them (0).
+enum ONNXLoader {
+    /// Whether `data` starts as `onnx.save` writes a model: field 1 (ir_version) as a varint.
+    static func looksLike(_ data: Data) -> Bool { data.first == 0x08 }
+
+    static func load(_ data: Data, path: String) throws(LoadError) -> Model {
+        var options = BinaryDecodingOptions()
+        options.messageDepthLimit = 32
+        let proto: Onnx_ModelProto
+        do {
+            proto = try Onnx_ModelProto(serializedBytes: data, options: options)
+        } catch {
+            throw LoadError(path, .invalidArray, "not a readable ONNX model (\(error))")
+        }
+        guard proto.hasGraph else { throw LoadError(path, .invalidArray, "an ONNX model with no graph") }
+        var walk = try ONNXChain(proto.graph, path: path)
+        let layers = try walk.layers()
+        var provenance = Provenance(path: path, format: .onnx)
+        provenance.foldedParameterCount = walk.folded
+        let steps = walk.inputSteps
+        return try LoadError.building(path) {
+            try Model(
+                name: proto.graph.name.isEmpty ? "onnx" : proto.graph.name, layers: layers,
+                inputSize: walk.inputFeatures, lookBack: steps, provenance: provenance)
+        }
+    }
+}
+
+/// The walk of an ONNX graph from its input to its output, one consumer at a time.
+struct ONNXChain {
+    let graph: Onnx_GraphProto
+    let path: String
+    var constants: [String: ONNXConstant] = [:]
+    var usedConstants: Set<String> = []
+    /// Parameters ONNX stores twice that a layer holds once (an LSTM's Wb + Rb).
+    var folded = 0
+    let inputName: String
+    /// xu, and T when the input's shape fixes it.
+    let inputFeatures: Int
+    let inputSteps: Int?
+    /// Whether the input is (1, T, xu) (else (T, 1, xu)).
+    let batchFirst: Bool
+
+    init(_ graph: Onnx_GraphProto, path: String) throws(LoadError) {
+        self.graph = graph
+        self.path = path
+        var constants: [String: ONNXConstant] = [:]
+        for t in graph.initializer { constants[t.name] = try ONNXConstant(t, path: path) }
+        for node in graph.node where node.opType == "Constant" {
+            guard node.output.count == 1, let value = node.attribute.first(where: { $0.name == "value" }),
+                value.hasT
+            else {
+                throw LoadError(path, .unsupportedLayer, "Constant node \"\(node.name)\" has no tensor value")
+            }
+            var t = value.t
+            t.name = node.output[0]
+            constants[t.name] = try ONNXConstant(t, path: path)
+        }
+        self.constants = constants
+        let inputs = graph.input.filter { constants[$0.name] == nil }
+        guard inputs.count == 1, graph.output.count == 1 else {
+            throw LoadError(
+                path, .unsupportedLayer,
+                "the graph has \(inputs.count) inputs and \(graph.output.count) outputs; lstmscope reads one of each")
+        }
+        let inputName = inputs[0].name
+        self.inputName = inputName
+        let dims = inputs[0].type.tensorType.shape.dim.map { (d: Onnx_TensorShapeProto.Dimension) -> Int? in
+            if case .dimValue(let v)? = d.value, v > 0, v <= Int64(ONNXConstant.valueLimit) { Int(v) } else { nil }
+        }
+        guard dims.count == 3, let features = dims[2], features > 0 else {
+            throw LoadError(
+                path, .badShape, "input \"\(inputName)\" must be (T, 1, xu) or (1, T, xu) with xu fixed; it is \(dims)")
+        }
+        inputFeatures = features
+        // A fixed 1 in front with another axis free or > 1 is batch-first (tf2onnx); else time-major.
+        batchFirst = dims[0] == 1 && dims[1] != 1
+        inputSteps = batchFirst ? dims[1] : dims[0]
+    }
+
+    /// The one node that reads `tensor`, or nil at the graph's output.
+    func consumer(of tensor: String) throws(LoadError) -> Onnx_NodeProto? {
+        let readers = graph.node.filter { $0.input.contains(tensor) }
+        if tensor == graph.output[0].name {
+            guard readers.isEmpty else { throw refusal("the graph's output \"\(tensor)\" is read by another node") }
+            return nil
+        }
+        guard readers.count == 1 else {
+            throw refusal(
+                readers.isEmpty
+                    ? "tensor \"\(tensor)\" is computed but never reaches the output"
+                    : "tensor \"\(tensor)\" is read by \(readers.count) nodes (\(readers.map(\.name))); "
+                        + "lstmscope reads a chain")
+        }
+        return readers[0]
+    }
+
+    func refusal(_ message: String) -> LoadError { LoadError(path, .unsupportedLayer, message) }
+
+    mutating func constant(_ name: String, in node: Onnx_NodeProto) throws(LoadError) -> ONNXConstant {
+        guard let c = constants[name] else {
+            throw refusal("node \"\(node.name)\" (\(node.opType)) needs input \"\(name)\" to be a constant")
+        }
+        usedConstants.insert(name)
+        return c
+    }
+
+    /// The layers from the input to the output.
+    mutating func layers() throws(LoadError) -> [Layer] {
+        // The tensor the walk is at: its axes, `steps` (T), `batch` (1) or `features`.
+        var axes: [ONNXAxis] = batchFirst ? [.batch, .steps, .features] : [.steps, .batch, .features]
+        var tensor = inputName
+        var layers: [Layer] = []
+        var pending: (name: String, kernel: Matrix)?
+        var lastRecurrent: (node: Onnx_NodeProto, width: Int)?
+        var visited = 0
+        while let node = try consumer(of: tensor) {
+            visited += 1
+            guard visited <= graph.node.count else { throw refusal("the graph has a cycle") }
+            if pending != nil && node.opType != "Add" {
+                let p = pending!
+                layers.append(.dense(try dense(p.name, p.kernel, bias: nil)))
+                pending = nil
+            }
+            switch node.opType {
+            case "Transpose":
+                let perm = attribute(node, "perm")?.ints.map(Int.init) ?? Array((0..<axes.count).reversed())
+                guard perm.sorted() == Array(0..<axes.count) else {
+                    throw refusal("Transpose \"\(node.name)\" has perm \(perm)")
+                }
+                axes = perm.map { axes[$0] }
+            case "Squeeze", "Unsqueeze":
+                let given =
+                    try node.input.count > 1
+                    ? constant(node.input[1], in: node).integers ?? []
+                    : attribute(node, "axes")?.ints ?? []
+                let rank = node.opType == "Squeeze" ? axes.count : axes.count + given.count
+                let list = given.map { Int($0 < 0 ? $0 + Int64(rank) : $0) }
+                if node.opType == "Squeeze" {
+                    guard !list.isEmpty, list.allSatisfy({ $0 >= 0 && $0 < axes.count && axes[$0].isOne }) else {
+                        throw refusal("Squeeze \"\(node.name)\" removes axes \(given) of \(axes)")
+                    }
+                    axes = axes.enumerated().filter { !list.contains($0.offset) }.map(\.element)
+                } else {
+                    for a in list.sorted() {
+                        guard a >= 0 && a <= axes.count else {
+                            throw refusal("Unsqueeze \"\(node.name)\" axes \(given)")
+                        }
+                        axes.insert(.one, at: a)
+                    }
+                }
+            case "Reshape":
+                // Only to add or remove axes of one: the steps and the features stay as they are.
+                let shape = try constant(node.input[1], in: node).integers ?? []
+                let kept = axes.filter { !$0.isOne }
+                let target = shape.filter { $0 != 1 }
+                let width = axes.contains(.features) ? features(of: layers) : 0
+                let fits =
+                    kept == [.features] && target.count == 1 && (target[0] == -1 || Int(target[0]) == width)
+                guard fits else { throw refusal("Reshape \"\(node.name)\" to \(shape) changes more than axes of one") }
+                axes = shape.map { $0 == 1 ? .one : .features }
+            case "Identity":
+                break
+            case "Gather":
+                let axis = Int(attribute(node, "axis")?.i ?? 0)
+                let index = try constant(node.input[1], in: node)
+                guard axis >= 0, axis < axes.count, axes[axis] == .steps, index.shape.isEmpty,
+                    index.integers == [-1], let last = lastRecurrent, case .recurrent(let r) = layers.last,
+                    r.returnSequences, !r.goBackwards
+                else {
+                    throw refusal(
+                        "Gather \"\(node.name)\": lstmscope reads a Gather of the last step (index -1) of a "
+                            + "forward layer's output")
+                }
+                // The last step of a forward layer's outputs is its last state.
+                let counted = folded  // the layer's folded biases are counted already
+                layers[layers.count - 1] = try recurrent(last.node, inputWidth: last.width, sequences: false).layer
+                folded = counted
+                axes.remove(at: axis)
+            case "LSTM", "GRU", "RNN":
+                guard axes.filter({ !$0.isOne }) == [.steps, .features],
+                    axes == [.steps, .one, .features]
+                        || axes == [.steps, .batch, .features]
+                else {
+                    throw refusal("\(node.opType) \"\(node.name)\" reads axes \(axes); it needs (T, 1, features)")
+                }
+                let width = features(of: layers)
+                let (layer, output, outAxes) = try recurrent(node, inputWidth: width, sequences: nil)
+                lastRecurrent = (node, width)
+                layers.append(layer)
+                tensor = output
+                axes = outAxes
+                continue
+            case "MatMul":
+                let w = try constant(node.input[1], in: node)
+                guard node.input[0] == tensor, w.shape.count == 2, axes.last == .features else {
+                    throw refusal("MatMul \"\(node.name)\" is not the rows times a constant (in, out) matrix")
+                }
+                pending = (node.name, Matrix(rows: w.shape[0], columns: w.shape[1], values: w.values))
+            case "Add":
+                guard let p = pending else { throw refusal("Add \"\(node.name)\" does not follow a MatMul") }
+                let other = node.input.first { $0 != tensor } ?? ""
+                let b = try constant(other, in: node)
+                guard b.values.count == p.kernel.columns, b.shape.last == p.kernel.columns else {
+                    throw refusal("Add \"\(node.name)\" adds \(b.shape), not the MatMul's (\(p.kernel.columns),) bias")
+                }
+                layers.append(.dense(try dense(p.name, p.kernel, bias: b.values)))
+                pending = nil
+            case "Gemm":
+                layers.append(.dense(try gemm(node, axes: axes)))
+            case "Relu", "Sigmoid", "Tanh", "Softmax":
+                let activation: Activation =
+                    switch node.opType {
+                    case "Relu": .relu
+                    case "Sigmoid": .sigmoid
+                    case "Tanh": .tanh
+                    default: .softmax
+                    }
+                if node.opType == "Softmax", let axis = attribute(node, "axis")?.i, axis != -1,
+                    axis != Int64(axes.count - 1)
+                {
+                    throw refusal("Softmax \"\(node.name)\" is over axis \(axis), not the features")
+                }
+                layers.append(.activation(name: node.name, activation))
+            default:
+                throw refusal("node \"\(node.name)\" is \(node.opType), which lstmscope does not read in ONNX yet")
+            }
+            guard node.output.count == 1 else {
+                throw refusal("node \"\(node.name)\" has \(node.output.count) outputs")
+            }
+            tensor = node.output[0]
+        }
+        if let p = pending { layers.append(.dense(try dense(p.name, p.kernel, bias: nil))) }
+        let computing = graph.node.filter { $0.opType != "Constant" }
+        guard visited == computing.count else {
+            let names = computing.map { "\($0.opType) \"\($0.name)\"" }
+            throw refusal("nodes off the chain from the input to the output; the graph's nodes: \(names)")
+        }
+        let unused = constants.keys.filter { !usedConstants.contains($0) }.sorted()
+        guard unused.isEmpty else {
+            throw LoadError(
+                path, .unsupportedLayer, "constants the chain does not use: \(unused.joined(separator: ", "))")
+        }
+        return layers
+    }
+
+    /// Width of what `layers` pass on (the input's at first).
+    private func features(of layers: [Layer]) -> Int {
+        var width = inputFeatures
+        for layer in layers {
+            switch layer {
+            case .recurrent(let r): width = r.units
+            case .dense(let d): width = d.units
+            default: break
+            }
+        }
+        return width
+    }
+
+    private func dense(_ name: String, _ kernel: Matrix, bias: [Float]?) throws(LoadError) -> DenseLayer {
+        try LoadError.building(path) { try DenseLayer(name: name, kernel: kernel, bias: bias) }
+    }
+
+    private mutating func gemm(_ node: Onnx_NodeProto, axes: [ONNXAxis]) throws(LoadError) -> DenseLayer {
+        let alpha = attribute(node, "alpha")?.f ?? 1, beta = attribute(node, "beta")?.f ?? 1
+        let transA = attribute(node, "transA")?.i ?? 0, transB = attribute(node, "transB")?.i ?? 0
+        let b = try constant(node.input[1], in: node)
+        guard alpha == 1, beta == 1, transA == 0, b.shape.count == 2, axes.last == .features else {
+            throw refusal("Gemm \"\(node.name)\": lstmscope reads alpha = beta = 1, transA = 0, a constant B")
+        }
+        let rows = transB == 1 ? b.shape[1] : b.shape[0], columns = transB == 1 ? b.shape[0] : b.shape[1]
+        var values = b.values
+        if transB == 1 {
+            values = (0..<rows * columns).map { k in b.values[(k % columns) * rows + k / columns] }
+        }
+        let bias = try node.input.count > 2 ? constant(node.input[2], in: node).values : nil
+        return try dense(node.name, Matrix(rows: rows, columns: columns, values: values), bias: bias)
+    }
+
+    func attribute(_ node: Onnx_NodeProto, _ name: String) -> Onnx_AttributeProto? {
+        node.attribute.first { $0.name == name }
+    }
+}
+
+/// What an axis of the tensor the walk is at holds.
+enum ONNXAxis: Equatable, CustomStringConvertible {
+    case steps, batch, features, one
+
+    var isOne: Bool { self == .batch || self == .one }
+
+    var description: String {
+        switch self {
+        case .steps: "T"
+        case .batch, .one: "1"
+        case .features: "features"
+        }
+    }
+}

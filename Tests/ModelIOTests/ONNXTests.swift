@@ -1,0 +1,44 @@
+import Foundation
+import LSTMCore
+import ModelIO
+import TestSupport
+import Testing
+
+/// ONNX models in the layouts exporters write (fixtures: scripts/make_onnx_fixtures.py, built
+/// with onnx.helper) replay what onnxruntime computed for them: every recurrent layer's h at
+/// every step and the output, within 1e-5.
+@Suite struct ONNXTests {
+    static let names = [
+        "lstm_torch", "lstm_tf", "lstm_reshape", "lstm_reverse", "lstm_stacked", "lstm_seq_head", "gru_lbr0",
+        "gru_lbr1", "rnn_tanh",
+    ]
+
+    struct Expected: Decodable {
+        struct Layer: Decodable {
+            let name: String
+            let h: [[Float]]
+        }
+        let input: [[Float]]
+        let output: [Float]
+        let layers: [Layer]
+    }
+
+    @Test(arguments: names)
+    func replaysOnnxruntime(name: String) throws {
+        let model = try ModelLoader.load(Fixtures.path("onnx/\(name).onnx"))
+        let expected = try JSONDecoder().decode(
+            Expected.self, from: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("onnx/\(name)-expected.json"))))
+        let trace = try ModelTrace(model: model, input: Matrix(rowArrays: expected.input))
+        #expect(maxScaledDifference(trace.output, expected.output) <= 1e-5, "\(name): \(trace.output)")
+        #expect(trace.layers.map(\.layerName) == expected.layers.map(\.name))
+        for (ours, theirs) in zip(trace.layers, expected.layers) {
+            let steps = theirs.h.count
+            for t in 0..<steps {
+                // onnxruntime's Y is in time order; a reverse layer's step s read row T - 1 - s.
+                let step = model.traced.first { $0.name == ours.layerName }!.readsBackwards ? steps - 1 - t : t
+                #expect(maxScaledDifference(ours.vector(.h, at: step)!, theirs.h[t]) <= 1e-5, "\(name) t=\(t)")
+            }
+        }
+        #expect(model.provenance.format == .onnx)
+    }
+}

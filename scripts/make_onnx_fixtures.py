@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Generate ONNX fixtures into Tests/Fixtures/onnx/: graphs built with onnx.helper in the
+layouts exporters write, and what onnxruntime computes for them.
+
+Run from the repo root:  python scripts/make_onnx_fixtures.py   (needs onnx, onnxruntime, numpy;
+a venv outside the repo). Deterministic: seeded weights.
+
+Each NAME.onnx has NAME-expected.json: {"onnx", "onnxruntime", "input": [[...] T rows],
+"output": [... flattened], "layers": [{"name", "h": [[...] per step, time order]}]}. The per-step
+h come from onnxruntime too: a copy of the graph that also outputs each recurrent node's Y (the
+saved file has only the model's output).
+
+The layouts:
+  lstm_torch      x (T, 1, xu) → LSTM → Y_h → Squeeze(0) → Gemm(transB)      (torch.onnx.export)
+  lstm_tf         x (1, T, xu) → Transpose(1,0,2) → LSTM → Y → Squeeze(1) → Gather(-1)
+                  → MatMul → Add                                               (tf2onnx)
+  lstm_reshape    x (1, T, xu) → Transpose → LSTM → Y_h → Reshape(1, hu) → MatMul → Add → Sigmoid
+  lstm_reverse    direction=reverse
+  lstm_stacked    LSTM → Y → Squeeze(1) → LSTM → Y_h → Squeeze(0) → Gemm
+  lstm_seq_head   LSTM → Y → Squeeze(1) → MatMul → Add: an output row per step
+  gru_lbr0, gru_lbr1   GRU, linear_before_reset 0 and 1
+  rnn_tanh        RNN (tanh)
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "Tests", "Fixtures", "onnx")
+T, XU, HU, YU = 7, 3, 4, 2
+OPSET = 17
+
+
+def window(t=T, xu=XU, phase=0.0):
+    return np.array([[np.sin(0.5 * s + k + phase) for k in range(xu)] for s in range(t)], dtype=np.float32)
+
+
+class Graph:
+    def __init__(self, seed):
+        self.rng = np.random.default_rng(seed)
+        self.nodes, self.inits = [], []
+
+    def const(self, name, array):
+        self.inits.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def weight(self, name, shape, scale=0.5):
+        return self.const(name, (self.rng.standard_normal(shape) * scale).astype(np.float32))
+
+    def node(self, op, inputs, outputs, **attrs):
+        self.nodes.append(helper.make_node(op, inputs, outputs, name=f"{op.lower()}_{len(self.nodes)}", **attrs))
+        return outputs[0]
+
+    def recurrent(self, op, x, hu, xu, prefix, outputs, **attrs):
+        gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
+        w = self.weight(f"{prefix}_W", (1, gates * hu, xu))
+        r = self.weight(f"{prefix}_R", (1, gates * hu, hu))
+        b = self.weight(f"{prefix}_B", (1, 2 * gates * hu), scale=0.3)
+        return self.node(op, [x, w, r, b], outputs, hidden_size=hu, **attrs)
+
+    def model(self, x_shape, out, out_shape):
+        g = helper.make_graph(
+            self.nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
+            [helper.make_tensor_value_info(out, TensorProto.FLOAT, out_shape)], self.inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="make_onnx_fixtures")
+        m.ir_version = 8
+        onnx.checker.check_model(m)
+        return m
+
+
+def run(model, x, extra=()):
+    """onnxruntime's outputs for x: the model's output, then each name in `extra`."""
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    for name in extra:
+        probe.graph.output.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, None))
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(probe.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    return session.run(None, {"x": x})
+
+
+def emit(name, model, x, recurrent):
+    """Saves NAME.onnx and NAME-expected.json; `recurrent` is [(layer name, its Y output)]."""
+    outputs = run(model, x, [y for _, y in recurrent])
+    layers = []
+    for (layer, _), y in zip(recurrent, outputs[1:]):
+        # Y is (T, directions, 1, hu): h at every step, in time order.
+        h = y[:, 0, 0, :]
+        layers.append({"name": layer, "h": h.astype(float).tolist()})
+    onnx.save(model, os.path.join(OUT, f"{name}.onnx"))
+    with open(os.path.join(OUT, f"{name}-expected.json"), "w") as f:
+        json.dump({"onnx": onnx.__version__, "onnxruntime": ort.__version__,
+                   "input": x.reshape(-1, x.shape[-1]).astype(float).tolist(),
+                   "output": outputs[0].reshape(-1).astype(float).tolist(), "layers": layers}, f)
+        f.write("\n")
+    print(f"{name}: output {outputs[0].reshape(-1)}")
+
+
+def squeeze(g, x, axis, out):
+    return g.node("Squeeze", [x, g.const(f"{out}_axes", np.array([axis], dtype=np.int64))], [out])
+
+
+def gemm_head(g, h, out):
+    return g.node("Gemm", [h, g.weight("head_W", (YU, HU)), g.weight("head_b", (YU,), 0.3)], [out], transB=1)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    # torch.onnx.export's nn.LSTM → Linear on the last state.
+    g = Graph(501)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"])
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("lstm_torch", g.model([T, 1, XU], "y", [1, YU]), window()[:, None, :], [("lstm_0", "Y")])
+
+    # tf2onnx: batch-first input transposed to time-major, the last step of Y gathered.
+    g = Graph(502)
+    g.node("Transpose", ["x"], ["x_tm"], perm=[1, 0, 2])
+    g.recurrent("LSTM", "x_tm", HU, XU, "lstm", ["Y", "Y_h", "Y_c"])
+    seq = squeeze(g, "Y", 1, "seq")
+    last = g.node("Gather", ["seq", g.const("last", np.array(-1, dtype=np.int64))], ["last_h"], axis=0)
+    prod = g.node("MatMul", [last, g.weight("head_W", (HU, YU))], ["prod"])
+    g.node("Add", [prod, g.weight("head_b", (YU,), 0.3)], ["y"])
+    del seq
+    emit("lstm_tf", g.model([1, T, XU], "y", [1, YU]), window(phase=0.4)[None], [("lstm_1", "Y")])
+
+    # (onnxruntime refuses layout=1, so no fixture has it: its numbers could not be checked.)
+    g = Graph(503)
+    g.node("Transpose", ["x"], ["x_tm"], perm=[1, 0, 2])
+    g.recurrent("LSTM", "x_tm", HU, XU, "lstm", ["Y", "Y_h", "Y_c"])
+    flat = g.node("Reshape", ["Y_h", g.const("shape", np.array([1, HU], dtype=np.int64))], ["h_flat"])
+    prod = g.node("MatMul", [flat, g.weight("head_W", (HU, YU))], ["prod"])
+    logits = g.node("Add", [prod, g.weight("head_b", (YU,), 0.3)], ["logits"])
+    g.node("Sigmoid", [logits], ["y"])
+    emit("lstm_reshape", g.model([1, T, XU], "y", [1, YU]), window(phase=0.8)[None], [("lstm_1", "Y")])
+
+    g = Graph(504)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], direction="reverse")
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("lstm_reverse", g.model([T, 1, XU], "y", [1, YU]), window(phase=1.2)[:, None, :], [("lstm_0", "Y")])
+
+    g = Graph(505)
+    g.recurrent("LSTM", "x", 5, XU, "lstm1", ["Y1", "Y1_h", "Y1_c"])
+    squeeze(g, "Y1", 1, "seq1")
+    g.recurrent("LSTM", "seq1", HU, 5, "lstm2", ["Y2", "Y2_h", "Y2_c"])
+    gemm_head(g, squeeze(g, "Y2_h", 0, "h_last"), "y")
+    emit("lstm_stacked", g.model([T, 1, XU], "y", [1, YU]), window(phase=1.6)[:, None, :],
+         [("lstm_0", "Y1"), ("lstm_2", "Y2")])
+
+    g = Graph(506)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"])
+    seq = squeeze(g, "Y", 1, "seq")
+    prod = g.node("MatMul", [seq, g.weight("head_W", (HU, YU))], ["prod"])
+    g.node("Add", [prod, g.weight("head_b", (YU,), 0.3)], ["y"])
+    emit("lstm_seq_head", g.model([T, 1, XU], "y", [T, 1, YU]), window(phase=2.0)[:, None, :], [("lstm_0", "Y")])
+
+    for k, lbr in enumerate((0, 1)):
+        g = Graph(507 + k)
+        g.recurrent("GRU", "x", HU, XU, "gru", ["Y", "Y_h"], linear_before_reset=lbr)
+        gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+        emit(f"gru_lbr{lbr}", g.model([T, 1, XU], "y", [1, YU]), window(phase=2.4 + k)[:, None, :],
+             [("gru_0", "Y")])
+
+    g = Graph(509)
+    g.recurrent("RNN", "x", HU, XU, "rnn", ["Y", "Y_h"])
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("rnn_tanh", g.model([T, 1, XU], "y", [1, YU]), window(phase=3.0)[:, None, :], [("rnn_0", "Y")])
+
+    with open(os.path.join(OUT, "VERSIONS.txt"), "w") as f:
+        f.write(f"onnx {onnx.__version__}\nonnxruntime {ort.__version__}\nnumpy {np.__version__}\n")
+        f.write(f"python {sys.version.split()[0]}\ngenerator: python scripts/make_onnx_fixtures.py\n")
+
+
+if __name__ == "__main__":
+    main()
