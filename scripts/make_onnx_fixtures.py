@@ -110,6 +110,57 @@ def gemm_head(g, h, out):
     return g.node("Gemm", [h, g.weight("head_W", (YU, HU)), g.weight("head_b", (YU,), 0.3)], [out], transB=1)
 
 
+def bad():
+    """Files lstmscope must refuse, each with the reason it names (ONNXTests.badFilesAreRefused)."""
+    def torch_like(seed):
+        g = Graph(seed)
+        g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"])
+        gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+        return g
+
+    def save(name, model):
+        onnx.save(model, os.path.join(OUT, f"bad_{name}.onnx"))
+
+    # Weights in another file: lstmscope never opens a file a model points to.
+    m = torch_like(601).model([T, 1, XU], "y", [1, YU])
+    w = next(t for t in m.graph.initializer if t.name == "lstm_W")
+    w.data_location = TensorProto.EXTERNAL
+    w.ClearField("raw_data")
+    for k, v in (("location", "weights.bin"), ("offset", "0"), ("length", str(4 * 16 * XU))):
+        e = w.external_data.add()
+        e.key, e.value = k, v
+    save("external_data", m)
+    # A weight whose raw data is shorter than its dims say.
+    m = torch_like(602).model([T, 1, XU], "y", [1, YU])
+    w = next(t for t in m.graph.initializer if t.name == "lstm_R")
+    w.raw_data = w.raw_data[:-4]
+    save("short_raw_data", m)
+    # Dims that claim 2^40 values.
+    m = torch_like(603).model([T, 1, XU], "y", [1, YU])
+    w = next(t for t in m.graph.initializer if t.name == "lstm_B")
+    del w.dims[:]
+    w.dims.extend([1 << 20, 1 << 20])
+    save("huge_dims", m)
+    # An op lstmscope does not read, on the chain.
+    g = torch_like(604)
+    g.nodes[-1].output[0] = "pre"
+    g.node("LeakyRelu", ["pre"], ["y"])
+    save("unknown_op", g.model([T, 1, XU], "y", [1, YU]))
+    # A constant nothing uses.
+    g = torch_like(605)
+    g.weight("stray", (3, 3))
+    save("unused_initializer", g.model([T, 1, XU], "y", [1, YU]))
+    # clip, which lstmscope does not replay.
+    g = Graph(606)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], clip=3.0)
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    save("clip", g.model([T, 1, XU], "y", [1, YU]))
+    # Truncated in the middle of a tensor.
+    data = torch_like(607).model([T, 1, XU], "y", [1, YU]).SerializeToString()
+    with open(os.path.join(OUT, "bad_truncated.onnx"), "wb") as f:
+        f.write(data[: len(data) // 2])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     # torch.onnx.export's nn.LSTM → Linear on the last state.
@@ -171,6 +222,7 @@ def main():
     gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
     emit("rnn_tanh", g.model([T, 1, XU], "y", [1, YU]), window(phase=3.0)[:, None, :], [("rnn_0", "Y")])
 
+    bad()
     with open(os.path.join(OUT, "VERSIONS.txt"), "w") as f:
         f.write(f"onnx {onnx.__version__}\nonnxruntime {ort.__version__}\nnumpy {np.__version__}\n")
         f.write(f"python {sys.version.split()[0]}\ngenerator: python scripts/make_onnx_fixtures.py\n")

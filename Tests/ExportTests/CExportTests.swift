@@ -13,6 +13,7 @@ import Testing
         ["keras", "rnn", "saturation", "shapes"].flatMap { Fixtures.files(in: $0, suffix: ".keras") }
         + ["keras2", "rnn-keras2"].flatMap { Fixtures.files(in: $0, suffix: ".h5") }
         + Fixtures.files(in: "torch", suffix: ".safetensors")
+        + Fixtures.files(in: "onnx", suffix: ".onnx").filter { !$0.contains("/bad_") }
         + ["tutorial", "stacked", "wide"].map { Fixtures.sample("\($0).keras") }
     // (keras/unsupported.keras is a model lstmscope refuses to load at all.)
     static let models = files.filter { !$0.hasSuffix("unsupported.keras") }
@@ -96,7 +97,20 @@ import Testing
     /// fixture has one or the other: a fixture with neither fails.
     static func checkAgainstKeras(_ file: String, model: Model, program: [String], directory: URL) throws {
         let stem = file.replacingOccurrences(of: ".keras", with: "").replacingOccurrences(of: ".h5", with: "")
-            .replacingOccurrences(of: ".safetensors", with: "")
+            .replacingOccurrences(of: ".safetensors", with: "").replacingOccurrences(of: ".onnx", with: "")
+        if let data = FileManager.default.contents(atPath: stem + "-expected.json") {
+            // onnxruntime's output (its tanh and σ are MLAS's approximations): within 1e-5.
+            let expected = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let input = try #require(expected["input"] as? [[Double]]),
+                output = try #require(expected["output"] as? [Double])
+            let path = directory.appendingPathComponent("runtime-window.csv").path
+            try input.map { $0.map { "\(Float($0))" }.joined(separator: ",") }.joined(separator: "\n")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            let run = try Self.run(program + [path])
+            let ours = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [Double])
+            #expect(maxScaledDifference(ours.map { Float($0) }, output.map { Float($0) }) <= 1e-5, "\(file): \(ours)")
+            return
+        }
         if !FileManager.default.fileExists(atPath: stem + "-trace.json") {
             let input = try InputLoader.loadWindow(stem + "-input.npy", columns: model.inputSize)
             let expected = try InputLoader.loadFlat(stem + "-expected.npy")

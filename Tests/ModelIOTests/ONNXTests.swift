@@ -41,4 +41,20 @@ import Testing
         }
         #expect(model.provenance.format == .onnx)
     }
+
+    /// Each bad file is refused, saying why (scripts/make_onnx_fixtures.py, `bad()`).
+    @Test(arguments: [
+        ("external_data", "another file (external_data)"), ("short_raw_data", "needs 256 bytes of data but has 252"),
+        ("huge_dims", "more than 2^28 values"), ("unknown_op", "LeakyRelu"), ("unused_initializer", "stray"),
+        ("clip", "sets clip"), ("truncated", "not a readable ONNX model"),
+    ])
+    func badFilesAreRefused(name: String, reason: String) throws {
+        let path = Fixtures.path("onnx/bad_\(name).onnx")
+        #expect {
+            try ModelLoader.load(path)
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains(reason) && message.contains("bad_\(name).onnx")
+        }
+    }
 }
