@@ -11,6 +11,8 @@ import Testing
     static let names = [
         "lstm_torch", "lstm_tf", "lstm_reshape", "lstm_reverse", "lstm_stacked", "lstm_seq_head", "gru_lbr0",
         "gru_lbr1", "rnn_tanh",
+        // Converted by the real tf2onnx from tf.keras models (scripts/make_tf2onnx_fixtures.py).
+        "tf2onnx_lstm", "tf2onnx_gru", "tf2onnx_stacked",
     ]
 
     struct Expected: Decodable {
@@ -46,7 +48,7 @@ import Testing
     @Test(arguments: [
         ("external_data", "another file (external_data)"), ("short_raw_data", "needs 256 bytes of data but has 252"),
         ("huge_dims", "more than 2^28 values"), ("unknown_op", "LeakyRelu"), ("unused_initializer", "stray"),
-        ("clip", "sets clip"), ("truncated", "not a readable ONNX model"),
+        ("clip", "sets clip"), ("truncated", "not a readable ONNX model"), ("tf2onnx_loop", "is a Loop"),
     ])
     func badFilesAreRefused(name: String, reason: String) throws {
         let path = Fixtures.path("onnx/bad_\(name).onnx")

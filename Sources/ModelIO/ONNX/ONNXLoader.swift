@@ -57,6 +57,13 @@ struct ONNXChain {
     init(_ graph: Onnx_GraphProto, path: String) throws(LoadError) {
         self.graph = graph
         self.path = path
+        if let loop = graph.node.first(where: { ["Loop", "Scan", "If"].contains($0.opType) }) {
+            throw LoadError(
+                path, .unsupportedLayer,
+                "node \"\(loop.name)\" is a \(loop.opType): a recurrent layer unrolled into a loop of its cell "
+                    + "(tf2onnx writes SimpleRNN and Keras 3 layers so); lstmscope reads the fused LSTM, GRU and RNN "
+                    + "nodes (convert a tf_keras model with tf2onnx, or export with torch.onnx.export)")
+        }
         var constants: [String: ONNXConstant] = [:]
         for t in graph.initializer { constants[t.name] = try ONNXConstant(t, path: path) }
         for node in graph.node where node.opType == "Constant" {
@@ -163,15 +170,26 @@ struct ONNXChain {
                     }
                 }
             case "Reshape":
-                // Only to add or remove axes of one: the steps and the features stay as they are.
                 let shape = try constant(node.input[1], in: node).integers ?? []
-                let kept = axes.filter { !$0.isOne }
-                let target = shape.filter { $0 != 1 }
-                let width = axes.contains(.features) ? features(of: layers) : 0
-                let fits =
-                    kept == [.features] && target.count == 1 && (target[0] == -1 || Int(target[0]) == width)
-                guard fits else { throw refusal("Reshape \"\(node.name)\" to \(shape) changes more than axes of one") }
-                axes = shape.map { $0 == 1 ? .one : .features }
+                axes = try reshaped(axes, to: shape, width: features(of: layers), node: node)
+            case "Slice":
+                // The last step, kept as an axis of one (tf2onnx's strided_slice of Y).
+                let starts = try constant(node.input[1], in: node).integers ?? []
+                let ends = try constant(node.input[2], in: node).integers ?? []
+                let sliced = try node.input.count > 3 ? constant(node.input[3], in: node).integers ?? [] : [0]
+                let stepsOK = try node.input.count > 4 ? constant(node.input[4], in: node).integers == [1] : true
+                let axis = sliced.count == 1 ? Int(sliced[0] < 0 ? sliced[0] + Int64(axes.count) : sliced[0]) : -1
+                guard starts == [-1], ends.count == 1, ends[0] >= Int64(Int32.max), stepsOK, axis >= 0,
+                    axis < axes.count, axes[axis] == .steps, let last = lastRecurrent,
+                    case .recurrent(let r) = layers.last, r.returnSequences, !r.goBackwards
+                else {
+                    throw refusal(
+                        "Slice \"\(node.name)\": lstmscope reads a Slice of the last step of a forward layer's output")
+                }
+                let counted = folded  // the layer's folded biases are counted already
+                layers[layers.count - 1] = try recurrent(last.node, inputWidth: last.width, sequences: false).layer
+                folded = counted
+                axes[axis] = .one
             case "Identity":
                 break
             case "Gather":
@@ -255,6 +273,37 @@ struct ONNXChain {
                 path, .unsupportedLayer, "constants the chain does not use: \(unused.joined(separator: ", "))")
         }
         return layers
+    }
+
+    /// The axes after a Reshape to `shape`, which may only add or drop axes of one (the steps
+    /// and the features stay, in their order); 0 copies the axis, -1 is the one left.
+    private func reshaped(_ axes: [ONNXAxis], to shape: [Int64], width: Int, node: Onnx_NodeProto) throws(LoadError)
+        -> [ONNXAxis]
+    {
+        let size = { (a: ONNXAxis) -> Int64? in
+            switch a {
+            case .steps: inputSteps.map(Int64.init)
+            case .features: Int64(width)
+            case .batch, .one: 1
+            }
+        }
+        var kept = axes.filter { !$0.isOne }[...]
+        var out: [ONNXAxis] = []
+        for (k, entry) in shape.enumerated() {
+            let e = entry == 0 && k < axes.count ? (size(axes[k]) ?? -1) : entry
+            if let next = kept.first, e == -1 || e == size(next) {
+                out.append(next)
+                kept.removeFirst()
+            } else if e == 1 {
+                out.append(.one)
+            } else {
+                throw refusal("Reshape \"\(node.name)\" to \(shape) changes more than axes of one (from \(axes))")
+            }
+        }
+        guard kept.isEmpty, shape.filter({ $0 == -1 }).count <= 1 else {
+            throw refusal("Reshape \"\(node.name)\" to \(shape) changes more than axes of one (from \(axes))")
+        }
+        return out
     }
 
     /// Width of what `layers` pass on (the input's at first).

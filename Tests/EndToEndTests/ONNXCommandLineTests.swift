@@ -1,0 +1,21 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A conversion checked as a user checks one: `compare original.h5 --theirs converted.onnx`
+/// (tf2onnx's fused LSTM, GRU and a stacked LSTM) agrees; a Loop the converter wrote for a
+/// SimpleRNN is refused with exit status 1, naming the file and saying what to do.
+@Suite struct ONNXCommandLineTests {
+    @Test(arguments: ["tf2onnx_lstm", "tf2onnx_gru", "tf2onnx_stacked"])
+    func aLosslessConversionAgreesWithItsOriginal(name: String) throws {
+        let r = try Binary.run([
+            "compare", Fixtures.path("onnx/\(name).h5"), "--theirs", Fixtures.path("onnx/\(name).onnx"),
+        ])
+        #expect(r.status == 0 && r.out.contains("AGREE"), "\(r.out)\(r.err)")
+    }
+
+    @Test func aLoopIsRefusedSayingWhatToDo() throws {
+        let r = try Binary.run(["inspect", Fixtures.path("onnx/bad_tf2onnx_loop.onnx")])
+        #expect(r.status == 1 && r.err.contains("bad_tf2onnx_loop.onnx") && r.err.contains("tf_keras"), "\(r.err)")
+    }
+}
