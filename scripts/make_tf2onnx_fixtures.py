@@ -60,7 +60,9 @@ def emit(name, layers, seed, phase):
     outputs = session.run(None, {"x": x})
     keras_out = model.predict(x, verbose=0).reshape(-1)
     assert np.allclose(outputs[0].reshape(-1), keras_out, atol=1e-5), (name, outputs[0], keras_out)
-    layers_out = [{"name": n.name, "h": y[:, 0, 0, :].astype(float).tolist()} for n, y in zip(recurrent, outputs[1:])]
+    # Y is (T, directions, 1, hu): a bidirectional node gives its forward, then its backward h.
+    layers_out = [{"name": n.name, "direction": d, "h": y[:, d, 0, :].astype(float).tolist()}
+                  for n, y in zip(recurrent, outputs[1:]) for d in range(y.shape[1])]
     with open(os.path.join(OUT, f"{name}-expected.json"), "w") as f:
         json.dump({"onnx": onnx.__version__, "onnxruntime": ort.__version__, "tf2onnx": tf2onnx.__version__,
                    "input": x[0].astype(float).tolist(), "output": outputs[0].reshape(-1).astype(float).tolist(),
@@ -81,6 +83,12 @@ def main():
         os.remove(os.path.join(OUT, leftover))
     emit("tf2onnx_stacked", [L.LSTM(5, return_sequences=True, name="lstm"), L.LSTM(3, name="lstm_1"),
                              L.Dense(1, activation="sigmoid", name="dense")], 704, 1.5)
+    emit("tf2onnx_bidi_concat", [L.Bidirectional(L.LSTM(4), name="bidirectional"), L.Dense(1, name="dense")],
+         705, 2.0)
+    emit("tf2onnx_bidi_sum", [L.Bidirectional(L.GRU(3), merge_mode="sum", name="bidirectional"),
+                              L.Dense(2, name="dense")], 706, 2.5)
+    emit("tf2onnx_bidi_seq", [L.Bidirectional(L.LSTM(3, return_sequences=True), name="bidirectional"),
+                              L.LSTM(2, name="lstm"), L.Dense(1, name="dense")], 707, 3.0)
     with open(os.path.join(OUT, "VERSIONS-tf2onnx.txt"), "w") as f:
         f.write(f"tensorflow {tf.__version__}\ntf_keras {keras.__version__}\ntf2onnx {tf2onnx.__version__}\n")
         f.write(f"onnx {onnx.__version__}\nonnxruntime {ort.__version__}\nnumpy {np.__version__}\n")

@@ -3,10 +3,12 @@ import TestSupport
 import Testing
 
 /// A conversion checked as a user checks one: `compare original.h5 --theirs converted.onnx`
-/// (tf2onnx's fused LSTM, GRU and a stacked LSTM) agrees; a Loop the converter wrote for a
+/// (tf2onnx's fused LSTM, GRU, a stacked LSTM and Bidirectional layers) agrees; a Loop the converter wrote for a
 /// SimpleRNN is refused with exit status 1, naming the file and saying what to do.
 @Suite struct ONNXCommandLineTests {
-    @Test(arguments: ["tf2onnx_lstm", "tf2onnx_gru", "tf2onnx_stacked"])
+    @Test(arguments: [
+        "tf2onnx_lstm", "tf2onnx_gru", "tf2onnx_stacked", "tf2onnx_bidi_concat", "tf2onnx_bidi_sum", "tf2onnx_bidi_seq",
+    ])
     func aLosslessConversionAgreesWithItsOriginal(name: String) throws {
         let r = try Binary.run([
             "compare", Fixtures.path("onnx/\(name).h5"), "--theirs", Fixtures.path("onnx/\(name).onnx"),

@@ -2,19 +2,55 @@ import LSTMCore
 
 /// An ONNX `LSTM`, `GRU` or `RNN` node as the recurrent layer it is in Keras's layout.
 extension ONNXChain {
-    /// The layer, the output the chain goes on from (Y or Y_h) and that output's axes.
-    /// `sequences` forces return_sequences (a Gather of Y's last step); nil reads it from which
-    /// output the graph uses.
+    /// `forward`, `reverse` or `bidirectional`, as the node says (forward when it does not).
+    func direction(of node: Onnx_NodeProto) -> String {
+        attribute(node, "direction").map { String(decoding: $0.s, as: UTF8.self) } ?? "forward"
+    }
+
+    /// The layer of a one-direction node, the output the chain goes on from (Y or Y_h) and that
+    /// output's axes. `sequences` forces return_sequences (a Gather of Y's last step); nil reads
+    /// it from which output the graph uses.
     mutating func recurrent(_ node: Onnx_NodeProto, inputWidth: Int, sequences: Bool?) throws(LoadError)
         -> (layer: Layer, output: String, axes: [ONNXAxis])
+    {
+        let what = "\(node.opType) \"\(node.name)\""
+        guard direction(of: node) != "bidirectional" else {
+            preconditionFailure("a bidirectional node is read by ONNXChain.bidirectional")
+        }
+        // Which output the graph goes on from.
+        let outputs = node.output.enumerated().filter { !$0.element.isEmpty }
+        var used: [(Int, String)] = []
+        for (k, tensor) in outputs
+        where tensor == graph.output[0].name || graph.node.contains(where: { $0.input.contains(tensor) }) {
+            used.append((k, tensor))
+        }
+        guard used.count == 1, used[0].0 < 2 else {
+            throw refusal("\(what): lstmscope reads a chain that goes on from Y or from Y_h alone")
+        }
+        let backwards = direction(of: node) == "reverse"
+        let returnSequences = sequences ?? (used[0].0 == 0)
+        if returnSequences && backwards {
+            throw refusal(
+                "\(what) runs in reverse and its Y (in time order) goes on; lstmscope reads a reverse layer's Y_h")
+        }
+        let half = try halves(node, inputWidth: inputWidth, returnSequences: returnSequences)[0]
+        let axes: [ONNXAxis] = used[0].0 == 0 ? [.steps, .one, .batch, .features] : [.one, .batch, .features]
+        return (.recurrent(half), used[0].1, axes)
+    }
+
+    /// The node's layers in Keras's layout: one, or a bidirectional node's forward and backward
+    /// halves (direction 0 and 1 of its weights).
+    mutating func halves(_ node: Onnx_NodeProto, inputWidth: Int, returnSequences: Bool) throws(LoadError)
+        -> [any RecurrentLayer]
     {
         let name = node.name.isEmpty ? node.opType.lowercased() : node.name
         let gates = node.opType == "LSTM" ? 4 : node.opType == "GRU" ? 3 : 1
         let what = "\(node.opType) \"\(name)\""
-        let direction = attribute(node, "direction").map { String(decoding: $0.s, as: UTF8.self) } ?? "forward"
-        guard direction == "forward" || direction == "reverse" else {
-            throw refusal("\(what) runs \(direction); lstmscope reads forward and reverse ONNX layers so far")
+        let direction = direction(of: node)
+        guard ["forward", "reverse", "bidirectional"].contains(direction) else {
+            throw refusal("\(what) has direction \(direction)")
         }
+        let dirs = direction == "bidirectional" ? 2 : 1
         for unsupported in ["clip", "activation_alpha", "activation_beta"] where attribute(node, unsupported) != nil {
             throw refusal("\(what) sets \(unsupported), which lstmscope does not replay")
         }
@@ -28,24 +64,26 @@ extension ONNXChain {
         let input = { (k: Int) in k < node.input.count && !node.input[k].isEmpty ? node.input[k] : nil }
         guard let wName = input(1), let rName = input(2) else { throw refusal("\(what) has no W or R") }
         let w = try constant(wName, in: node), r = try constant(rName, in: node)
-        guard r.shape.count == 3, r.shape[0] == 1, r.shape[2] > 0, r.shape[1] == gates * r.shape[2] else {
-            throw LoadError(path, .badShape, "\(what): R has shape \(r.shape); it must be (1, \(gates)·hu, hu)")
+        guard r.shape.count == 3, r.shape[0] == dirs, r.shape[2] > 0, r.shape[1] == gates * r.shape[2] else {
+            throw LoadError(
+                path, .badShape, "\(what): R has shape \(r.shape); it must be (\(dirs), \(gates)·hu, hu)")
         }
         let hu = r.shape[2]
         if let size = attribute(node, "hidden_size")?.i, size != Int64(hu) {
             throw LoadError(path, .badShape, "\(what): hidden_size is \(size) but R is for \(hu) units")
         }
-        guard w.shape == [1, gates * hu, inputWidth] else {
+        guard w.shape == [dirs, gates * hu, inputWidth] else {
             throw LoadError(
-                path, .badShape, "\(what): W has shape \(w.shape); it must be (1, \(gates * hu), \(inputWidth))")
+                path, .badShape,
+                "\(what): W has shape \(w.shape); it must be (\(dirs), \(gates * hu), \(inputWidth))")
         }
-        var bias: (input: [Float], recurrent: [Float])?
+        var b: ONNXConstant?
         if let bName = input(3) {
-            let b = try constant(bName, in: node)
-            guard b.shape == [1, 2 * gates * hu] else {
-                throw LoadError(path, .badShape, "\(what): B has shape \(b.shape); it must be (1, \(2 * gates * hu))")
+            b = try constant(bName, in: node)
+            guard b!.shape == [dirs, 2 * gates * hu] else {
+                throw LoadError(
+                    path, .badShape, "\(what): B has shape \(b!.shape); it must be (\(dirs), \(2 * gates * hu))")
             }
-            bias = (Array(b.values[0..<gates * hu]), Array(b.values[(gates * hu)...]))
         }
         if input(4) != nil { throw refusal("\(what) has sequence_lens, which lstmscope does not replay") }
         // Initial states and peepholes are read only when they are zeros: what Keras has.
@@ -56,12 +94,14 @@ extension ONNXChain {
             }
         }
         let activations = attribute(node, "activations")?.strings.map { String(decoding: $0, as: UTF8.self) }
-        let defaults =
+        let one =
             node.opType == "LSTM"
-            ? ["Sigmoid", "Tanh", "Tanh"]
-            : node.opType == "GRU"
-                ? ["Sigmoid", "Tanh"] : ["Tanh"]
-        let named = try (activations ?? defaults).map { (n: String) throws(LoadError) -> Activation in
+            ? ["Sigmoid", "Tanh", "Tanh"] : node.opType == "GRU" ? ["Sigmoid", "Tanh"] : ["Tanh"]
+        let names = activations ?? Array(repeating: one, count: dirs).flatMap { $0 }
+        guard names.count == one.count * dirs else {
+            throw refusal("\(what) names \(names.count) activations; it needs \(one.count * dirs)")
+        }
+        let named = try names.map { (n: String) throws(LoadError) -> Activation in
             switch n {
             case "Sigmoid": return .sigmoid
             case "Tanh": return .tanh
@@ -70,70 +110,76 @@ extension ONNXChain {
             default: throw refusal("\(what) uses activation \(n), which lstmscope does not replay")
             }
         }
-        guard named.count == defaults.count else {
-            throw refusal("\(what) names \(named.count) activations; a forward \(node.opType) has \(defaults.count)")
+        var out: [any RecurrentLayer] = []
+        for d in 0..<dirs {
+            let acts = Array(named[(d * one.count)..<((d + 1) * one.count)])
+            if gates == 4 && acts[1] != acts[2] {
+                throw refusal("\(what) uses \(acts[1]) for the candidate and \(acts[2]) on the cell")
+            }
+            let size = gates * hu
+            let wd = Array(w.values[(d * size * inputWidth)..<((d + 1) * size * inputWidth)])
+            let rd = Array(r.values[(d * size * hu)..<((d + 1) * size * hu)])
+            let bias = b.map { b in
+                (
+                    Array(b.values[(2 * d * size)..<(2 * d * size + size)]),
+                    Array(b.values[(2 * d * size + size)..<(2 * (d + 1) * size)])
+                )
+            }
+            let backwards = direction == "reverse" || d == 1
+            let halfName = dirs == 2 ? name + (d == 0 ? "/forward" : "/backward") : name
+            out.append(
+                try layer(
+                    node.opType, name: halfName, node: node,
+                    kernel: Self.kerasMatrix(
+                        wd, gates: gates, units: hu,
+                        columns: inputWidth),
+                    recurrentKernel: Self.kerasMatrix(rd, gates: gates, units: hu, columns: hu),
+                    bias: bias, activations: acts, returnSequences: returnSequences, backwards: backwards))
         }
-        if node.opType == "LSTM" && named[1] != named[2] {
-            throw refusal("\(what) uses \(activations![1]) for the candidate and \(activations![2]) on the cell")
-        }
-        // Which output the graph goes on from.
-        let outputs = node.output.enumerated().filter { !$0.element.isEmpty }
-        var used: [(Int, String)] = []
-        for (k, tensor) in outputs
-        where tensor == graph.output[0].name
-            || graph.node.contains(where: {
-                $0.input.contains(tensor)
-            })
-        {
-            used.append((k, tensor))
-        }
-        guard used.count == 1, used[0].0 < 2 else {
-            throw refusal("\(what): lstmscope reads a chain that goes on from Y or from Y_h alone")
-        }
-        let backwards = direction == "reverse"
-        let returnSequences = sequences ?? (used[0].0 == 0)
-        if returnSequences && backwards {
-            throw refusal(
-                "\(what) runs in reverse and its Y (in time order) goes on; lstmscope reads a reverse layer's Y_h")
-        }
-        let kernel = Self.kerasMatrix(w.values, gates: gates, units: hu, columns: inputWidth)
-        let recurrentKernel = Self.kerasMatrix(r.values, gates: gates, units: hu, columns: hu)
-        let order = gates == 4 ? [0, 2, 3, 1] : Array(0..<gates)  // ONNX i, o, f, c → Keras i, f, c, o
+        return out
+    }
+
+    /// One direction as lstmscope's layer of that kind, biases as Keras holds them.
+    private mutating func layer(
+        _ op: String, name: String, node: Onnx_NodeProto, kernel: Matrix, recurrentKernel: Matrix,
+        bias: (input: [Float], recurrent: [Float])?, activations: [Activation], returnSequences: Bool,
+        backwards: Bool
+    ) throws(LoadError) -> any RecurrentLayer {
+        let hu = recurrentKernel.rows
+        let order = op == "LSTM" ? [0, 2, 3, 1] : Array(0..<(kernel.columns / hu))  // ONNX i, o, f, c → i, f, c, o
         let reorder = { (v: [Float]) in order.flatMap { v[$0 * hu..<($0 + 1) * hu] } }
-        let layer: Layer = try LoadError.building(path) {
-            switch gates {
-            case 4:
-                if bias != nil { folded += 4 * hu }
-                return .lstm(
-                    try LSTMLayer(
-                        name: name, kernel: kernel.reordered(order, units: hu),
-                        recurrentKernel: recurrentKernel.reordered(order, units: hu),
-                        bias: bias.map { reorder(zip($0.input, $0.recurrent).map(+)) }, activation: named[1],
-                        recurrentActivation: named[0], returnSequences: returnSequences, goBackwards: backwards))
-            case 3:
+        let sum = bias.map { zip($0.input, $0.recurrent).map(+) }
+        var folded = 0
+        let built: any RecurrentLayer = try LoadError.building(path) {
+            switch op {
+            case "LSTM":
+                if bias != nil { folded = 4 * hu }
+                return try LSTMLayer(
+                    name: name, kernel: kernel.reordered(order, units: hu),
+                    recurrentKernel: recurrentKernel.reordered(order, units: hu), bias: sum.map(reorder),
+                    activation: activations[1], recurrentActivation: activations[0],
+                    returnSequences: returnSequences, goBackwards: backwards)
+            case "GRU":
                 let after = (attribute(node, "linear_before_reset")?.i ?? 0) != 0
-                if bias != nil && !after { folded += 3 * hu }
-                return .gru(
-                    try GRULayer(
-                        name: name, kernel: kernel, recurrentKernel: recurrentKernel,
-                        inputBias: bias.map { after ? $0.input : zip($0.input, $0.recurrent).map(+) },
-                        recurrentBias: after ? bias?.recurrent : nil, resetAfter: after, activation: named[1],
-                        recurrentActivation: named[0], returnSequences: returnSequences, goBackwards: backwards))
+                if bias != nil && !after { folded = 3 * hu }
+                return try GRULayer(
+                    name: name, kernel: kernel, recurrentKernel: recurrentKernel,
+                    inputBias: after ? bias?.input : sum, recurrentBias: after ? bias?.recurrent : nil,
+                    resetAfter: after, activation: activations[1], recurrentActivation: activations[0],
+                    returnSequences: returnSequences, goBackwards: backwards)
             default:
-                if bias != nil { folded += hu }
-                return .simpleRNN(
-                    try SimpleRNNLayer(
-                        name: name, kernel: kernel, recurrentKernel: recurrentKernel,
-                        bias: bias.map { zip($0.input, $0.recurrent).map(+) }, activation: named[0],
-                        returnSequences: returnSequences, goBackwards: backwards))
+                if bias != nil { folded = hu }
+                return try SimpleRNNLayer(
+                    name: name, kernel: kernel, recurrentKernel: recurrentKernel, bias: sum,
+                    activation: activations[0], returnSequences: returnSequences, goBackwards: backwards)
             }
         }
-        let axes: [ONNXAxis] = used[0].0 == 0 ? [.steps, .one, .batch, .features] : [.one, .batch, .features]
-        return (layer, used[0].1, axes)
+        self.folded += folded
+        return built
     }
 
     /// ONNX's (1, gates·hu, columns) weight as Keras's (columns, gates·hu) matrix.
-    private static func kerasMatrix(_ values: [Float], gates: Int, units: Int, columns: Int) -> Matrix {
+    static func kerasMatrix(_ values: [Float], gates: Int, units: Int, columns: Int) -> Matrix {
         let rows = gates * units
         var out = [Float](repeating: 0, count: rows * columns)
         for r in 0..<rows {

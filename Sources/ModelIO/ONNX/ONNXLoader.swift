@@ -143,35 +143,8 @@ struct ONNXChain {
                 pending = nil
             }
             switch node.opType {
-            case "Transpose":
-                let perm = attribute(node, "perm")?.ints.map(Int.init) ?? Array((0..<axes.count).reversed())
-                guard perm.sorted() == Array(0..<axes.count) else {
-                    throw refusal("Transpose \"\(node.name)\" has perm \(perm)")
-                }
-                axes = perm.map { axes[$0] }
-            case "Squeeze", "Unsqueeze":
-                let given =
-                    try node.input.count > 1
-                    ? constant(node.input[1], in: node).integers ?? []
-                    : attribute(node, "axes")?.ints ?? []
-                let rank = node.opType == "Squeeze" ? axes.count : axes.count + given.count
-                let list = given.map { Int($0 < 0 ? $0 + Int64(rank) : $0) }
-                if node.opType == "Squeeze" {
-                    guard !list.isEmpty, list.allSatisfy({ $0 >= 0 && $0 < axes.count && axes[$0].isOne }) else {
-                        throw refusal("Squeeze \"\(node.name)\" removes axes \(given) of \(axes)")
-                    }
-                    axes = axes.enumerated().filter { !list.contains($0.offset) }.map(\.element)
-                } else {
-                    for a in list.sorted() {
-                        guard a >= 0 && a <= axes.count else {
-                            throw refusal("Unsqueeze \"\(node.name)\" axes \(given)")
-                        }
-                        axes.insert(.one, at: a)
-                    }
-                }
-            case "Reshape":
-                let shape = try constant(node.input[1], in: node).integers ?? []
-                axes = try reshaped(axes, to: shape, width: features(of: layers), node: node)
+            case "Transpose", "Squeeze", "Unsqueeze", "Reshape":
+                axes = try reshaped(axes, by: node, width: features(of: layers))
             case "Slice":
                 // The last step, kept as an axis of one (tf2onnx's strided_slice of Y).
                 let starts = try constant(node.input[1], in: node).integers ?? []
@@ -216,6 +189,14 @@ struct ONNXChain {
                     throw refusal("\(node.opType) \"\(node.name)\" reads axes \(axes); it needs (T, 1, features)")
                 }
                 let width = features(of: layers)
+                if direction(of: node) == "bidirectional" {
+                    let (layer, output, outAxes, nodes) = try bidirectional(node, inputWidth: width)
+                    layers.append(layer)
+                    visited += nodes
+                    tensor = output
+                    axes = outAxes
+                    continue
+                }
                 let (layer, output, outAxes) = try recurrent(node, inputWidth: width, sequences: nil)
                 lastRecurrent = (node, width)
                 layers.append(layer)
@@ -275,6 +256,41 @@ struct ONNXChain {
         return layers
     }
 
+    /// The axes after a Transpose, Squeeze, Unsqueeze or Reshape (which may only add or drop
+    /// axes of one).
+    mutating func reshaped(_ axes: [ONNXAxis], by node: Onnx_NodeProto, width: Int) throws(LoadError) -> [ONNXAxis] {
+        var axes = axes
+        switch node.opType {
+        case "Transpose":
+            let perm = attribute(node, "perm")?.ints.map(Int.init) ?? Array((0..<axes.count).reversed())
+            guard perm.sorted() == Array(0..<axes.count) else {
+                throw refusal("Transpose \"\(node.name)\" has perm \(perm)")
+            }
+            return perm.map { axes[$0] }
+        case "Reshape":
+            let shape = try constant(node.input[1], in: node).integers ?? []
+            return try reshaped(axes, to: shape, width: width, node: node)
+        default:
+            let given =
+                try node.input.count > 1
+                ? constant(node.input[1], in: node).integers ?? []
+                : attribute(node, "axes")?.ints ?? []
+            let rank = node.opType == "Squeeze" ? axes.count : axes.count + given.count
+            let list = given.map { Int($0 < 0 ? $0 + Int64(rank) : $0) }
+            if node.opType == "Squeeze" {
+                guard !list.isEmpty, list.allSatisfy({ $0 >= 0 && $0 < axes.count && axes[$0].isOne }) else {
+                    throw refusal("Squeeze \"\(node.name)\" removes axes \(given) of \(axes)")
+                }
+                return axes.enumerated().filter { !list.contains($0.offset) }.map(\.element)
+            }
+            for a in list.sorted() {
+                guard a >= 0 && a <= axes.count else { throw refusal("Unsqueeze \"\(node.name)\" axes \(given)") }
+                axes.insert(.one, at: a)
+            }
+            return axes
+        }
+    }
+
     /// The axes after a Reshape to `shape`, which may only add or drop axes of one (the steps
     /// and the features stay, in their order); 0 copies the axis, -1 is the one left.
     private func reshaped(_ axes: [ONNXAxis], to shape: [Int64], width: Int, node: Onnx_NodeProto) throws(LoadError)
@@ -284,6 +300,7 @@ struct ONNXChain {
             switch a {
             case .steps: inputSteps.map(Int64.init)
             case .features: Int64(width)
+            case .directions: 2
             case .batch, .one: 1
             }
         }
@@ -312,6 +329,7 @@ struct ONNXChain {
         for layer in layers {
             switch layer {
             case .recurrent(let r): width = r.units
+            case .bidirectional(let b): width = b.outputSize
             case .dense(let d): width = d.units
             default: break
             }
@@ -347,6 +365,8 @@ struct ONNXChain {
 /// What an axis of the tensor the walk is at holds.
 enum ONNXAxis: Equatable, CustomStringConvertible {
     case steps, batch, features, one
+    /// A bidirectional node's two directions (forward, backward).
+    case directions
 
     var isOne: Bool { self == .batch || self == .one }
 
@@ -355,6 +375,7 @@ enum ONNXAxis: Equatable, CustomStringConvertible {
         case .steps: "T"
         case .batch, .one: "1"
         case .features: "features"
+        case .directions: "2"
         }
     }
 }
