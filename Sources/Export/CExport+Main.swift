@@ -26,7 +26,7 @@ extension CExport {
     /// The observer that prints each recurrent layer's vectors of a step as trace CSV rows.
     private var printStep: String {
         var lines = [
-            "static void print_step(void *context, const \(prefix)_state *st, int layer, int t) {",
+            "static void print_vectors(void *context, const \(prefix)_state *st, int layer, int t) {",
             "    (void)context;",
             "    switch (layer) {",
         ]
@@ -102,7 +102,7 @@ extension CExport {
                 for (;;) {
                     char *end;
                     float v;
-                    while (*p == ' ' || *p == '\\t' || *p == ',' || *p == ';' || *p == '\\r' || *p == '\\n') p++;
+                    while (*p == ' ' || *p == '\\t' || *p == '\\r' || *p == '\\n') p++;
                     if (*p == 0) return n;
                     v = strtof(p, &end);
                     if (end == p) return -1;
@@ -110,6 +110,13 @@ extension CExport {
                     if (n == capacity) return -2;
                     values[n++] = v;
                     p = end;
+                    while (*p == ' ' || *p == '\\t') p++;
+                    /* One , or ; and a number after it: an empty cell is an error, as lstmscope has it. */
+                    if (*p == ',' || *p == ';') {
+                        p++;
+                        while (*p == ' ' || *p == '\\t') p++;
+                        if (*p == 0 || *p == ',' || *p == ';' || *p == '\\r' || *p == '\\n') return -1;
+                    }
                 }
             }
 
@@ -203,7 +210,7 @@ extension CExport {
                 float *y = malloc(sizeof(float) * n);
                 if (!y) { fprintf(stderr, "out of memory\\n"); return 1; }
                 printf("layer,t,vector,unit,value\\n");
-                if (\(prefix)_predict_observed(&st, window, steps, y, print_step, NULL) != 0) {
+                if (\(prefix)_predict_observed(&st, window, steps, y, print_vectors, NULL) != 0) {
                     fprintf(stderr, "the model cannot run a window of %d rows\\n", steps);
                     free(y);
                     return 1;
@@ -283,7 +290,8 @@ extension CExport {
                 ./model --selftest            (the embedded window against the embedded output)
         Check a port against the model:  lstmscope compare MODEL --input WINDOW.csv --theirs trace.csv
 
-        \(prefix).h / \(prefix).c are the model alone (C99, <math.h> only, no malloc): \(prefix)_reset,
+        \(prefix).h / \(prefix).c are the model alone (C99 with <math.h>, <string.h> and <stdint.h>;
+        no malloc): \(prefix)_reset,
         \(functionsText) on a \(prefix)_state you own. main.c is the program above.
         \(plan.streams ? "" : "\n" + windowText)
         """

@@ -78,7 +78,8 @@ extension CExport {
         /* Values per input row (xu) and per output row. */
         #define \(upper)_INPUTS \(model.inputSize)
         #define \(upper)_OUTPUTS \(outputWidth)
-        /* 1 when the model outputs a row per time step (its last recurrent layer returns sequences). */
+        /* 1 when the model outputs a row per time step (its last recurrent layer returns sequences
+           and no Flatten follows). */
         #define \(upper)_OUTPUT_PER_STEP \(outputPerStep ? 1 : 0)
         \(modeDefinitions)
         /* Everything the model carries and computes, sized at compile time: no malloc anywhere. */
@@ -95,7 +96,8 @@ extension CExport {
         int \(prefix)_predict(\(prefix)_state *s, const float *window, int steps, float *y);
 
         /* The same, calling observe(context, s, layer, t) after every step of every recurrent layer
-           (layer: its place in the trace, 0 first; t: the window's row it read), with the layer's
+           (layer: its place in the trace, 0 first; t: the step as lstmscope's trace numbers it, the
+           row of the layer's input it read, from the window's end for a layer reading backwards), with the layer's
            vectors of that step in s (lstmscope's trace is made of them; main.c prints it so). */
         typedef void (*\(prefix)_observer)(void *context, const \(prefix)_state *s, int layer, int t);
         int \(prefix)_predict_observed(\(prefix)_state *s, const float *window, int steps, float *y,
@@ -137,6 +139,9 @@ extension CExport {
                the state, \(rowsHeld) */
             \(limit)
             #define \(upper)_SEQUENCE_FLOATS \(sequenceFloats)
+            #if \(upper)_MAX_STEPS < 1 || \(upper)_MAX_STEPS > 2147483647 / \(widestSequence ?? 1)
+            #error "\(upper)_MAX_STEPS is out of range for this model's buffers"
+            #endif
 
             """
     }
@@ -219,8 +224,8 @@ extension CExport {
                 lines.append("   Masking(\(value)): a row equal to it everywhere is skipped, the state carried")
             case .merge(let merge, _):
                 lines.append(
-                    "   Bidirectional, merge \(merge.rawValue): of the two layers above, the first reads forwards, "
-                        + "the second from the end;")
+                    "   Bidirectional, merge \(merge.rawValue): of the two layers above, the second reads the other "
+                        + "way from the first;")
                 lines.append("     the backward rows are flipped back into time order and merged with the forward ones")
             case .flatten(let steps):
                 lines.append("   Flatten: the \(steps) rows, one after another, as one row")
@@ -231,7 +236,7 @@ extension CExport {
             "   Build: \(buildLine(directory: "."))",
             "   Numbers agree with lstmscope's replay (and Keras) to float32 rounding: the sums run in the",
             "   order lstmscope's readable steps run them; tanh and sigmoid are lstmscope's kernel's",
-            "   approximations (within 3e-7 of libm's tanhf and expf, and vectorised by cc -O2), or libm's",
+            "   approximations (within 4.2e-7 of libm's tanhf and expf, and vectorised by cc -O2), or libm's",
             "   own with -D\(upper)_LIBM_ACTIVATIONS.",
         ]
         return "/* " + lines.map(Self.commentSafe).joined(separator: "\n") + " */"

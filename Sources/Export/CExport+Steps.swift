@@ -120,6 +120,8 @@ extension CExport {
         default: loops = "int j, k;"
         }
         var head = "static void step\(k)(\(prefix)_state *s, const float *x) {\n    \(loops)\n"
+        // The input is kept first, so a skipped step's trace has its row as x too.
+        if stage.isRecurrent { head += "    memcpy(s->in\(k), x, sizeof s->in\(k));\n" }
         if model.masks, let r = stage.recurrentLayer {
             // A skipped step: no gate is computed (zeros), the state is carried, the output is
             // the carried h or zeros (zero_output_for_mask).
@@ -140,7 +142,6 @@ extension CExport {
         case .lstm(let l):
             let hu = l.units, rec = CActivations.name(l.recurrentActivation), act = CActivations.name(l.activation)
             return head + """
-                    memcpy(s->in\(k), x, sizeof s->in\(k));
                     for (j = 0; j < \(4 * hu); j++) s->z\(k)[j] = 0.0f;
                 \(product("s->z\(k)", "x", "W\(k)", rows: n, columns: 4 * hu))
                 \(product("s->z\(k)", "s->h\(k)", "U\(k)", rows: hu, columns: 4 * hu))
@@ -171,7 +172,6 @@ extension CExport {
                         s->h_tilde\(k)[j] = \(act)(\(fi)[\(2 * hu) + j] + sum);
                 """
             return head + """
-                    memcpy(s->in\(k), x, sizeof s->in\(k));
                     for (j = 0; j < \(3 * hu); j++) {
                         \(fi)[j] = \(g.inputBias == nil ? "0.0f" : "b\(k)[j]");
                         \(fs)[j] = \(g.recurrentBias == nil ? "0.0f" : "b_rec\(k)[j]");
@@ -193,7 +193,6 @@ extension CExport {
         case .simpleRNN(let r):
             let hu = r.units
             return head + """
-                    memcpy(s->in\(k), x, sizeof s->in\(k));
                     for (j = 0; j < \(hu); j++) s->sum\(k)[j] = \(r.bias == nil ? "0.0f" : "b\(k)[j]");
                 \(product("s->sum\(k)", "x", "W\(k)", rows: n, columns: hu))
                 \(product("s->sum\(k)", "s->h\(k)", "U\(k)", rows: hu, columns: hu))
@@ -300,8 +299,8 @@ extension CExport {
                 \(prefix)_reset(s);
                 for (t = 0; t < steps; t++) {
                     const int row = \(row);
-                    float *out = \(upper)_OUTPUT_PER_STEP ? y + t * \(upper)_OUTPUTS : y;
-                    \(prefix)_step(s, window + row * \(upper)_INPUTS, out);
+                    float *out = \(upper)_OUTPUT_PER_STEP ? y + (size_t)t * \(upper)_OUTPUTS : y;
+                    \(prefix)_step(s, window + (size_t)row * \(upper)_INPUTS, out);
                     if (observe) {
             \(observations.joined(separator: "\n"))
                     }

@@ -11,10 +11,14 @@ import LSTMCore
 extension CExport {
     /// The floats each sequence buffer holds: the widest sequence a stage passes on, or the
     /// widest single row.
+    /// The widest row a stage passes on per step, or nil when none passes on a sequence.
+    var widestSequence: Int? { stages.indices.filter { plan.sequences[$0] }.map { plan.widths[$0] }.max() }
+
     var sequenceFloats: String {
         let sequence = stages.indices.filter { plan.sequences[$0] }.map { plan.widths[$0] }.max()
         let single = stages.indices.filter { !plan.sequences[$0] }.map { plan.widths[$0] }.max() ?? 1
         guard let sequence else { return "\(single)" }
+        // (The header refuses a MAX_STEPS whose buffers int cannot count: see modeDefinitions.)
         return "(\(upper)_MAX_STEPS * \(sequence) > \(single) ? \(upper)_MAX_STEPS * \(sequence) : \(single))"
     }
 
@@ -56,9 +60,9 @@ extension CExport {
                 lines.append("    rows = 1;  /* Flatten: the rows, one after another, are one row now */")
             case .dense, .activation, .masking:
                 let input = inputWidth(k), width = plan.widths[k]
-                var body = ["    for (t = 0; t < rows; t++) {", "        step\(k)(s, in + t * \(input));"]
+                var body = ["    for (t = 0; t < rows; t++) {", "        step\(k)(s, in + (size_t)t * \(input));"]
                 if case .masking = stage { body.append("        s->row_kept[t] = s->mask;") }
-                body += ["        memcpy(out + t * \(width), s->out\(k), sizeof s->out\(k));", "    }", next]
+                body += ["        memcpy(out + (size_t)t * \(width), s->out\(k), sizeof s->out\(k));", "    }", next]
                 lines += body
             case .merge:
                 preconditionFailure("a merge follows its Bidirectional's halves")
@@ -93,15 +97,22 @@ extension CExport {
             "        t = \(layer.goBackwards ? "steps - 1 - r" : "r");",
         ]
         if model.masks { lines.append("        s->mask = s->row_kept[t];") }
-        lines.append("        step\(k)(s, in + t * \(inputWidth(k)));")
+        lines.append("        step\(k)(s, in + (size_t)t * \(inputWidth(k)));")
         if model.masks { lines.append("        if (s->mask) memcpy(s->out\(k), s->h\(k), sizeof s->out\(k));") }
         lines.append("        if (observe) observe(context, s, \(plan.tracedIndex(k)), t);")
         let passed = output(of: k)
         switch store {
         case .reading(let width):
-            lines += ["        memcpy(out + r * \(width), \(passed), sizeof(float) * \(layer.units));", "    }"]
+            lines += [
+                "        memcpy(out + (size_t)r * \(width), \(passed), sizeof(float) * \(layer.units));", "    }",
+            ]
         case .row(let width, let merge):
-            lines += ["        " + mergeLoop(into: "out + t * \(width)", from: passed, layer.units, merge), "    }"]
+            // The forward half's rows in its reading order, the backward half's flipped (as Keras
+            // and the walker merge them, whichever half reads backwards).
+            let row = merge == nil ? "(size_t)r" : "(size_t)(steps - 1 - r)"
+            lines += [
+                "        " + mergeLoop(into: "out + \(row) * \(width)", from: passed, layer.units, merge), "    }",
+            ]
         case .last(_, let merge):
             lines += ["    }", "    " + mergeLoop(into: "out", from: passed, layer.units, merge)]
         }

@@ -1,8 +1,9 @@
 import LSTMCore
 
 /// A model as standalone C99: `<prefix>.h`, `<prefix>.c` (weights as `static const float`, one
-/// step function per layer on a caller-owned state struct, no malloc, no dependency but
-/// `<math.h>`) and `main.c` (run a window, print the trace in lstmscope's CSV form, self-test).
+/// step function per layer on a caller-owned state struct, no malloc, no library but libm;
+/// `<math.h>`, `<string.h>`, `<stdint.h>`) and `main.c` (run a window, print the trace in
+/// lstmscope's CSV form, self-test).
 ///
 /// The equations are the readable steps' (`LSTMLayer.step`, `GRULayer.step`, …), summed in the
 /// same order, so the C agrees with lstmscope's replay (and Keras) to float32 rounding.

@@ -233,6 +233,17 @@ extension NumPyExport {
         return lines
     }
 
+    /// A Flatten fixes the window's length: a window of another one is refused with a message.
+    private var flattenCheck: [String] {
+        guard let steps = stages.lazy.compactMap({ if case .flatten(let t) = $0 { t } else { nil } }).first else {
+            return []
+        }
+        return [
+            "    if window.shape[0] != \(steps):",
+            "        sys.exit(\"%s: %d rows; the model's Flatten needs exactly \(steps)\" % (path, window.shape[0]))",
+        ]
+    }
+
     private var mainFunction: [String] {
         [
             "def main(argv):",
@@ -249,6 +260,7 @@ extension NumPyExport {
             "    if window.ndim != 2 or window.shape[1] != \(model.inputSize):",
             "        shape = window.shape",
             "        sys.exit(\"%s: the window must be (T, \(model.inputSize)); this one is %s\" % (path, shape))",
+        ] + flattenCheck + [
             "    rows = []",
             "",
             "    def keep(layer, t, vectors, masked):",

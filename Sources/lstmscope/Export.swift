@@ -10,7 +10,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write the model as standalone C99 (weights, step functions, a main with --trace and --selftest).",
         discussion: """
-            DIR gets <name>.h and <name>.c (the model alone: C99, <math.h> only, no malloc; \
+            DIR gets <name>.h and <name>.c (the model alone: C99, libm only, no malloc; \
             <name>_reset, <name>_step for streaming, <name>_predict for a window, on a state struct you \
             own), main.c (./model WINDOW.csv prints the output as JSON; --trace WINDOW.csv prints every \
             vector of every step as lstmscope's trace CSV, for compare; --selftest checks an embedded \

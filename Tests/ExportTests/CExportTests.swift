@@ -48,7 +48,12 @@ import Testing
     @Test(arguments: models)
     func theExportedCEqualsTheReplay(file: String) throws {
         let model = try ModelLoader.load(file)
-        let window = Self.window(for: model)
+        try Self.expectExportEqualsTheReplay(model, window: Self.window(for: model), file: file)
+    }
+
+    /// `model` exported to C, built (plain and with libm's tanh and σ), self-tested, run on
+    /// `window` and traced, against the replay and, for a fixture `file`, Keras's own numbers.
+    static func expectExportEqualsTheReplay(_ model: Model, window: Matrix, file: String, keras: Bool = true) throws {
         let export = try CExport(model: model, prefix: "model", window: window)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-c-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -77,7 +82,7 @@ import Testing
         let plain = try Self.run([binary, windowPath])
         let json = try JSONSerialization.jsonObject(with: Data(plain.out.utf8)) as? [Double]
         #expect(json?.count == (try model.predict(window)).count)
-        try Self.checkAgainstKeras(file, model: model, program: [binary], directory: directory)
+        if keras { try Self.checkAgainstKeras(file, model: model, program: [binary], directory: directory) }
         // Built with libm's tanhf and expf instead of the kernel's approximations: the same bounds.
         let libm = directory.appendingPathComponent("model-libm").path
         let libmBuild = try Self.run([
@@ -88,7 +93,7 @@ import Testing
         #expect(libmBuild.status == 0, "\(libmBuild.err)")
         let libmTrace = try Self.run([libm, "--trace", windowPath])
         try Self.expectTraceEqualsTheReplay(libmTrace.out, model: model, window: window, file: file + " (libm)")
-        try Self.checkAgainstKeras(file, model: model, program: [libm], directory: directory)
+        if keras { try Self.checkAgainstKeras(file, model: model, program: [libm], directory: directory) }
     }
 
     /// Keras's (or PyTorch's) own numbers for the fixture: its trace (`<name>-trace.json`, made
@@ -166,7 +171,7 @@ import Testing
     /// the replay: every value there, within 2e-6 (relative above 1).
     static func expectTraceEqualsTheReplay(_ text: String, model: Model, window: Matrix, file: String) throws {
         let ours = try ModelTrace(model: model, input: window)
-        var largest: Float = 0
+        var largest: Float = 0, inputs: Float = 0
         var values = 0
         var outputs: [Int: Float] = [:]
         let layerNames = model.traced.map(\.csvName)
@@ -177,12 +182,18 @@ import Testing
                 outputs[Int(fields[3])!] = value
                 continue
             }
-            guard fields[2] != "x",
-                let l = layerNames.firstIndex(of: fields[0].replacingOccurrences(of: "\"", with: "")),
-                let vector = VectorName(rawValue: fields[2])
+            guard let l = layerNames.firstIndex(of: fields[0].replacingOccurrences(of: "\"", with: "")),
+                fields[2] != "masked"
             else { continue }
             let t = Int(fields[1])!
             let step = model.traced[l].readsBackwards ? window.rows - 1 - t : t
+            // x: the row the layer read at that step (a skipped step's too).
+            if fields[2] == "x" {
+                let mine = ours.layers[l].inputs[step, Int(fields[3])!]
+                inputs = max(inputs, abs(mine - value) / max(1, abs(mine)))
+                continue
+            }
+            let vector = try #require(VectorName(rawValue: fields[2]))
             let mine = try #require(ours.layers[l].value(vector, at: step, unit: Int(fields[3])!))
             // Relative above 1: float32 has 1e-6 of absolute room only below 8 (elu, gelu and
             // relu layers reach tens).
@@ -196,6 +207,7 @@ import Testing
             return total + layer.steps * layer.units * layer.vectorNames.count - skipped * layer.units * gates
         }
         #expect(values == expected, "\(file)")
+        #expect(inputs <= 2e-6, "\(file): x differs by \(inputs)")
         // The replay's σ and tanh are vectorised (within 3e-7 of libm's): 2e-6 against it; against
         // Keras itself the bound is 1e-6.
         #expect(largest <= 2e-6, "\(file): largest step difference \(largest)")
@@ -258,6 +270,75 @@ extension CExportTests {
         // `main` would be the program's own file; a keyword would not compile.
         for taken in ["main", "int"] {
             #expect(throws: CExport.Refusal.self) { try CExport(model: model, prefix: taken, window: window) }
+        }
+    }
+}
+
+extension CExportTests {
+    /// A seeded LSTM layer (weights from sin and cos, so every run is the same).
+    static func lstm(_ name: String, inputs: Int, units: Int, sequences: Bool, backwards: Bool) throws -> LSTMLayer {
+        let w = (0..<inputs * 4 * units).map { 0.6 * sin(Float($0) * 1.3 + Float(name.count)) }
+        let u = (0..<units * 4 * units).map { 0.5 * cos(Float($0) * 0.7 + Float(name.count)) }
+        return try LSTMLayer(
+            name: name, kernel: Matrix(rows: inputs, columns: 4 * units, values: w),
+            recurrentKernel: Matrix(rows: units, columns: 4 * units, values: u),
+            bias: (0..<4 * units).map {
+                0.1 * Float($0 % 5)
+            }, returnSequences: sequences, goBackwards: backwards)
+    }
+
+    /// A Bidirectional whose wrapped layer reads backwards (Keras allows go_backwards=True
+    /// there; its "forward" half then reads from the end and the backward half from the start):
+    /// Keras merges the first half's rows in its reading order and flips the second's, masked
+    /// or not; the C and the NumPy program do as the walker does.
+    @Test(arguments: [false, true])
+    func aBidirectionalWhoseFirstHalfReadsBackwardsMergesAsKeras(masked: Bool) throws {
+        let first = try Self.lstm("f", inputs: 3, units: 4, sequences: true, backwards: true)
+        let second = try Self.lstm("bb", inputs: 3, units: 4, sequences: true, backwards: false)
+        let bi = try BidirectionalLayer(name: "bi", forward: .lstm(first), backward: .lstm(second), merge: .concat)
+        let top = try Self.lstm("top", inputs: 8, units: 2, sequences: false, backwards: false)
+        let dense = try DenseLayer(name: "out", kernel: Matrix(rows: 2, columns: 1, values: [0.7, -0.4]), bias: [0.1])
+        let layers: [Layer] =
+            (masked ? [.masking(name: "m", value: 0)] : []) + [.bidirectional(bi), .lstm(top), .dense(dense)]
+        let model = try Model(layers: layers, inputSize: 3)
+        var window = Matrix.sineWindow(steps: 9, features: 3)
+        if masked { for row in [0, 4] { for k in 0..<3 { window[row, k] = 0 } } }
+        try Self.expectExportEqualsTheReplay(
+            model, window: window, file: "bidirectional, first half backwards", keras: false)
+        try NumPyExportTests.expectProgramEqualsTheReplay(model, window: window, file: "bidirectional (NumPy)")
+    }
+
+    /// The C names its own statics so that no prefix collides with them (`print` once made
+    /// `print_step`, a static of main.c); a MAX_STEPS the buffers cannot hold does not build;
+    /// a window with an empty cell is refused as lstmscope refuses it.
+    @Test func prefixesLimitsAndEmptyCells() throws {
+        let model = try ModelLoader.load(Fixtures.path("shapes/mask_bidi_seq.keras"))
+        let window = Self.window(for: model)
+        for prefix in ["print", "parse", "read", "row", "trace", "number"] {
+            let export = try CExport(model: model, prefix: prefix, window: window)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-p-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            for (name, text) in export.files {
+                try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
+            let sources = [
+                directory.appendingPathComponent("\(prefix).c").path, directory.appendingPathComponent("main.c").path,
+            ]
+            let binary = directory.appendingPathComponent("model").path
+            let build = try Self.run(
+                [Self.compiler, "-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-o", binary] + sources + [
+                    "-lm"
+                ])
+            #expect(build.status == 0, "\(prefix): \(build.err)")
+            guard prefix == "print" else { continue }
+            let huge = try Self.run(
+                [Self.compiler, "-std=c99", "-DPRINT_MAX_STEPS=2000000000", "-o", binary + "-huge"] + sources + ["-lm"])
+            #expect(huge.status != 0 && huge.err.contains("PRINT_MAX_STEPS is out of range"), "\(huge.err)")
+            let csv = directory.appendingPathComponent("empty.csv").path
+            try "1,,2\n".write(toFile: csv, atomically: true, encoding: .utf8)
+            let run = try Self.run([binary, csv])
+            #expect(run.status == 1 && run.err.contains("line 1 is not 3 numbers"), "\(run.err)")
         }
     }
 }

@@ -19,7 +19,12 @@ import Testing
     @Test(arguments: CExportTests.models)
     func theNumPyProgramEqualsTheReplay(file: String) throws {
         let model = try ModelLoader.load(file)
-        let window = CExportTests.window(for: model)
+        try Self.expectProgramEqualsTheReplay(model, window: CExportTests.window(for: model), file: file)
+    }
+
+    /// `model` as model.py and weights.npz, run on `window` and traced, against the replay and,
+    /// for a fixture `file`, Keras's own numbers.
+    static func expectProgramEqualsTheReplay(_ model: Model, window: Matrix, file: String) throws {
         let export = try NumPyExport(model: model)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-np-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -39,6 +44,8 @@ import Testing
         let plain = try CExportTests.run(program + [windowPath])
         let json = try JSONSerialization.jsonObject(with: Data(plain.out.utf8)) as? [Double]
         #expect(json?.count == (try model.predict(window)).count)
-        try CExportTests.checkAgainstKeras(file, model: model, program: program, directory: directory)
+        if FileManager.default.fileExists(atPath: file) {
+            try CExportTests.checkAgainstKeras(file, model: model, program: program, directory: directory)
+        }
     }
 }
