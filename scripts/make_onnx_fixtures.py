@@ -20,6 +20,8 @@ The layouts:
   lstm_seq_head   LSTM → Y → Squeeze(1) → MatMul → Add: an output row per step
   gru_lbr0, gru_lbr1   GRU, linear_before_reset 0 and 1
   rnn_tanh        RNN (tanh)
+  lstm_bidi_torch direction=bidirectional → Y_h → Gather(0), Gather(1) → Concat → Gemm
+                  (torch.onnx.export's bidirectional nn.LSTM with cat(h_n[-2], h_n[-1]))
 """
 import json
 import os
@@ -58,9 +60,10 @@ class Graph:
 
     def recurrent(self, op, x, hu, xu, prefix, outputs, **attrs):
         gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
-        w = self.weight(f"{prefix}_W", (1, gates * hu, xu))
-        r = self.weight(f"{prefix}_R", (1, gates * hu, hu))
-        b = self.weight(f"{prefix}_B", (1, 2 * gates * hu), scale=0.3)
+        dirs = 2 if attrs.get("direction") == "bidirectional" else 1
+        w = self.weight(f"{prefix}_W", (dirs, gates * hu, xu))
+        r = self.weight(f"{prefix}_R", (dirs, gates * hu, hu))
+        b = self.weight(f"{prefix}_B", (dirs, 2 * gates * hu), scale=0.3)
         return self.node(op, [x, w, r, b], outputs, hidden_size=hu, **attrs)
 
     def model(self, x_shape, out, out_shape):
@@ -90,9 +93,9 @@ def emit(name, model, x, recurrent):
     outputs = run(model, x, [y for _, y in recurrent])
     layers = []
     for (layer, _), y in zip(recurrent, outputs[1:]):
-        # Y is (T, directions, 1, hu): h at every step, in time order.
-        h = y[:, 0, 0, :]
-        layers.append({"name": layer, "h": h.astype(float).tolist()})
+        # Y is (T, directions, 1, hu): h at every step, in time order; forward, then backward.
+        for d in range(y.shape[1]):
+            layers.append({"name": layer, "direction": d, "h": y[:, d, 0, :].astype(float).tolist()})
     onnx.save(model, os.path.join(OUT, f"{name}.onnx"))
     with open(os.path.join(OUT, f"{name}-expected.json"), "w") as f:
         json.dump({"onnx": onnx.__version__, "onnxruntime": ort.__version__,
@@ -155,6 +158,13 @@ def bad():
     g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], clip=3.0)
     gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
     save("clip", g.model([T, 1, XU], "y", [1, YU]))
+    # A cycle: the Squeeze reads the Gemm's output, which reads the Squeeze's.
+    g = torch_like(608)
+    g.nodes[1].input[0] = "y"
+    save("cycle", g.model([T, 1, XU], "y", [1, YU]) if False else helper.make_model(
+        helper.make_graph(g.nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [T, 1, XU])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, YU])], g.inits),
+        opset_imports=[helper.make_opsetid("", OPSET)]))
     # Truncated in the middle of a tensor.
     data = torch_like(607).model([T, 1, XU], "y", [1, YU]).SerializeToString()
     with open(os.path.join(OUT, "bad_truncated.onnx"), "wb") as f:
@@ -216,6 +226,15 @@ def main():
         gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
         emit(f"gru_lbr{lbr}", g.model([T, 1, XU], "y", [1, YU]), window(phase=2.4 + k)[:, None, :],
              [("gru_0", "Y")])
+
+    # torch.onnx.export's bidirectional nn.LSTM, the head on cat(h_n[-2], h_n[-1]).
+    g = Graph(510)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], direction="bidirectional")
+    fwd = g.node("Gather", ["Y_h", g.const("fwd_index", np.array(0, dtype=np.int64))], ["h_fwd"], axis=0)
+    bwd = g.node("Gather", ["Y_h", g.const("bwd_index", np.array(1, dtype=np.int64))], ["h_bwd"], axis=0)
+    both = g.node("Concat", [fwd, bwd], ["h_both"], axis=1)
+    g.node("Gemm", [both, g.weight("head_W", (YU, 2 * HU)), g.weight("head_b", (YU,), 0.3)], ["y"], transB=1)
+    emit("lstm_bidi_torch", g.model([T, 1, XU], "y", [1, YU]), window(phase=3.4)[:, None, :], [("lstm_0", "Y")])
 
     g = Graph(509)
     g.recurrent("RNN", "x", HU, XU, "rnn", ["Y", "Y_h"])

@@ -21,11 +21,15 @@ enum FuzzTarget: String, CaseIterable {
     case input
     /// What `compare --theirs` reads: trace JSON (the streaming reader) and CSV, matrices, outputs.
     case theirs
+    /// ONNX models: protobuf decoding, every tensor's bounds, the graph walk (seeds: the fixtures).
+    case onnx
 
     func run(_ data: Data) {
         switch self {
         case .model:
             if let model = try? ModelLoader.load(data: data, path: "fuzz") { exercise(model) }
+        case .onnx:
+            if let model = try? ModelLoader.loadONNX(data: data, path: "fuzz") { exercise(model) }
         case .kerasConfig:
             if let model = try? ModelLoader.load(kerasConfig: data, weights: Self.sampleWeights, path: "fuzz") {
                 exercise(model)

@@ -87,6 +87,13 @@ public enum ModelLoader {
         )
     }
 
+    /// Loads bytes as an ONNX model whatever they start with (`load(data:path:)` takes a file
+    /// for ONNX when its first byte is ir_version's tag, as `onnx.save` writes it); the fuzzer's
+    /// `onnx` target comes in here.
+    public static func loadONNX(data: Data, path: String) throws(LoadError) -> Model {
+        try ONNXLoader.load(data, path: path)
+    }
+
     /// Refuses a file that is at once an HDF5 file and a zip archive: libhdf5 finds its
     /// signature at offset 0, 512, 1024, … and zip tools read the directory at the end, so such
     /// a file is two models, and which one a tool sees depends on the tool. (A stored zip entry

@@ -10,7 +10,7 @@ import Testing
 @Suite struct ONNXTests {
     static let names = [
         "lstm_torch", "lstm_tf", "lstm_reshape", "lstm_reverse", "lstm_stacked", "lstm_seq_head", "gru_lbr0",
-        "gru_lbr1", "rnn_tanh",
+        "gru_lbr1", "rnn_tanh", "lstm_bidi_torch",
         // Converted by the real tf2onnx from tf.keras models (scripts/make_tf2onnx_fixtures.py).
         "tf2onnx_lstm", "tf2onnx_gru", "tf2onnx_stacked", "tf2onnx_bidi_concat", "tf2onnx_bidi_sum", "tf2onnx_bidi_seq",
     ]
@@ -50,6 +50,7 @@ import Testing
         ("external_data", "another file (external_data)"), ("short_raw_data", "needs 256 bytes of data but has 252"),
         ("huge_dims", "more than 2^28 values"), ("unknown_op", "LeakyRelu"), ("unused_initializer", "stray"),
         ("clip", "sets clip"), ("truncated", "not a readable ONNX model"), ("tf2onnx_loop", "is a Loop"),
+        ("cycle", "a cycle in the graph"),
     ])
     func badFilesAreRefused(name: String, reason: String) throws {
         let path = Fixtures.path("onnx/bad_\(name).onnx")

@@ -85,6 +85,18 @@ struct ONNXChain {
         }
         let inputName = inputs[0].name
         self.inputName = inputName
+        // ONNX lists nodes in an order where each reads only what came before: anything else is
+        // a cycle (or a damaged file), refused before the walk.
+        var known = Set(constants.keys).union([inputName, ""])
+        for node in graph.node {
+            if let missing = node.input.first(where: { !known.contains($0) }) {
+                throw LoadError(
+                    path, .unsupportedLayer,
+                    "node \"\(node.name)\" (\(node.opType)) reads \"\(missing)\" before any node computes it: "
+                        + "a cycle in the graph, or nodes out of order")
+            }
+            known.formUnion(node.output)
+        }
         let dims = inputs[0].type.tensorType.shape.dim.map { (d: Onnx_TensorShapeProto.Dimension) -> Int? in
             if case .dimValue(let v)? = d.value, v > 0, v <= Int64(ONNXConstant.valueLimit) { Int(v) } else { nil }
         }
