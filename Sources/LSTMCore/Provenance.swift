@@ -18,6 +18,9 @@ public struct Provenance: Sendable, Equatable {
     /// Tensors of the file left out on purpose (`--ignore-tensors`), as `name (shape)`: the
     /// replay is then not the whole of the file's model, and reports say so.
     public var ignoredTensors: [String] = []
+    /// Per layer name, where its arrays came from when the file's layout is not Keras's (an
+    /// ONNX node's W, R and B), for `inspect` and the Model view.
+    public var layerSources: [String: String] = [:]
 
     /// Creates a provenance record.
     public init(

@@ -41,11 +41,13 @@ public struct InspectReport {
                         + "\(r.returnSequences ? "returns every step" : "returns the last step")"
                         + "\(r.goBackwards ? ", reads backwards" : "")"
                 )
+                if let source = p.layerSources[r.name] { lines.append("  from: \(terminalSafe(source))") }
             case .dense(let d):
                 lines.append(
                     "layer \(terminalSafe(d.name)): Dense, \(d.units) unit\(d.units == 1 ? "" : "s"), "
                         + "activation \(d.activation.kerasName)"
                 )
+                if let source = p.layerSources[d.name] { lines.append("  from: \(terminalSafe(source))") }
             default:
                 lines.append("layer \(terminalSafe(layer.name)): \(layer.className) (no parameters)")
                 continue

@@ -20,4 +20,13 @@ import Testing
         let r = try Binary.run(["inspect", Fixtures.path("onnx/bad_tf2onnx_loop.onnx")])
         #expect(r.status == 1 && r.err.contains("bad_tf2onnx_loop.onnx") && r.err.contains("tf_keras"), "\(r.err)")
     }
+
+    /// inspect says which ONNX block is which: the node each layer came from and how its rows map.
+    @Test func inspectSaysWhereEachArrayCameFrom() throws {
+        let r = try Binary.run(["inspect", Fixtures.path("onnx/lstm_torch.onnx")])
+        #expect(r.status == 0)
+        let lstm = "from: ONNX LSTM node \"lstm_0\": W = W[0]ᵀ, U = R[0]ᵀ, gate rows i|o|f|c reordered"
+        #expect(r.out.contains(lstm), "\(r.out)")
+        #expect(r.out.contains("from: ONNX Gemm node \"gemm_2\": W = Bᵀ (transB=1), b = C"))
+    }
 }

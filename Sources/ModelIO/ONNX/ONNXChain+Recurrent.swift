@@ -175,6 +175,20 @@ extension ONNXChain {
             }
         }
         self.folded += folded
+        let d = name.hasSuffix("/backward") ? 1 : 0
+        let wd = "W[\(d)]ᵀ, U = R[\(d)]ᵀ"
+        sources[name] =
+            switch op {
+            case "LSTM":
+                "ONNX LSTM node \"\(node.name)\": W = \(wd), gate rows i|o|f|c reordered to i|f|c|o, b = Wb + Rb"
+            case "GRU":
+                (attribute(node, "linear_before_reset")?.i ?? 0) != 0
+                    ? "ONNX GRU node \"\(node.name)\": W = \(wd), z|r|h as here, linear_before_reset=1: b = Wb, "
+                        + "b_rec = Rb (reset_after=True)"
+                    : "ONNX GRU node \"\(node.name)\": W = \(wd), z|r|h as here, linear_before_reset=0: b = Wb + Rb "
+                        + "(reset_after=False)"
+            default: "ONNX RNN node \"\(node.name)\": W = \(wd), b = Wb + Rb"
+            }
         return built
     }
 

@@ -30,6 +30,7 @@ enum ONNXLoader {
         let layers = try walk.layers()
         var provenance = Provenance(path: path, format: .onnx)
         provenance.foldedParameterCount = walk.folded
+        provenance.layerSources = walk.sources
         let steps = walk.inputSteps
         return try LoadError.building(path) {
             try Model(
@@ -47,6 +48,8 @@ struct ONNXChain {
     var usedConstants: Set<String> = []
     /// Parameters ONNX stores twice that a layer holds once (an LSTM's Wb + Rb).
     var folded = 0
+    /// Per layer, where its arrays came from (Provenance.layerSources).
+    var sources: [String: String] = [:]
     let inputName: String
     /// xu, and T when the input's shape fixes it.
     let inputFeatures: Int
@@ -221,6 +224,7 @@ struct ONNXChain {
                     throw refusal("MatMul \"\(node.name)\" is not the rows times a constant (in, out) matrix")
                 }
                 pending = (node.name, Matrix(rows: w.shape[0], columns: w.shape[1], values: w.values))
+                sources[node.name] = "ONNX MatMul node \"\(node.name)\" (W as stored) and the Add after it (b)"
             case "Add":
                 guard let p = pending else { throw refusal("Add \"\(node.name)\" does not follow a MatMul") }
                 let other = node.input.first { $0 != tensor } ?? ""
@@ -366,6 +370,7 @@ struct ONNXChain {
             values = (0..<rows * columns).map { k in b.values[(k % columns) * rows + k / columns] }
         }
         let bias = try node.input.count > 2 ? constant(node.input[2], in: node).values : nil
+        sources[node.name] = "ONNX Gemm node \"\(node.name)\": W = B\(transB == 1 ? "ᵀ (transB=1)" : ""), b = C"
         return try dense(node.name, Matrix(rows: rows, columns: columns, values: values), bias: bias)
     }
 
