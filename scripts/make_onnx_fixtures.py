@@ -20,6 +20,7 @@ The layouts:
   lstm_seq_head   LSTM → Y → Squeeze(1) → MatMul → Add: an output row per step
   gru_lbr0, gru_lbr1   GRU, linear_before_reset 0 and 1
   rnn_tanh        RNN (tanh)
+  lstm_activations, gru_softplus, rnn_elu   activations HardSigmoid, Softsign, Softplus, Elu
   lstm_bidi_torch direction=bidirectional → Y_h → Gather(0), Gather(1) → Concat → Gemm
                   (torch.onnx.export's bidirectional nn.LSTM with cat(h_n[-2], h_n[-1]))
 """
@@ -235,6 +236,20 @@ def main():
     both = g.node("Concat", [fwd, bwd], ["h_both"], axis=1)
     g.node("Gemm", [both, g.weight("head_W", (YU, 2 * HU)), g.weight("head_b", (YU,), 0.3)], ["y"], transB=1)
     emit("lstm_bidi_torch", g.model([T, 1, XU], "y", [1, YU]), window(phase=3.4)[:, None, :], [("lstm_0", "Y")])
+
+    # Activations other than the defaults, each with ONNX's default alpha and beta.
+    g = Graph(511)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], activations=["HardSigmoid", "Softsign", "Softsign"])
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("lstm_activations", g.model([T, 1, XU], "y", [1, YU]), window(phase=3.8)[:, None, :], [("lstm_0", "Y")])
+    g = Graph(512)
+    g.recurrent("GRU", "x", HU, XU, "gru", ["Y", "Y_h"], activations=["Sigmoid", "Softplus"], linear_before_reset=1)
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("gru_softplus", g.model([T, 1, XU], "y", [1, YU]), window(phase=4.2)[:, None, :], [("gru_0", "Y")])
+    g = Graph(513)
+    g.recurrent("RNN", "x", HU, XU, "rnn", ["Y", "Y_h"], activations=["Elu"])
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("rnn_elu", g.model([T, 1, XU], "y", [1, YU]), window(phase=4.6)[:, None, :], [("rnn_0", "Y")])
 
     g = Graph(509)
     g.recurrent("RNN", "x", HU, XU, "rnn", ["Y", "Y_h"])

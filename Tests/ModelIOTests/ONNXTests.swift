@@ -10,7 +10,7 @@ import Testing
 @Suite struct ONNXTests {
     static let names = [
         "lstm_torch", "lstm_tf", "lstm_reshape", "lstm_reverse", "lstm_stacked", "lstm_seq_head", "gru_lbr0",
-        "gru_lbr1", "rnn_tanh", "lstm_bidi_torch",
+        "gru_lbr1", "rnn_tanh", "lstm_bidi_torch", "lstm_activations", "gru_softplus", "rnn_elu",
         // Converted by the real tf2onnx from tf.keras models (scripts/make_tf2onnx_fixtures.py).
         "tf2onnx_lstm", "tf2onnx_gru", "tf2onnx_stacked", "tf2onnx_bidi_concat", "tf2onnx_bidi_sum", "tf2onnx_bidi_seq",
     ]

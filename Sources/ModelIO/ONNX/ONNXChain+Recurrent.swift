@@ -102,12 +102,19 @@ extension ONNXChain {
             throw refusal("\(what) names \(names.count) activations; it needs \(one.count * dirs)")
         }
         let named = try names.map { (n: String) throws(LoadError) -> Activation in
+            // With ONNX's default alpha and beta (activation_alpha/beta are refused above).
             switch n {
             case "Sigmoid": return .sigmoid
-            case "Tanh": return .tanh
+            case "Tanh", "ScaledTanh": return .tanh  // ScaledTanh: alpha·tanh(beta·x), 1 and 1
             case "Relu": return .relu
-            case "HardSigmoid": return .hardSigmoid(.keras2)  // ONNX's default alpha 0.2, beta 0.5
-            default: throw refusal("\(what) uses activation \(n), which lstmscope does not replay")
+            case "HardSigmoid": return .hardSigmoid(.keras2)  // max(0, min(1, 0.2·x + 0.5))
+            case "Affine": return .linear  // alpha·x + beta, 1 and 0
+            case "Elu": return .elu  // alpha 1
+            case "Softsign": return .softsign
+            case "Softplus": return .softplus
+            default:
+                throw refusal(
+                    "\(what) uses activation \(n), which lstmscope does not replay with ONNX's defaults")
             }
         }
         var out: [any RecurrentLayer] = []
