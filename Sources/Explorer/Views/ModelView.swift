@@ -111,7 +111,13 @@ extension ExplorerState {
                     "\(r.lowerBound)–\(r.upperBound - 1)".centered(cell), x: labels + 1, y: y + 1, style: .muted)
                 labels += cell + 1
             }
-            y += 3
+            y += 2
+            // Where the blocks came from when the file's layout is not Keras's (an ONNX node).
+            if let source = model.provenance.layerSources[l.name], y < area.bottom {
+                canvas.put("  " + shown(source, limit: 200), x: 0, y: y, style: .muted, maxWidth: width - 3)
+                y += 1
+            }
+            y += 1
         }
     }
 }
