@@ -166,6 +166,51 @@ def bad():
         helper.make_graph(g.nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [T, 1, XU])],
                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, YU])], g.inits),
         opset_imports=[helper.make_opsetid("", OPSET)]))
+    # From review: graphs onnxruntime runs to other numbers than a chain reading would give, or
+    # that once trapped; each must be refused.
+    def head_chain(seed, tail, opset=OPSET, x_shape=(T, 1, XU)):
+        g = Graph(seed)
+        g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"])
+        h = squeeze(g, "Y_h", 0, "h_last")
+        out = tail(g, h)
+        m = helper.make_model(
+            helper.make_graph(g.nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x_shape))],
+                              [helper.make_tensor_value_info(out, TensorProto.FLOAT, None)], g.inits),
+            opset_imports=[helper.make_opsetid("", opset)])
+        m.ir_version = 8
+        return m
+    # Softmax over an axis of one (the features moved before it by an Unsqueeze).
+    save("softmax_axis_of_one", head_chain(609, lambda g, h: g.node("Softmax", [g.node(
+        "Unsqueeze", [gemm_head(g, h, "z"), g.const("ax", np.array([2], dtype=np.int64))], ["z3"])], ["y"], axis=-1)))
+    # A bias of higher rank than the rows it is added to.
+    save("add_raises_rank", head_chain(610, lambda g, h: g.node("Add", [g.node(
+        "MatMul", [h, g.weight("mw", (HU, YU))], ["p"]), g.weight("mb", (1, 1, YU))], ["y"])))
+    # The output transposed: (features, T) is not what lstmscope gives.
+    g = Graph(611)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"])
+    seq = g.node("Squeeze", ["Y", g.const("ax12", np.array([1, 2], dtype=np.int64))], ["seq"])
+    g.node("Transpose", [seq], ["y"], perm=[1, 0])
+    save("output_transposed", g.model([T, 1, XU], "y", [HU, T]))
+    # A Gemm with no B input (an older or damaged form): refused, never indexed.
+    m = torch_like(612).model([T, 1, XU], "y", [1, YU])
+    gemm = next(n for n in m.graph.node if n.op_type == "Gemm")
+    del gemm.input[1:]
+    save("gemm_one_input", m)
+    # A batch of 5.
+    g = torch_like(613)
+    save("batch_5", helper.make_model(
+        helper.make_graph(g.nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [T, 5, XU])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], g.inits),
+        opset_imports=[helper.make_opsetid("", OPSET)]))
+    # A node of another domain, and a weight stored as both raw and typed data.
+    m = torch_like(614).model([T, 1, XU], "y", [1, YU])
+    next(n for n in m.graph.node if n.op_type == "Gemm").domain = "com.example"
+    save("foreign_domain", m)
+    m = torch_like(615).model([T, 1, XU], "y", [1, YU])
+    w = next(t for t in m.graph.initializer if t.name == "head_b")
+    w.float_data.extend([1.0, 2.0])
+    save("raw_and_typed_data", m)
+
     # Truncated in the middle of a tensor.
     data = torch_like(607).model([T, 1, XU], "y", [1, YU]).SerializeToString()
     with open(os.path.join(OUT, "bad_truncated.onnx"), "wb") as f:

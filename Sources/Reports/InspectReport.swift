@@ -83,8 +83,11 @@ public struct InspectReport {
         lines.append(
             model.provenance.foldedParameterCount == 0
                 ? "total parameters: \(model.parameterCount)"
-                : "total parameters: \(model.fileParameterCount) as PyTorch counts them "
-                    + "(\(model.parameterCount) once bias_ih + bias_hh are one b)"
+                : model.provenance.format == .onnx
+                    ? "total parameters: \(model.fileParameterCount) as the ONNX file holds them "
+                        + "(\(model.parameterCount) once Wb + Rb are one b)"
+                    : "total parameters: \(model.fileParameterCount) as PyTorch counts them "
+                        + "(\(model.parameterCount) once bias_ih + bias_hh are one b)"
         )
         if !model.provenance.ignoredTensors.isEmpty {
             lines.append(

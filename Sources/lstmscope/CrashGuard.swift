@@ -30,7 +30,7 @@ enum CrashGuard {
     /// Runs `body` (which reads `path`) with the handlers in place, and removes them after.
     static func reading<T, E: Error>(_ path: String, _ body: () throws(E) -> T) throws(E) -> T {
         let crashLine =
-            "lstmscope: error: \(terminalSafe(path)): reading it crashed inside libhdf5, "
+            "lstmscope: error: \(terminalSafe(path)): reading it crashed (inside libhdf5, for an HDF5 file), "
             + "so the file is damaged; giving up\n"
         let text = Array(crashLine.utf8)
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: text.count)

@@ -23,7 +23,7 @@ enum LoadWatchdog {
             restoreTerminal?()
             Console.error(
                 "\(terminalSafe(path)): reading it took more than \(seconds) s, "
-                    + "so it is damaged in a way that makes libhdf5 loop; giving up"
+                    + "so it is damaged in a way that makes the reader loop (libhdf5, for an HDF5 file); giving up"
             )
             // _exit, not exit: libhdf5's exit handlers would run on the state that is looping.
             _exit(1)

@@ -50,7 +50,10 @@ import Testing
         ("external_data", "another file (external_data)"), ("short_raw_data", "needs 256 bytes of data but has 252"),
         ("huge_dims", "more than 2^28 values"), ("unknown_op", "LeakyRelu"), ("unused_initializer", "stray"),
         ("clip", "sets clip"), ("truncated", "not a readable ONNX model"), ("tf2onnx_loop", "is a Loop"),
-        ("cycle", "a cycle in the graph"),
+        ("cycle", "a cycle in the graph"), ("softmax_axis_of_one", "not the features alone"),
+        ("add_raises_rank", "not the MatMul's"), ("output_transposed", "lstmscope gives (T, features)"),
+        ("gemm_one_input", "has 1 inputs"), ("batch_5", "with batch 1"), ("foreign_domain", "com.example"),
+        ("raw_and_typed_data", "both raw_data and typed data"),
     ])
     func badFilesAreRefused(name: String, reason: String) throws {
         let path = Fixtures.path("onnx/bad_\(name).onnx")

@@ -41,6 +41,12 @@ extension ONNXChain {
             let reads = next.input.filter { parts[$0] != nil }
             guard !reads.isEmpty else { continue }
             nodes += 1
+            try checkArity(next)
+            guard next.opType == "Concat" || next.opType == "Add" || next.opType == "Mul" || parts[next.input[0]] != nil
+            else {
+                throw refusal(
+                    "node \"\(next.name)\" (\(next.opType)) reads \(what)'s output as other than its data input")
+            }
             switch next.opType {
             case "Concat", "Add", "Mul":
                 let inputs = next.input.map { parts[$0] }
@@ -84,9 +90,9 @@ extension ONNXChain {
                 guard next.output.count == 1 else { throw refusal("node \"\(next.name)\" has several outputs") }
                 return (layer, next.output[0], forward.axes, nodes)
             case "Slice", "Gather":
-                parts[next.output[0]] = try selected(parts[next.input[0]]!, by: next, what: what)
+                parts[next.output[0]] = try selected(parts[next.input[0]]!, by: next, what: what)  // checked above
             case "Transpose", "Squeeze", "Unsqueeze", "Reshape", "Identity":
-                var part = parts[next.input[0]]!
+                var part = parts[next.input[0]]!  // checked above
                 if next.opType != "Identity" { part.axes = try reshaped(part.axes, by: next, width: width) }
                 parts[next.output[0]] = part
             default:
@@ -105,11 +111,15 @@ extension ONNXChain {
             guard axis >= 0, axis < part.axes.count else {
                 throw refusal("\(node.opType) \"\(node.name)\" axis \(axis)")
             }
-            let oneStep = end == nil || end == start + 1
-            let toEnd = end == nil || end! >= Int64(Int32.max)
-            if part.axes[axis] == .directions, part.direction == nil, oneStep, (-2...1).contains(start) {
-                part.direction = Int(start < 0 ? start + 2 : start)
-            } else if part.axes[axis] == .steps, part.step == .all, (start == -1 && toEnd) || (start == 0 && oneStep) {
+            // Directions: one of the two (start and end taken as ONNX takes them against a size of 2).
+            let direction = (-2...1).contains(start) ? start < 0 ? start + 2 : start : nil
+            let directionEnd = end.map { $0 < 0 ? $0 + 2 : min($0, 2) } ?? direction.map { $0 + 1 }
+            let toEnd = end.map { $0 >= Int64(Int32.max) } ?? true
+            if part.axes[axis] == .directions, part.direction == nil, let d = direction, directionEnd == d + 1 {
+                part.direction = Int(d)
+            } else if part.axes[axis] == .steps, part.step == .all,
+                (start == -1 && toEnd) || (start == 0 && (end.map { $0 == 1 } ?? true))
+            {
                 part.step = start == -1 ? .last : .first
             } else {
                 throw refusal(

@@ -21,7 +21,7 @@ extension ONNXChain {
         let outputs = node.output.enumerated().filter { !$0.element.isEmpty }
         var used: [(Int, String)] = []
         for (k, tensor) in outputs
-        where tensor == graph.output[0].name || graph.node.contains(where: { $0.input.contains(tensor) }) {
+        where tensor == graph.output[0].name || !(readers[tensor] ?? []).isEmpty {
             used.append((k, tensor))
         }
         guard used.count == 1, used[0].0 < 2 else {
@@ -63,7 +63,7 @@ extension ONNXChain {
         }
         let input = { (k: Int) in k < node.input.count && !node.input[k].isEmpty ? node.input[k] : nil }
         guard let wName = input(1), let rName = input(2) else { throw refusal("\(what) has no W or R") }
-        let w = try constant(wName, in: node), r = try constant(rName, in: node)
+        let w = try weights(wName, in: node), r = try weights(rName, in: node)
         guard r.shape.count == 3, r.shape[0] == dirs, r.shape[2] > 0, r.shape[1] == gates * r.shape[2] else {
             throw LoadError(
                 path, .badShape, "\(what): R has shape \(r.shape); it must be (\(dirs), \(gates)·hu, hu)")
@@ -79,7 +79,7 @@ extension ONNXChain {
         }
         var b: ONNXConstant?
         if let bName = input(3) {
-            b = try constant(bName, in: node)
+            b = try weights(bName, in: node)
             guard b!.shape == [dirs, 2 * gates * hu] else {
                 throw LoadError(
                     path, .badShape, "\(what): B has shape \(b!.shape); it must be (\(dirs), \(2 * gates * hu))")
@@ -105,10 +105,9 @@ extension ONNXChain {
             // With ONNX's default alpha and beta (activation_alpha/beta are refused above).
             switch n {
             case "Sigmoid": return .sigmoid
-            case "Tanh", "ScaledTanh": return .tanh  // ScaledTanh: alpha·tanh(beta·x), 1 and 1
+            case "Tanh": return .tanh
             case "Relu": return .relu
             case "HardSigmoid": return .hardSigmoid(.keras2)  // max(0, min(1, 0.2·x + 0.5))
-            case "Affine": return .linear  // alpha·x + beta, 1 and 0
             case "Elu": return .elu  // alpha 1
             case "Softsign": return .softsign
             case "Softplus": return .softplus

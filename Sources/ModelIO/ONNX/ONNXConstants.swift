@@ -9,6 +9,8 @@ struct ONNXConstant {
     let values: [Float]
     /// The values as integers, for int32 and int64 tensors (axes, shapes, indices).
     let integers: [Int64]?
+    /// Whether the file stores it as float32 (the type weights must have beside a float32 input).
+    let isFloat32: Bool
 
     /// The most values one tensor may hold (as for every other reader).
     static let valueLimit = 1 << 28
@@ -35,7 +37,13 @@ struct ONNXConstant {
             count = product
         }
         shape = dims
+        isFloat32 = t.dataType == Int32(Onnx_TensorProto.DataType.float.rawValue)
         let raw = t.rawData
+        let typed = t.floatData.count + t.int32Data.count + t.int64Data.count + t.doubleData.count
+        guard raw.isEmpty || typed == 0 else {
+            throw LoadError(
+                path, .invalidArray, "tensor \"\(t.name)\" holds both raw_data and typed data: which one is meant?")
+        }
         func rawCount(_ size: Int) throws(LoadError) {
             guard raw.count == count * size else {
                 throw LoadError(

@@ -26,7 +26,14 @@ enum ONNXLoader {
             throw LoadError(path, .invalidArray, "not a readable ONNX model (\(error))")
         }
         guard proto.hasGraph else { throw LoadError(path, .invalidArray, "an ONNX model with no graph") }
-        var walk = try ONNXChain(proto.graph, path: path)
+        // A model-local function may define any op name as anything: none is read.
+        if let function = proto.functions.first {
+            throw LoadError(
+                path, .unsupportedLayer,
+                "the model defines its own functions (\"\(function.name)\"), which lstmscope does not read")
+        }
+        let opset = proto.opsetImport.first { $0.domain.isEmpty || $0.domain == "ai.onnx" }?.version ?? 0
+        var walk = try ONNXChain(proto.graph, path: path, opset: opset)
         let layers = try walk.layers()
         var provenance = Provenance(path: path, format: .onnx)
         provenance.foldedParameterCount = walk.folded
@@ -57,9 +64,21 @@ struct ONNXChain {
     /// Whether the input is (1, T, xu) (else (T, 1, xu)).
     let batchFirst: Bool
 
-    init(_ graph: Onnx_GraphProto, path: String) throws(LoadError) {
+    /// The default domain's opset (Softmax's meaning changed at 13).
+    let opset: Int64
+    /// The nodes reading each tensor, by index (built once: the walk asks for every tensor).
+    let readers: [String: [Int]]
+
+    init(_ graph: Onnx_GraphProto, path: String, opset: Int64) throws(LoadError) {
         self.graph = graph
         self.path = path
+        self.opset = opset
+        if let foreign = graph.node.first(where: { !$0.domain.isEmpty && $0.domain != "ai.onnx" }) {
+            throw LoadError(
+                path, .unsupportedLayer,
+                "node \"\(foreign.name)\" is \(foreign.opType) of domain \"\(foreign.domain)\"; lstmscope reads "
+                    + "ONNX's own operators only")
+        }
         if let loop = graph.node.first(where: { ["Loop", "Scan", "If"].contains($0.opType) }) {
             throw LoadError(
                 path, .unsupportedLayer,
@@ -68,15 +87,28 @@ struct ONNXChain {
                     + "nodes (convert a tf_keras model with tf2onnx, or export with torch.onnx.export)")
         }
         var constants: [String: ONNXConstant] = [:]
-        for t in graph.initializer { constants[t.name] = try ONNXConstant(t, path: path) }
+        // Every name is defined once (ONNX's rule; onnxruntime refuses a second definition).
+        func define(_ name: String) throws(LoadError) {
+            guard constants[name] == nil else {
+                throw LoadError(path, .invalidArray, "\"\(name)\" is defined twice in the graph")
+            }
+        }
+        for t in graph.initializer {
+            try define(t.name)
+            constants[t.name] = try ONNXConstant(t, path: path)
+        }
         for node in graph.node where node.opType == "Constant" {
             guard node.output.count == 1, let value = node.attribute.first(where: { $0.name == "value" }),
                 value.hasT
             else {
-                throw LoadError(path, .unsupportedLayer, "Constant node \"\(node.name)\" has no tensor value")
+                throw LoadError(
+                    path, .unsupportedLayer,
+                    "Constant node \"\(node.name)\" (output \(node.output)) holds "
+                        + "\(node.attribute.map(\.name)); lstmscope reads a Constant's tensor `value`")
             }
             var t = value.t
             t.name = node.output[0]
+            try define(t.name)
             constants[t.name] = try ONNXConstant(t, path: path)
         }
         self.constants = constants
@@ -91,31 +123,52 @@ struct ONNXChain {
         // ONNX lists nodes in an order where each reads only what came before: anything else is
         // a cycle (or a damaged file), refused before the walk.
         var known = Set(constants.keys).union([inputName, ""])
-        for node in graph.node {
+        var readers: [String: [Int]] = [:]
+        for (index, node) in graph.node.enumerated() {
             if let missing = node.input.first(where: { !known.contains($0) }) {
                 throw LoadError(
                     path, .unsupportedLayer,
                     "node \"\(node.name)\" (\(node.opType)) reads \"\(missing)\" before any node computes it: "
                         + "a cycle in the graph, or nodes out of order")
             }
-            known.formUnion(node.output)
+            for tensor in Set(node.input) where !tensor.isEmpty { readers[tensor, default: []].append(index) }
+            guard node.opType == "Constant" else {
+                for output in node.output where !output.isEmpty {
+                    guard !known.contains(output) else {
+                        throw LoadError(path, .invalidArray, "\"\(output)\" is defined twice in the graph")
+                    }
+                    known.insert(output)
+                }
+                continue
+            }
+        }
+        self.readers = readers
+        guard inputs[0].type.tensorType.elemType == Int32(Onnx_TensorProto.DataType.float.rawValue) else {
+            throw LoadError(
+                path, .unsupportedLayer,
+                "input \"\(inputName)\" is of ONNX type \(inputs[0].type.tensorType.elemType); lstmscope reads float32 "
+                    + "inputs")
         }
         let dims = inputs[0].type.tensorType.shape.dim.map { (d: Onnx_TensorShapeProto.Dimension) -> Int? in
             if case .dimValue(let v)? = d.value, v > 0, v <= Int64(ONNXConstant.valueLimit) { Int(v) } else { nil }
         }
-        guard dims.count == 3, let features = dims[2], features > 0 else {
+        let shown = "(" + dims.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + ")"
+        // Batch 1: a time-major (T, 1, xu), or a batch-first (1, T, xu) with T not 1 (with T = 1
+        // the two are the same data).
+        guard dims.count == 3, let features = dims[2], dims[1] == 1 || dims[0] == 1 else {
             throw LoadError(
-                path, .badShape, "input \"\(inputName)\" must be (T, 1, xu) or (1, T, xu) with xu fixed; it is \(dims)")
+                path, .badShape,
+                "input \"\(inputName)\" is \(shown); lstmscope reads (T, 1, xu) or (1, T, xu) with batch 1 and xu "
+                    + "fixed (convert with a batch of 1, e.g. tf2onnx's input_signature (1, T, xu))")
         }
         inputFeatures = features
-        // A fixed 1 in front with another axis free or > 1 is batch-first (tf2onnx); else time-major.
-        batchFirst = dims[0] == 1 && dims[1] != 1
+        batchFirst = dims[1] != 1
         inputSteps = batchFirst ? dims[1] : dims[0]
     }
 
     /// The one node that reads `tensor`, or nil at the graph's output.
     func consumer(of tensor: String) throws(LoadError) -> Onnx_NodeProto? {
-        let readers = graph.node.filter { $0.input.contains(tensor) }
+        let readers = (self.readers[tensor] ?? []).map { graph.node[$0] }
         if tensor == graph.output[0].name {
             guard readers.isEmpty else { throw refusal("the graph's output \"\(tensor)\" is read by another node") }
             return nil
@@ -132,11 +185,42 @@ struct ONNXChain {
 
     func refusal(_ message: String) -> LoadError { LoadError(path, .unsupportedLayer, message) }
 
+    /// Refuses a node with fewer inputs or outputs than lstmscope reads it with (an older opset's
+    /// attribute form of Slice or Reshape, say), before anything indexes them.
+    func checkArity(_ node: Onnx_NodeProto) throws(LoadError) {
+        let needed: Int =
+            switch node.opType {
+            case "Slice": 3
+            case "Reshape", "Gather", "MatMul", "Add", "Mul", "Concat", "Gemm": 2
+            case "LSTM", "GRU", "RNN": 3
+            default: 1
+            }
+        guard node.input.count >= needed, node.input.prefix(needed).allSatisfy({ !$0.isEmpty }), !node.output.isEmpty,
+            !node.output[0].isEmpty
+        else {
+            throw refusal(
+                "node \"\(node.name)\" (\(node.opType)) has \(node.input.count) inputs and \(node.output.count) "
+                    + "outputs; lstmscope reads it with at least \(needed) inputs (opset 13 or later forms) "
+                    + "and an output")
+        }
+    }
+
     mutating func constant(_ name: String, in node: Onnx_NodeProto) throws(LoadError) -> ONNXConstant {
         guard let c = constants[name] else {
             throw refusal("node \"\(node.name)\" (\(node.opType)) needs input \"\(name)\" to be a constant")
         }
         usedConstants.insert(name)
+        return c
+    }
+
+    /// A constant of weights: float32, as the input is (onnxruntime refuses other types there).
+    mutating func weights(_ name: String, in node: Onnx_NodeProto) throws(LoadError) -> ONNXConstant {
+        let c = try constant(name, in: node)
+        guard c.isFloat32 else {
+            throw LoadError(
+                path, .unsupportedLayer,
+                "node \"\(node.name)\" (\(node.opType)) reads \"\(name)\", which is not float32 like the input")
+        }
         return c
     }
 
@@ -151,6 +235,7 @@ struct ONNXChain {
         var visited = 0
         while let node = try consumer(of: tensor) {
             visited += 1
+            try checkArity(node)
             guard visited <= graph.node.count else { throw refusal("the graph has a cycle") }
             if pending != nil && node.opType != "Add" {
                 let p = pending!
@@ -219,7 +304,7 @@ struct ONNXChain {
                 axes = outAxes
                 continue
             case "MatMul":
-                let w = try constant(node.input[1], in: node)
+                let w = try weights(node.input[1], in: node)
                 guard node.input[0] == tensor, w.shape.count == 2, axes.last == .features else {
                     throw refusal("MatMul \"\(node.name)\" is not the rows times a constant (in, out) matrix")
                 }
@@ -228,8 +313,10 @@ struct ONNXChain {
             case "Add":
                 guard let p = pending else { throw refusal("Add \"\(node.name)\" does not follow a MatMul") }
                 let other = node.input.first { $0 != tensor } ?? ""
-                let b = try constant(other, in: node)
-                guard b.values.count == p.kernel.columns, b.shape.last == p.kernel.columns else {
+                let b = try weights(other, in: node)
+                // (A bias of higher rank would add axes; one with a leading axis other than 1, rows.)
+                guard b.values.count == p.kernel.columns, b.shape.last == p.kernel.columns, b.shape.count <= axes.count
+                else {
                     throw refusal("Add \"\(node.name)\" adds \(b.shape), not the MatMul's (\(p.kernel.columns),) bias")
                 }
                 layers.append(.dense(try dense(p.name, p.kernel, bias: b.values)))
@@ -244,10 +331,19 @@ struct ONNXChain {
                     case "Tanh": .tanh
                     default: .softmax
                     }
-                if node.opType == "Softmax", let axis = attribute(node, "axis")?.i, axis != -1,
-                    axis != Int64(axes.count - 1)
-                {
-                    throw refusal("Softmax \"\(node.name)\" is over axis \(axis), not the features")
+                if node.opType == "Softmax" {
+                    // Over the features: from opset 13 one axis (default -1); before, every axis
+                    // from `axis` (default 1) on, flattened, so all of them but the features must be 1.
+                    let given = attribute(node, "axis")?.i ?? (opset >= 13 ? -1 : 1)
+                    let axis = Int(given < 0 ? given + Int64(axes.count) : given)
+                    let over =
+                        opset >= 13
+                        ? (axis >= 0 && axis < axes.count ? [axes[axis]] : [])
+                        : Array(axes[min(max(axis, 0), axes.count)...])
+                    guard axis >= 0, axis < axes.count, over.filter({ !$0.isOne }) == [.features] else {
+                        throw refusal(
+                            "Softmax \"\(node.name)\" is over axis \(given) of \(axes), not the features alone")
+                    }
                 }
                 layers.append(.activation(name: node.name, activation))
             default:
@@ -259,6 +355,11 @@ struct ONNXChain {
             tensor = node.output[0]
         }
         if let p = pending { layers.append(.dense(try dense(p.name, p.kernel, bias: nil))) }
+        // What lstmscope's output is: rows of features per step, or one row of features.
+        let kept = axes.filter { !$0.isOne }
+        guard kept == [.steps, .features] || kept == [.features] else {
+            throw refusal("the graph's output has axes \(axes); lstmscope gives (T, features) or (features)")
+        }
         let computing = graph.node.filter { $0.opType != "Constant" }
         guard visited == computing.count else {
             let names = computing.map { "\($0.opType) \"\($0.name)\"" }
@@ -323,7 +424,19 @@ struct ONNXChain {
         var kept = axes.filter { !$0.isOne }[...]
         var out: [ONNXAxis] = []
         for (k, entry) in shape.enumerated() {
-            let e = entry == 0 && k < axes.count ? (size(axes[k]) ?? -1) : entry
+            // 0 copies input axis k: it must be the axis that comes next (or one of size one).
+            if entry == 0 {
+                guard k < axes.count else { break }
+                if axes[k].isOne {
+                    out.append(.one)
+                    continue
+                }
+                guard let next = kept.first, next == axes[k] else { break }
+                out.append(next)
+                kept.removeFirst()
+                continue
+            }
+            let e = entry
             if let next = kept.first, e == -1 || e == size(next) {
                 out.append(next)
                 kept.removeFirst()
@@ -333,7 +446,7 @@ struct ONNXChain {
                 throw refusal("Reshape \"\(node.name)\" to \(shape) changes more than axes of one (from \(axes))")
             }
         }
-        guard kept.isEmpty, shape.filter({ $0 == -1 }).count <= 1 else {
+        guard kept.isEmpty, out.count == shape.count, shape.filter({ $0 == -1 }).count <= 1 else {
             throw refusal("Reshape \"\(node.name)\" to \(shape) changes more than axes of one (from \(axes))")
         }
         return out
@@ -354,13 +467,17 @@ struct ONNXChain {
     }
 
     private func dense(_ name: String, _ kernel: Matrix, bias: [Float]?) throws(LoadError) -> DenseLayer {
-        try LoadError.building(path) { try DenseLayer(name: name, kernel: kernel, bias: bias) }
+        guard kernel.rows > 0, kernel.columns > 0 else {
+            throw LoadError(
+                path, .badShape, "node \"\(name)\" multiplies by a (\(kernel.rows), \(kernel.columns)) matrix")
+        }
+        return try LoadError.building(path) { try DenseLayer(name: name, kernel: kernel, bias: bias) }
     }
 
     private mutating func gemm(_ node: Onnx_NodeProto, axes: [ONNXAxis]) throws(LoadError) -> DenseLayer {
         let alpha = attribute(node, "alpha")?.f ?? 1, beta = attribute(node, "beta")?.f ?? 1
         let transA = attribute(node, "transA")?.i ?? 0, transB = attribute(node, "transB")?.i ?? 0
-        let b = try constant(node.input[1], in: node)
+        let b = try weights(node.input[1], in: node)
         guard alpha == 1, beta == 1, transA == 0, b.shape.count == 2, axes.last == .features else {
             throw refusal("Gemm \"\(node.name)\": lstmscope reads alpha = beta = 1, transA = 0, a constant B")
         }
@@ -369,7 +486,7 @@ struct ONNXChain {
         if transB == 1 {
             values = (0..<rows * columns).map { k in b.values[(k % columns) * rows + k / columns] }
         }
-        let bias = try node.input.count > 2 ? constant(node.input[2], in: node).values : nil
+        let bias = try node.input.count > 2 && !node.input[2].isEmpty ? weights(node.input[2], in: node).values : nil
         sources[node.name] = "ONNX Gemm node \"\(node.name)\": W = B\(transB == 1 ? "ᵀ (transB=1)" : ""), b = C"
         return try dense(node.name, Matrix(rows: rows, columns: columns, values: values), bias: bias)
     }
