@@ -39,94 +39,53 @@ struct ONNXConstant {
         shape = dims
         isFloat32 = t.dataType == Int32(Onnx_TensorProto.DataType.float.rawValue)
         let raw = t.rawData
-        let typed = t.floatData.count + t.int32Data.count + t.int64Data.count + t.doubleData.count
-        guard raw.isEmpty || typed == 0 else {
+        let typedValues = t.floatData.count + t.int32Data.count + t.int64Data.count + t.doubleData.count
+        guard raw.isEmpty || typedValues == 0 else {
             throw LoadError(
                 path, .invalidArray, "tensor \"\(t.name)\" holds both raw_data and typed data: which one is meant?")
         }
-        func rawCount(_ size: Int) throws(LoadError) {
+        /// The raw data as `count` little-endian `I`s, after checking its length.
+        func rawValues<I: FixedWidthInteger>(_: I.Type) throws(LoadError) -> [I] {
+            let size = MemoryLayout<I>.size
             guard raw.count == count * size else {
                 throw LoadError(
                     path, .invalidArray,
                     "tensor \"\(t.name)\" of shape \(dims) needs \(count * size) bytes of data but has \(raw.count)")
             }
-        }
-        func typedCount(_ n: Int) throws(LoadError) {
-            guard n == count else {
-                throw LoadError(
-                    path, .invalidArray, "tensor \"\(t.name)\" of shape \(dims) needs \(count) values but has \(n)")
+            return raw.withUnsafeBytes { b in
+                (0..<count).map { I(littleEndian: b.loadUnaligned(fromByteOffset: size * $0, as: I.self)) }
             }
         }
+        /// The typed field's values, after checking their count (raw data is empty).
+        func typed<V>(_ values: [V]) throws(LoadError) -> [V] {
+            guard values.count == count else {
+                throw LoadError(
+                    path, .invalidArray,
+                    "tensor \"\(t.name)\" of shape \(dims) needs \(count) values but has \(values.count)")
+            }
+            return values
+        }
+        let typedData = raw.isEmpty && count > 0
         switch Onnx_TensorProto.DataType(rawValue: Int(t.dataType)) {
         case .float?:
-            if raw.isEmpty && count > 0 {
-                try typedCount(t.floatData.count)
-                values = t.floatData
-            } else {
-                try rawCount(4)
-                values = raw.withUnsafeBytes { b in
-                    (0..<count).map {
-                        Float(bitPattern: b.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self).littleEndian)
-                    }
-                }
-            }
+            values = try typedData ? typed(t.floatData) : rawValues(UInt32.self).map(Float.init(bitPattern:))
             integers = nil
         case .float16?:
-            if raw.isEmpty && count > 0 {
-                // float16 values sit in int32_data, one per element, in the low 16 bits.
-                try typedCount(t.int32Data.count)
-                values = t.int32Data.map { Float(Float16(bitPattern: UInt16(truncatingIfNeeded: $0))) }
-            } else {
-                try rawCount(2)
-                values = raw.withUnsafeBytes { b in
-                    (0..<count).map {
-                        Float(
-                            Float16(bitPattern: b.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self).littleEndian))
-                    }
-                }
-            }
+            // Typed float16 values sit in int32_data, one per element, in the low 16 bits.
+            let bits =
+                try typedData ? typed(t.int32Data).map { UInt16(truncatingIfNeeded: $0) } : rawValues(UInt16.self)
+            values = bits.map { Float(Float16(bitPattern: $0)) }
             integers = nil
         case .double?:
-            let doubles: [Double]
-            if raw.isEmpty && count > 0 {
-                try typedCount(t.doubleData.count)
-                doubles = t.doubleData
-            } else {
-                try rawCount(8)
-                doubles = raw.withUnsafeBytes { b in
-                    (0..<count).map {
-                        Double(bitPattern: b.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self).littleEndian)
-                    }
-                }
-            }
+            let doubles = try typedData ? typed(t.doubleData) : rawValues(UInt64.self).map(Double.init(bitPattern:))
             values = doubles.map(Float.init)
             integers = nil
         case .int64?:
-            var ints: [Int64]
-            if raw.isEmpty && count > 0 {
-                try typedCount(t.int64Data.count)
-                ints = t.int64Data
-            } else {
-                try rawCount(8)
-                ints = raw.withUnsafeBytes { b in
-                    (0..<count).map { Int64(littleEndian: b.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
-                }
-            }
+            let ints = try typedData ? typed(t.int64Data) : rawValues(Int64.self)
             integers = ints
             values = ints.map(Float.init)
         case .int32?:
-            var ints: [Int64]
-            if raw.isEmpty && count > 0 {
-                try typedCount(t.int32Data.count)
-                ints = t.int32Data.map(Int64.init)
-            } else {
-                try rawCount(4)
-                ints = raw.withUnsafeBytes { b in
-                    (0..<count).map {
-                        Int64(Int32(littleEndian: b.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)))
-                    }
-                }
-            }
+            let ints = try typedData ? typed(t.int32Data).map(Int64.init) : rawValues(Int32.self).map(Int64.init)
             integers = ints
             values = ints.map(Float.init)
         default:
