@@ -89,12 +89,12 @@ extension CExport {
     /// step's order). Four rows a pass, each column's sum still taken in row order (so the same
     /// numbers): sums is read and written a quarter as often, which is most of the product's time.
     private func product(
-        _ sums: String, _ v: String, _ m: String, rows: Int, columns: Int, offset: Int = 0, stride: Int? = nil
+        _ sums: String, _ v: String, _ m: String, rows: Int, columns width: Int
     ) -> String {
-        let width = stride ?? columns
+        let columns = width
         let one = """
                     const float a = \(v)[k];
-                    const float *row = \(m) + k * \(width) + \(offset);
+                    const float *row = \(m) + k * \(width);
                     for (j = 0; j < \(columns); j++) \(sums)[j] += a * row[j];
                 }
             """
@@ -102,7 +102,7 @@ extension CExport {
         let four = """
                 for (k = 0; k + 4 <= \(rows); k += 4) {
                     const float a0 = \(v)[k], a1 = \(v)[k + 1], a2 = \(v)[k + 2], a3 = \(v)[k + 3];
-                    const float *r0 = \(m) + k * \(width) + \(offset), *r1 = r0 + \(width), *r2 = r1 + \(width);
+                    const float *r0 = \(m) + k * \(width), *r1 = r0 + \(width), *r2 = r1 + \(width);
                     const float *r3 = r2 + \(width);
                     for (j = 0; j < \(columns); j++) {
                         \(sums)[j] = (((\(sums)[j] + a0 * r0[j]) + a1 * r1[j]) + a2 * r2[j]) + a3 * r3[j];

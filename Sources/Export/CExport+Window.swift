@@ -43,9 +43,9 @@ extension CExport {
                 let width = plan.widths[k + 2], sequence = plan.sequences[k + 2]
                 let name = Self.commentSafe(model.traced[plan.tracedIndex(k)].name)
                 lines.append("    /* \(name) (Bidirectional): the forward half, then the backward half merged in: */")
-                lines += recurrentPass(k, store: sequence ? .row(width, merge: nil) : .last(width, merge: nil))
+                lines += recurrentPass(k, store: sequence ? .row(width, merge: nil) : .last(merge: nil))
                 lines += recurrentPass(
-                    k + 1, store: sequence ? .row(width, merge: merge) : .last(width, merge: merge))
+                    k + 1, store: sequence ? .row(width, merge: merge) : .last(merge: merge))
                 lines += [next, sequence ? "    rows = steps;" : "    rows = 1;"]
                 k += 3
                 continue
@@ -54,7 +54,7 @@ extension CExport {
             case .lstm, .gru, .simpleRNN:
                 let width = plan.widths[k], sequence = plan.sequences[k]
                 lines.append("    /* \(Self.commentSafe(plan.tracedName(k))): */")
-                lines += recurrentPass(k, store: sequence ? .reading(width) : .last(width, merge: nil))
+                lines += recurrentPass(k, store: sequence ? .reading(width) : .last(merge: nil))
                 lines += [next, sequence ? "    rows = steps;" : "    rows = 1;"]
             case .flatten:
                 lines.append("    rows = 1;  /* Flatten: the rows, one after another, are one row now */")
@@ -86,7 +86,7 @@ extension CExport {
         /// Row t (time order) of a sequence `width` wide, merged into what is there.
         case row(Int, merge: BidirectionalLayer.Merge?)
         /// Only the last step's, into row 0.
-        case last(Int, merge: BidirectionalLayer.Merge?)
+        case last(merge: BidirectionalLayer.Merge?)
     }
 
     /// Recurrent stage `k` over every row, in its reading order.
@@ -113,7 +113,7 @@ extension CExport {
             lines += [
                 "        " + mergeLoop(into: "out + \(row) * \(width)", from: passed, layer.units, merge), "    }",
             ]
-        case .last(_, let merge):
+        case .last(let merge):
             lines += ["    }", "    " + mergeLoop(into: "out", from: passed, layer.units, merge)]
         }
         return lines

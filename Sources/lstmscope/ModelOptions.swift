@@ -7,7 +7,8 @@ import Reports
 /// with more tensors than the replay uses (PyTorch state dicts).
 struct ModelOptions: ParsableArguments {
     @Argument(
-        help: ArgumentHelp("The model: .keras, .h5, .npz, or a PyTorch state dict as .safetensors.", valueName: "model")
+        help: ArgumentHelp(
+            "The model: .keras, .h5, .npz, a PyTorch state dict as .safetensors, or .onnx.", valueName: "model")
     )
     var model: String?
 

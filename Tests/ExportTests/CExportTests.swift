@@ -40,6 +40,26 @@ import Testing
         return "clang"
     }()
 
+    /// `export`'s files, written into a new temporary directory (the caller removes it).
+    static func written(_ export: CExport) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-c-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (name, text) in export.files {
+            try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return directory
+    }
+
+    /// The exported C in `directory` built into `output` with `flags` (strict warnings unless
+    /// `strict` is false: the build that must fail).
+    static func build(
+        _ directory: URL, prefix: String, output: String, flags: [String] = ["-O2"], strict: Bool = true
+    ) throws -> ChildProcess.Result {
+        let warnings = strict ? ["-Wall", "-Wextra", "-pedantic", "-Werror"] : []
+        let sources = ["\(prefix).c", "main.c"].map { directory.appendingPathComponent($0).path }
+        return try run([compiler, "-std=c99"] + flags + warnings + ["-o", output] + sources + ["-lm"])
+    }
+
     /// Runs `arguments[0]` with the rest (see `ChildProcess` for why not Foundation's `Process`).
     static func run(_ arguments: [String]) throws -> ChildProcess.Result {
         try ChildProcess.run(arguments[0], Array(arguments.dropFirst()), seconds: 120)
@@ -55,17 +75,10 @@ import Testing
     /// `window` and traced, against the replay and, for a fixture `file`, Keras's own numbers.
     static func expectExportEqualsTheReplay(_ model: Model, window: Matrix, file: String, keras: Bool = true) throws {
         let export = try CExport(model: model, prefix: "model", window: window)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-c-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.written(export)
         defer { try? FileManager.default.removeItem(at: directory) }
-        for (name, text) in export.files {
-            try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
         let binary = directory.appendingPathComponent("model").path
-        let build = try Self.run([
-            Self.compiler, "-std=c99", "-O2", "-Wall", "-Wextra", "-pedantic", "-Werror", "-o", binary,
-            directory.appendingPathComponent("model.c").path, directory.appendingPathComponent("main.c").path, "-lm",
-        ])
+        let build = try Self.build(directory, prefix: "model", output: binary)
         #expect(build.status == 0, "\(build.err)")
         guard build.status == 0 else { return }
         let selftest = try Self.run([binary, "--selftest"])
@@ -85,11 +98,8 @@ import Testing
         if keras { try Self.checkAgainstKeras(file, model: model, program: [binary], directory: directory) }
         // Built with libm's tanhf and expf instead of the kernel's approximations: the same bounds.
         let libm = directory.appendingPathComponent("model-libm").path
-        let libmBuild = try Self.run([
-            Self.compiler, "-std=c99", "-O2", "-Wall", "-Wextra", "-pedantic", "-Werror", "-DMODEL_LIBM_ACTIVATIONS",
-            "-o", libm, directory.appendingPathComponent("model.c").path,
-            directory.appendingPathComponent("main.c").path, "-lm",
-        ])
+        let libmBuild = try Self.build(
+            directory, prefix: "model", output: libm, flags: ["-O2", "-DMODEL_LIBM_ACTIVATIONS"])
         #expect(libmBuild.status == 0, "\(libmBuild.err)")
         let libmTrace = try Self.run([libm, "--trace", windowPath])
         try Self.expectTraceEqualsTheReplay(libmTrace.out, model: model, window: window, file: file + " (libm)")
@@ -248,17 +258,10 @@ extension CExportTests {
         model.provenance.path = "dir*/x??/y.keras"
         let window = Matrix.sineWindow(steps: 5, features: 2)
         let export = try CExport(model: model, prefix: "port", window: window)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-names-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.written(export)
         defer { try? FileManager.default.removeItem(at: directory) }
-        for (file, text) in export.files {
-            try text.write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
-        }
         let binary = directory.appendingPathComponent("model").path
-        let build = try Self.run([
-            Self.compiler, "-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-o", binary,
-            directory.appendingPathComponent("port.c").path, directory.appendingPathComponent("main.c").path, "-lm",
-        ])
+        let build = try Self.build(directory, prefix: "port", output: binary, flags: [])
         #expect(build.status == 0, "\(build.err)")
         #expect(try Self.run([binary, "--selftest"]).status == 0)
         let numpy = try NumPyExport(model: model)
@@ -316,24 +319,15 @@ extension CExportTests {
         let window = Self.window(for: model)
         for prefix in ["print", "parse", "read", "row", "trace", "number"] {
             let export = try CExport(model: model, prefix: prefix, window: window)
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-p-\(UUID())")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let directory = try Self.written(export)
             defer { try? FileManager.default.removeItem(at: directory) }
-            for (name, text) in export.files {
-                try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
-            }
-            let sources = [
-                directory.appendingPathComponent("\(prefix).c").path, directory.appendingPathComponent("main.c").path,
-            ]
             let binary = directory.appendingPathComponent("model").path
-            let build = try Self.run(
-                [Self.compiler, "-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-o", binary] + sources + [
-                    "-lm"
-                ])
+            let build = try Self.build(directory, prefix: prefix, output: binary, flags: [])
             #expect(build.status == 0, "\(prefix): \(build.err)")
             guard prefix == "print" else { continue }
-            let huge = try Self.run(
-                [Self.compiler, "-std=c99", "-DPRINT_MAX_STEPS=2000000000", "-o", binary + "-huge"] + sources + ["-lm"])
+            let huge = try Self.build(
+                directory, prefix: prefix, output: binary + "-huge", flags: ["-DPRINT_MAX_STEPS=2000000000"],
+                strict: false)
             #expect(huge.status != 0 && huge.err.contains("PRINT_MAX_STEPS is out of range"), "\(huge.err)")
             let csv = directory.appendingPathComponent("empty.csv").path
             try "1,,2\n".write(toFile: csv, atomically: true, encoding: .utf8)
