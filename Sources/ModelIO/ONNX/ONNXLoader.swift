@@ -259,9 +259,7 @@ struct ONNXChain {
                     throw refusal(
                         "Slice \"\(node.name)\": lstmscope reads a Slice of the last step of a forward layer's output")
                 }
-                let counted = folded  // the layer's folded biases are counted already
-                layers[layers.count - 1] = try recurrent(last.node, inputWidth: last.width, sequences: false).layer
-                folded = counted
+                layers[layers.count - 1] = try lastStateOnly(last)
                 axes[axis] = .one
             case "Identity":
                 break
@@ -276,16 +274,14 @@ struct ONNXChain {
                         "Gather \"\(node.name)\": lstmscope reads a Gather of the last step (index -1) of a "
                             + "forward layer's output")
                 }
-                // The last step of a forward layer's outputs is its last state.
-                let counted = folded  // the layer's folded biases are counted already
-                layers[layers.count - 1] = try recurrent(last.node, inputWidth: last.width, sequences: false).layer
-                folded = counted
+                layers[layers.count - 1] = try lastStateOnly(last)
                 axes.remove(at: axis)
             case "LSTM", "GRU", "RNN":
-                guard axes.filter({ !$0.isOne }) == [.steps, .features],
-                    axes == [.steps, .one, .features]
-                        || axes == [.steps, .batch, .features]
-                else {
+                // With T = 1 the steps and the batch are the same data in either order.
+                if inputSteps == 1, axes == [.batch, .steps, .features] || axes == [.one, .steps, .features] {
+                    axes = [.steps, .batch, .features]
+                }
+                guard axes == [.steps, .one, .features] || axes == [.steps, .batch, .features] else {
                     throw refusal("\(node.opType) \"\(node.name)\" reads axes \(axes); it needs (T, 1, features)")
                 }
                 let width = features(of: layers)
@@ -450,6 +446,14 @@ struct ONNXChain {
             throw refusal("Reshape \"\(node.name)\" to \(shape) changes more than axes of one (from \(axes))")
         }
         return out
+    }
+
+    /// A forward layer that returned its sequence, rebuilt to return its last state: what a
+    /// Slice or Gather of the last step of its Y leaves. (Its folded biases are counted already.)
+    private mutating func lastStateOnly(_ last: (node: Onnx_NodeProto, width: Int)) throws(LoadError) -> Layer {
+        let counted = folded
+        defer { folded = counted }
+        return try recurrent(last.node, inputWidth: last.width, sequences: false).layer
     }
 
     /// Width of what `layers` pass on (the input's at first).
