@@ -85,6 +85,14 @@ extension CExport {
         }
     }
 
+    /// TFLite's cell clip (`CwiseClipping`): c = max(min(clip, c), −clip), NaN kept as it is.
+    private func cellClip(_ k: Int) -> (Float) -> String {
+        { clip in
+            let v = "s->c\(k)[j]", limit = CExport.literal(clip)
+            return "            if (\(v) > \(limit)) \(v) = \(limit); else if (\(v) < -\(limit)) \(v) = -\(limit);"
+        }
+    }
+
     /// sums[j] += v·M[:, j] for a (rows, columns) row-major table, row by row (the readable
     /// step's order). Four rows a pass, each column's sum still taken in row order (so the same
     /// numbers): sums is read and written a quarter as often, which is most of the product's time.
@@ -153,6 +161,7 @@ extension CExport {
                     \(rec)_\(hu)(s->o\(k), s->z\(k) + \(3 * hu));
                     for (j = 0; j < \(hu); j++) {
                         s->c\(k)[j] = s->f\(k)[j] * s->c\(k)[j] + s->i\(k)[j] * s->c_tilde\(k)[j];
+                \(l.cellClip.map(cellClip(k)) ?? "")
                     }
                     \(act)_\(hu)(s->h\(k), s->c\(k));
                     for (j = 0; j < \(hu); j++) s->h\(k)[j] *= s->o\(k)[j];

@@ -82,6 +82,7 @@ extension NumPyExport {
                 "        c_tilde = \(act("x @ Wc + h @ Uc + bc"))",
                 "        o = \(rec("x @ Wo + h @ Uo + bo"))",
                 "        c = f * c + i * c_tilde",
+            ] + (l.cellClip.map { ["        c = np.clip(c, f32(-\($0)), f32(\($0)))  # TFLite's cell_clip"] } ?? []) + [
                 "        h = o * \(act("c"))",
                 "        trace(s, {\"x\": x, \"i\": i, \"f\": f, \"c_tilde\": c_tilde, \"o\": o, \"c\": c, \"h\": h})",
                 "        out.append(h)",

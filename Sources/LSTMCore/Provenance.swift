@@ -57,6 +57,8 @@ extension Provenance {
         case torchNPZ = "torch-npz"
         /// An ONNX model (`.onnx`).
         case onnx
+        /// A TensorFlow Lite model (`.tflite`).
+        case tflite
         /// A model made in memory by `bench` (seeded weights).
         case synthetic
         /// A model built in code (tests, the default of ``Model``).
@@ -80,6 +82,9 @@ extension Provenance {
             case .onnx:
                 "ONNX model (.onnx), in Keras layout: W = Wᵀ, U = Rᵀ (LSTM blocks i|o|f|c → i|f|c|o), "
                     + "LSTM/RNN b = Wb + Rb (GRU: apart with linear_before_reset=1, summed with 0)"
+            case .tflite:
+                "TensorFlow Lite model (.tflite), in Keras layout: W = [Wi|Wf|Wc|Wo]ᵀ, U = [Ui|Uf|Uc|Uo]ᵀ "
+                    + "(one (hu, in) matrix per gate), Dense W = FULLY_CONNECTED weightsᵀ"
             case .synthetic, .memory: rawValue
             }
         }

@@ -65,6 +65,9 @@ public enum ModelLoader {
                 SafetensorsReader.read(data, path: path), path: path, format: .safetensors,
                 ignoring: options.ignoredTensors)
         }
+        if TFLiteLoader.looksLike(data) {
+            return try TFLiteLoader.load(data, path: path)
+        }
         if ONNXLoader.looksLike(data) {
             return try ONNXLoader.load(data, path: path)
         }
@@ -83,7 +86,7 @@ public enum ModelLoader {
         throw LoadError(
             path, .unknownFormat,
             "not a model file lstmscope can read (expected a Keras .keras archive, a Keras .h5 file, "
-                + "an .npz of weights, a PyTorch .safetensors state dict or an ONNX .onnx model)"
+                + "an .npz of weights, a PyTorch .safetensors state dict, an ONNX .onnx or a TFLite .tflite model)"
         )
     }
 

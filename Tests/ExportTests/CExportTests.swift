@@ -14,6 +14,8 @@ import Testing
         + ["keras2", "rnn-keras2"].flatMap { Fixtures.files(in: $0, suffix: ".h5") }
         + Fixtures.files(in: "torch", suffix: ".safetensors")
         + Fixtures.files(in: "onnx", suffix: ".onnx").filter { !$0.contains("/bad_") }
+        // TFLite's float32 and float16 files (the int8 hybrid ones are refused: see ExportRefusalTests).
+        + Fixtures.files(in: "tflite", suffix: ".tflite").filter { !$0.contains("/bad_") && !$0.contains("int8") }
         + ["tutorial", "stacked", "wide"].map { Fixtures.sample("\($0).keras") }
     // (keras/unsupported.keras is a model lstmscope refuses to load at all.)
     static let models = files.filter { !$0.hasSuffix("unsupported.keras") }
@@ -113,8 +115,10 @@ import Testing
     static func checkAgainstKeras(_ file: String, model: Model, program: [String], directory: URL) throws {
         let stem = file.replacingOccurrences(of: ".keras", with: "").replacingOccurrences(of: ".h5", with: "")
             .replacingOccurrences(of: ".safetensors", with: "").replacingOccurrences(of: ".onnx", with: "")
+            .replacingOccurrences(of: ".tflite", with: "")
         if let data = FileManager.default.contents(atPath: stem + "-expected.json") {
-            // onnxruntime's output (its tanh and σ are MLAS's approximations): within 1e-5.
+            // onnxruntime's or the TFLite interpreter's output (their tanh and σ are MLAS's or
+            // Eigen's approximations): within 1e-5.
             let expected = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             let input = try #require(expected["input"] as? [[Double]]),
                 output = try #require(expected["output"] as? [Double])
@@ -246,6 +250,19 @@ extension CExportTests {
         #expect {
             try NumPyExport(model: model)
         } throws: { ($0 as? ExportRefusal)?.message.contains("layer \"leaky\"") == true }
+    }
+
+    /// A TFLite int8 hybrid model is refused by both exporters, naming the layer and saying why:
+    /// float32 C would be the float model, not the file's arithmetic.
+    @Test func int8HybridIsRefused() throws {
+        let model = try ModelLoader.load(Fixtures.path("tflite/hybrid_int8.tflite"))
+        let window = Matrix.sineWindow(steps: 7, features: 32)
+        #expect {
+            try CExport(model: model, prefix: "model", window: window)
+        } throws: { ($0 as? ExportRefusal)?.message.contains("layer \"lstm\" is int8 hybrid") == true }
+        #expect {
+            try NumPyExport(model: model)
+        } throws: { ($0 as? ExportRefusal)?.message.contains("int8 hybrid") == true }
     }
 
     /// Names from a file end up in C comments, C strings and Python: none can break the build.

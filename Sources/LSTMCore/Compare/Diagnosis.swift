@@ -64,7 +64,7 @@ public enum Diagnosis {
                 continue
             }
         }
-        return out
+        return out + model.tfliteConversions()
     }
 
     /// The hypotheses that explain `theirs` on `window` within `tolerance`, best first; none
@@ -117,6 +117,78 @@ extension TheirValues {
 }
 
 extension Model {
+    /// The model with every layer `recurrent` or `dense` changes (returning nil leaves it as it
+    /// is), and the layers changed; nil when it changes none.
+    func changingEveryLayer(
+        recurrent: (any RecurrentLayer) -> (any RecurrentLayer)?, dense: (DenseLayer) -> DenseLayer?
+    ) -> (model: Model, changed: [String])? {
+        var changed: [String] = []
+        func change(_ layer: any RecurrentLayer) -> any RecurrentLayer {
+            guard let new = recurrent(layer) else { return layer }
+            changed.append(layer.name)
+            return new
+        }
+        let layers = layers.map { layer -> Layer in
+            switch layer {
+            case .recurrent(let r): return .recurrent(change(r))
+            case .bidirectional(let b):
+                let forward = change(b.forward), backward = change(b.backward)
+                return
+                    (try? BidirectionalLayer(
+                        name: b.name, forward: .recurrent(forward), backward: .recurrent(backward), merge: b.merge))
+                    .map(Layer.bidirectional) ?? layer
+            case .dense(let d):
+                guard let new = dense(d) else { return layer }
+                changed.append(d.name)
+                return .dense(new)
+            default: return layer
+            }
+        }
+        guard !changed.isEmpty, let model = try? replacingLayers(layers) else { return nil }
+        return (model, changed)
+    }
+
+    /// The whole model as TFLite's converter leaves it, each way a Keras model is converted.
+    func tfliteConversions() -> [(Hypothesis, () -> Model?)] {
+        var out: [(Hypothesis, () -> Model?)] = []
+        for inputs in [InputQuantization.asymmetric, .symmetric] {
+            guard
+                let (model, changed) = changingEveryLayer(
+                    recurrent: { ($0 as? LSTMLayer)?.tfliteHybrid(inputs: inputs) },
+                    dense: { $0.tfliteHybrid(inputs: inputs) })
+            else { continue }
+            let names = changed.joined(separator: ", ")
+            out.append(
+                (
+                    Hypothesis(
+                        .int8Hybrid, layer: names,
+                        text: "theirs is the model as TFLite's dynamic-range quantization (Optimize.DEFAULT) makes it: "
+                            + "int8 weights in \(names), x and h quantized to int8 every step (\(inputs.rawValue)), "
+                            + "c clipped at ±10; the differences are its quantization error"),
+                    { model }
+                ))
+        }
+        let half = changingEveryLayer(
+            recurrent: { ($0 as? LSTMLayer)?.tfliteFloat16() },
+            dense: {
+                try? DenseLayer(
+                    name: $0.name, kernel: $0.kernel.rounded(NarrowFloat.float16),
+                    bias: $0.bias?.map(NarrowFloat.float16),
+                    activation: $0.activation)
+            })
+        if let (model, _) = half {
+            out.append(
+                (
+                    Hypothesis(
+                        .weightsFloat16, layer: "every layer",
+                        text: "theirs holds every weight as float16 and computes in float32, c clipped at ±10 "
+                            + "(TFLite's float16 quantization); the differences are the rounding of the weights"),
+                    { model }
+                ))
+        }
+        return out
+    }
+
     /// The same model with `layers` in place of its own (checked as any model is).
     func replacingLayers(_ layers: [Layer]) throws(ShapeError) -> Model {
         try Model(name: name, layers: layers, inputSize: inputSize, lookBack: lookBack, provenance: provenance)

@@ -17,6 +17,8 @@ public struct Hypothesis: Sendable, Equatable {
         case gruResetAfter = "gru_reset_after"
         case weightsFloat16 = "weights_float16"
         case weightsBfloat16 = "weights_bfloat16"
+        case cellClip = "cell_clip"
+        case int8Hybrid = "int8_hybrid"
     }
 
     public let name: Name

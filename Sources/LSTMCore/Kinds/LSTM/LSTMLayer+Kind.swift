@@ -15,6 +15,8 @@ extension LSTMLayer: RecurrentLayer {
     public func fastRun(_ input: Matrix, order: [Int], state: inout [[Float]], kept: KeptVectors, threads: Int)
         -> [[Float]]?
     {
+        // The int8 products and the clip have no fast kernel: the readable step is TFLite's arithmetic.
+        guard hybrid == nil, cellClip == nil else { return nil }
         var lstmState = LSTMState(h: state[0], c: state[1])
         defer { state = [lstmState.h, lstmState.c] }
         let kernel = fastKernel(threads: threads)
@@ -55,7 +57,7 @@ extension LSTMLayer: RecurrentLayer {
 
     public var settingsText: String {
         "activation \(activation.kerasName), recurrent_activation \(recurrentActivation.kerasName) = "
-            + recurrentActivation.formula
+            + recurrentActivation.formula + (cellClip.map { ", cell_clip ±\($0) (c clamped every step)" } ?? "")
     }
 
     public var settings: [LayerSetting] {
@@ -63,7 +65,7 @@ extension LSTMLayer: RecurrentLayer {
             LayerSetting("activation", .string(activation.kerasName)),
             LayerSetting("recurrent_activation", .string(recurrentActivation.kerasName)),
             LayerSetting("recurrent_activation_formula", .string(recurrentActivation.formula)),
-        ]
+        ] + (cellClip.map { [LayerSetting("cell_clip", .string("\($0)"))] } ?? [])
     }
 
     public func unitBreakdown(unit: Int, x: [Float], previous: [[Float]], current: [[Float]]) -> UnitBreakdown {

@@ -54,7 +54,8 @@ public struct GateContribution: Sendable, Equatable {
 }
 
 extension LSTMLayer {
-    /// One LSTM step from state `previous` on input row `x`, as in Keras's `LSTMCell.call`.
+    /// One LSTM step from state `previous` on input row `x`, as in Keras's `LSTMCell.call` (for a
+    /// ``hybrid`` layer, with z's products as TFLite's hybrid kernel computes them).
     ///
     /// ```
     /// z = x·W + h·U + b                      (4·hu values, blocks i | f | c̃ | o)
@@ -64,19 +65,33 @@ extension LSTMLayer {
     public func step(x: [Float], previous: LSTMState) -> LSTMStep {
         let hu = units
         var z = [Float](repeating: 0, count: 4 * hu)
-        addVectorMatrixProduct(x, kernel, into: &z)
-        addVectorMatrixProduct(previous.h, recurrentKernel, into: &z)
-        if let bias {
-            for j in 0..<4 * hu { z[j] += bias[j] }
+        if let hybrid, let u = hybrid.recurrentKernel {
+            // TFLite's order: the bias, then x's product, then h's.
+            if let bias { z = bias }
+            addHybridProduct(x, hybrid.kernel, inputs: hybrid.inputs, into: &z)
+            addHybridProduct(previous.h, u, inputs: hybrid.inputs, into: &z)
+        } else {
+            addVectorMatrixProduct(x, kernel, into: &z)
+            addVectorMatrixProduct(previous.h, recurrentKernel, into: &z)
+            if let bias {
+                for j in 0..<4 * hu { z[j] += bias[j] }
+            }
         }
 
+        // A hybrid layer's h is quantized again next step, so its activations are TFLite's own.
+        let activation =
+            hybrid == nil ? self.activation.callAsFunction : { EigenActivations.apply(self.activation, $0) }
+        let recurrentActivation =
+            hybrid == nil
+            ? self.recurrentActivation.callAsFunction : { EigenActivations.apply(self.recurrentActivation, $0) }
         var s = LSTMStep(i: [], f: [], cTilde: [], o: [], c: [], h: [])
         for j in 0..<hu {
             let i = recurrentActivation(z[j])
             let f = recurrentActivation(z[hu + j])
             let cTilde = activation(z[2 * hu + j])
             let o = recurrentActivation(z[3 * hu + j])
-            let c = f * previous.c[j] + i * cTilde
+            var c = f * previous.c[j] + i * cTilde
+            if let clip = cellClip { c = max(min(clip, c), -clip) }
             let h = o * activation(c)
             s.i.append(i); s.f.append(f); s.cTilde.append(cTilde); s.o.append(o)
             s.c.append(c); s.h.append(h)

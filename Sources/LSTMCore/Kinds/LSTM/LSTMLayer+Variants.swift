@@ -11,7 +11,7 @@ extension LSTMLayer {
                 name: name, kernel: kernel ?? self.kernel, recurrentKernel: recurrentKernel ?? self.recurrentKernel,
                 bias: bias ?? self.bias, activation: activation ?? self.activation,
                 recurrentActivation: recurrentActivation ?? self.recurrentActivation, returnSequences: returnSequences,
-                goBackwards: goBackwards)
+                goBackwards: goBackwards, cellClip: cellClip)
         }
         let hu = units
         let known = [["i", "o", "f", "c"]: "ONNX's order", ["i", "c", "f", "o"]: "old TensorFlow's order"]
@@ -59,6 +59,47 @@ extension LSTMLayer {
         {
             add(h, make)
         }
+        if cellClip == nil {
+            add(
+                Hypothesis(
+                    .cellClip, layer: name,
+                    text: "theirs clamps c of layer \(name) to ±\(Self.tfliteCellClip) every step (TFLite's converter "
+                        + "writes cell_clip=10 into every LSTM op; Keras never clips)")
+            ) { () throws(ShapeError) in
+                try LSTMLayer(
+                    name: name, kernel: kernel, recurrentKernel: recurrentKernel, bias: bias, activation: activation,
+                    recurrentActivation: recurrentActivation, returnSequences: returnSequences,
+                    goBackwards: goBackwards, cellClip: Self.tfliteCellClip)
+            }
+        }
         return out.variants
+    }
+
+    /// The cell_clip the TFLite converter writes for a Keras LSTM.
+    public static let tfliteCellClip: Float = 10
+
+    /// The layer as the TFLite converter's dynamic-range quantization (`Optimize.DEFAULT`) leaves
+    /// it: each gate's W and U int8 with one symmetric scale (when every one of them has 1,024
+    /// values or more, the converter's threshold), x and h quantized per step, c clipped at ±10;
+    /// nil when the converter would keep it float.
+    public func tfliteHybrid(inputs: InputQuantization = .asymmetric) -> LSTMLayer? {
+        guard hybrid == nil, inputSize * units >= 1024, units * units >= 1024,
+            let w = try? Int8Matrix(quantizing: kernel, blockWidth: units),
+            let u = try? Int8Matrix(quantizing: recurrentKernel, blockWidth: units)
+        else { return nil }
+        return try? LSTMLayer(
+            name: name, kernel: w.dequantized, recurrentKernel: u.dequantized, bias: bias, activation: activation,
+            recurrentActivation: recurrentActivation, returnSequences: returnSequences, goBackwards: goBackwards,
+            hybrid: HybridWeights(kernel: w, recurrentKernel: u, inputs: inputs), cellClip: Self.tfliteCellClip)
+    }
+
+    /// The layer as TFLite's float16 quantization leaves it: weights float16, c clipped at ±10.
+    public func tfliteFloat16() -> LSTMLayer? {
+        guard hybrid == nil else { return nil }
+        return try? LSTMLayer(
+            name: name, kernel: kernel.rounded(NarrowFloat.float16),
+            recurrentKernel: recurrentKernel.rounded(NarrowFloat.float16), bias: bias?.map(NarrowFloat.float16),
+            activation: activation, recurrentActivation: recurrentActivation, returnSequences: returnSequences,
+            goBackwards: goBackwards, cellClip: Self.tfliteCellClip)
     }
 }

@@ -25,6 +25,12 @@ public struct LSTMLayer: Sendable {
     /// After a Masking layer: whether a skipped step outputs zeros (true) or repeats the
     /// previous output (false, Keras's default; Bidirectional sets it to return_sequences).
     public var zeroOutputForMask = false
+    /// W and U as int8 for a TFLite hybrid layer (``kernel`` and ``recurrentKernel`` then hold
+    /// what they stand for): the step quantizes x and h as TFLite's hybrid kernel does.
+    public let hybrid: HybridWeights?
+    /// TFLite's `cell_clip`: c is clamped to ±clip after every step (the converter writes 10 for
+    /// every Keras LSTM); nil for Keras's own layers, which never clip.
+    public let cellClip: Float?
 
     /// The weights packed for the fast kernel, built on first use (inspect never needs them).
     private let packed = MemoTable<Int, LSTMKernel>()
@@ -33,7 +39,8 @@ public struct LSTMLayer: Sendable {
     public init(
         name: String, kernel: Matrix, recurrentKernel: Matrix, bias: [Float]?,
         activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
-        returnSequences: Bool = false, goBackwards: Bool = false
+        returnSequences: Bool = false, goBackwards: Bool = false, hybrid: HybridWeights? = nil,
+        cellClip: Float? = nil
     ) throws(ShapeError) {
         let where_ = "layer \"\(name)\""
         guard kernel.columns % 4 == 0, kernel.columns > 0 else {
@@ -59,6 +66,16 @@ public struct LSTMLayer: Sendable {
         guard !activation.isRowWise, !recurrentActivation.isRowWise else {
             throw ShapeError("\(where_): softmax cannot be an LSTM activation")
         }
+        if let hybrid {
+            guard hybrid.kernel.dequantized == kernel, hybrid.recurrentKernel?.dequantized == recurrentKernel else {
+                throw ShapeError("\(where_): the int8 weights are not the ones W and U stand for")
+            }
+        }
+        if let cellClip, !(cellClip > 0 && cellClip.isFinite) {
+            throw ShapeError("\(where_): cell_clip is \(cellClip); it must be a positive number")
+        }
+        self.cellClip = cellClip
+        self.hybrid = hybrid
         self.name = name
         self.kernel = kernel
         self.recurrentKernel = recurrentKernel
@@ -96,6 +113,7 @@ extension LSTMLayer: Equatable {
     public static func == (a: LSTMLayer, b: LSTMLayer) -> Bool {
         a.name == b.name && a.kernel == b.kernel && a.recurrentKernel == b.recurrentKernel && a.bias == b.bias
             && a.activation == b.activation && a.recurrentActivation == b.recurrentActivation
-            && a.returnSequences == b.returnSequences && a.goBackwards == b.goBackwards
+            && a.returnSequences == b.returnSequences && a.goBackwards == b.goBackwards && a.hybrid == b.hybrid
+            && a.cellClip == b.cellClip
     }
 }

@@ -1,0 +1,190 @@
+/// A bounds-checked reader of a FlatBuffers buffer (the format `.tflite` files are in).
+///
+/// FlatBuffers are offsets into one byte array: a table starts with a signed offset back to its
+/// vtable, the vtable lists each field's offset in the table, and a field that refers to a
+/// table, vector or string holds an unsigned offset forward from itself. Every one of those is
+/// checked here before it is followed, so a damaged or hostile file can only make a read fail
+/// with a ``FlatBufferError``, never read outside the bytes or allocate more than they hold.
+struct FlatBuffer {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The root table (the uoffset at byte 0).
+    func root() throws(FlatBufferError) -> FlatTable {
+        try FlatTable(self, at: try offset(from: 0), what: "the root table")
+    }
+
+    /// The four-character file identifier after the root offset, if the buffer has one.
+    var identifier: String? {
+        guard bytes.count >= 8 else { return nil }
+        return String(decoding: bytes[4..<8], as: UTF8.self)
+    }
+
+    func check(_ position: Int, _ length: Int, _ what: String) throws(FlatBufferError) {
+        guard position >= 0, length >= 0, position <= bytes.count, length <= bytes.count - position else {
+            throw FlatBufferError("\(what) at byte \(position) (\(length) bytes) lies past the end of the file")
+        }
+    }
+
+    func uint8(_ p: Int) throws(FlatBufferError) -> UInt8 {
+        try check(p, 1, "a byte")
+        return bytes[p]
+    }
+
+    func uint16(_ p: Int) throws(FlatBufferError) -> UInt16 {
+        try check(p, 2, "a 16-bit field")
+        return UInt16(bytes[p]) | UInt16(bytes[p + 1]) << 8
+    }
+
+    func uint32(_ p: Int) throws(FlatBufferError) -> UInt32 {
+        try check(p, 4, "a 32-bit field")
+        return (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[p + $1]) << (8 * $1) }
+    }
+
+    func uint64(_ p: Int) throws(FlatBufferError) -> UInt64 {
+        try check(p, 8, "a 64-bit field")
+        return (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[p + $1]) << (8 * $1) }
+    }
+
+    /// The position an unsigned offset stored at `p` points to.
+    func offset(from p: Int) throws(FlatBufferError) -> Int {
+        let target = p + Int(try uint32(p))
+        try check(target, 0, "an offset's target")
+        return target
+    }
+}
+
+/// What went wrong reading a FlatBuffers buffer, for a person.
+struct FlatBufferError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// One table of a ``FlatBuffer``: its fields by id, each read only when asked for.
+struct FlatTable {
+    let buffer: FlatBuffer
+    let position: Int
+    private let vtable: Int
+    private let vtableLength: Int
+    private let tableLength: Int
+
+    init(_ buffer: FlatBuffer, at position: Int, what: String) throws(FlatBufferError) {
+        self.buffer = buffer
+        self.position = position
+        let back = Int(Int32(bitPattern: try buffer.uint32(position)))
+        let vtable = position - back
+        let vtableLength = Int(try buffer.uint16(vtable))
+        let tableLength = Int(try buffer.uint16(vtable + 2))
+        guard vtableLength >= 4, vtableLength % 2 == 0, tableLength >= 4 else {
+            throw FlatBufferError("\(what) at byte \(position) has a damaged vtable (length \(vtableLength))")
+        }
+        try buffer.check(vtable, vtableLength, "the vtable of \(what)")
+        try buffer.check(position, tableLength, what)
+        self.vtable = vtable
+        self.vtableLength = vtableLength
+        self.tableLength = tableLength
+    }
+
+    /// The position of field `id` in the table, or nil when the file leaves it out (its default).
+    func field(_ id: Int, size: Int) throws(FlatBufferError) -> Int? {
+        let entry = 4 + 2 * id
+        guard entry + 2 <= vtableLength else { return nil }
+        let offset = Int(try buffer.uint16(vtable + entry))
+        guard offset != 0 else { return nil }
+        guard offset + size <= tableLength else {
+            throw FlatBufferError("field \(id) of the table at byte \(position) lies outside the table")
+        }
+        return position + offset
+    }
+
+    func uint8(_ id: Int, default value: UInt8 = 0) throws(FlatBufferError) -> UInt8 {
+        guard let p = try field(id, size: 1) else { return value }
+        return try buffer.uint8(p)
+    }
+
+    func int8(_ id: Int, default value: Int8 = 0) throws(FlatBufferError) -> Int8 {
+        Int8(bitPattern: try uint8(id, default: UInt8(bitPattern: value)))
+    }
+
+    func bool(_ id: Int) throws(FlatBufferError) -> Bool { try uint8(id) != 0 }
+
+    func uint32(_ id: Int, default value: UInt32 = 0) throws(FlatBufferError) -> UInt32 {
+        guard let p = try field(id, size: 4) else { return value }
+        return try buffer.uint32(p)
+    }
+
+    func int32(_ id: Int, default value: Int32 = 0) throws(FlatBufferError) -> Int32 {
+        Int32(bitPattern: try uint32(id, default: UInt32(bitPattern: value)))
+    }
+
+    func uint64(_ id: Int) throws(FlatBufferError) -> UInt64 {
+        guard let p = try field(id, size: 8) else { return 0 }
+        return try buffer.uint64(p)
+    }
+
+    func float(_ id: Int, default value: Float = 0) throws(FlatBufferError) -> Float {
+        Float(bitPattern: try uint32(id, default: value.bitPattern))
+    }
+
+    /// The table field `id` refers to, or nil.
+    func table(_ id: Int) throws(FlatBufferError) -> FlatTable? {
+        guard let p = try field(id, size: 4) else { return nil }
+        return try FlatTable(buffer, at: try buffer.offset(from: p), what: "field \(id) of the table at \(position)")
+    }
+
+    /// Where vector field `id`'s elements start and how many there are, checked against the
+    /// buffer for elements of `size` bytes; nil when the field is left out.
+    func vector(_ id: Int, elementSize size: Int) throws(FlatBufferError) -> (start: Int, count: Int)? {
+        guard let p = try field(id, size: 4) else { return nil }
+        let at = try buffer.offset(from: p)
+        let count = Int(try buffer.uint32(at))
+        guard count <= (buffer.bytes.count - at - 4) / size else {
+            throw FlatBufferError(
+                "a vector at byte \(at) declares \(count) elements of \(size) bytes, more than the file holds")
+        }
+        return (at + 4, count)
+    }
+
+    func string(_ id: Int) throws(FlatBufferError) -> String? {
+        guard let (start, count) = try vector(id, elementSize: 1) else { return nil }
+        return String(decoding: buffer.bytes[start..<(start + count)], as: UTF8.self)
+    }
+
+    func tables(_ id: Int) throws(FlatBufferError) -> [FlatTable] {
+        guard let (start, count) = try vector(id, elementSize: 4) else { return [] }
+        var out: [FlatTable] = []
+        out.reserveCapacity(count)
+        for k in 0..<count {
+            let p = start + 4 * k
+            out.append(try FlatTable(buffer, at: try buffer.offset(from: p), what: "element \(k) of a vector"))
+        }
+        return out
+    }
+
+    func int32s(_ id: Int) throws(FlatBufferError) -> [Int32] {
+        guard let (start, count) = try vector(id, elementSize: 4) else { return [] }
+        var out: [Int32] = []
+        out.reserveCapacity(count)
+        for k in 0..<count { out.append(Int32(bitPattern: try buffer.uint32(start + 4 * k))) }
+        return out
+    }
+
+    func int64s(_ id: Int) throws(FlatBufferError) -> [Int64] {
+        guard let (start, count) = try vector(id, elementSize: 8) else { return [] }
+        var out: [Int64] = []
+        out.reserveCapacity(count)
+        for k in 0..<count { out.append(Int64(bitPattern: try buffer.uint64(start + 8 * k))) }
+        return out
+    }
+
+    func floats(_ id: Int) throws(FlatBufferError) -> [Float] {
+        try int32s(id).map { Float(bitPattern: UInt32(bitPattern: $0)) }
+    }
+
+    /// The byte range of a `[ubyte]` field, without copying it.
+    func byteRange(_ id: Int) throws(FlatBufferError) -> Range<Int>? {
+        guard let (start, count) = try vector(id, elementSize: 1) else { return nil }
+        return start..<(start + count)
+    }
+}

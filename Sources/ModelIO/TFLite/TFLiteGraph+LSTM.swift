@@ -1,0 +1,212 @@
+import LSTMCore
+
+/// UNIDIRECTIONAL_SEQUENCE_LSTM ops, and two of them merged as Keras's Bidirectional.
+///
+/// The op's 24 inputs (`lstm_shared.h`): 0 the input, 1–4 input-to-{i, f, c, o} weights
+/// (hu, in), 5–8 recurrent-to-{i, f, c, o} (hu, hu), 9–11 peepholes, 12–15 gate biases, 16–17
+/// the projection, 18–19 the h and c state tensors, 20–23 layer-norm coefficients. lstmscope reads
+/// Keras's LSTM: every gate, no peepholes, projection or layer norm, states starting at zero.
+extension TFLiteGraph {
+    /// The op's layer, reading forward or (after a REVERSE_V2 of its window) backwards; it
+    /// returns its sequence (a STRIDED_SLICE of the last step makes it return its last state).
+    mutating func lstm(_ index: Int, inputWidth: Int, backwards: Bool) throws(LoadError) -> LSTMLayer {
+        let op = subgraph.operators[index]
+        let what = describe(index)
+        guard op.inputs.count == 24 || op.inputs.count == 20 else {
+            throw refusal("\(what) has \(op.inputs.count) inputs; lstmscope reads the 24 (or 20) of TFLite's op")
+        }
+        let present = { (k: Int) in k < op.inputs.count && op.inputs[k] != -1 }
+        if !present(1) || !present(5) || !present(12) {
+            throw refusal("\(what) couples its input and forget gates (CIFG), which lstmscope does not replay")
+        }
+        for (range, role) in [
+            (9...11, "peephole weights"), (16...17, "a projection"), (20...23, "layer normalization"),
+        ]
+        where range.contains(where: present) {
+            throw refusal("\(what) has \(role), which a Keras LSTM has not and lstmscope does not replay")
+        }
+        guard op.options != nil else { throw refusal("\(what) has no LSTM options") }
+        let o = try options(index, type: 71)
+        let activation = try fused(try o.int8(0), in: index)
+        let cellClip = try o.float(1), projectionClip = try o.float(2)
+        guard cellClip >= 0, cellClip.isFinite, projectionClip == 0 else {
+            throw refusal("\(what) has cell_clip \(cellClip) and proj_clip \(projectionClip)")
+        }
+        guard try !o.bool(3) else { throw refusal("\(what) is time-major, which lstmscope does not read yet") }
+        guard try !o.bool(5) else { throw refusal("\(what) has diagonal recurrent weights") }
+        let asymmetric = try o.bool(4)
+        var inputs: [TFLiteConstant] = [], recurrent: [TFLiteConstant] = [], biases: [TFLiteConstant] = []
+        for k in 1...4 { if let c = try constant(k, of: index) { inputs.append(c) } }
+        for k in 5...8 { if let c = try constant(k, of: index) { recurrent.append(c) } }
+        for k in 12...15 { if let c = try constant(k, of: index) { biases.append(c) } }
+        guard inputs.count == 4, recurrent.count == 4, biases.count == 4 else {
+            throw refusal("\(what) lacks some of its twelve weight and bias tensors")
+        }
+        let hu = recurrent[0].shape.first ?? 0
+        guard hu > 0, inputs.allSatisfy({ $0.shape == [hu, inputWidth] }),
+            recurrent.allSatisfy({ $0.shape == [hu, hu] }), biases.allSatisfy({ $0.shape == [hu] && $0.int8 == nil })
+        else {
+            throw LoadError(
+                path, .badShape,
+                "\(what): the weights are \(inputs.map(\.shape)), \(recurrent.map(\.shape)), biases "
+                    + "\(biases.map(\.shape)); they must be (hu, \(inputWidth)), (hu, hu) and (hu,) float")
+        }
+        // The h and c states: variable tensors, or (in float16 models) DEQUANTIZE'd constants, of zeros.
+        for k in [18, 19] {
+            let tensor = Int(op.inputs[k])
+            guard op.inputs[k] != -1, shape(tensor).reduce(1, *) == hu else {
+                throw refusal("\(what): input \(k) is not a state of \(hu) values")
+            }
+            if constants[tensor] == nil, variables.contains(tensor) {
+                usedTensors.insert(tensor)
+            } else if let state = try constant(k, of: index), state.values.contains(where: { $0 != 0 }) {
+                throw refusal("\(what): its initial state (input \(k)) is not zero; lstmscope replays from h = c = 0")
+            }
+        }
+        let quantized = (inputs + recurrent).filter { $0.int8 != nil }.count
+        guard quantized == 0 || quantized == 8 else {
+            throw refusal("\(what) has \(quantized) of its 8 weight matrices in int8; lstmscope reads all or none")
+        }
+        let name = name(backwards ? "lstm_backward" : "lstm")
+        let w = Self.sideBySide(inputs.map(\.transposed)), u = Self.sideBySide(recurrent.map(\.transposed))
+        var hybrid: HybridWeights?
+        if quantized == 8 {
+            func blocks(_ c: [TFLiteConstant], rows: Int) throws(LoadError) -> Int8Matrix {
+                let parts = try c.map { m throws(LoadError) in
+                    try int8Matrix(m.int8!, scales: m.scales, rows: hu, columns: rows)
+                }
+                var values = [Int8](repeating: 0, count: rows * 4 * hu)
+                for (g, part) in parts.enumerated() {
+                    for r in 0..<rows {
+                        for j in 0..<hu { values[r * 4 * hu + g * hu + j] = part.values[r * hu + j] }
+                    }
+                }
+                return try LoadError.building(path) {
+                    try Int8Matrix(rows: rows, columns: 4 * hu, values: values, scales: parts.flatMap(\.scales))
+                }
+            }
+            hybrid = HybridWeights(
+                kernel: try blocks(inputs, rows: inputWidth), recurrentKernel: try blocks(recurrent, rows: hu),
+                inputs: asymmetric ? .asymmetric : .symmetric)
+        }
+        storedTypes["\(name)/kernel"] = inputs[0].stored.name
+        storedTypes["\(name)/recurrent_kernel"] = recurrent[0].stored.name
+        storedTypes["\(name)/bias"] = biases[0].stored.name
+        let t = { (k: Int) in String(op.inputs[k]) }
+        sources[name] =
+            "TFLite \(what): W = [\(t(1)) | \(t(2)) | \(t(3)) | \(t(4))]ᵀ, U = [\(t(5)) | \(t(6)) | \(t(7)) | "
+            + "\(t(8))]ᵀ, b = \(t(12)) ‖ \(t(13)) ‖ \(t(14)) ‖ \(t(15)) (tensors, gates i, f, c, o)"
+            + (backwards ? ", reading the REVERSE_V2'd window" : "") + (hybrid.map { "; \($0.summary)" } ?? "")
+        return try LoadError.building(path) {
+            try LSTMLayer(
+                name: name, kernel: w, recurrentKernel: u, bias: biases.flatMap(\.values), activation: activation,
+                recurrentActivation: .sigmoid, returnSequences: true, goBackwards: backwards, hybrid: hybrid,
+                cellClip: cellClip > 0 ? cellClip : nil)
+        }
+    }
+
+    /// Matrices of the same rows side by side: the four gates' (in, hu) blocks as (in, 4·hu).
+    static func sideBySide(_ blocks: [Matrix]) -> Matrix {
+        let rows = blocks[0].rows, width = blocks[0].columns
+        var values = [Float](repeating: 0, count: rows * width * blocks.count)
+        for (g, block) in blocks.enumerated() {
+            for r in 0..<rows {
+                for j in 0..<width { values[r * width * blocks.count + g * width + j] = block[r, j] }
+            }
+        }
+        return Matrix(rows: rows, columns: width * blocks.count, values: values)
+    }
+
+    /// Two readers of one sequence: an LSTM op, and a REVERSE_V2 feeding another (Keras's
+    /// Bidirectional, as the converter writes it), each optionally sliced to its last step (the
+    /// backward half's sequence REVERSE_V2'd back to time order), merged by CONCATENATION
+    /// (forward first, on the features) or ADD. Nil when the two readers are not that.
+    mutating func bidirectional(_ readers: [Int], at: Position) throws(LoadError) -> (Layer, Position)? {
+        let kinds = readers.map(builtin)
+        guard at.sequence, Set(kinds) == [.unidirectionalSequenceLSTM, .reverseV2] else { return nil }
+        let forwardOp = readers[kinds.firstIndex(of: .unidirectionalSequenceLSTM)!]
+        let reverseOp = readers[kinds.firstIndex(of: .reverseV2)!]
+        visitedOps.formUnion([forwardOp, reverseOp])
+        try checkReverse(reverseOp, sequence: true)
+        let reversed = Int(subgraph.operators[reverseOp].outputs[0])
+        guard consumers(of: reversed).count == 1, let backwardOp = consumers(of: reversed).first,
+            builtin(backwardOp) == .unidirectionalSequenceLSTM, subgraph.operators[backwardOp].inputs[0] == reversed
+        else { throw refusal("the REVERSE_V2'd window (\(describe(reverseOp))) is not read by one LSTM") }
+        visitedOps.insert(backwardOp)
+        var forward = try lstm(forwardOp, inputWidth: at.features, backwards: false)
+        var backward = try lstm(backwardOp, inputWidth: at.features, backwards: true)
+        // Follow each half to the merge: a STRIDED_SLICE of the last step, or (the backward
+        // sequence) a REVERSE_V2 back to time order.
+        func follow(_ op: Int, backwards: Bool) throws(LoadError) -> (tensor: Int, last: Bool) {
+            let out = Int(subgraph.operators[op].outputs[0])
+            guard consumers(of: out).count == 1, let next = consumers(of: out).first else {
+                throw refusal("the output of \(describe(op)) is not read by one op")
+            }
+            switch builtin(next) {
+            case .stridedSlice:
+                visitedOps.insert(next)
+                try checkLastStep(next, shape: shape(out))
+                return (Int(subgraph.operators[next].outputs[0]), true)
+            case .reverseV2 where backwards:
+                visitedOps.insert(next)
+                try checkReverse(next, sequence: true)
+                return (Int(subgraph.operators[next].outputs[0]), false)
+            default:
+                return (out, false)
+            }
+        }
+        let f = try follow(forwardOp, backwards: false), b = try follow(backwardOp, backwards: true)
+        guard f.last == b.last, consumers(of: f.tensor) == consumers(of: b.tensor), consumers(of: f.tensor).count == 1
+        else { throw refusal("\(describe(forwardOp)) and \(describe(backwardOp)) are not merged as one Bidirectional") }
+        let merge = consumers(of: f.tensor)[0]
+        visitedOps.insert(merge)
+        let mergeInputs = subgraph.operators[merge].inputs.map(Int.init)
+        let mode: BidirectionalLayer.Merge
+        switch builtin(merge) {
+        case .concatenation where mergeInputs == [f.tensor, b.tensor]:
+            let o = try options(merge, type: 10)
+            let axis = Int(try o.int32(0))
+            let rank = shape(f.tensor).count
+            guard axis == -1 || axis == rank - 1, try o.int8(1) == 0 else {
+                throw refusal("\(describe(merge)) joins the halves on axis \(axis), not the features")
+            }
+            mode = .concat
+        case .add where Set(mergeInputs) == [f.tensor, b.tensor] && mergeInputs.count == 2:
+            guard try options(merge, type: 11).int8(0) == 0 else {
+                throw refusal("\(describe(merge)) has a fused activation")
+            }
+            mode = .sum
+        default:
+            throw refusal(
+                "\(describe(merge)) joins \(describe(forwardOp)) and \(describe(backwardOp)) in a way Keras's "
+                    + "Bidirectional does not (CONCATENATION forward first, or ADD)")
+        }
+        if f.last {
+            forward = try forward.returningLastState()
+            backward = try backward.returningLastState()
+        }
+        let layerName = name("bidirectional")
+        sources[layerName] = [forward.name, backward.name].compactMap { sources[$0] }.joined(separator: "; ")
+        let layer: Layer = try LoadError.building(path) {
+            .bidirectional(
+                try BidirectionalLayer(name: layerName, forward: .lstm(forward), backward: .lstm(backward), merge: mode)
+            )
+        }
+        let out = Int(subgraph.operators[merge].outputs[0])
+        let next = Position(tensor: out, sequence: !f.last, features: layer.outputWidth!)
+        try checkShape(next, after: merge)
+        return (layer, next)
+    }
+}
+
+extension LSTMLayer {
+    /// The same layer returning only its last state (what a slice of its sequence's last step leaves).
+    func returningLastState() throws(LoadError) -> LSTMLayer {
+        try LoadError.building(name) {
+            try LSTMLayer(
+                name: name, kernel: kernel, recurrentKernel: recurrentKernel, bias: bias, activation: activation,
+                recurrentActivation: recurrentActivation, returnSequences: false, goBackwards: goBackwards,
+                hybrid: hybrid, cellClip: cellClip)
+        }
+    }
+}
