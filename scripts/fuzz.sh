@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz one parser target with libFuzzer and address sanitizer, then report what happened.
 #
-#   scripts/fuzz.sh TARGET [SECONDS]      TARGET: model, keras-config, input, theirs or onnx (default 60 s)
+#   scripts/fuzz.sh TARGET [SECONDS]      TARGET: model, keras-config, input, theirs, onnx or tflite (default 60 s)
 #   scripts/fuzz.sh all [SECONDS]         every target in turn
 #
 # Seeds come from Fuzz/corpus/TARGET (committed); what the fuzzer adds goes to
@@ -10,13 +10,13 @@
 # and commit the minimized input as a regression test (Tests/Fixtures/bad + BadInputTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: scripts/fuzz.sh model|keras-config|input|theirs|onnx|all [seconds]}
+target=${1:?usage: scripts/fuzz.sh model|keras-config|input|theirs|onnx|tflite|all [seconds]}
 seconds=${2:-60}
 if [ "$target" = all ]; then
-  for t in model keras-config input theirs onnx; do "$0" "$t" "$seconds"; done
+  for t in model keras-config input theirs onnx tflite; do "$0" "$t" "$seconds"; done
   exit 0
 fi
-[ -d "Fuzz/corpus/$target" ] || { echo "no such target: $target (model, keras-config, input, theirs, onnx)" >&2; exit 2; }
+[ -d "Fuzz/corpus/$target" ] || { echo "no such target: $target (model, keras-config, input, theirs, onnx, tflite)" >&2; exit 2; }
 
 # SwiftPM passes --sanitize=fuzzer to the link only, so coverage is asked of swiftc directly.
 swift build --product lstmscope-fuzz --scratch-path .build-fuzz --sanitize=address -Xswiftc -sanitize=fuzzer \

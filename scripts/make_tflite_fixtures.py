@@ -149,6 +149,65 @@ def clipping():
           "c passes 10 at step 10: TFLite clips it (cell_clip=10), Keras does not, and their outputs differ")
 
 
+def fused_bidirectional():
+    """bidi_fused_f32: bidi_seq_f32 with its two LSTM ops, REVERSE_V2s and CONCATENATION made one
+    BIDIRECTIONAL_SEQUENCE_LSTM (merge_outputs, batch-major), the fused op the converter does not
+    write from Keras but older converters and hand-made graphs do. Its h per direction comes from
+    the op's merged output: forward in time order, backward flipped into the order it read."""
+    content = open(os.path.join(OUT, "bidi_seq_f32.tflite"), "rb").read()
+    codes = None
+
+    def edit(m):
+        nonlocal codes
+        g = m.subgraphs[0]
+        lstm_ops = ops_of(m, schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM)
+        reverse = ops_of(m, schema.BuiltinOperator.REVERSE_V2)
+        concat = ops_of(m, schema.BuiltinOperator.CONCATENATION)[0]
+        forward = next(op for op in lstm_ops if op.inputs[0] == g.inputs[0])
+        backward = next(op for op in lstm_ops if op is not forward)
+        fused = schema.OperatorT()
+        code = schema.OperatorCodeT()
+        code.builtinCode, code.deprecatedBuiltinCode, code.version = 52, 52, 1
+        m.operatorCodes.append(code)
+        fused.opcodeIndex = len(m.operatorCodes) - 1
+        fw, bw = list(forward.inputs), list(backward.inputs)
+        fused.inputs = ([g.inputs[0]] + fw[1:18] + bw[1:18] + [fw[18], fw[19], bw[18], bw[19]] + [-1] * 9)
+        fused.outputs = [concat.outputs[0]]
+        options = schema.BidirectionalSequenceLSTMOptionsT()
+        options.fusedActivationFunction, options.cellClip, options.mergeOutputs = 4, 10.0, True
+        options.timeMajor, options.asymmetricQuantizeInputs = False, False
+        fused.builtinOptionsType = schema.BuiltinOptions.BidirectionalSequenceLSTMOptions
+        fused.builtinOptions = options
+        gone = [forward, backward, concat] + reverse
+        for op in reverse:  # their axis constants: left without data, unread
+            g.tensors[op.inputs[1]].buffer = 0
+        g.operators = [fused] + [op for op in g.operators if all(op is not x for x in gone)]
+
+    fused = rewritten(content, edit)
+    x = np.array(json.load(open(os.path.join(OUT, "bidi_seq_f32-expected.json")))["input"], dtype=np.float32)
+    interpreter = tf.lite.Interpreter(model_content=fused, experimental_op_resolver_type=NO_DELEGATE,
+                                      experimental_preserve_all_tensors=True, num_threads=1)
+    interpreter.allocate_tensors()
+    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], x[None])
+    interpreter.invoke()
+    op = interpreter._get_ops_details()[0]
+    merged = interpreter.get_tensor(op["outputs"][0])[0]
+    hu = merged.shape[1] // 2
+    with open(os.path.join(OUT, "bidi_fused_f32.tflite"), "wb") as f:
+        f.write(fused)
+    output = interpreter.get_tensor(interpreter.get_output_details()[0]["index"]).reshape(-1)
+    original = json.load(open(os.path.join(OUT, "bidi_seq_f32-expected.json")))
+    assert np.allclose(output, original["output"], atol=1e-6), "the fused op is not the two ops it replaces"
+    record = {"tensorflow": tf.__version__, "input": x.astype(float).tolist(), "output": output.astype(float).tolist(),
+              "layers": [{"op": 0, "direction": "forward", "h": merged[:, :hu].astype(float).tolist()},
+                         {"op": 0, "direction": "backward", "h": merged[::-1, hu:].astype(float).tolist()}],
+              "note": "bidi_seq_f32 with one BIDIRECTIONAL_SEQUENCE_LSTM op for its two LSTMs"}
+    with open(os.path.join(OUT, "bidi_fused_f32-expected.json"), "w") as f:
+        json.dump(record, f)
+        f.write("\n")
+    print("bidi_fused_f32:", [d["op_name"] for d in interpreter._get_ops_details()])
+
+
 def rewritten(content, edit):
     """The model after `edit(ModelT)`, packed again (for options the converter does not expose
     and for the refused files)."""
@@ -193,6 +252,7 @@ def main():
                             L.Dense(1, name="dense")], 812, 0.4, ("int8",), features=32, scale=0.3)
     emit("hybrid_bidi", [L.Bidirectional(L.LSTM(32), name="bidi"), L.Dense(1, name="dense")], 813, 0.8,
          ("int8",), features=32, scale=0.3)
+    fused_bidirectional()
     for name in ("hybrid_int8", "hybrid_symmetric_int8", "hybrid_stacked_int8"):
         windows(name, 7, 32)
     bad()

@@ -23,6 +23,9 @@ enum FuzzTarget: String, CaseIterable {
     case theirs
     /// ONNX models: protobuf decoding, every tensor's bounds, the graph walk (seeds: the fixtures).
     case onnx
+    /// TFLite models: the FlatBuffers reader's bounds, every tensor, the graph walk, the hybrid
+    /// replay (seeds: the fixtures).
+    case tflite
 
     func run(_ data: Data) {
         switch self {
@@ -30,6 +33,8 @@ enum FuzzTarget: String, CaseIterable {
             if let model = try? ModelLoader.load(data: data, path: "fuzz") { exercise(model) }
         case .onnx:
             if let model = try? ModelLoader.loadONNX(data: data, path: "fuzz") { exercise(model) }
+        case .tflite:
+            if let model = try? ModelLoader.loadTFLite(data: data, path: "fuzz") { exercise(model) }
         case .kerasConfig:
             if let model = try? ModelLoader.load(kerasConfig: data, weights: Self.sampleWeights, path: "fuzz") {
                 exercise(model)

@@ -97,6 +97,12 @@ public enum ModelLoader {
         try ONNXLoader.load(data, path: path)
     }
 
+    /// Loads bytes as a TFLite model whatever their file identifier says (`load(data:path:)`
+    /// takes a file for TFLite when bytes 4–8 are `TFL3`); the fuzzer's `tflite` target comes in here.
+    public static func loadTFLite(data: Data, path: String) throws(LoadError) -> Model {
+        try TFLiteLoader.load(data, path: path)
+    }
+
     /// Refuses a file that is at once an HDF5 file and a zip archive: libhdf5 finds its
     /// signature at offset 0, 512, 1024, … and zip tools read the directory at the end, so such
     /// a file is two models, and which one a tool sees depends on the tool. (A stored zip entry

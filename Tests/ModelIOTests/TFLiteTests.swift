@@ -11,13 +11,21 @@ import Testing
     static let names = [
         "lstm_f32", "lstm_f16", "stacked_softmax_f32", "seq_head_f32", "backwards_f32", "bidi_concat_f32",
         "bidi_concat_f16", "bidi_sum_f32", "bidi_seq_f32", "hybrid_f32", "hybrid_int8", "hybrid_symmetric_int8",
-        "hybrid_stacked_int8", "hybrid_bidi_int8", "clip_f32",
+        "hybrid_stacked_int8", "hybrid_bidi_int8", "clip_f32", "bidi_fused_f32",
     ]
 
     struct Expected: Decodable {
         struct Layer: Decodable {
             let op: Int
+            /// For a BIDIRECTIONAL_SEQUENCE_LSTM: `forward` or `backward`.
+            let direction: String?
             let h: [[Float]]
+
+            /// How lstmscope's inspect names where the layer came from.
+            var source: String {
+                direction.map { "TFLite BIDIRECTIONAL_SEQUENCE_LSTM op \(op), \($0):" }
+                    ?? "TFLite UNIDIRECTIONAL_SEQUENCE_LSTM op \(op):"
+            }
         }
         let input: [[Float]]
         let output: [Float]
@@ -43,7 +51,7 @@ import Testing
         for (l, layer) in trace.layers.enumerated() {
             let half = model.tracedLayers[l].name
             let source = model.provenance.layerSources[half] ?? ""
-            let theirs = expected.layers.first { source.hasPrefix("TFLite UNIDIRECTIONAL_SEQUENCE_LSTM op \($0.op):") }
+            let theirs = expected.layers.first { source.hasPrefix($0.source) }
             guard let theirs else {
                 Issue.record("\(name): no interpreter layer for \(half) (\(source))")
                 continue

@@ -7,38 +7,93 @@ import LSTMCore
 /// the projection, 18–19 the h and c state tensors, 20–23 layer-norm coefficients. lstmscope reads
 /// Keras's LSTM: every gate, no peepholes, projection or layer norm, states starting at zero.
 extension TFLiteGraph {
-    /// The op's layer, reading forward or (after a REVERSE_V2 of its window) backwards; it
-    /// returns its sequence (a STRIDED_SLICE of the last step makes it return its last state).
-    mutating func lstm(_ index: Int, inputWidth: Int, backwards: Bool) throws(LoadError) -> LSTMLayer {
-        let op = subgraph.operators[index]
+    /// Where one direction's tensors sit among an LSTM op's inputs: from `first`, 4 input
+    /// weights, 4 recurrent, 3 peepholes, 4 biases and 2 for the projection; then its h and c.
+    struct Slots {
+        let first: Int
+        let states: [Int]
+        let layerNorm: ClosedRange<Int>?
+
+        var inputWeights: Range<Int> { first..<(first + 4) }
+        var recurrentWeights: Range<Int> { (first + 4)..<(first + 8) }
+        var peepholes: ClosedRange<Int> { (first + 8)...(first + 10) }
+        var biases: Range<Int> { (first + 11)..<(first + 15) }
+        var projection: ClosedRange<Int> { (first + 15)...(first + 16) }
+
+        static let unidirectional = Slots(first: 1, states: [18, 19], layerNorm: 20...23)
+        /// BIDIRECTIONAL_SEQUENCE_LSTM's two directions (inputs 39–47, the aux input, are refused).
+        static let forward = Slots(first: 1, states: [35, 36], layerNorm: nil)
+        static let backward = Slots(first: 18, states: [37, 38], layerNorm: nil)
+    }
+
+    /// What an LSTM op's options say.
+    struct Settings {
+        let activation: Activation
+        let cellClip: Float?
+        let asymmetric: Bool
+    }
+
+    /// The options of an UNIDIRECTIONAL_SEQUENCE_LSTM (type 71) or BIDIRECTIONAL_SEQUENCE_LSTM (69).
+    func lstmSettings(_ index: Int, bidirectional: Bool) throws(LoadError) -> Settings {
         let what = describe(index)
-        guard op.inputs.count == 24 || op.inputs.count == 20 else {
-            throw refusal("\(what) has \(op.inputs.count) inputs; lstmscope reads the 24 (or 20) of TFLite's op")
-        }
-        let present = { (k: Int) in k < op.inputs.count && op.inputs[k] != -1 }
-        if !present(1) || !present(5) || !present(12) {
-            throw refusal("\(what) couples its input and forget gates (CIFG), which lstmscope does not replay")
-        }
-        for (range, role) in [
-            (9...11, "peephole weights"), (16...17, "a projection"), (20...23, "layer normalization"),
-        ]
-        where range.contains(where: present) {
-            throw refusal("\(what) has \(role), which a Keras LSTM has not and lstmscope does not replay")
-        }
-        guard op.options != nil else { throw refusal("\(what) has no LSTM options") }
-        let o = try options(index, type: 71)
+        guard subgraph.operators[index].options != nil else { throw refusal("\(what) has no LSTM options") }
+        let o = try options(index, type: bidirectional ? 69 : 71)
         let activation = try fused(try o.int8(0), in: index)
         let cellClip = try o.float(1), projectionClip = try o.float(2)
         guard cellClip >= 0, cellClip.isFinite, projectionClip == 0 else {
             throw refusal("\(what) has cell_clip \(cellClip) and proj_clip \(projectionClip)")
         }
-        guard try !o.bool(3) else { throw refusal("\(what) is time-major, which lstmscope does not read yet") }
-        guard try !o.bool(5) else { throw refusal("\(what) has diagonal recurrent weights") }
-        let asymmetric = try o.bool(4)
+        guard try !o.bool(bidirectional ? 4 : 3) else {
+            throw refusal("\(what) is time-major, which lstmscope does not read yet")
+        }
+        if bidirectional {
+            guard try o.bool(3) else {
+                throw refusal("\(what) gives its directions apart (merge_outputs false), which lstmscope does not read")
+            }
+        } else {
+            guard try !o.bool(5) else { throw refusal("\(what) has diagonal recurrent weights") }
+        }
+        return Settings(
+            activation: activation, cellClip: cellClip > 0 ? cellClip : nil,
+            asymmetric: try o.bool(bidirectional ? 5 : 4))
+    }
+
+    /// The op's layer, reading forward or (after a REVERSE_V2 of its window) backwards; it
+    /// returns its sequence (a STRIDED_SLICE of the last step makes it return its last state).
+    mutating func lstm(_ index: Int, inputWidth: Int, backwards: Bool) throws(LoadError) -> LSTMLayer {
+        let op = subgraph.operators[index]
+        guard op.inputs.count == 24 || op.inputs.count == 20 else {
+            throw refusal(
+                "\(describe(index)) has \(op.inputs.count) inputs; lstmscope reads the 24 (or 20) of TFLite's op")
+        }
+        return try lstm(
+            index, inputWidth: inputWidth, backwards: backwards, slots: .unidirectional,
+            settings: try lstmSettings(index, bidirectional: false), name: name(backwards ? "lstm_backward" : "lstm"))
+    }
+
+    /// One direction of an LSTM op, its tensors at `slots`.
+    mutating func lstm(
+        _ index: Int, inputWidth: Int, backwards: Bool, slots: Slots, settings: Settings, name: String
+    ) throws(LoadError) -> LSTMLayer {
+        let op = subgraph.operators[index]
+        let what = describe(index)
+        let present = { (k: Int) in k < op.inputs.count && op.inputs[k] != -1 }
+        if !present(slots.inputWeights.lowerBound) || !present(slots.recurrentWeights.lowerBound)
+            || !present(slots.biases.lowerBound)
+        {
+            throw refusal("\(what) couples its input and forget gates (CIFG), which lstmscope does not replay")
+        }
+        let unread =
+            [(slots.peepholes, "peephole weights"), (slots.projection, "a projection")]
+            + (slots.layerNorm.map { [($0, "layer normalization")] } ?? [])
+        for (range, role) in unread where range.contains(where: present) {
+            throw refusal("\(what) has \(role), which a Keras LSTM has not and lstmscope does not replay")
+        }
+        let activation = settings.activation, asymmetric = settings.asymmetric
         var inputs: [TFLiteConstant] = [], recurrent: [TFLiteConstant] = [], biases: [TFLiteConstant] = []
-        for k in 1...4 { if let c = try constant(k, of: index) { inputs.append(c) } }
-        for k in 5...8 { if let c = try constant(k, of: index) { recurrent.append(c) } }
-        for k in 12...15 { if let c = try constant(k, of: index) { biases.append(c) } }
+        for k in slots.inputWeights { if let c = try constant(k, of: index) { inputs.append(c) } }
+        for k in slots.recurrentWeights { if let c = try constant(k, of: index) { recurrent.append(c) } }
+        for k in slots.biases { if let c = try constant(k, of: index) { biases.append(c) } }
         guard inputs.count == 4, recurrent.count == 4, biases.count == 4 else {
             throw refusal("\(what) lacks some of its twelve weight and bias tensors")
         }
@@ -52,7 +107,7 @@ extension TFLiteGraph {
                     + "\(biases.map(\.shape)); they must be (hu, \(inputWidth)), (hu, hu) and (hu,) float")
         }
         // The h and c states: variable tensors, or (in float16 models) DEQUANTIZE'd constants, of zeros.
-        for k in [18, 19] {
+        for k in slots.states {
             let tensor = Int(op.inputs[k])
             guard op.inputs[k] != -1, shape(tensor).reduce(1, *) == hu else {
                 throw refusal("\(what): input \(k) is not a state of \(hu) values")
@@ -67,7 +122,6 @@ extension TFLiteGraph {
         guard quantized == 0 || quantized == 8 else {
             throw refusal("\(what) has \(quantized) of its 8 weight matrices in int8; lstmscope reads all or none")
         }
-        let name = name(backwards ? "lstm_backward" : "lstm")
         let w = Self.sideBySide(inputs.map(\.transposed)), u = Self.sideBySide(recurrent.map(\.transposed))
         var hybrid: HybridWeights?
         if quantized == 8 {
@@ -92,16 +146,46 @@ extension TFLiteGraph {
         storedTypes["\(name)/kernel"] = inputs[0].stored.name
         storedTypes["\(name)/recurrent_kernel"] = recurrent[0].stored.name
         storedTypes["\(name)/bias"] = biases[0].stored.name
-        let t = { (k: Int) in String(op.inputs[k]) }
+        let t = { (slots: Range<Int>) in slots.map { String(op.inputs[$0]) }.joined(separator: " | ") }
+        let direction = slots.layerNorm == nil ? (backwards ? ", backward" : ", forward") : ""
         sources[name] =
-            "TFLite \(what): W = [\(t(1)) | \(t(2)) | \(t(3)) | \(t(4))]ᵀ, U = [\(t(5)) | \(t(6)) | \(t(7)) | "
-            + "\(t(8))]ᵀ, b = \(t(12)) ‖ \(t(13)) ‖ \(t(14)) ‖ \(t(15)) (tensors, gates i, f, c, o)"
-            + (backwards ? ", reading the REVERSE_V2'd window" : "") + (hybrid.map { "; \($0.summary)" } ?? "")
+            "TFLite \(what)\(direction): W = [\(t(slots.inputWeights))]ᵀ, U = [\(t(slots.recurrentWeights))]ᵀ, "
+            + "b = \(t(slots.biases).replacingOccurrences(of: "|", with: "‖")) (tensors, gates i, f, c, o)"
+            + (backwards && slots.layerNorm != nil ? ", reading the REVERSE_V2'd window" : "")
+            + (hybrid.map { "; \($0.summary)" } ?? "")
         return try LoadError.building(path) {
             try LSTMLayer(
                 name: name, kernel: w, recurrentKernel: u, bias: biases.flatMap(\.values), activation: activation,
                 recurrentActivation: .sigmoid, returnSequences: true, goBackwards: backwards, hybrid: hybrid,
-                cellClip: cellClip > 0 ? cellClip : nil)
+                cellClip: settings.cellClip)
+        }
+    }
+
+    /// A BIDIRECTIONAL_SEQUENCE_LSTM with merged outputs: Keras's Bidirectional (concat) returning
+    /// its sequence, the backward half's outputs in time order.
+    mutating func fusedBidirectional(_ index: Int, inputWidth: Int) throws(LoadError) -> Layer {
+        let op = subgraph.operators[index]
+        guard op.inputs.count == 48, op.outputs.count == 1 else {
+            throw refusal(
+                "\(describe(index)) has \(op.inputs.count) inputs and \(op.outputs.count) outputs; lstmscope reads "
+                    + "the 48 inputs and one merged output of TFLite's op")
+        }
+        guard op.inputs[39...].allSatisfy({ $0 == -1 }) else {
+            throw refusal("\(describe(index)) has an auxiliary input, which lstmscope does not replay")
+        }
+        let settings = try lstmSettings(index, bidirectional: true)
+        let layerName = name("bidirectional")
+        let forward = try lstm(
+            index, inputWidth: inputWidth, backwards: false, slots: .forward, settings: settings,
+            name: "\(layerName)/forward")
+        let backward = try lstm(
+            index, inputWidth: inputWidth, backwards: true, slots: .backward, settings: settings,
+            name: "\(layerName)/backward")
+        sources[layerName] = [forward.name, backward.name].compactMap { sources[$0] }.joined(separator: "; ")
+        return try LoadError.building(path) {
+            .bidirectional(
+                try BidirectionalLayer(
+                    name: layerName, forward: .lstm(forward), backward: .lstm(backward), merge: .concat))
         }
     }
 

@@ -67,7 +67,12 @@ extension TFLiteGraph {
                 // The shape input, if any, is a constant the op reads.
                 if op.inputs.count > 1 { _ = try constant(1, of: index) }
                 at.tensor = out
-            case .dequantize, .add, .mul, .concatenation, .bidirectionalSequenceLSTM:
+            case .bidirectionalSequenceLSTM:
+                guard at.sequence else { throw refusal("\(describe(index)) reads a vector, not a sequence") }
+                let layer = try fusedBidirectional(index, inputWidth: at.features)
+                layers.append(layer)
+                at = Position(tensor: out, sequence: true, features: layer.outputWidth!)
+            case .dequantize, .add, .mul, .concatenation:
                 throw refusal(
                     "\(describe(index)) reads the chain where lstmscope reads it only as a Bidirectional's merge "
                         + "(or, for DEQUANTIZE, as the widening of a constant)")

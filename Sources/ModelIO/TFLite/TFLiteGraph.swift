@@ -135,8 +135,9 @@ struct TFLiteGraph {
             guard code.builtin != nil else {
                 let hint =
                     code.code == 119
-                    ? ": a recurrent layer unrolled into a loop (the converter writes a GRU, a SimpleRNN or an LSTM "
-                        + "with other activations so); lstmscope reads the fused UNIDIRECTIONAL_SEQUENCE_LSTM"
+                    ? ": a recurrent layer unrolled into a loop (the converter writes a Keras 3 LSTM, a GRU, a "
+                        + "SimpleRNN or an LSTM with other activations so); lstmscope reads the fused "
+                        + "UNIDIRECTIONAL_SEQUENCE_LSTM that a tf_keras LSTM converts to"
                     : ", which lstmscope does not read in TFLite yet"
                 throw LoadError(path, .unsupportedLayer, "op \(index) is \(code.name)\(hint)")
             }

@@ -40,8 +40,7 @@ enum TFLiteLoader {
         guard file.subgraphs.count == 1 else {
             let hint =
                 file.subgraphs.count > 1
-                ? " (a WHILE loop's body is a subgraph: the converter writes a GRU, SimpleRNN or an LSTM with "
-                    + "other activations so)" : ""
+                ? " (a WHILE loop's body is a subgraph)" : ""
             throw LoadError(
                 path, .unsupportedLayer,
                 "the model has \(file.subgraphs.count) subgraphs; lstmscope reads one\(hint)")
