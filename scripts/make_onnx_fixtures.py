@@ -89,17 +89,29 @@ def run(model, x, extra=()):
     return session.run(None, {"x": x})
 
 
-def emit(name, model, x, recurrent):
+def run_reference(model, x, extra=()):
+    """ONNX's own reference implementation (onnx.reference), for what onnxruntime refuses (layout=1)."""
+    from onnx.reference import ReferenceEvaluator
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    for name in extra:
+        probe.graph.output.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, None))
+    return ReferenceEvaluator(probe).run(None, {"x": x})
+
+
+def emit(name, model, x, recurrent, layout=0):
     """Saves NAME.onnx and NAME-expected.json; `recurrent` is [(layer name, its Y output)]."""
-    outputs = run(model, x, [y for _, y in recurrent])
+    outputs = (run_reference if layout else run)(model, x, [y for _, y in recurrent])
     layers = []
     for (layer, _), y in zip(recurrent, outputs[1:]):
-        # Y is (T, directions, 1, hu): h at every step, in time order; forward, then backward.
+        # Y is (T, directions, 1, hu), with layout=1 (1, T, directions, hu): h at every step, in
+        # time order; forward, then backward.
+        y = y[0] if layout else y[:, :, 0, :]
         for d in range(y.shape[1]):
-            layers.append({"name": layer, "direction": d, "h": y[:, d, 0, :].astype(float).tolist()})
+            layers.append({"name": layer, "direction": d, "h": y[:, d, :].astype(float).tolist()})
     onnx.save(model, os.path.join(OUT, f"{name}.onnx"))
     with open(os.path.join(OUT, f"{name}-expected.json"), "w") as f:
-        json.dump({"onnx": onnx.__version__, "onnxruntime": ort.__version__,
+        json.dump({"onnx": onnx.__version__, "runtime": "onnx.reference" if layout else "onnxruntime " + ort.__version__,
                    "input": x.reshape(-1, x.shape[-1]).astype(float).tolist(),
                    "output": outputs[0].reshape(-1).astype(float).tolist(), "layers": layers}, f)
         f.write("\n")
@@ -236,7 +248,30 @@ def main():
     del seq
     emit("lstm_tf", g.model([1, T, XU], "y", [1, YU]), window(phase=0.4)[None], [("lstm_1", "Y")])
 
-    # (onnxruntime refuses layout=1, so no fixture has it: its numbers could not be checked.)
+    # layout=1 (batch first), which onnxruntime refuses: checked with onnx's reference
+    # implementation. sequence_lens is the whole window, as exporters write it.
+    g = Graph(521)
+    lens = g.const("lens", np.array([T], dtype=np.int32))
+    w, r, b = g.weight("lstm_W", (1, 4 * HU, XU)), g.weight("lstm_R", (1, 4 * HU, HU)), g.weight("lstm_B", (1, 8 * HU), 0.3)
+    g.node("LSTM", ["x", w, r, b, lens], ["Y", "Y_h", "Y_c"], hidden_size=HU, layout=1)
+    flat = g.node("Reshape", ["Y_h", g.const("shape", np.array([1, HU], dtype=np.int64))], ["h_flat"])
+    gemm_head(g, flat, "y")
+    emit("lstm_layout1", g.model([1, T, XU], "y", [1, YU]), window(phase=5.0)[None], [("lstm_0", "Y")], layout=1)
+    g = Graph(522)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], layout=1)
+    seq = squeeze(g, "Y", 2, "seq")
+    prod = g.node("MatMul", [seq, g.weight("head_W", (HU, YU))], ["prod"])
+    g.node("Add", [prod, g.weight("head_b", (YU,), 0.3)], ["y"])
+    emit("lstm_layout1_seq", g.model([1, T, XU], "y", [1, T, YU]), window(phase=5.4)[None], [("lstm_0", "Y")],
+         layout=1)
+    g = Graph(523)
+    g.recurrent("GRU", "x", HU, XU, "gru", ["Y", "Y_h"], direction="bidirectional", layout=1, linear_before_reset=1)
+    fwd = g.node("Gather", ["Y_h", g.const("fwd_index", np.array(0, dtype=np.int64))], ["h_fwd"], axis=1)
+    bwd = g.node("Gather", ["Y_h", g.const("bwd_index", np.array(1, dtype=np.int64))], ["h_bwd"], axis=1)
+    both = g.node("Concat", [fwd, bwd], ["h_both"], axis=1)
+    g.node("Gemm", [both, g.weight("head_W", (YU, 2 * HU)), g.weight("head_b", (YU,), 0.3)], ["y"], transB=1)
+    emit("gru_bidi_layout1", g.model([1, T, XU], "y", [1, YU]), window(phase=5.8)[None], [("gru_0", "Y")], layout=1)
+
     g = Graph(503)
     g.node("Transpose", ["x"], ["x_tm"], perm=[1, 0, 2])
     g.recurrent("LSTM", "x_tm", HU, XU, "lstm", ["Y", "Y_h", "Y_c"])

@@ -13,6 +13,8 @@ import Testing
         "gru_lbr1", "rnn_tanh", "lstm_bidi_torch", "lstm_activations", "gru_softplus", "rnn_elu",
         // Converted by the real tf2onnx from tf.keras models (scripts/make_tf2onnx_fixtures.py).
         "tf2onnx_lstm", "tf2onnx_gru", "tf2onnx_stacked", "tf2onnx_bidi_concat", "tf2onnx_bidi_sum", "tf2onnx_bidi_seq",
+        // layout=1 (batch first), checked with onnx's reference implementation (onnxruntime refuses it).
+        "lstm_layout1", "lstm_layout1_seq", "gru_bidi_layout1",
     ]
 
     struct Expected: Decodable {

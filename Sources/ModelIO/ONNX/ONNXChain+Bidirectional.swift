@@ -27,13 +27,16 @@ extension ONNXChain {
     {
         let what = "\(node.opType) \"\(node.name)\""
         var parts: [String: Part] = [:]
+        let batchFirst = layout(of: node) == 1
         if node.output.count > 0, !node.output[0].isEmpty {
             parts[node.output[0]] = Part(
-                output: 0, direction: nil, step: .all, axes: [.steps, .directions, .batch, .features])
+                output: 0, direction: nil, step: .all,
+                axes: batchFirst ? [.batch, .steps, .directions, .features] : [.steps, .directions, .batch, .features])
         }
         if node.output.count > 1, !node.output[1].isEmpty {
             parts[node.output[1]] = Part(
-                output: 1, direction: nil, step: .last, axes: [.directions, .batch, .features])
+                output: 1, direction: nil, step: .last,
+                axes: batchFirst ? [.batch, .directions, .features] : [.directions, .batch, .features])
         }
         var nodes = 0
         let width = (try constant(node.input[2], in: node)).shape.last ?? 0

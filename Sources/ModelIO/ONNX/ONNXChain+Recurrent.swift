@@ -7,6 +7,10 @@ extension ONNXChain {
         attribute(node, "direction").map { String(decoding: $0.s, as: UTF8.self) } ?? "forward"
     }
 
+    /// 0: X is (T, batch, in), Y (T, directions, batch, hu); 1: batch first, X (batch, T, in),
+    /// Y (batch, T, directions, hu), Y_h (batch, directions, hu).
+    func layout(of node: Onnx_NodeProto) -> Int64 { attribute(node, "layout")?.i ?? 0 }
+
     /// The layer of a one-direction node, the output the chain goes on from (Y or Y_h) and that
     /// output's axes. `sequences` forces return_sequences (a Gather of Y's last step); nil reads
     /// it from which output the graph uses.
@@ -34,7 +38,10 @@ extension ONNXChain {
                 "\(what) runs in reverse and its Y (in time order) goes on; lstmscope reads a reverse layer's Y_h")
         }
         let half = try halves(node, inputWidth: inputWidth, returnSequences: returnSequences)[0]
-        let axes: [ONNXAxis] = used[0].0 == 0 ? [.steps, .one, .batch, .features] : [.one, .batch, .features]
+        let axes: [ONNXAxis] =
+            layout(of: node) == 1
+            ? (used[0].0 == 0 ? [.batch, .steps, .one, .features] : [.batch, .one, .features])
+            : (used[0].0 == 0 ? [.steps, .one, .batch, .features] : [.one, .batch, .features])
         return (.recurrent(half), used[0].1, axes)
     }
 
@@ -54,8 +61,8 @@ extension ONNXChain {
         for unsupported in ["clip", "activation_alpha", "activation_beta"] where attribute(node, unsupported) != nil {
             throw refusal("\(what) sets \(unsupported), which lstmscope does not replay")
         }
-        if (attribute(node, "layout")?.i ?? 0) != 0 {
-            throw refusal("\(what) has layout=1 (batch first), which lstmscope does not read yet")
+        guard [0, 1].contains(layout(of: node)) else {
+            throw refusal("\(what) has layout=\(layout(of: node)); ONNX's layouts are 0 and 1")
         }
         if (attribute(node, "input_forget")?.i ?? 0) != 0 {
             throw refusal(
@@ -85,7 +92,15 @@ extension ONNXChain {
                     path, .badShape, "\(what): B has shape \(b!.shape); it must be (\(dirs), \(2 * gates * hu))")
             }
         }
-        if input(4) != nil { throw refusal("\(what) has sequence_lens, which lstmscope does not replay") }
+        // sequence_lens: read when it is the whole window (as exporters write it), a no-op then.
+        if let lens = input(4) {
+            let given = try constant(lens, in: node).integers
+            guard let steps = inputSteps, given == [Int64(steps)] else {
+                throw refusal(
+                    "\(what) has sequence_lens \(given.map { "\($0)" } ?? "(not integers)"), not the window's length "
+                        + "\(inputSteps.map(String.init) ?? "(not fixed)"): lstmscope replays whole windows")
+            }
+        }
         // Initial states and peepholes are read only when they are zeros: what Keras has.
         for (k, role) in [(5, "initial_h"), (6, "initial_c"), (7, "P (peepholes)")] {
             guard let tensor = input(k) else { continue }

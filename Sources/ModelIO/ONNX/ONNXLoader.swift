@@ -5,7 +5,7 @@ import SwiftProtobuf
 /// Reads an ONNX model (`.onnx`, parsed with swift-protobuf from the official `onnx.proto3`) as
 /// a chain lstmscope replays: the graph's one input through `LSTM`, `GRU` or `RNN` nodes
 /// (forward or reverse, layout 0, batch 1) and the wrapper ops exporters put around them
-/// (Transpose, Squeeze, Unsqueeze, Reshape, Gather of the last step, Identity), then
+/// (Transpose, Squeeze, Unsqueeze, Reshape, Gather of the last step, Identity), layout 0 or 1, then
 /// MatMul + Add or Gemm heads and Relu, Sigmoid, Tanh, Softmax. Anything else is refused naming
 /// the op and node, and so is every constant the chain does not use.
 ///
@@ -277,12 +277,18 @@ struct ONNXChain {
                 layers[layers.count - 1] = try lastStateOnly(last)
                 axes.remove(at: axis)
             case "LSTM", "GRU", "RNN":
-                // With T = 1 the steps and the batch are the same data in either order.
-                if inputSteps == 1, axes == [.batch, .steps, .features] || axes == [.one, .steps, .features] {
-                    axes = [.steps, .batch, .features]
+                // layout=1 reads (1, T, features); 0 (T, 1, features). With T = 1 the steps and
+                // the batch are the same data in either order.
+                let wanted: [[ONNXAxis]] =
+                    layout(of: node) == 1
+                    ? [[.one, .steps, .features], [.batch, .steps, .features]]
+                    : [[.steps, .one, .features], [.steps, .batch, .features]]
+                if inputSteps == 1, axes.filter({ !$0.isOne }) == [.steps, .features], axes.count == 3 {
+                    axes = wanted[1]
                 }
-                guard axes == [.steps, .one, .features] || axes == [.steps, .batch, .features] else {
-                    throw refusal("\(node.opType) \"\(node.name)\" reads axes \(axes); it needs (T, 1, features)")
+                guard wanted.contains(axes) else {
+                    let shown = layout(of: node) == 1 ? "(1, T, features) (layout=1)" : "(T, 1, features)"
+                    throw refusal("\(node.opType) \"\(node.name)\" reads axes \(axes); it needs \(shown)")
                 }
                 let width = features(of: layers)
                 if direction(of: node) == "bidirectional" {
