@@ -166,9 +166,9 @@ def bad():
     g = torch_like(605)
     g.weight("stray", (3, 3))
     save("unused_initializer", g.model([T, 1, XU], "y", [1, YU]))
-    # clip, which lstmscope does not replay.
+    # clip on a GRU, which lstmscope does not replay (an LSTM's it does).
     g = Graph(606)
-    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], clip=3.0)
+    g.recurrent("GRU", "x", HU, XU, "gru", ["Y", "Y_h"], clip=3.0)
     gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
     save("clip", g.model([T, 1, XU], "y", [1, YU]))
     # A cycle: the Squeeze reads the Gemm's output, which reads the Squeeze's.
@@ -247,6 +247,16 @@ def main():
     g.node("Add", [prod, g.weight("head_b", (YU,), 0.3)], ["y"])
     del seq
     emit("lstm_tf", g.model([1, T, XU], "y", [1, YU]), window(phase=0.4)[None], [("lstm_1", "Y")])
+
+    # clip (each gate's z clamped) and input_forget (f = 1 - i), as onnxruntime computes them.
+    g = Graph(524)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], clip=0.6)
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("lstm_clip", g.model([T, 1, XU], "y", [1, YU]), window(phase=6.2)[:, None, :] * 2, [("lstm_0", "Y")])
+    g = Graph(525)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], input_forget=1, direction="reverse")
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("lstm_input_forget", g.model([T, 1, XU], "y", [1, YU]), window(phase=6.6)[:, None, :], [("lstm_0", "Y")])
 
     # layout=1 (batch first), which onnxruntime refuses: checked with onnx's reference
     # implementation. sequence_lens is the whole window, as exporters write it.

@@ -85,12 +85,12 @@ extension CExport {
         }
     }
 
-    /// TFLite's cell clip (`CwiseClipping`): c = max(min(clip, c), −clip), NaN kept as it is.
-    private func cellClip(_ k: Int) -> (Float) -> String {
-        { clip in
-            let v = "s->c\(k)[j]", limit = CExport.literal(clip)
-            return "            if (\(v) > \(limit)) \(v) = \(limit); else if (\(v) < -\(limit)) \(v) = -\(limit);"
-        }
+    /// `v` clamped to ±clip (TFLite's cell clip, ONNX's clip of z), NaN kept as it is; in a loop
+    /// over j of its own when `count` is given.
+    private func clamp(_ v: String, _ clip: Float, count: Int?) -> String {
+        let limit = CExport.literal(clip)
+        let body = "if (\(v) > \(limit)) \(v) = \(limit); else if (\(v) < -\(limit)) \(v) = -\(limit);"
+        return count.map { "    for (j = 0; j < \($0); j++) { \(body) }" } ?? "    " + body
     }
 
     /// sums[j] += v·M[:, j] for a (rows, columns) row-major table, row by row (the readable
@@ -154,14 +154,17 @@ extension CExport {
                 \(product("s->z\(k)", "x", "W\(k)", rows: n, columns: 4 * hu))
                 \(product("s->z\(k)", "s->h\(k)", "U\(k)", rows: hu, columns: 4 * hu))
                 \(l.bias == nil ? "" : "    for (j = 0; j < \(4 * hu); j++) s->z\(k)[j] += b\(k)[j];")
+                \(l.preactivationClip.map { clamp("s->z\(k)[j]", $0, count: 4 * hu) } ?? "")
                     /* Each activation on a whole gate block, so it vectorises. */
                     \(rec)_\(hu)(s->i\(k), s->z\(k));
-                    \(rec)_\(hu)(s->f\(k), s->z\(k) + \(hu));
+                \(l.couplesForgetGate
+                    ? "    for (j = 0; j < \(hu); j++) s->f\(k)[j] = 1.0f - s->i\(k)[j];  /* input_forget */"
+                    : "    \(rec)_\(hu)(s->f\(k), s->z\(k) + \(hu));")
                     \(act)_\(hu)(s->c_tilde\(k), s->z\(k) + \(2 * hu));
                     \(rec)_\(hu)(s->o\(k), s->z\(k) + \(3 * hu));
                     for (j = 0; j < \(hu); j++) {
                         s->c\(k)[j] = s->f\(k)[j] * s->c\(k)[j] + s->i\(k)[j] * s->c_tilde\(k)[j];
-                \(l.cellClip.map(cellClip(k)) ?? "")
+                \(l.cellClip.map { "        " + clamp("s->c\(k)[j]", $0, count: nil) } ?? "")
                     }
                     \(act)_\(hu)(s->h\(k), s->c\(k));
                     for (j = 0; j < \(hu); j++) s->h\(k)[j] *= s->o\(k)[j];

@@ -61,6 +61,8 @@ extension NumPyExport {
         switch stage {
         case .lstm(let l):
             let rec = { Self.python(l.recurrentActivation, $0) }, act = { Self.python(l.activation, $0) }
+            // ONNX's clip: each z clamped before its activation.
+            let clipped = { (z: String) in l.preactivationClip.map { "np.clip(\(z), f32(-\($0)), f32(\($0)))" } ?? z }
             return [
                 "def layer\(k)(xs, mask, trace):",
                 "    \"\"\"\(Self.docText(l.name)): LSTM(\(l.units)); gate blocks i, f, c~, o "
@@ -77,10 +79,11 @@ extension NumPyExport {
                 "            trace(s, {\"x\": x, \"c\": c, \"h\": h}, True)",
                 "            out.append(np.zeros(\(l.units), f32) if \(l.zeroOutputForMask ? "True" : "False") else h)",
                 "            continue",
-                "        i = \(rec("x @ Wi + h @ Ui + bi"))",
-                "        f = \(rec("x @ Wf + h @ Uf + bf"))",
-                "        c_tilde = \(act("x @ Wc + h @ Uc + bc"))",
-                "        o = \(rec("x @ Wo + h @ Uo + bo"))",
+                "        i = \(rec(clipped("x @ Wi + h @ Ui + bi")))",
+                l.couplesForgetGate
+                    ? "        f = 1 - i  # input_forget" : "        f = \(rec(clipped("x @ Wf + h @ Uf + bf")))",
+                "        c_tilde = \(act(clipped("x @ Wc + h @ Uc + bc")))",
+                "        o = \(rec(clipped("x @ Wo + h @ Uo + bo")))",
                 "        c = f * c + i * c_tilde",
             ] + (l.cellClip.map { ["        c = np.clip(c, f32(-\($0)), f32(\($0)))  # TFLite's cell_clip"] } ?? []) + [
                 "        h = o * \(act("c"))",

@@ -15,6 +15,8 @@ import Testing
         "tf2onnx_lstm", "tf2onnx_gru", "tf2onnx_stacked", "tf2onnx_bidi_concat", "tf2onnx_bidi_sum", "tf2onnx_bidi_seq",
         // layout=1 (batch first), checked with onnx's reference implementation (onnxruntime refuses it).
         "lstm_layout1", "lstm_layout1_seq", "gru_bidi_layout1",
+        // clip (z clamped before each activation) and input_forget (f = 1 − i), as onnxruntime has them.
+        "lstm_clip", "lstm_input_forget",
     ]
 
     struct Expected: Decodable {
@@ -51,7 +53,7 @@ import Testing
     @Test(arguments: [
         ("external_data", "another file (external_data)"), ("short_raw_data", "needs 256 bytes of data but has 252"),
         ("huge_dims", "more than 2^28 values"), ("unknown_op", "LeakyRelu"), ("unused_initializer", "stray"),
-        ("clip", "sets clip"), ("truncated", "not a readable ONNX model"), ("tf2onnx_loop", "is a Loop"),
+        ("clip", "GRU \"gru_0\" sets clip"), ("truncated", "not a readable ONNX model"), ("tf2onnx_loop", "is a Loop"),
         ("cycle", "a cycle in the graph"), ("softmax_axis_of_one", "not the features alone"),
         ("add_raises_rank", "not the MatMul's"), ("output_transposed", "lstmscope gives (T, features)"),
         ("gemm_one_input", "has 1 inputs"), ("batch_5", "with batch 1"), ("foreign_domain", "com.example"),

@@ -58,15 +58,19 @@ extension ONNXChain {
             throw refusal("\(what) has direction \(direction)")
         }
         let dirs = direction == "bidirectional" ? 2 : 1
-        for unsupported in ["clip", "activation_alpha", "activation_beta"] where attribute(node, unsupported) != nil {
+        // clip and input_forget are replayed for an LSTM (onnxruntime's way: z clamped, f = 1 − i).
+        let unread = ["activation_alpha", "activation_beta"] + (node.opType == "LSTM" ? [] : ["clip"])
+        for unsupported in unread where attribute(node, unsupported) != nil {
             throw refusal("\(what) sets \(unsupported), which lstmscope does not replay")
         }
         guard [0, 1].contains(layout(of: node)) else {
             throw refusal("\(what) has layout=\(layout(of: node)); ONNX's layouts are 0 and 1")
         }
-        if (attribute(node, "input_forget")?.i ?? 0) != 0 {
-            throw refusal(
-                "\(what) couples its input and forget gates (input_forget=1), which lstmscope does not replay")
+        if node.opType != "LSTM", (attribute(node, "input_forget")?.i ?? 0) != 0 {
+            throw refusal("\(what) sets input_forget, which only an LSTM has")
+        }
+        if let clip = attribute(node, "clip")?.f, !(clip > 0 && clip.isFinite) {
+            throw refusal("\(what) has clip \(clip); ONNX's clip is a positive threshold")
         }
         let input = { (k: Int) in k < node.input.count && !node.input[k].isEmpty ? node.input[k] : nil }
         guard let wName = input(1), let rName = input(2) else { throw refusal("\(what) has no W or R") }
@@ -179,7 +183,9 @@ extension ONNXChain {
                     name: name, kernel: kernel.reordered(order, units: hu),
                     recurrentKernel: recurrentKernel.reordered(order, units: hu), bias: sum.map(reorder),
                     activation: activations[1], recurrentActivation: activations[0],
-                    returnSequences: returnSequences, goBackwards: backwards)
+                    returnSequences: returnSequences, goBackwards: backwards,
+                    preactivationClip: attribute(node, "clip")?.f,
+                    couplesForgetGate: (attribute(node, "input_forget")?.i ?? 0) != 0)
             case "GRU":
                 let after = (attribute(node, "linear_before_reset")?.i ?? 0) != 0
                 if bias != nil && !after { folded = 3 * hu }

@@ -16,7 +16,7 @@ extension LSTMLayer: RecurrentLayer {
         -> [[Float]]?
     {
         // The int8 products and the clip have no fast kernel: the readable step is TFLite's arithmetic.
-        guard hybrid == nil, cellClip == nil else { return nil }
+        guard hybrid == nil, cellClip == nil, preactivationClip == nil, !couplesForgetGate else { return nil }
         var lstmState = LSTMState(h: state[0], c: state[1])
         defer { state = [lstmState.h, lstmState.c] }
         let kernel = fastKernel(threads: threads)
@@ -58,6 +58,8 @@ extension LSTMLayer: RecurrentLayer {
     public var settingsText: String {
         "activation \(activation.kerasName), recurrent_activation \(recurrentActivation.kerasName) = "
             + recurrentActivation.formula + (cellClip.map { ", cell_clip ±\($0) (c clamped every step)" } ?? "")
+            + (preactivationClip.map { ", clip ±\($0) (every z clamped before its activation)" } ?? "")
+            + (couplesForgetGate ? ", input_forget (f = 1 − i)" : "")
     }
 
     public var settings: [LayerSetting] {
@@ -66,6 +68,8 @@ extension LSTMLayer: RecurrentLayer {
             LayerSetting("recurrent_activation", .string(recurrentActivation.kerasName)),
             LayerSetting("recurrent_activation_formula", .string(recurrentActivation.formula)),
         ] + (cellClip.map { [LayerSetting("cell_clip", .string("\($0)"))] } ?? [])
+            + (preactivationClip.map { [LayerSetting("clip", .string("\($0)"))] } ?? [])
+            + (couplesForgetGate ? [LayerSetting("input_forget", .bool(true))] : [])
     }
 
     public func unitBreakdown(unit: Int, x: [Float], previous: [[Float]], current: [[Float]]) -> UnitBreakdown {

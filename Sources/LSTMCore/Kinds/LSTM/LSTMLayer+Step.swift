@@ -84,10 +84,13 @@ extension LSTMLayer {
         let recurrentActivation =
             hybrid == nil
             ? self.recurrentActivation.callAsFunction : { EigenActivations.apply(self.recurrentActivation, $0) }
+        if let clip = preactivationClip {
+            for j in 0..<4 * hu { z[j] = max(min(clip, z[j]), -clip) }
+        }
         var s = LSTMStep(i: [], f: [], cTilde: [], o: [], c: [], h: [])
         for j in 0..<hu {
             let i = recurrentActivation(z[j])
-            let f = recurrentActivation(z[hu + j])
+            let f = couplesForgetGate ? 1 - i : recurrentActivation(z[hu + j])
             let cTilde = activation(z[2 * hu + j])
             let o = recurrentActivation(z[3 * hu + j])
             var c = f * previous.c[j] + i * cTilde

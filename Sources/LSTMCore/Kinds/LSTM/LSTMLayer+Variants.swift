@@ -11,7 +11,8 @@ extension LSTMLayer {
                 name: name, kernel: kernel ?? self.kernel, recurrentKernel: recurrentKernel ?? self.recurrentKernel,
                 bias: bias ?? self.bias, activation: activation ?? self.activation,
                 recurrentActivation: recurrentActivation ?? self.recurrentActivation, returnSequences: returnSequences,
-                goBackwards: goBackwards, cellClip: cellClip)
+                goBackwards: goBackwards, cellClip: cellClip, preactivationClip: preactivationClip,
+                couplesForgetGate: couplesForgetGate)
         }
         let hu = units
         let known = [["i", "o", "f", "c"]: "ONNX's order", ["i", "c", "f", "o"]: "old TensorFlow's order"]

@@ -31,6 +31,11 @@ public struct LSTMLayer: Sendable {
     /// TFLite's `cell_clip`: c is clamped to ±clip after every step (the converter writes 10 for
     /// every Keras LSTM); nil for Keras's own layers, which never clip.
     public let cellClip: Float?
+    /// ONNX's `clip`: every gate's pre-activation z is clamped to ±clip before its activation.
+    public let preactivationClip: Float?
+    /// ONNX's `input_forget=1`: the forget gate is 1 − i (coupled to the input gate, as
+    /// onnxruntime computes it), not σ of its own z.
+    public let couplesForgetGate: Bool
 
     /// The weights packed for the fast kernel, built on first use (inspect never needs them).
     private let packed = MemoTable<Int, LSTMKernel>()
@@ -40,7 +45,7 @@ public struct LSTMLayer: Sendable {
         name: String, kernel: Matrix, recurrentKernel: Matrix, bias: [Float]?,
         activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
         returnSequences: Bool = false, goBackwards: Bool = false, hybrid: HybridWeights? = nil,
-        cellClip: Float? = nil
+        cellClip: Float? = nil, preactivationClip: Float? = nil, couplesForgetGate: Bool = false
     ) throws(ShapeError) {
         let where_ = "layer \"\(name)\""
         guard kernel.columns % 4 == 0, kernel.columns > 0 else {
@@ -71,10 +76,14 @@ public struct LSTMLayer: Sendable {
                 throw ShapeError("\(where_): the int8 weights are not the ones W and U stand for")
             }
         }
-        if let cellClip, !(cellClip > 0 && cellClip.isFinite) {
-            throw ShapeError("\(where_): cell_clip is \(cellClip); it must be a positive number")
+        for clip in [cellClip, preactivationClip] {
+            if let clip, !(clip > 0 && clip.isFinite) {
+                throw ShapeError("\(where_): a clip of \(clip); it must be a positive number")
+            }
         }
         self.cellClip = cellClip
+        self.preactivationClip = preactivationClip
+        self.couplesForgetGate = couplesForgetGate
         self.hybrid = hybrid
         self.name = name
         self.kernel = kernel
@@ -114,6 +123,7 @@ extension LSTMLayer: Equatable {
         a.name == b.name && a.kernel == b.kernel && a.recurrentKernel == b.recurrentKernel && a.bias == b.bias
             && a.activation == b.activation && a.recurrentActivation == b.recurrentActivation
             && a.returnSequences == b.returnSequences && a.goBackwards == b.goBackwards && a.hybrid == b.hybrid
-            && a.cellClip == b.cellClip
+            && a.cellClip == b.cellClip && a.preactivationClip == b.preactivationClip
+            && a.couplesForgetGate == b.couplesForgetGate
     }
 }
