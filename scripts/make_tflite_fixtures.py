@@ -317,6 +317,104 @@ def bad():
         ops_of(m, schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM)[0].builtinOptions.cellClip = 3.0
     save("cell_clip", rewritten(good, clip))
 
+    # From review: files that once trapped, hung or replayed other than the interpreter.
+    stacked = open(os.path.join(OUT, "stacked_softmax_f32.tflite"), "rb").read()
+    bidi_seq = open(os.path.join(OUT, "bidi_seq_f32.tflite"), "rb").read()
+    bidi_concat = open(os.path.join(OUT, "bidi_concat_f32.tflite"), "rb").read()
+
+    def no_beta(m):  # softmax's schema default beta is 0: the interpreter's output is uniform then
+        op = ops_of(m, schema.BuiltinOperator.SOFTMAX)[0]
+        op.builtinOptions, op.builtinOptionsType = None, 0
+    save("softmax_no_beta", rewritten(stacked, no_beta))
+
+    def in_place(m):  # an op writing a state tensor: the walk once looped on it forever
+        g = m.subgraphs[0]
+        g.operators[-1].outputs = [g.outputs[0]]
+        g.tensors[g.outputs[0]].isVariable = True
+    save("written_state", rewritten(stacked, in_place))
+
+    def no_reverse_back(m):  # a backward sequence merged in reading order, not flipped back
+        g = m.subgraphs[0]
+        reverse = ops_of(m, schema.BuiltinOperator.REVERSE_V2)
+        back = next(op for op in reverse if op.inputs[0] != g.inputs[0])
+        concat = ops_of(m, schema.BuiltinOperator.CONCATENATION)[0]
+        concat.inputs = [back.inputs[0] if t == back.outputs[0] else t for t in concat.inputs]
+        g.operators = [op for op in g.operators if op is not back]
+    save("bidi_not_flipped_back", rewritten(bidi_seq, no_reverse_back))
+
+    def declared_shape(m):  # LSTM outputs declared (1, 3, 4) so that step 2 of 7 looks like the last
+        g = m.subgraphs[0]
+        for op in ops_of(m, schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM):
+            g.tensors[op.outputs[0]].shape = [1, 3, 4]
+    save("declared_shape", rewritten(bidi_concat, declared_shape))
+
+    def reshape_params(m):  # a RESHAPE whose shape input (1, 2, 1) is not its declared output (1, 1, 2)
+        g = m.subgraphs[0]
+        softmax = ops_of(m, schema.BuiltinOperator.SOFTMAX)[0]
+        b = schema.BufferT()
+        b.data = np.array([1, 2, 1], dtype=np.int32).view(np.uint8)
+        m.buffers.append(b)
+        shape_t, out_t = schema.TensorT(), schema.TensorT()
+        shape_t.name, shape_t.shape, shape_t.type, shape_t.buffer = "shape", [3], schema.TensorType.INT32, len(m.buffers) - 1
+        m.buffers.append(schema.BufferT())
+        out_t.name, out_t.shape, out_t.type, out_t.buffer = "reshaped", [1, 1, 2], schema.TensorType.FLOAT32, len(m.buffers) - 1
+        g.tensors += [shape_t, out_t]
+        code = schema.OperatorCodeT()
+        code.builtinCode, code.deprecatedBuiltinCode, code.version = 22, 22, 1
+        m.operatorCodes.append(code)
+        op = schema.OperatorT()
+        op.opcodeIndex, op.inputs, op.outputs = len(m.operatorCodes) - 1, [softmax.inputs[0], len(g.tensors) - 2], [len(g.tensors) - 1]
+        softmax.inputs = [len(g.tensors) - 1]
+        g.tensors[softmax.outputs[0]].shape = [1, 1, 2]
+        g.operators.insert(g.operators.index(softmax), op)
+    save("reshape_params", rewritten(stacked, reshape_params))
+
+    def shared_state(m):  # two LSTMs sharing their state: TFLite's second starts where the first ended
+        g = m.subgraphs[0]
+        a, b = ops_of(m, schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM)[:2]
+        for k in (18, 19):
+            g.tensors[b.inputs[k]].isVariable = False
+            g.tensors[b.inputs[k]].name = "now unused"
+        b.inputs[18], b.inputs[19] = a.inputs[18], a.inputs[19]
+    hybrid_stacked = open(os.path.join(OUT, "hybrid_stacked_int8.tflite"), "rb").read()
+    save("shared_state", rewritten(hybrid_stacked, shared_state))
+
+    def per_row(m):  # TFLite's hybrid LSTM reads one scale per matrix
+        g = m.subgraphs[0]
+        lstm = ops_of(m, schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM)[0]
+        for k in range(1, 9):
+            q = g.tensors[lstm.inputs[k]].quantization
+            q.scale = np.repeat(q.scale[:1], 32).astype(np.float32)
+            q.zeroPoint, q.quantizedDimension = np.zeros(32, dtype=np.int64), 0
+    save("hybrid_lstm_per_row_scales", rewritten(open(os.path.join(OUT, "hybrid_int8.tflite"), "rb").read(), per_row))
+
+    def int32_weights(m):
+        lstm = ops_of(m, schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM)[0]
+        m.subgraphs[0].tensors[lstm.inputs[1]].type = schema.TensorType.INT32
+    save("int32_weights", rewritten(good, int32_weights))
+
+    # 2,000 tensors whose names are one shared 2,000-byte string: 4 MB to decode from a 10 kB file.
+    b = flatbuffers.Builder(1 << 16)
+    name = b.CreateString("n" * 2000)
+    b.StartObject(4)
+    b.PrependUOffsetTRelativeSlot(3, name, 0)
+    tensor = b.EndObject()
+    b.StartVector(4, 2000, 4)
+    for _ in range(2000):
+        b.PrependUOffsetTRelative(tensor)
+    tensors = b.EndVector()
+    b.StartObject(5)
+    b.PrependUOffsetTRelativeSlot(0, tensors, 0)
+    sub = b.EndObject()
+    b.StartVector(4, 1, 4)
+    b.PrependUOffsetTRelative(sub)
+    subs = b.EndVector()
+    b.StartObject(5)
+    b.PrependUint32Slot(0, 3, 0)
+    b.PrependUOffsetTRelativeSlot(2, subs, 0)
+    b.Finish(b.EndObject(), file_identifier=b"TFL3")
+    save("shared_tables", bytes(b.Output()))
+
     def short_buffer(m):
         lstm = ops_of(m, schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM)[0]
         buffer = m.buffers[m.subgraphs[0].tensors[lstm.inputs[1]].buffer]

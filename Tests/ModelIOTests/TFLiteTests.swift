@@ -99,6 +99,24 @@ import Testing
         #expect(worst <= 1e-6, "\(name): worst window \(worst)")
     }
 
+    /// An inf, a NaN or a huge value in the window reaches a hybrid layer's int8 quantization,
+    /// which has no answer for it (TFLite's is undefined): NaN, as the float layers give, never a trap.
+    @Test func nonFiniteWindowsGiveNaNThroughAHybridLayer() throws {
+        let model = try ModelLoader.load(Fixtures.path("tflite/hybrid_int8.tflite"))
+        let window = try Matrix(rowArrays: Self.expected("hybrid_int8").input)
+        for bad in [Float.infinity, -.infinity, .nan, 3e38] {
+            var x = window
+            x[0, 0] = bad
+            x[0, 1] = -3e38
+            let output = try model.predict(x)
+            #expect(output.allSatisfy { $0.isNaN }, "\(bad): \(output)")
+        }
+        var huge = window
+        for r in 0..<huge.rows { for c in 0..<huge.columns { huge[r, c] *= 1e12 } }
+        let output = try model.predict(huge)
+        #expect(output.allSatisfy { $0.isFinite })
+    }
+
     /// Each bad file is refused, saying why (scripts/make_tflite_fixtures.py, `bad()`).
     @Test(arguments: [
         ("truncated", "not a readable TFLite model"), ("root_past_end", "past the end of the file"),
@@ -106,6 +124,13 @@ import Testing
         ("huge_shape", "more than 2^28 values"), ("external_buffer", "another file"),
         ("buffer_past_end", "lies past the end of the file"), ("cycle", "a cycle in the graph"),
         ("stray_tensor", "\"stray\""), ("peephole", "peephole weights"), ("short_buffer", "but its buffer has 44"),
+        // From review: each once trapped, hung, or replayed other than the interpreter.
+        ("softmax_no_beta", "has beta 0.0"), ("written_state", "read and written in place"),
+        ("bidi_not_flipped_back", "REVERSE_V2'd back to time order"),
+        ("declared_shape", "but TFLite computes (1, 7, 4)"),
+        ("reshape_params", "makes (1, 2) into (1, 2, 1)"), ("shared_state", "TFLite would carry the state"),
+        ("hybrid_lstm_per_row_scales", "takes one per matrix"), ("int32_weights", "reads input 1 as int32"),
+        ("shared_tables", "point at the same data over and over"),
     ])
     func badFilesAreRefused(name: String, reason: String) throws {
         let path = Fixtures.path("tflite/bad_\(name).tflite")

@@ -24,6 +24,8 @@ public enum EigenActivations {
     /// Eigen's `scalar_logistic_op` packet form: e = exp(x/2)² by a range-reduced polynomial,
     /// then e / (1 + e).
     public static func logistic(_ a: Float) -> Float {
+        guard !a.isNaN else { return a }
+        guard a >= -104 else { return 0 }
         var x = min(a, Float(bitPattern: 0x4185_1592))
         x = x * 0.5
         let m = (x * Float(bitPattern: 0x3FB8_AA3B) + 0.5).rounded(.down)
@@ -35,10 +37,11 @@ public enum EigenActivations {
         let even = r2 * p4 + p2, odd = r2 * p5 + p3, linear = r + 1
         var p = r * odd + even
         p = r2 * p + linear
-        let exponent = max(0, min(255, Int32(m + 127)))
+        // m is within [−76, 12] here (a is in [−104, 16.6]): the conversion cannot trap.
+        let exponent = Int32(max(0, min(255, m + 127)))
         var e = p * Float(bitPattern: UInt32(exponent) << 23)
         e = e * e
-        return a < -104 ? 0 : e / (1 + e)
+        return e / (1 + e)
     }
 
     /// `activation` as TFLite computes it: tanh and sigmoid by Eigen's approximations, the rest exactly.

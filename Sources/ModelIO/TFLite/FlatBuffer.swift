@@ -7,8 +7,20 @@
 /// with a ``FlatBufferError``, never read outside the bytes or allocate more than they hold.
 struct FlatBuffer {
     let bytes: [UInt8]
+    /// Bytes the vectors read so far may still take: a file whose tables all point at the same
+    /// data (legal in FlatBuffers) would otherwise decode to far more than it holds.
+    let budget: Budget
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// What is left to decode, shared by every table of one buffer.
+    final class Budget {
+        var remaining: Int
+        init(_ remaining: Int) { self.remaining = remaining }
+    }
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        budget = Budget(2 * bytes.count + (1 << 16))
+    }
 
     /// The root table (the uoffset at byte 0).
     func root() throws(FlatBufferError) -> FlatTable {
@@ -142,6 +154,12 @@ struct FlatTable {
         guard count <= (buffer.bytes.count - at - 4) / size else {
             throw FlatBufferError(
                 "a vector at byte \(at) declares \(count) elements of \(size) bytes, more than the file holds")
+        }
+        buffer.budget.remaining -= 4 + count * size
+        guard buffer.budget.remaining >= 0 else {
+            throw FlatBufferError(
+                "its tables point at the same data over and over: reading them would take more than twice the "
+                    + "file's \(buffer.bytes.count) bytes")
         }
         return (at + 4, count)
     }

@@ -80,7 +80,9 @@ struct TFLiteSubgraph {
         var operators: [TFLiteOperator] = []
         for o in try table.tables(3) { operators.append(try TFLiteOperator(o)) }
         self.operators = operators
-        for index in inputs + outputs + operators.flatMap({ $0.inputs + $0.outputs }) where index != -1 {
+        // -1 marks an op's optional input left out; nowhere else does it mean anything.
+        let optional = operators.flatMap(\.inputs).filter { $0 != -1 }
+        for index in inputs + outputs + optional + operators.flatMap(\.outputs) {
             guard index >= 0, Int(index) < tensors.count else {
                 throw FlatBufferError("tensor index \(index) is out of range (the subgraph has \(tensors.count))")
             }
@@ -160,7 +162,9 @@ struct TFLiteOptions {
 
     func int8(_ id: Int) throws(LoadError) -> Int8 { try read({ t throws(FlatBufferError) in try t.int8(id) }, 0) }
     func int32(_ id: Int) throws(LoadError) -> Int32 { try read({ t throws(FlatBufferError) in try t.int32(id) }, 0) }
-    func bool(_ id: Int) throws(LoadError) -> Bool { try read({ t throws(FlatBufferError) in try t.bool(id) }, false) }
+    func bool(_ id: Int, default value: Bool = false) throws(LoadError) -> Bool {
+        try read({ t throws(FlatBufferError) in try t.uint8(id, default: value ? 1 : 0) != 0 }, value)
+    }
     func float(_ id: Int, default value: Float = 0) throws(LoadError) -> Float {
         try read({ t throws(FlatBufferError) in try t.float(id, default: value) }, value)
     }

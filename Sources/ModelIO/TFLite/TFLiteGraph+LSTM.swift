@@ -38,12 +38,18 @@ extension TFLiteGraph {
         let what = describe(index)
         guard subgraph.operators[index].options != nil else { throw refusal("\(what) has no LSTM options") }
         let o = try options(index, type: bidirectional ? 69 : 71)
-        let activation = try fused(try o.int8(0), in: index)
+        // TANH is what the converter writes for a Keras LSTM; TFLite's kernel treats others its own way.
+        let code = try o.int8(0)
+        guard code == 4 else {
+            throw refusal("\(what) has fused activation \(code); lstmscope replays TFLite's LSTM with TANH (4)")
+        }
+        let activation = Activation.tanh
         let cellClip = try o.float(1), projectionClip = try o.float(2)
         guard cellClip >= 0, cellClip.isFinite, projectionClip == 0 else {
             throw refusal("\(what) has cell_clip \(cellClip) and proj_clip \(projectionClip)")
         }
-        guard try !o.bool(bidirectional ? 4 : 3) else {
+        // (time_major's schema default is true for the bidirectional op, false for the other.)
+        guard try !o.bool(bidirectional ? 4 : 3, default: bidirectional) else {
             throw refusal("\(what) is time-major, which lstmscope does not read yet")
         }
         if bidirectional {
@@ -78,10 +84,13 @@ extension TFLiteGraph {
         let op = subgraph.operators[index]
         let what = describe(index)
         let present = { (k: Int) in k < op.inputs.count && op.inputs[k] != -1 }
-        if !present(slots.inputWeights.lowerBound) || !present(slots.recurrentWeights.lowerBound)
-            || !present(slots.biases.lowerBound)
-        {
+        if !present(slots.inputWeights.lowerBound) && !present(slots.recurrentWeights.lowerBound) {
             throw refusal("\(what) couples its input and forget gates (CIFG), which lstmscope does not replay")
+        }
+        if let missing = (Array(slots.inputWeights) + Array(slots.recurrentWeights) + Array(slots.biases))
+            .first(where: { !present($0) })
+        {
+            throw refusal("\(what) leaves out input \(missing), one of its gates' weights or biases")
         }
         let unread =
             [(slots.peepholes, "peephole weights"), (slots.projection, "a projection")]
@@ -91,28 +100,36 @@ extension TFLiteGraph {
         }
         let activation = settings.activation, asymmetric = settings.asymmetric
         var inputs: [TFLiteConstant] = [], recurrent: [TFLiteConstant] = [], biases: [TFLiteConstant] = []
-        for k in slots.inputWeights { if let c = try constant(k, of: index) { inputs.append(c) } }
-        for k in slots.recurrentWeights { if let c = try constant(k, of: index) { recurrent.append(c) } }
+        for k in slots.inputWeights { if let c = try weights(k, of: index) { inputs.append(c) } }
+        for k in slots.recurrentWeights { if let c = try weights(k, of: index) { recurrent.append(c) } }
         for k in slots.biases { if let c = try constant(k, of: index) { biases.append(c) } }
         guard inputs.count == 4, recurrent.count == 4, biases.count == 4 else {
             throw refusal("\(what) lacks some of its twelve weight and bias tensors")
         }
         let hu = recurrent[0].shape.first ?? 0
         guard hu > 0, inputs.allSatisfy({ $0.shape == [hu, inputWidth] }),
-            recurrent.allSatisfy({ $0.shape == [hu, hu] }), biases.allSatisfy({ $0.shape == [hu] && $0.int8 == nil })
+            recurrent.allSatisfy({ $0.shape == [hu, hu] }),
+            biases.allSatisfy({ $0.shape == [hu] && ($0.stored == .float32 || $0.source != nil) })
         else {
             throw LoadError(
                 path, .badShape,
                 "\(what): the weights are \(inputs.map(\.shape)), \(recurrent.map(\.shape)), biases "
                     + "\(biases.map(\.shape)); they must be (hu, \(inputWidth)), (hu, hu) and (hu,) float")
         }
-        // The h and c states: variable tensors, or (in float16 models) DEQUANTIZE'd constants, of zeros.
+        // The h and c states: variable tensors, or (in float16 models) DEQUANTIZE'd constants, of
+        // zeros; each its own (TFLite writes the state back: a shared one carries over to the next op).
         for k in slots.states {
             let tensor = Int(op.inputs[k])
             guard op.inputs[k] != -1, shape(tensor).reduce(1, *) == hu else {
                 throw refusal("\(what): input \(k) is not a state of \(hu) values")
             }
-            if constants[tensor] == nil, variables.contains(tensor) {
+            guard !usedTensors.contains(tensor), slots.states.filter({ op.inputs[$0] == Int32(tensor) }).count == 1
+            else {
+                throw refusal(
+                    "\(what): state tensor \(tensor) is also another state, or another op's: TFLite would carry "
+                        + "the state from one to the other, which lstmscope does not replay")
+            }
+            if !isConstant(tensor), variables.contains(tensor) {
                 usedTensors.insert(tensor)
             } else if let state = try constant(k, of: index), state.values.contains(where: { $0 != 0 }) {
                 throw refusal("\(what): its initial state (input \(k)) is not zero; lstmscope replays from h = c = 0")
@@ -121,6 +138,10 @@ extension TFLiteGraph {
         let quantized = (inputs + recurrent).filter { $0.int8 != nil }.count
         guard quantized == 0 || quantized == 8 else {
             throw refusal("\(what) has \(quantized) of its 8 weight matrices in int8; lstmscope reads all or none")
+        }
+        // TFLite's hybrid LSTM reads one scale per matrix (params.scale), whatever else the file holds.
+        guard !(inputs + recurrent).contains(where: \.perRow) else {
+            throw refusal("\(what) has int8 weights with a scale per row; TFLite's hybrid LSTM takes one per matrix")
         }
         let w = Self.sideBySide(inputs.map(\.transposed)), u = Self.sideBySide(recurrent.map(\.transposed))
         var hybrid: HybridWeights?
@@ -212,17 +233,21 @@ extension TFLiteGraph {
         let reverseOp = readers[kinds.firstIndex(of: .reverseV2)!]
         visitedOps.formUnion([forwardOp, reverseOp])
         try checkReverse(reverseOp, sequence: true)
-        let reversed = Int(subgraph.operators[reverseOp].outputs[0])
+        let reversed = try output(of: reverseOp)
+        try checkShape(Position(tensor: reversed, sequence: true, features: at.features), after: reverseOp)
         guard consumers(of: reversed).count == 1, let backwardOp = consumers(of: reversed).first,
             builtin(backwardOp) == .unidirectionalSequenceLSTM, subgraph.operators[backwardOp].inputs[0] == reversed
         else { throw refusal("the REVERSE_V2'd window (\(describe(reverseOp))) is not read by one LSTM") }
         visitedOps.insert(backwardOp)
         var forward = try lstm(forwardOp, inputWidth: at.features, backwards: false)
         var backward = try lstm(backwardOp, inputWidth: at.features, backwards: true)
+        for (op, half) in [(forwardOp, forward), (backwardOp, backward)] {
+            try checkShape(Position(tensor: try output(of: op), sequence: true, features: half.units), after: op)
+        }
         // Follow each half to the merge: a STRIDED_SLICE of the last step, or (the backward
-        // sequence) a REVERSE_V2 back to time order.
-        func follow(_ op: Int, backwards: Bool) throws(LoadError) -> (tensor: Int, last: Bool) {
-            let out = Int(subgraph.operators[op].outputs[0])
+        // sequence) a REVERSE_V2 back to time order; each tensor on the way is what it must be.
+        func follow(_ op: Int, units: Int) throws(LoadError) -> (tensor: Int, last: Bool, flipped: Bool) {
+            let out = try output(of: op)
             guard consumers(of: out).count == 1, let next = consumers(of: out).first else {
                 throw refusal("the output of \(describe(op)) is not read by one op")
             }
@@ -230,18 +255,29 @@ extension TFLiteGraph {
             case .stridedSlice:
                 visitedOps.insert(next)
                 try checkLastStep(next, shape: shape(out))
-                return (Int(subgraph.operators[next].outputs[0]), true)
-            case .reverseV2 where backwards:
+                let sliced = try output(of: next)
+                try checkShape(Position(tensor: sliced, sequence: false, features: units), after: next)
+                return (sliced, true, false)
+            case .reverseV2:
                 visitedOps.insert(next)
                 try checkReverse(next, sequence: true)
-                return (Int(subgraph.operators[next].outputs[0]), false)
+                let flipped = try output(of: next)
+                try checkShape(Position(tensor: flipped, sequence: true, features: units), after: next)
+                return (flipped, false, true)
             default:
-                return (out, false)
+                return (out, false, false)
             }
         }
-        let f = try follow(forwardOp, backwards: false), b = try follow(backwardOp, backwards: true)
-        guard f.last == b.last, consumers(of: f.tensor) == consumers(of: b.tensor), consumers(of: f.tensor).count == 1
-        else { throw refusal("\(describe(forwardOp)) and \(describe(backwardOp)) are not merged as one Bidirectional") }
+        let f = try follow(forwardOp, units: forward.units), b = try follow(backwardOp, units: backward.units)
+        // Keras's Bidirectional: both halves' last states, or both sequences with the backward
+        // half's flipped back into time order (and the forward half's not flipped).
+        guard f.last == b.last, f.last || (b.flipped && !f.flipped), consumers(of: f.tensor) == consumers(of: b.tensor),
+            consumers(of: f.tensor).count == 1
+        else {
+            throw refusal(
+                "\(describe(forwardOp)) and \(describe(backwardOp)) are not merged as Keras's Bidirectional merges "
+                    + "(both last states, or both sequences with the backward one REVERSE_V2'd back to time order)")
+        }
         let merge = consumers(of: f.tensor)[0]
         visitedOps.insert(merge)
         let mergeInputs = subgraph.operators[merge].inputs.map(Int.init)
@@ -276,8 +312,7 @@ extension TFLiteGraph {
                 try BidirectionalLayer(name: layerName, forward: .lstm(forward), backward: .lstm(backward), merge: mode)
             )
         }
-        let out = Int(subgraph.operators[merge].outputs[0])
-        let next = Position(tensor: out, sequence: !f.last, features: layer.outputWidth!)
+        let next = Position(tensor: try output(of: merge), sequence: !f.last, features: layer.outputWidth!)
         try checkShape(next, after: merge)
         return (layer, next)
     }

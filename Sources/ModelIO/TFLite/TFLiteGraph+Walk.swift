@@ -29,12 +29,12 @@ extension TFLiteGraph {
             }
             let index = readers[0]
             let op = subgraph.operators[index]
+            guard !visitedOps.contains(index) else { throw refusal("\(describe(index)) is reached twice: a cycle") }
             visitedOps.insert(index)
-            guard op.inputs.first == Int32(at.tensor), op.outputs.count == 1 else {
-                throw refusal(
-                    "\(describe(index)) reads the chain as other than its first input, or has several outputs")
+            guard op.inputs.first == Int32(at.tensor) else {
+                throw refusal("\(describe(index)) reads the chain as other than its first input")
             }
-            let out = Int(op.outputs[0])
+            let out = try output(of: index)
             if reversed, builtin(index) != .unidirectionalSequenceLSTM {
                 throw refusal("REVERSE_V2 of the window is read by \(describe(index)), not by an LSTM")
             }
@@ -63,9 +63,7 @@ extension TFLiteGraph {
                 layers.append(.activation(name: name("activation"), try activation(index)))
                 at.tensor = out
             case .reshape, .squeeze, .expandDims:
-                try checkOnlyAxesOfOne(index, from: at.tensor)
-                // The shape input, if any, is a constant the op reads.
-                if op.inputs.count > 1 { _ = try constant(1, of: index) }
+                try checkReshape(index, from: at.tensor, to: out)
                 at.tensor = out
             case .bidirectionalSequenceLSTM:
                 guard at.sequence else { throw refusal("\(describe(index)) reads a vector, not a sequence") }
@@ -85,9 +83,46 @@ extension TFLiteGraph {
         return layers
     }
 
-    /// The tensor an op wrote is what the walk says it is: (1…, T, features) or (1…, features).
+    /// The shape TFLite gives op `index`'s output from its inputs' shapes (it computes them at
+    /// run time; a file's declared shapes are not what runs). Nil for an op whose output the walk
+    /// checks otherwise (the reshapes against their parameters).
+    func computedShape(of index: Int) throws(LoadError) -> [Int]? {
+        let op = subgraph.operators[index]
+        let input = shape(Int(op.inputs[0]))
+        func operand(_ k: Int) -> [Int] { k < op.inputs.count && op.inputs[k] >= 0 ? shape(Int(op.inputs[k])) : [] }
+        switch builtin(index) {
+        case .unidirectionalSequenceLSTM, .bidirectionalSequenceLSTM:
+            let hu = operand(5).first ?? 0
+            guard input.count == 3 else { throw refusal("\(describe(index)) reads a rank-\(input.count) tensor") }
+            return [input[0], input[1], builtin(index) == .bidirectionalSequenceLSTM ? 2 * hu : hu]
+        case .fullyConnected:
+            let out = operand(1).first ?? 0
+            let keep = try options(index, type: 8).bool(2)
+            return keep ? input.dropLast() + [out] : [input.dropLast().reduce(1, *), out]
+        case .concatenation:
+            return input.dropLast() + [op.inputs.map { shape(Int($0)).last ?? 0 }.reduce(0, +)]
+        case .add:
+            guard operand(1) == input else { throw refusal("\(describe(index)) adds tensors of other shapes") }
+            return input
+        case .stridedSlice:
+            return slicedShapes[index]
+        case .reverseV2, .logistic, .tanh, .relu, .softmax:
+            return input
+        case .reshape, .squeeze, .expandDims, .dequantize, .mul:
+            return nil
+        }
+    }
+
+    /// The tensor an op wrote is what the walk says it is: (1…, T, features) or (1…, features),
+    /// and what TFLite computes from the op's inputs.
     func checkShape(_ at: Position, after index: Int) throws(LoadError) {
         let s = shape(at.tensor)
+        if let computed = try computedShape(of: index), computed != s {
+            throw LoadError(
+                path, .badShape,
+                "\(describe(index)) declares its output \(subgraph.tensors[at.tensor].shapeText), but TFLite computes "
+                    + "(\(computed.map(String.init).joined(separator: ", "))) from its inputs")
+        }
         let expected = at.sequence ? [inputSteps, at.features] : [at.features]
         let leading = s.dropLast(expected.count)
         guard s.count >= expected.count, Array(s.suffix(expected.count)) == expected, leading.allSatisfy({ $0 == 1 })
@@ -106,11 +141,7 @@ extension TFLiteGraph {
         if let stray = ops.subtracting(visitedOps).min() {
             throw refusal("\(describe(stray)) is off the chain from the input to the output")
         }
-        let unused =
-            constants.keys.filter { !usedTensors.contains($0) && constants[$0]?.source == nil }
-            + variables.filter { !usedTensors.contains($0) }
-        let sources = Set(constants.values.compactMap(\.source))
-        let strays = unused.filter { !sources.contains($0) || !usedTensors.contains($0) }.sorted()
+        let strays = dataTensors.union(variables).filter { !usedTensors.contains($0) }.sorted()
         guard strays.isEmpty else {
             let names = strays.map { "\($0) \"\(subgraph.tensors[$0].name)\"" }.joined(separator: ", ")
             throw refusal("tensors the chain does not use: \(names)")
@@ -137,6 +168,8 @@ extension TFLiteGraph {
             strides.count == s.count, ellipsis == 0, newAxis == 0, !offset
         else { throw refusal("\(describe(index)) is not a plain slice of its input's axes") }
         let time = s.count - 2
+        var out: [Int] = []
+        defer { slicedShapes[index] = out }
         for axis in 0..<s.count {
             let bit = Int32(1) << Int32(axis)
             guard strides[axis] == 1 else { throw refusal("\(describe(index)) has stride \(strides[axis])") }
@@ -144,6 +177,7 @@ extension TFLiteGraph {
             let start = beginMask & bit != 0 ? 0 : clamp(begin[axis])
             let stop = shrink & bit != 0 ? start + 1 : endMask & bit != 0 ? s[axis] : clamp(end[axis])
             let wanted = axis == time ? (s[axis] - 1)..<s[axis] : 0..<s[axis]
+            if shrink & bit == 0 { out.append(max(0, stop - start)) }
             guard start..<max(start, stop) == wanted, axis == time || shrink & bit == 0 || s[axis] == 1 else {
                 throw refusal(
                     "\(describe(index)) takes \(start)..<\(stop) of axis \(axis) of \(s); lstmscope reads a slice of "
@@ -152,13 +186,61 @@ extension TFLiteGraph {
         }
     }
 
-    /// RESHAPE, SQUEEZE, EXPAND_DIMS that only add or drop axes of one (the data unchanged).
-    func checkOnlyAxesOfOne(_ index: Int, from tensor: Int) throws(LoadError) {
-        let out = Int(subgraph.operators[index].outputs[0])
-        guard shape(tensor).filter({ $0 != 1 }) == shape(out).filter({ $0 != 1 }) else {
+    /// RESHAPE, SQUEEZE, EXPAND_DIMS that only add or drop axes of one (the data unchanged), and
+    /// whose parameters give the shape the file declares for their output (TFLite computes the
+    /// output from the parameters: a declared shape alone is not what runs).
+    mutating func checkReshape(_ index: Int, from tensor: Int, to out: Int) throws(LoadError) {
+        let input = shape(tensor), declared = shape(out)
+        let computed: [Int]?
+        switch builtin(index) {
+        case .reshape:
+            let given: [Int]
+            if let shapeInput = try constant(1, of: index) {
+                given = shapeInput.integers ?? []
+            } else {
+                given = try reshapeOption(index)
+            }
+            let known = given.filter { $0 != -1 }.reduce(1, *), total = input.reduce(1, *)
+            let free = given.filter { $0 == -1 }.count
+            let valid = free <= 1 && given.allSatisfy { $0 == -1 || $0 > 0 } && known > 0
+            computed = valid ? given.map { $0 == -1 ? total / known : $0 } : nil
+        case .squeeze:
+            let dims = try squeezeOption(index).map { $0 < 0 ? $0 + input.count : $0 }
+            let valid = dims.allSatisfy { $0 >= 0 && $0 < input.count && input[$0] == 1 }
+            let kept = input.enumerated().filter { dims.isEmpty ? $0.element != 1 : !dims.contains($0.offset) }
+            computed = valid ? kept.map(\.element) : nil
+        default:
+            let axis = try constant(1, of: index)?.integers ?? []
+            let a = axis.count == 1 ? (axis[0] < 0 ? axis[0] + input.count + 1 : axis[0]) : -1
+            computed = a >= 0 && a <= input.count ? Array(input[..<a]) + [1] + Array(input[a...]) : nil
+        }
+        guard computed == declared, input.filter({ $0 != 1 }) == declared.filter({ $0 != 1 }) else {
+            let shown = computed.map { "(" + $0.map(String.init).joined(separator: ", ") + ")" } ?? "an invalid shape"
             throw refusal(
-                "\(describe(index)) reshapes \(subgraph.tensors[tensor].shapeText) to "
-                    + "\(subgraph.tensors[out].shapeText), more than axes of one")
+                "\(describe(index)) makes \(subgraph.tensors[tensor].shapeText) into \(shown) (declared "
+                    + "\(subgraph.tensors[out].shapeText)); lstmscope reads reshapes of axes of one")
+        }
+    }
+
+    /// RESHAPE's `new_shape` option (when it has no shape input).
+    func reshapeOption(_ index: Int) throws(LoadError) -> [Int] {
+        let op = subgraph.operators[index]
+        guard let table = op.options, op.optionsType == 17 else { throw refusal("\(describe(index)) gives no shape") }
+        do {
+            return try table.int32s(0).map(Int.init)
+        } catch {
+            throw LoadError(path, .invalidArray, "\(describe(index))'s options: \(error.message)")
+        }
+    }
+
+    /// SQUEEZE's `squeeze_dims` (none: every axis of one).
+    func squeezeOption(_ index: Int) throws(LoadError) -> [Int] {
+        let op = subgraph.operators[index]
+        guard let table = op.options, op.optionsType == 30 else { return [] }
+        do {
+            return try table.int32s(0).map(Int.init)
+        } catch {
+            throw LoadError(path, .invalidArray, "\(describe(index))'s options: \(error.message)")
         }
     }
 
@@ -169,19 +251,20 @@ extension TFLiteGraph {
         case .tanh: return .tanh
         case .relu: return .relu
         default:
-            let beta = try options(index, type: 9).float(0, default: 1)
+            // The schema's default beta is 0 (a uniform output), and the interpreter takes it so.
+            let beta = try options(index, type: 9).float(0, default: 0)
             guard beta == 1 else { throw refusal("\(describe(index)) has beta \(beta); lstmscope replays beta 1") }
             return .softmax
         }
     }
 
-    /// A fused activation (TFLite's ActivationFunctionType) as an lstmscope activation.
+    /// A FULLY_CONNECTED's fused activation (TFLite's ActivationFunctionType): the ones its float
+    /// and hybrid kernels both take.
     func fused(_ code: Int8, in index: Int) throws(LoadError) -> Activation {
         switch code {
         case 0: return .linear
         case 1: return .relu
         case 3: return .relu6
-        case 4: return .tanh
         default: throw refusal("\(describe(index)) has fused activation \(code), which lstmscope does not replay")
         }
     }
@@ -189,12 +272,15 @@ extension TFLiteGraph {
     /// FULLY_CONNECTED: y = x·Wᵀ + b with W (out, in) as stored, float or int8 (hybrid).
     mutating func fullyConnected(_ index: Int, inputWidth: Int) throws(LoadError) -> DenseLayer {
         let op = subgraph.operators[index]
-        guard let w = try constant(1, of: index), w.shape.count == 2, w.shape[1] == inputWidth else {
+        guard let w = try weights(1, of: index), w.shape.count == 2, w.shape[1] == inputWidth else {
             throw LoadError(
                 path, .badShape, "\(describe(index)): the weights are not an (out, \(inputWidth)) constant")
         }
         let bias = try constant(2, of: index)
-        if let bias, bias.shape != [w.shape[0]] || bias.stored == .int8 {
+        if let bias,
+            bias.shape != [w.shape[0]] || ![.float32, .float16].contains(bias.stored)
+                || (bias.stored == .float16 && bias.source == nil)
+        {
             throw LoadError(path, .badShape, "\(describe(index)): the bias is not (\(w.shape[0]),) floats")
         }
         let o = try options(index, type: 8)

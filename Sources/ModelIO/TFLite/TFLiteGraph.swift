@@ -8,10 +8,16 @@ struct TFLiteGraph {
     let file: TFLiteFile
     let subgraph: TFLiteSubgraph
     let path: String
-    /// Constant tensors by index: those with data, and DEQUANTIZE outputs of constants.
+    /// Tensors with data (weights, biases, slice bounds …), read when an op uses them.
+    var dataTensors: Set<Int> = []
+    /// DEQUANTIZE outputs of constants: the tensor each widens and the op that does it (visited
+    /// when the constant is used).
+    var dequantized: [Int: (source: Int, op: Int)] = [:]
+    /// The constants read so far, by tensor.
     var constants: [Int: TFLiteConstant] = [:]
-    /// For a DEQUANTIZE'd constant, the op that widened it (visited when the constant is used).
-    var dequantizedBy: [Int: Int] = [:]
+    /// Values the constants read may still take: tensors may share a buffer (the converter
+    /// shares equal biases), so without a bound a small file could stand for any number of copies.
+    var valueBudget: Int
     /// The state tensors an LSTM op reads and writes (zeros at the start of a window).
     var variables: Set<Int> = []
     var usedTensors: Set<Int> = []
@@ -26,6 +32,8 @@ struct TFLiteGraph {
     var sources: [String: String] = [:]
     /// Per parameter id, how the file stores it (Provenance.storedDTypes).
     var storedTypes: [String: String] = [:]
+    /// What each STRIDED_SLICE gives, as checkLastStep computed it.
+    var slicedShapes: [Int: [Int]] = [:]
     /// Layer names given so far, by kind prefix (`lstm`, `lstm_1`, …, as Keras names them).
     var names: [String: Int] = [:]
 
@@ -41,6 +49,7 @@ struct TFLiteGraph {
                     + "reads one of each")
         }
         try Self.refuseUnread(file, subgraph, input: subgraph.tensors[Int(subgraph.inputs[0])], path: path)
+        valueBudget = 2 * file.bytes.count + (1 << 20)
         for (k, tensor) in subgraph.tensors.enumerated() {
             guard tensor.buffer < file.buffers.count else {
                 throw LoadError(
@@ -55,17 +64,8 @@ struct TFLiteGraph {
             }
             if tensor.isVariable {
                 variables.insert(k)
-                var zeros = true
-                if !file.buffers[tensor.buffer].isEmpty {
-                    zeros = try TFLiteConstant(tensor, index: k, file: file, path: path).values.allSatisfy { $0 == 0 }
-                }
-                guard zeros else {
-                    throw LoadError(
-                        path, .unsupportedLayer,
-                        "state tensor \(k) \"\(tensor.name)\" starts nonzero; lstmscope replays from h = c = 0")
-                }
             } else if !file.buffers[tensor.buffer].isEmpty {
-                constants[k] = try TFLiteConstant(tensor, index: k, file: file, path: path)
+                dataTensors.insert(k)
             }
         }
         inputIndex = Int(subgraph.inputs[0])
@@ -79,33 +79,50 @@ struct TFLiteGraph {
         }
         inputSteps = Int(input.shape[1])
         inputFeatures = Int(input.shape[2])
+        for k in variables.sorted() where !file.buffers[subgraph.tensors[k].buffer].isEmpty {
+            guard try decode(k).values.allSatisfy({ $0 == 0 }) else {
+                throw LoadError(
+                    path, .unsupportedLayer,
+                    "state tensor \(k) \"\(subgraph.tensors[k].name)\" starts nonzero; lstmscope replays from h = c = 0"
+                )
+            }
+        }
         // Ops run in the order the file lists them, each reading only what is known by then:
         // anything else is a cycle (or a damaged file), refused before the walk.
-        var known = Set(constants.keys).union(variables).union([inputIndex])
+        var known = dataTensors.union(variables).union([inputIndex])
         for (index, op) in subgraph.operators.enumerated() {
             let code = try opcode(op)
+            guard !op.hasCustomOptions, op.intermediates.isEmpty else {
+                let what = op.hasCustomOptions ? "custom options" : "intermediate tensors (a quantized LSTM's)"
+                throw refusal("op \(index) (\(code.name)) has \(what), which lstmscope does not read")
+            }
             if let missing = op.inputs.first(where: { $0 != -1 && !known.contains(Int($0)) }) {
                 throw refusal(
                     "op \(index) (\(code.name)) reads tensor \(missing) \"\(subgraph.tensors[Int(missing)].name)\" "
                         + "before any op computes it: a cycle in the graph, or ops out of order")
             }
-            for output in op.outputs where output != -1 {
-                guard !known.contains(Int(output)) || variables.contains(Int(output)) else {
-                    throw LoadError(path, .invalidArray, "tensor \(output) is computed twice in the graph")
+            for output in op.outputs {
+                // A state tensor is an op's input, never its output (one would be read in place),
+                // except that float16 models set it from a DEQUANTIZE of zeros.
+                let initialisesState = variables.contains(Int(output)) && code.builtin == .dequantize
+                guard !known.contains(Int(output)) || initialisesState else {
+                    throw LoadError(
+                        path, .invalidArray,
+                        "tensor \(output) \"\(subgraph.tensors[Int(output)].name)\" is written by op \(index) "
+                            + "(\(code.name)) but is known before it: computed twice, or read and written in place")
                 }
                 known.insert(Int(output))
             }
-            // A DEQUANTIZE of a constant (float16 or int8 weights widened at load) is a constant.
+            // A DEQUANTIZE of a float16 or int8 constant (weights widened at load) is a constant.
             if code.builtin == .dequantize, op.inputs.count == 1, op.outputs.count == 1,
-                let source = constants[Int(op.inputs[0])], source.stored != .float32
+                dataTensors.contains(Int(op.inputs[0])),
+                [.float16, .int8].contains(subgraph.tensors[Int(op.inputs[0])].type)
             {
-                let out = Int(op.outputs[0])
-                guard subgraph.tensors[out].type == .float32, subgraph.tensors[out].shape.map(Int.init) == source.shape
-                else { throw refusal("DEQUANTIZE op \(index) does not widen its constant to float32 of its shape") }
-                var widened = TFLiteConstant(dequantizing: source)
-                widened.source = Int(op.inputs[0])
-                constants[out] = widened
-                dequantizedBy[out] = index
+                let out = Int(op.outputs[0]), source = subgraph.tensors[Int(op.inputs[0])]
+                guard subgraph.tensors[out].type == .float32, subgraph.tensors[out].shape == source.shape else {
+                    throw refusal("DEQUANTIZE op \(index) does not widen its constant to float32 of its shape")
+                }
+                dequantized[out] = (Int(op.inputs[0]), index)
                 continue
             }
             for tensor in Set(op.inputs) where tensor != -1 { readers[Int(tensor), default: []].append(index) }
@@ -172,18 +189,67 @@ struct TFLiteGraph {
     /// The ops that read `tensor`.
     func consumers(of tensor: Int) -> [Int] { readers[tensor] ?? [] }
 
+    /// Whether tensor `index` is a constant (data in the file, or a DEQUANTIZE of such).
+    func isConstant(_ index: Int) -> Bool { dataTensors.contains(index) || dequantized[index] != nil }
+
+    /// Tensor `index`'s data, read once, within the file's value budget.
+    mutating func decode(_ index: Int) throws(LoadError) -> TFLiteConstant {
+        if let c = constants[index] { return c }
+        let tensor = subgraph.tensors[index]
+        valueBudget -= tensor.count(limit: TFLiteConstant.valueLimit) ?? 0
+        guard valueBudget >= 0 else {
+            throw LoadError(
+                path, .invalidArray,
+                "its tensors share buffers over and over: reading them would make more than twice as many values "
+                    + "as the file has bytes (\(file.bytes.count))")
+        }
+        let c: TFLiteConstant
+        if let (source, _) = dequantized[index] {
+            var widened = TFLiteConstant(dequantizing: try decode(source))
+            widened.source = source
+            c = widened
+        } else {
+            c = try TFLiteConstant(tensor, index: index, file: file, path: path)
+        }
+        constants[index] = c
+        return c
+    }
+
     /// The constant input `k` of op `index`, marked used; nil when the op leaves it out (-1).
     mutating func constant(_ k: Int, of index: Int) throws(LoadError) -> TFLiteConstant? {
         let op = subgraph.operators[index]
         guard k < op.inputs.count, op.inputs[k] != -1 else { return nil }
         let tensor = Int(op.inputs[k])
-        guard let c = constants[tensor] else {
+        guard isConstant(tensor) else {
             throw refusal("\(describe(index)) needs input \(k) (\"\(subgraph.tensors[tensor].name)\") to be a constant")
         }
+        let c = try decode(tensor)
         usedTensors.insert(tensor)
-        if let source = c.source { usedTensors.insert(source) }
-        if let widen = dequantizedBy[tensor] { visitedOps.insert(widen) }
+        if let (source, widen) = dequantized[tensor] {
+            usedTensors.insert(source)
+            visitedOps.insert(widen)
+        }
         return c
+    }
+
+    /// Weights input `k` of op `index`: float32 as stored, float16 widened by a DEQUANTIZE, or int8
+    /// with scales (hybrid); TFLite's kernels take no other type there (nor float16 read directly).
+    mutating func weights(_ k: Int, of index: Int) throws(LoadError) -> TFLiteConstant? {
+        guard let c = try constant(k, of: index) else { return nil }
+        let widened = c.source != nil
+        guard c.stored == .float32 || (c.stored == .float16 && widened) || (c.stored == .int8 && !widened) else {
+            throw refusal(
+                "\(describe(index)) reads input \(k) as \(c.stored.name)\(widened ? " through a DEQUANTIZE" : ""); "
+                    + "TFLite's kernels take float32 or int8 weights there (float16 only through a DEQUANTIZE)")
+        }
+        return c
+    }
+
+    /// The one tensor op `index` writes.
+    func output(of index: Int) throws(LoadError) -> Int {
+        let op = subgraph.operators[index]
+        guard op.outputs.count == 1 else { throw refusal("\(describe(index)) has \(op.outputs.count) outputs") }
+        return Int(op.outputs[0])
     }
 
     /// The declared shape of tensor `index`.
