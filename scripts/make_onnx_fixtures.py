@@ -137,6 +137,15 @@ def bad():
     def save(name, model):
         onnx.save(model, os.path.join(OUT, f"bad_{name}.onnx"))
 
+    # An initial state Expand'ed from a constant to 2^30 values: folded constants are bounded.
+    g = Graph(620)
+    zeros = g.const("zero", np.zeros(1, dtype=np.float32))
+    big = g.node("Expand", [zeros, g.const("huge", np.array([1, 1 << 15, 1 << 15], dtype=np.int64))], ["h0"])
+    w, r = g.weight("lstm_W", (1, 4 * HU, XU)), g.weight("lstm_R", (1, 4 * HU, HU))
+    g.node("LSTM", ["x", w, r, "", "", big], ["Y", "Y_h"], hidden_size=HU)
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    save("expand_huge", g.model([T, 1, XU], "y", [1, YU]))
+
     # Weights in another file: lstmscope never opens a file a model points to.
     m = torch_like(601).model([T, 1, XU], "y", [1, YU])
     w = next(t for t in m.graph.initializer if t.name == "lstm_W")

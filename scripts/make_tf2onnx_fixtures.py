@@ -33,10 +33,10 @@ def window(phase):
     return np.array([[np.sin(0.5 * s + k + phase) for k in range(XU)] for s in range(T)], dtype=np.float32)
 
 
-def emit(name, layers, seed, phase):
+def emit(name, layers, seed, phase, batch=1):
     keras.backend.clear_session()
     keras.utils.set_random_seed(seed)
-    inp = keras.Input((T, XU), batch_size=1, name="x")
+    inp = keras.Input((T, XU), batch_size=batch, name="x")
     out = inp
     for layer in layers:
         out = layer(out)
@@ -44,7 +44,8 @@ def emit(name, layers, seed, phase):
     rng = np.random.default_rng(seed)
     model.set_weights([(rng.standard_normal(w.shape) * 0.5).astype(np.float32) for w in model.get_weights()])
     model.save(os.path.join(OUT, f"{name}.h5"))
-    spec = (tf.TensorSpec((1, T, XU), tf.float32, name="x"),)
+    # batch None: tf2onnx leaves the batch open and builds the initial states from Shape(x).
+    spec = (tf.TensorSpec((batch, T, XU), tf.float32, name="x"),)
     proto, _ = tf2onnx.convert.from_keras(model, input_signature=spec, opset=17)
     onnx.save(proto, os.path.join(OUT, f"{name}.onnx"))
     # onnxruntime on a copy that also outputs each recurrent node's Y (h at every step).
@@ -89,6 +90,7 @@ def main():
                               L.Dense(2, name="dense")], 706, 2.5)
     emit("tf2onnx_bidi_seq", [L.Bidirectional(L.LSTM(3, return_sequences=True), name="bidirectional"),
                               L.LSTM(2, name="lstm"), L.Dense(1, name="dense")], 707, 3.0)
+    emit("tf2onnx_open_batch", [L.LSTM(4, name="lstm"), L.Dense(2, name="dense")], 708, 3.5, batch=None)
     with open(os.path.join(OUT, "VERSIONS-tf2onnx.txt"), "w") as f:
         f.write(f"tensorflow {tf.__version__}\ntf_keras {keras.__version__}\ntf2onnx {tf2onnx.__version__}\n")
         f.write(f"onnx {onnx.__version__}\nonnxruntime {ort.__version__}\nnumpy {np.__version__}\n")

@@ -8,6 +8,7 @@ import Testing
 @Suite struct ONNXCommandLineTests {
     @Test(arguments: [
         "tf2onnx_lstm", "tf2onnx_gru", "tf2onnx_stacked", "tf2onnx_bidi_concat", "tf2onnx_bidi_sum", "tf2onnx_bidi_seq",
+        "tf2onnx_open_batch",
     ])
     func aLosslessConversionAgreesWithItsOriginal(name: String) throws {
         let r = try Binary.run([

@@ -17,6 +17,8 @@ import Testing
         "lstm_layout1", "lstm_layout1_seq", "gru_bidi_layout1",
         // clip (z clamped before each activation) and input_forget (f = 1 − i), as onnxruntime has them.
         "lstm_clip", "lstm_input_forget",
+        // tf2onnx with the batch left open: initial states folded from Shape(x) → … → Expand.
+        "tf2onnx_open_batch",
     ]
 
     struct Expected: Decodable {
@@ -57,7 +59,7 @@ import Testing
         ("cycle", "a cycle in the graph"), ("softmax_axis_of_one", "not the features alone"),
         ("add_raises_rank", "not the MatMul's"), ("output_transposed", "lstmscope gives (T, features)"),
         ("gemm_one_input", "has 1 inputs"), ("batch_5", "with batch 1"), ("foreign_domain", "com.example"),
-        ("raw_and_typed_data", "both raw_data and typed data"),
+        ("raw_and_typed_data", "both raw_data and typed data"), ("expand_huge", "makes more than 2^20 values"),
     ])
     func badFilesAreRefused(name: String, reason: String) throws {
         let path = Fixtures.path("onnx/bad_\(name).onnx")

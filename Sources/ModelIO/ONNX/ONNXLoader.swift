@@ -68,6 +68,10 @@ struct ONNXChain {
     let opset: Int64
     /// The nodes reading each tensor, by index (built once: the walk asks for every tensor).
     let readers: [String: [Int]]
+    /// Nodes of constant subgraphs, folded at load (ONNXFolding): not part of the chain.
+    let foldedNodes: Set<Int>
+    /// Whether the input's batch was left open in the file and taken as 1.
+    let batchTakenAsOne: Bool
 
     init(_ graph: Onnx_GraphProto, path: String, opset: Int64) throws(LoadError) {
         self.graph = graph
@@ -111,7 +115,6 @@ struct ONNXChain {
             try define(t.name)
             constants[t.name] = try ONNXConstant(t, path: path)
         }
-        self.constants = constants
         let inputs = graph.input.filter { constants[$0.name] == nil }
         guard inputs.count == 1, graph.output.count == 1 else {
             throw LoadError(
@@ -120,16 +123,58 @@ struct ONNXChain {
         }
         let inputName = inputs[0].name
         self.inputName = inputName
+        guard inputs[0].type.tensorType.elemType == Int32(Onnx_TensorProto.DataType.float.rawValue) else {
+            throw LoadError(
+                path, .unsupportedLayer,
+                "input \"\(inputName)\" is of ONNX type \(inputs[0].type.tensorType.elemType); lstmscope reads float32 "
+                    + "inputs")
+        }
+        var dims = inputs[0].type.tensorType.shape.dim.map { (d: Onnx_TensorShapeProto.Dimension) -> Int? in
+            if case .dimValue(let v)? = d.value, v > 0, v <= Int64(ONNXConstant.valueLimit) { Int(v) } else { nil }
+        }
+        let shown = "(" + dims.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + ")"
+        // A batch the file leaves open (a dim_param, as tf2onnx writes for input_signature
+        // (None, T, xu)) is taken as 1: lstmscope replays one window.
+        let openBatch = dims.count == 3 && dims[2] != nil && (dims[0] == nil) != (dims[1] == nil)
+        if openBatch, let k = dims.firstIndex(where: { $0 == nil }) { dims[k] = 1 }
+        // Batch 1: a time-major (T, 1, xu), or a batch-first (1, T, xu) with T not 1 (with T = 1
+        // the two are the same data).
+        guard dims.count == 3, let features = dims[2], dims[1] == 1 || dims[0] == 1 else {
+            throw LoadError(
+                path, .badShape,
+                "input \"\(inputName)\" is \(shown); lstmscope reads (T, 1, xu) or (1, T, xu) with batch 1 and xu "
+                    + "fixed (convert with a batch of 1, e.g. tf2onnx's input_signature (1, T, xu))")
+        }
+        inputFeatures = features
+        batchFirst = dims[1] != 1
+        inputSteps = batchFirst ? dims[1] : dims[0]
+        batchTakenAsOne = openBatch
         // ONNX lists nodes in an order where each reads only what came before: anything else is
-        // a cycle (or a damaged file), refused before the walk.
+        // a cycle (or a damaged file), refused before the walk. Constant subgraphs (shapes and
+        // fills) are folded on the way.
         var known = Set(constants.keys).union([inputName, ""])
         var readers: [String: [Int]] = [:]
+        var folded: Set<Int> = [], foldedReads: Set<String> = []
+        let concrete = dims.map { $0 ?? 1 }
         for (index, node) in graph.node.enumerated() {
             if let missing = node.input.first(where: { !known.contains($0) }) {
                 throw LoadError(
                     path, .unsupportedLayer,
                     "node \"\(node.name)\" (\(node.opType)) reads \"\(missing)\" before any node computes it: "
                         + "a cycle in the graph, or nodes out of order")
+            }
+            if node.opType != "Constant",
+                let value = try ONNXFolding.fold(
+                    node, constants: constants, input: (inputName, concrete), path: path)
+            {
+                guard !known.contains(value.name) else {
+                    throw LoadError(path, .invalidArray, "\"\(value.name)\" is defined twice in the graph")
+                }
+                constants[value.name] = value
+                known.insert(value.name)
+                folded.insert(index)
+                foldedReads.formUnion(node.input.filter { !$0.isEmpty && $0 != inputName })
+                continue
             }
             for tensor in Set(node.input) where !tensor.isEmpty { readers[tensor, default: []].append(index) }
             guard node.opType == "Constant" else {
@@ -142,28 +187,10 @@ struct ONNXChain {
                 continue
             }
         }
+        self.constants = constants
         self.readers = readers
-        guard inputs[0].type.tensorType.elemType == Int32(Onnx_TensorProto.DataType.float.rawValue) else {
-            throw LoadError(
-                path, .unsupportedLayer,
-                "input \"\(inputName)\" is of ONNX type \(inputs[0].type.tensorType.elemType); lstmscope reads float32 "
-                    + "inputs")
-        }
-        let dims = inputs[0].type.tensorType.shape.dim.map { (d: Onnx_TensorShapeProto.Dimension) -> Int? in
-            if case .dimValue(let v)? = d.value, v > 0, v <= Int64(ONNXConstant.valueLimit) { Int(v) } else { nil }
-        }
-        let shown = "(" + dims.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + ")"
-        // Batch 1: a time-major (T, 1, xu), or a batch-first (1, T, xu) with T not 1 (with T = 1
-        // the two are the same data).
-        guard dims.count == 3, let features = dims[2], dims[1] == 1 || dims[0] == 1 else {
-            throw LoadError(
-                path, .badShape,
-                "input \"\(inputName)\" is \(shown); lstmscope reads (T, 1, xu) or (1, T, xu) with batch 1 and xu "
-                    + "fixed (convert with a batch of 1, e.g. tf2onnx's input_signature (1, T, xu))")
-        }
-        inputFeatures = features
-        batchFirst = dims[1] != 1
-        inputSteps = batchFirst ? dims[1] : dims[0]
+        foldedNodes = folded
+        usedConstants = foldedReads
     }
 
     /// The one node that reads `tensor`, or nil at the graph's output.
@@ -362,7 +389,8 @@ struct ONNXChain {
         guard kept == [.steps, .features] || kept == [.features] else {
             throw refusal("the graph's output has axes \(axes); lstmscope gives (T, features) or (features)")
         }
-        let computing = graph.node.filter { $0.opType != "Constant" }
+        let computing = graph.node.indices.filter { graph.node[$0].opType != "Constant" && !foldedNodes.contains($0) }
+            .map { graph.node[$0] }
         guard visited == computing.count else {
             let names = computing.map { "\($0.opType) \"\($0.name)\"" }
             throw refusal("nodes off the chain from the input to the output; the graph's nodes: \(names)")

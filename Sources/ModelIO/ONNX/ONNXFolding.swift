@@ -1,0 +1,169 @@
+import LSTMCore
+
+/// The constant subgraphs exporters write around a recurrent node when the batch is left open
+/// (tf2onnx: Shape(x) → Cast → Slice → Concat → Expand of zeros → Unsqueeze, the initial states):
+/// computed at load from the input's shape with the batch taken as 1, as lstmscope replays it.
+/// Only small integer and fill arithmetic is folded; anything else stays a node and is refused
+/// by the walk as any op is.
+enum ONNXFolding {
+    /// Ops whose output is folded when every input is a constant (Shape: when it reads the input).
+    static let foldable: Set<String> = [
+        "Shape", "Cast", "Slice", "Gather", "Concat", "Unsqueeze", "Squeeze", "Expand", "ConstantOfShape", "Identity",
+    ]
+
+    /// The most values a folded constant may have: these are shapes and state-sized fills.
+    static let valueLimit = 1 << 20
+
+    /// Node `node`'s output as a constant, or nil when it is not foldable here.
+    static func fold(
+        _ node: Onnx_NodeProto, constants: [String: ONNXConstant], input: (name: String, shape: [Int]), path: String
+    ) throws(LoadError) -> ONNXConstant? {
+        guard foldable.contains(node.opType), node.output.count == 1, !node.output[0].isEmpty else { return nil }
+        let name = node.output[0]
+        let given = node.input.filter { !$0.isEmpty }
+        if node.opType == "Shape" {
+            guard given.count == 1 else { return nil }
+            let shape: [Int]
+            if given[0] == input.name {
+                shape = input.shape
+            } else if let c = constants[given[0]] {
+                shape = c.shape
+            } else {
+                return nil
+            }
+            let start = Int(attribute(node, "start")?.i ?? 0),
+                end = Int(attribute(node, "end")?.i ?? Int64(shape.count))
+            let range = clamp(start, shape.count)..<max(clamp(start, shape.count), clamp(end, shape.count))
+            return .integers(name, shape[range].map(Int64.init), shape: [range.count])
+        }
+        guard given.allSatisfy({ constants[$0] != nil }) else { return nil }
+        let args = given.map { constants[$0]! }  // checked just above
+        func refuse(_ why: String) -> LoadError {
+            LoadError(path, .unsupportedLayer, "\(node.opType) node \"\(node.name)\" of constants: \(why)")
+        }
+        switch node.opType {
+        case "Identity":
+            guard args.count == 1 else { return nil }
+            return args[0].renamed(name)
+        case "Cast":
+            guard args.count == 1, let to = attribute(node, "to")?.i else { return nil }
+            let a = args[0]
+            switch Onnx_TensorProto.DataType(rawValue: Int(to)) {
+            case .int64?, .int32?:
+                guard
+                    let ints = a.integers
+                        ?? (a.values.allSatisfy { $0 == $0.rounded(.towardZero) }
+                            ? a.values.map { Int64($0) } : nil)
+                else { throw refuse("casts non-integer floats to integers") }
+                return .integers(name, ints, shape: a.shape)
+            case .float?:
+                return ONNXConstant(name: name, shape: a.shape, values: a.values, integers: nil, isFloat32: true)
+            default:
+                throw refuse("casts to ONNX type \(to)")
+            }
+        case "Concat":
+            guard args.allSatisfy({ $0.shape.count == 1 }), let axis = attribute(node, "axis")?.i,
+                axis == 0 || axis == -1
+            else { throw refuse("lstmscope folds a Concat of vectors") }
+            if args.allSatisfy({ $0.integers != nil }) {
+                let ints = args.flatMap { $0.integers! }
+                return .integers(name, ints, shape: [ints.count])
+            }
+            let values = args.flatMap(\.values)
+            return ONNXConstant(
+                name: name, shape: [values.count], values: values, integers: nil,
+                isFloat32: args.allSatisfy(\.isFloat32))
+        case "Slice":
+            guard args.count >= 3, args[0].shape.count == 1, let data = args[0].integers,
+                let starts = args[1].integers, let ends = args[2].integers, starts.count == 1, ends.count == 1,
+                args.count < 4 || [[0], [-1]].contains(args[3].integers ?? []),
+                args.count < 5 || args[4].integers == [1]
+            else { throw refuse("lstmscope folds a Slice of one integer vector, step 1") }
+            let n = data.count
+            func index(_ v: Int64) -> Int { clamp(Int(max(min(v, Int64(n)), -Int64(n) - 1)), n) }
+            let range = index(starts[0])..<max(index(starts[0]), index(ends[0]))
+            return .integers(name, Array(data[range]), shape: [range.count])
+        case "Gather":
+            guard args.count == 2, args[0].shape.count == 1, let data = args[0].integers,
+                let indices = args[1].integers, (attribute(node, "axis")?.i ?? 0) == 0
+            else { throw refuse("lstmscope folds a Gather from one integer vector") }
+            var out: [Int64] = []
+            for i in indices {
+                let k = i < 0 ? Int(i) + data.count : Int(i)
+                guard k >= 0, k < data.count else { throw refuse("index \(i) of \(data.count)") }
+                out.append(data[k])
+            }
+            return .integers(name, out, shape: args[1].shape)
+        case "Unsqueeze", "Squeeze":
+            let axes = args.count > 1 ? args[1].integers ?? [] : attribute(node, "axes")?.ints ?? []
+            var shape = args[0].shape
+            if node.opType == "Unsqueeze" {
+                let rank = shape.count + axes.count
+                for a in axes.map({ Int($0 < 0 ? $0 + Int64(rank) : $0) }).sorted() {
+                    guard a >= 0, a <= shape.count else { throw refuse("axes \(axes)") }
+                    shape.insert(1, at: a)
+                }
+            } else {
+                let list = axes.map { Int($0 < 0 ? $0 + Int64(shape.count) : $0) }
+                guard list.allSatisfy({ $0 >= 0 && $0 < shape.count && shape[$0] == 1 }) else {
+                    throw refuse("axes \(axes) of \(shape)")
+                }
+                shape =
+                    list.isEmpty
+                    ? shape.filter { $0 != 1 } : shape.enumerated().filter { !list.contains($0.offset) }.map(\.element)
+            }
+            return args[0].reshaped(name, shape)
+        case "Expand", "ConstantOfShape":
+            let target = node.opType == "Expand" ? args.count == 2 ? args[1].integers : nil : args.first?.integers
+            guard let dims = target, dims.allSatisfy({ $0 >= 0 }) else { throw refuse("needs a constant shape") }
+            var count = 1
+            for d in dims {
+                let (product, overflow) = count.multipliedReportingOverflow(by: Int(d))
+                guard !overflow, product <= valueLimit else { throw refuse("makes more than 2^20 values: \(dims)") }
+                count = product
+            }
+            let fill: ONNXConstant
+            if node.opType == "Expand" {
+                fill = args[0]
+                // lstmscope folds the fill of one value (zeros for the states), the common case.
+                guard fill.values.count == 1 else { throw refuse("expands a tensor of \(fill.values.count) values") }
+            } else if let value = attribute(node, "value"), value.hasT {
+                fill = try ONNXConstant(value.t, path: path)
+                guard fill.values.count == 1 else { throw refuse("its value holds \(fill.values.count) values") }
+            } else {
+                fill = ONNXConstant(name: name, shape: [1], values: [0], integers: nil, isFloat32: true)
+            }
+            return ONNXConstant(
+                name: name, shape: dims.map(Int.init), values: [Float](repeating: fill.values[0], count: count),
+                integers: fill.integers.map { [Int64](repeating: $0[0], count: count) }, isFloat32: fill.isFloat32)
+        default:
+            return nil
+        }
+    }
+
+    private static func clamp(_ v: Int, _ n: Int) -> Int { min(max(v < 0 ? v + n : v, 0), n) }
+
+    private static func attribute(_ node: Onnx_NodeProto, _ name: String) -> Onnx_AttributeProto? {
+        node.attribute.first { $0.name == name }
+    }
+}
+
+extension ONNXConstant {
+    init(name: String, shape: [Int], values: [Float], integers: [Int64]?, isFloat32: Bool) {
+        self.name = name
+        self.shape = shape
+        self.values = values
+        self.integers = integers
+        self.isFloat32 = isFloat32
+    }
+
+    static func integers(_ name: String, _ ints: [Int64], shape: [Int]) -> ONNXConstant {
+        ONNXConstant(name: name, shape: shape, values: ints.map(Float.init), integers: ints, isFloat32: false)
+    }
+
+    func renamed(_ name: String) -> ONNXConstant { reshaped(name, shape) }
+
+    func reshaped(_ name: String, _ shape: [Int]) -> ONNXConstant {
+        ONNXConstant(name: name, shape: shape, values: values, integers: integers, isFloat32: isFloat32)
+    }
+}
