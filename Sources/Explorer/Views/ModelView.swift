@@ -112,12 +112,23 @@ extension ExplorerState {
                 labels += cell + 1
             }
             y += 2
-            // Where the blocks came from when the file's layout is not Keras's (an ONNX node).
-            if let source = model.provenance.layerSources[l.name], y < area.bottom {
-                canvas.put("  " + shown(source, limit: 200), x: 0, y: y, style: .muted, maxWidth: width - 3)
-                y += 1
+            // Where the blocks came from when the file's layout is not Keras's (an ONNX node, a
+            // TFLite op), and how they are quantized: wrapped, as it says which block is which.
+            if let source = model.provenance.layerSources[l.name] {
+                for line in shown(source, limit: 400).wrapped(width: max(10, width - 4)) where y < area.bottom {
+                    canvas.put("  " + line, x: 0, y: y, style: .muted, maxWidth: width - 1)
+                    y += 1
+                }
             }
             y += 1
+        }
+        // A TFLite hybrid Dense: its int8 weights and how its input is quantized.
+        for case .dense(let d) in model.layers {
+            guard let hybrid = d.hybrid else { continue }
+            for line in "\(shown(d.name)): \(hybrid.summary)".wrapped(width: max(10, width - 4)) where y < area.bottom {
+                canvas.put("  " + line, x: 0, y: y, style: .muted, maxWidth: width - 1)
+                y += 1
+            }
         }
     }
 }
