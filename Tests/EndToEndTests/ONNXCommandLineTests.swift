@@ -17,6 +17,16 @@ import Testing
         #expect(r.status == 0 && r.out.contains("AGREE"), "\(r.out)\(r.err)")
     }
 
+    /// torch.onnx.export of an nn.LSTM, nn.GRU, nn.RNN and a two-layer nn.LSTM agrees with the
+    /// state dict it came from, replayed by lstmscope.
+    @Test(arguments: ["torch_lstm", "torch_gru", "torch_rnn", "torch_lstm_stacked"])
+    func aTorchExportAgreesWithItsStateDict(name: String) throws {
+        let r = try Binary.run([
+            "compare", Fixtures.path("onnx/\(name).safetensors"), "--theirs", Fixtures.path("onnx/\(name).onnx"),
+        ])
+        #expect(r.status == 0 && r.out.contains("AGREE"), "\(r.out)\(r.err)")
+    }
+
     @Test func aLoopIsRefusedSayingWhatToDo() throws {
         let r = try Binary.run(["inspect", Fixtures.path("onnx/bad_tf2onnx_loop.onnx")])
         #expect(r.status == 1 && r.err.contains("bad_tf2onnx_loop.onnx") && r.err.contains("tf_keras"), "\(r.err)")

@@ -19,6 +19,8 @@ import Testing
         "lstm_clip", "lstm_input_forget",
         // tf2onnx with the batch left open: initial states folded from Shape(x) → … → Expand.
         "tf2onnx_open_batch",
+        // The real torch.onnx.export (TorchScript exporter): Shape-built zero states folded.
+        "torch_lstm", "torch_gru", "torch_rnn", "torch_lstm_stacked",
     ]
 
     struct Expected: Decodable {
@@ -60,6 +62,7 @@ import Testing
         ("add_raises_rank", "not the MatMul's"), ("output_transposed", "lstmscope gives (T, features)"),
         ("gemm_one_input", "has 1 inputs"), ("batch_5", "with batch 1"), ("foreign_domain", "com.example"),
         ("raw_and_typed_data", "both raw_data and typed data"), ("expand_huge", "makes more than 2^20 values"),
+        ("torch_bidi_out_last", "merges a bidirectional node's two directions"),
     ])
     func badFilesAreRefused(name: String, reason: String) throws {
         let path = Fixtures.path("onnx/bad_\(name).onnx")

@@ -16,7 +16,7 @@ enum ONNXFolding {
 
     /// Node `node`'s output as a constant, or nil when it is not foldable here.
     static func fold(
-        _ node: Onnx_NodeProto, constants: [String: ONNXConstant], input: (name: String, shape: [Int]), path: String
+        _ node: Onnx_NodeProto, constants: [String: ONNXConstant], shapes: [String: [Int]], path: String
     ) throws(LoadError) -> ONNXConstant? {
         guard foldable.contains(node.opType), node.output.count == 1, !node.output[0].isEmpty else { return nil }
         let name = node.output[0]
@@ -24,8 +24,8 @@ enum ONNXFolding {
         if node.opType == "Shape" {
             guard given.count == 1 else { return nil }
             let shape: [Int]
-            if given[0] == input.name {
-                shape = input.shape
+            if let known = shapes[given[0]] {
+                shape = known
             } else if let c = constants[given[0]] {
                 shape = c.shape
             } else {
@@ -113,21 +113,42 @@ enum ONNXFolding {
                     ? shape.filter { $0 != 1 } : shape.enumerated().filter { !list.contains($0.offset) }.map(\.element)
             }
             return args[0].reshaped(name, shape)
-        case "Expand", "ConstantOfShape":
-            let target = node.opType == "Expand" ? args.count == 2 ? args[1].integers : nil : args.first?.integers
-            guard let dims = target, dims.allSatisfy({ $0 >= 0 }) else { throw refuse("needs a constant shape") }
-            var count = 1
-            for d in dims {
-                let (product, overflow) = count.multipliedReportingOverflow(by: Int(d))
-                guard !overflow, product <= valueLimit else { throw refuse("makes more than 2^20 values: \(dims)") }
-                count = product
+        case "Expand":
+            guard args.count == 2, let target = args[1].integers, target.allSatisfy({ $0 >= 0 }) else {
+                throw refuse("needs a constant shape")
             }
+            // NumPy's broadcasting of the data's shape and the target, aligned on the right.
+            let data = args[0], rank = max(data.shape.count, target.count)
+            let a = [Int](repeating: 1, count: rank - data.shape.count) + data.shape
+            let b = [Int](repeating: 1, count: rank - target.count) + target.map(Int.init)
+            var shape: [Int] = []
+            for (x, y) in zip(a, b) {
+                guard x == y || x == 1 || y == 1 else { throw refuse("cannot broadcast \(data.shape) to \(target)") }
+                shape.append(x == 1 ? y : x)
+            }
+            let count = try bounded(shape, refuse)
+            // The data index of each output index: its coordinates, with the data's axes of one held at 0.
+            var strides = [Int](repeating: 1, count: rank)
+            for k in stride(from: rank - 2, through: 0, by: -1) { strides[k] = strides[k + 1] * a[k + 1] }
+            let source = (0..<count).map { flat -> Int in
+                var rest = flat, index = 0
+                for k in stride(from: rank - 1, through: 0, by: -1) {
+                    let coordinate = rest % shape[k]
+                    rest /= shape[k]
+                    if a[k] != 1 { index += coordinate * strides[k] }
+                }
+                return index
+            }
+            return ONNXConstant(
+                name: name, shape: shape, values: source.map { data.values[$0] },
+                integers: data.integers.map { ints in source.map { ints[$0] } }, isFloat32: data.isFloat32)
+        case "ConstantOfShape":
+            guard let dims = args.first?.integers, dims.allSatisfy({ $0 >= 0 }) else {
+                throw refuse("needs a constant shape")
+            }
+            let count = try bounded(dims.map(Int.init), refuse)
             let fill: ONNXConstant
-            if node.opType == "Expand" {
-                fill = args[0]
-                // lstmscope folds the fill of one value (zeros for the states), the common case.
-                guard fill.values.count == 1 else { throw refuse("expands a tensor of \(fill.values.count) values") }
-            } else if let value = attribute(node, "value"), value.hasT {
+            if let value = attribute(node, "value"), value.hasT {
                 fill = try ONNXConstant(value.t, path: path)
                 guard fill.values.count == 1 else { throw refuse("its value holds \(fill.values.count) values") }
             } else {
@@ -139,6 +160,65 @@ enum ONNXFolding {
         default:
             return nil
         }
+    }
+
+    /// The shapes a chain node gives its outputs, from its input's known shape, for a later
+    /// Shape to fold (torch.onnx.export takes the Shape of the transposed input, and of each
+    /// stacked layer's squeezed Y): Transpose, Squeeze, Unsqueeze and the recurrent nodes.
+    static func shapes(after node: Onnx_NodeProto, shapes: [String: [Int]], constants: [String: ONNXConstant])
+        -> [String: [Int]]
+    {
+        guard let first = node.input.first, let input = shapes[first], let out = node.output.first else { return [:] }
+        switch node.opType {
+        case "Transpose":
+            let perm = attribute(node, "perm")?.ints.map(Int.init) ?? Array((0..<input.count).reversed())
+            guard perm.sorted() == Array(0..<input.count) else { return [:] }
+            return [out: perm.map { input[$0] }]
+        case "Squeeze", "Unsqueeze":
+            let axes = node.input.count > 1 ? constants[node.input[1]]?.integers : attribute(node, "axes")?.ints
+            guard let axes else { return [:] }
+            var shape = input
+            if node.opType == "Squeeze" {
+                let list = Set(axes.map { Int($0 < 0 ? $0 + Int64(input.count) : $0) })
+                guard list.allSatisfy({ $0 >= 0 && $0 < input.count && input[$0] == 1 }) else { return [:] }
+                shape = input.enumerated().filter { !list.contains($0.offset) }.map(\.element)
+            } else {
+                let rank = input.count + axes.count
+                for a in axes.map({ Int($0 < 0 ? $0 + Int64(rank) : $0) }).sorted() {
+                    guard a >= 0, a <= shape.count else { return [:] }
+                    shape.insert(1, at: a)
+                }
+            }
+            return [out: shape]
+        case "LSTM", "GRU", "RNN":
+            guard input.count == 3, node.input.count > 2, let r = constants[node.input[2]], r.shape.count == 3 else {
+                return [:]
+            }
+            let batchFirst = (attribute(node, "layout")?.i ?? 0) == 1
+            let (steps, batch) = batchFirst ? (input[1], input[0]) : (input[0], input[1])
+            let dirs = r.shape[0], hu = r.shape[2]
+            var outputs: [String: [Int]] = [:]
+            for (k, name) in node.output.enumerated() where !name.isEmpty {
+                outputs[name] =
+                    k == 0
+                    ? (batchFirst ? [batch, steps, dirs, hu] : [steps, dirs, batch, hu])
+                    : (batchFirst ? [batch, dirs, hu] : [dirs, batch, hu])
+            }
+            return outputs
+        default:
+            return [:]
+        }
+    }
+
+    /// The value count of `shape`, within ``valueLimit``.
+    private static func bounded(_ shape: [Int], _ refuse: (String) -> LoadError) throws(LoadError) -> Int {
+        var count = 1
+        for d in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= valueLimit else { throw refuse("makes more than 2^20 values: \(shape)") }
+            count = product
+        }
+        return count
     }
 
     private static func clamp(_ v: Int, _ n: Int) -> Int { min(max(v < 0 ? v + n : v, 0), n) }

@@ -155,7 +155,8 @@ struct ONNXChain {
         var known = Set(constants.keys).union([inputName, ""])
         var readers: [String: [Int]] = [:]
         var folded: Set<Int> = [], foldedReads: Set<String> = []
-        let concrete = dims.map { $0 ?? 1 }
+        // Shapes known at load (the input's, and what a Transpose makes of it), for Shape nodes.
+        var shapes: [String: [Int]] = [inputName: dims.map { $0 ?? 1 }]
         for (index, node) in graph.node.enumerated() {
             if let missing = node.input.first(where: { !known.contains($0) }) {
                 throw LoadError(
@@ -164,8 +165,7 @@ struct ONNXChain {
                         + "a cycle in the graph, or nodes out of order")
             }
             if node.opType != "Constant",
-                let value = try ONNXFolding.fold(
-                    node, constants: constants, input: (inputName, concrete), path: path)
+                let value = try ONNXFolding.fold(node, constants: constants, shapes: shapes, path: path)
             {
                 guard !known.contains(value.name) else {
                     throw LoadError(path, .invalidArray, "\"\(value.name)\" is defined twice in the graph")
@@ -177,6 +177,7 @@ struct ONNXChain {
                 continue
             }
             for tensor in Set(node.input) where !tensor.isEmpty { readers[tensor, default: []].append(index) }
+            shapes.merge(ONNXFolding.shapes(after: node, shapes: shapes, constants: constants)) { $1 }
             guard node.opType == "Constant" else {
                 for output in node.output where !output.isEmpty {
                     guard !known.contains(output) else {
@@ -472,14 +473,27 @@ struct ONNXChain {
                 kept.removeFirst()
             } else if e == 1 {
                 out.append(.one)
+            } else if axes.contains(.directions) {
+                throw directionsMerged(node, shape)
             } else {
                 throw refusal("Reshape \"\(node.name)\" to \(shape) changes more than axes of one (from \(axes))")
             }
         }
         guard kept.isEmpty, out.count == shape.count, shape.filter({ $0 == -1 }).count <= 1 else {
-            throw refusal("Reshape \"\(node.name)\" to \(shape) changes more than axes of one (from \(axes))")
+            throw axes.contains(.directions)
+                ? directionsMerged(node, shape)
+                : refusal("Reshape \"\(node.name)\" to \(shape) changes more than axes of one (from \(axes))")
         }
         return out
+    }
+
+    /// Why a Reshape that folds a bidirectional node's directions into its features is refused.
+    private func directionsMerged(_ node: Onnx_NodeProto, _ shape: [Int64]) -> LoadError {
+        refusal(
+            "Reshape \"\(node.name)\" to \(shape) merges a bidirectional node's two directions into the features "
+                + "(as torch.onnx.export writes out[:, -1] of a bidirectional layer, whose backward half has then read "
+                + "one row): lstmscope reads Keras's Bidirectional, each direction's last state (in PyTorch, "
+                + "torch.cat((h_n[-2], h_n[-1]), 1))")
     }
 
     /// A forward layer that returned its sequence, rebuilt to return its last state: what a

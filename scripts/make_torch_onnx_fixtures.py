@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Export PyTorch models with the real torch.onnx.export into Tests/Fixtures/onnx/torch_*.onnx.
+
+Run from the repo root:  python scripts/make_torch_onnx_fixtures.py
+(needs torch (2.13 CPU here; its TorchScript exporter, dynamo=False, as most deployed code calls
+it), onnx, onnxruntime, safetensors, numpy; a venv outside the repo). Deterministic: seeded
+weights. Each NAME gets NAME.onnx, NAME.safetensors (the state dict, for
+`compare NAME.safetensors --theirs NAME.onnx`) and NAME-expected.json as the other ONNX fixture
+scripts write it: onnxruntime's output and every recurrent node's h per step.
+"""
+import json
+import os
+import warnings
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+from onnx import TensorProto, helper
+from safetensors.torch import save_file
+
+warnings.filterwarnings("ignore")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "Tests", "Fixtures", "onnx")
+T, XU, HU = 7, 3, 4
+
+
+class Head(torch.nn.Module):
+    """nn.LSTM / nn.GRU / nn.RNN (batch first), then nn.Linear on the last step's output."""
+
+    def __init__(self, kind, bidirectional, layers):
+        super().__init__()
+        cls = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[kind]
+        self.rnn = cls(XU, HU, num_layers=layers, batch_first=True, bidirectional=bidirectional)
+        self.fc = torch.nn.Linear(2 * HU if bidirectional else HU, 2)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out[:, -1])
+
+
+def emit(name, kind, seed, bidirectional=False, layers=1):
+    torch.manual_seed(seed)
+    model = Head(kind, bidirectional, layers).eval()
+    x = torch.tensor([[[np.sin(0.5 * s + 0.7 * k + seed) for k in range(XU)] for s in range(T)]], dtype=torch.float32)
+    path = os.path.join(OUT, f"{name}.onnx")
+    torch.onnx.export(model, (x,), path, dynamo=False, input_names=["x"], output_names=["y"])
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, os.path.join(OUT, f"{name}.safetensors"))
+    proto = onnx.load(path)
+    recurrent = [n for n in proto.graph.node if n.op_type in ("LSTM", "GRU", "RNN")]
+    probe = onnx.ModelProto()
+    probe.CopyFrom(proto)
+    for n in recurrent:
+        probe.graph.output.append(helper.make_tensor_value_info(n.output[0], TensorProto.FLOAT, None))
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(probe.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    outputs = session.run(None, {"x": x.numpy()})
+    with torch.no_grad():
+        torch_out = model(x).numpy().reshape(-1)
+    assert np.allclose(outputs[0].reshape(-1), torch_out, atol=1e-5), (name, outputs[0], torch_out)
+    # Y is (T, directions, 1, hu): forward, then backward, in time order.
+    layers_out = [{"name": n.name, "direction": d, "h": y[:, d, 0, :].astype(float).tolist()}
+                  for n, y in zip(recurrent, outputs[1:]) for d in range(y.shape[1])]
+    with open(os.path.join(OUT, f"{name}-expected.json"), "w") as f:
+        json.dump({"torch": torch.__version__, "onnx": onnx.__version__, "runtime": "onnxruntime " + ort.__version__,
+                   "input": x[0].numpy().astype(float).tolist(), "output": outputs[0].reshape(-1).astype(float).tolist(),
+                   "torch_output": torch_out.astype(float).tolist(), "layers": layers_out}, f)
+        f.write("\n")
+    print(f"{name}: {[n.op_type for n in proto.graph.node]}")
+
+
+def main():
+    emit("torch_lstm", "lstm", 901)
+    emit("torch_gru", "gru", 902)
+    emit("torch_rnn", "rnn", 903)
+    # out[:, -1] of a bidirectional layer: its directions merged by a Reshape into the features,
+    # the backward half taken at the last time step (after one row). Keras's Bidirectional (and
+    # lstmscope's reading of a torch state dict, cat(h_n[-2], h_n[-1])) differs: refused, kept
+    # as bad_torch_bidi_out_last.onnx.
+    emit("torch_lstm_bidi", "lstm", 904, bidirectional=True)
+    os.replace(os.path.join(OUT, "torch_lstm_bidi.onnx"), os.path.join(OUT, "bad_torch_bidi_out_last.onnx"))
+    for leftover in ("torch_lstm_bidi.safetensors", "torch_lstm_bidi-expected.json"):
+        os.remove(os.path.join(OUT, leftover))
+    emit("torch_lstm_stacked", "lstm", 905, layers=2)
+
+
+if __name__ == "__main__":
+    main()
