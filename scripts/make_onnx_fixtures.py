@@ -175,9 +175,9 @@ def bad():
     g = torch_like(605)
     g.weight("stray", (3, 3))
     save("unused_initializer", g.model([T, 1, XU], "y", [1, YU]))
-    # clip on a GRU, which lstmscope does not replay (an LSTM's it does).
+    # A clip that is not a positive threshold.
     g = Graph(606)
-    g.recurrent("GRU", "x", HU, XU, "gru", ["Y", "Y_h"], clip=3.0)
+    g.recurrent("GRU", "x", HU, XU, "gru", ["Y", "Y_h"], clip=-3.0)
     gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
     save("clip", g.model([T, 1, XU], "y", [1, YU]))
     # A cycle: the Squeeze reads the Gemm's output, which reads the Squeeze's.
@@ -262,6 +262,13 @@ def main():
     g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], clip=0.6)
     gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
     emit("lstm_clip", g.model([T, 1, XU], "y", [1, YU]), window(phase=6.2)[:, None, :] * 2, [("lstm_0", "Y")])
+    for k, (op, extra) in enumerate((("GRU", {"linear_before_reset": 0}), ("GRU", {"linear_before_reset": 1}),
+                                      ("RNN", {}))):
+        g = Graph(526 + k)
+        g.recurrent(op, "x", HU, XU, op.lower(), ["Y", "Y_h"], clip=0.7, **extra)
+        gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+        emit(f"{op.lower()}_clip{k}", g.model([T, 1, XU], "y", [1, YU]), window(phase=7.0 + k)[:, None, :] * 2,
+             [(f"{op.lower()}_0", "Y")])
     g = Graph(525)
     g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], input_forget=1, direction="reverse")
     gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")

@@ -62,9 +62,24 @@ extension CExport {
         // then the loops of scalar ones.
         let approximated = arrays.filter { CActivations.isApproximated($0.0) }
         let looped = arrays.filter { !CActivations.isApproximated($0.0) }
+        // ONNX's clip of a GRU's or RNN's pre-activations, one value at a time.
+        let clips = stages.contains {
+            switch $0 {
+            case .gru(let g): g.preactivationClip != nil
+            case .simpleRNN(let r): r.preactivationClip != nil
+            default: false
+            }
+        }
+        let clip = "static float clip_f(float v, float limit) { return v > limit ? limit : v < -limit ? -limit : v; }\n"
         return approximated.map { CActivations.arrayFunction($0.0, count: $0.1, libmMacro: macro) + "\n" }
             + scalar.map(CActivations.definition)
             + looped.map { "\n" + CActivations.arrayFunction($0.0, count: $0.1, libmMacro: macro) }
+            + (clips ? ["\n" + clip] : [])
+    }
+
+    /// `expression`, clamped to ±clip when the layer has ONNX's clip.
+    private func clipped(_ expression: String, _ clip: Float?) -> String {
+        clip.map { "clip_f(\(expression), \(CExport.literal($0)))" } ?? expression
     }
 
     private func weightTables(_ k: Int, _ stage: Stage) -> [String] {
@@ -173,15 +188,16 @@ extension CExport {
         case .gru(let g):
             let hu = g.units, rec = CActivations.name(g.recurrentActivation), act = CActivations.name(g.activation)
             let fi = "s->from_input\(k)", fs = "s->from_state\(k)"
+            let c = g.preactivationClip
             let candidate =
                 g.resetAfter
-                ? "s->h_tilde\(k)[j] = \(act)(\(fi)[\(2 * hu) + j] + s->r\(k)[j] * \(fs)[\(2 * hu) + j]);"
+                ? "s->h_tilde\(k)[j] = \(act)(\(clipped("\(fi)[\(2 * hu) + j] + s->r\(k)[j] * \(fs)[\(2 * hu) + j]", c)));"
                 : """
                 float sum = 0.0f;
                         for (k = 0; k < \(hu); k++) {
                             sum += (s->r\(k)[k] * s->h\(k)[k]) * U\(k)[k * \(3 * hu) + \(2 * hu) + j];
                         }
-                        s->h_tilde\(k)[j] = \(act)(\(fi)[\(2 * hu) + j] + sum);
+                        s->h_tilde\(k)[j] = \(act)(\(clipped("\(fi)[\(2 * hu) + j] + sum", c)));
                 """
             return head + """
                     for (j = 0; j < \(3 * hu); j++) {
@@ -191,8 +207,8 @@ extension CExport {
                 \(product(fi, "x", "W\(k)", rows: n, columns: 3 * hu))
                 \(product(fs, "s->h\(k)", "U\(k)", rows: hu, columns: 3 * hu))
                     for (j = 0; j < \(hu); j++) {
-                        s->z\(k)[j] = \(rec)(\(fi)[j] + \(fs)[j]);
-                        s->r\(k)[j] = \(rec)(\(fi)[\(hu) + j] + \(fs)[\(hu) + j]);
+                        s->z\(k)[j] = \(rec)(\(clipped("\(fi)[j] + \(fs)[j]", c)));
+                        s->r\(k)[j] = \(rec)(\(clipped("\(fi)[\(hu) + j] + \(fs)[\(hu) + j]", c)));
                     }
                     for (j = 0; j < \(hu); j++) {
                         \(candidate)
@@ -208,7 +224,9 @@ extension CExport {
                     for (j = 0; j < \(hu); j++) s->sum\(k)[j] = \(r.bias == nil ? "0.0f" : "b\(k)[j]");
                 \(product("s->sum\(k)", "x", "W\(k)", rows: n, columns: hu))
                 \(product("s->sum\(k)", "s->h\(k)", "U\(k)", rows: hu, columns: hu))
-                    for (j = 0; j < \(hu); j++) s->h\(k)[j] = \(CActivations.name(r.activation))(s->sum\(k)[j]);
+                    for (j = 0; j < \(hu); j++) {
+                        s->h\(k)[j] = \(CActivations.name(r.activation))(\(clipped("s->sum\(k)[j]", r.preactivationClip)));
+                    }
                 }
                 """
         case .dense(let d):

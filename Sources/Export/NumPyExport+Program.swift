@@ -57,12 +57,16 @@ extension NumPyExport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `z` clamped to ±clip (ONNX's clip of the pre-activations), or `z` when there is none.
+    static func clipped(_ z: String, _ clip: Float?) -> String {
+        clip.map { "np.clip(\(z), f32(-\($0)), f32(\($0)))" } ?? z
+    }
+
     private func function(_ k: Int, _ stage: ExportPlan.Stage) -> [String] {
         switch stage {
         case .lstm(let l):
             let rec = { Self.python(l.recurrentActivation, $0) }, act = { Self.python(l.activation, $0) }
-            // ONNX's clip: each z clamped before its activation.
-            let clipped = { (z: String) in l.preactivationClip.map { "np.clip(\(z), f32(-\($0)), f32(\($0)))" } ?? z }
+            let clipped = { (z: String) in Self.clipped(z, l.preactivationClip) }
             return [
                 "def layer\(k)(xs, mask, trace):",
                 "    \"\"\"\(Self.docText(l.name)): LSTM(\(l.units)); gate blocks i, f, c~, o "
@@ -92,7 +96,8 @@ extension NumPyExport {
                 "    return out",
             ]
         case .gru(let g):
-            let rec = { Self.python(g.recurrentActivation, $0) }, act = { Self.python(g.activation, $0) }
+            let rec = { Self.python(g.recurrentActivation, Self.clipped($0, g.preactivationClip)) }
+            let act = { Self.python(g.activation, Self.clipped($0, g.preactivationClip)) }
             let candidate =
                 g.resetAfter
                 ? act("x @ Wh + bh + r * (h @ Uh + bh_rec)")
@@ -134,7 +139,7 @@ extension NumPyExport {
                 "            trace(s, {\"x\": x, \"h\": h}, True)",
                 "            out.append(np.zeros(\(r.units), f32) if \(r.zeroOutputForMask ? "True" : "False") else h)",
                 "            continue",
-                "        h = \(Self.python(r.activation, "x @ W + b + h @ U"))",
+                "        h = \(Self.python(r.activation, Self.clipped("x @ W + b + h @ U", r.preactivationClip)))",
                 "        trace(s, {\"x\": x, \"h\": h})",
                 "        out.append(h)",
                 "    return out",

@@ -16,7 +16,7 @@ import Testing
         // layout=1 (batch first), checked with onnx's reference implementation (onnxruntime refuses it).
         "lstm_layout1", "lstm_layout1_seq", "gru_bidi_layout1",
         // clip (z clamped before each activation) and input_forget (f = 1 − i), as onnxruntime has them.
-        "lstm_clip", "lstm_input_forget",
+        "lstm_clip", "lstm_input_forget", "gru_clip0", "gru_clip1", "rnn_clip2",
         // tf2onnx with the batch left open: initial states folded from Shape(x) → … → Expand.
         "tf2onnx_open_batch",
         // The real torch.onnx.export (TorchScript exporter): Shape-built zero states folded.
@@ -57,7 +57,8 @@ import Testing
     @Test(arguments: [
         ("external_data", "another file (external_data)"), ("short_raw_data", "needs 256 bytes of data but has 252"),
         ("huge_dims", "more than 2^28 values"), ("unknown_op", "LeakyRelu"), ("unused_initializer", "stray"),
-        ("clip", "GRU \"gru_0\" sets clip"), ("truncated", "not a readable ONNX model"), ("tf2onnx_loop", "is a Loop"),
+        ("clip", "GRU \"gru_0\" has clip -3.0"), ("truncated", "not a readable ONNX model"),
+        ("tf2onnx_loop", "is a Loop"),
         ("cycle", "a cycle in the graph"), ("softmax_axis_of_one", "not the features alone"),
         ("add_raises_rank", "not the MatMul's"), ("output_transposed", "lstmscope gives (T, features)"),
         ("gemm_one_input", "has 1 inputs"), ("batch_5", "with batch 1"), ("foreign_domain", "com.example"),

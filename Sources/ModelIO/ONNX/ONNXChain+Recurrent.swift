@@ -58,9 +58,9 @@ extension ONNXChain {
             throw refusal("\(what) has direction \(direction)")
         }
         let dirs = direction == "bidirectional" ? 2 : 1
-        // clip and input_forget are replayed for an LSTM (onnxruntime's way: z clamped, f = 1 − i).
-        let unread = ["activation_alpha", "activation_beta"] + (node.opType == "LSTM" ? [] : ["clip"])
-        for unsupported in unread where attribute(node, unsupported) != nil {
+        // clip and an LSTM's input_forget are replayed as onnxruntime computes them (every
+        // pre-activation clamped; f = 1 − i).
+        for unsupported in ["activation_alpha", "activation_beta"] where attribute(node, unsupported) != nil {
             throw refusal("\(what) sets \(unsupported), which lstmscope does not replay")
         }
         guard [0, 1].contains(layout(of: node)) else {
@@ -193,12 +193,15 @@ extension ONNXChain {
                     name: name, kernel: kernel, recurrentKernel: recurrentKernel,
                     inputBias: after ? bias?.input : sum, recurrentBias: after ? bias?.recurrent : nil,
                     resetAfter: after, activation: activations[1], recurrentActivation: activations[0],
-                    returnSequences: returnSequences, goBackwards: backwards)
+                    returnSequences: returnSequences, goBackwards: backwards,
+                    preactivationClip: attribute(node, "clip")?.f)
             default:
                 if bias != nil { folded = hu }
-                return try SimpleRNNLayer(
+                var rnn = try SimpleRNNLayer(
                     name: name, kernel: kernel, recurrentKernel: recurrentKernel, bias: sum,
                     activation: activations[0], returnSequences: returnSequences, goBackwards: backwards)
+                rnn.preactivationClip = attribute(node, "clip")?.f
+                return rnn
             }
         }
         self.folded += folded

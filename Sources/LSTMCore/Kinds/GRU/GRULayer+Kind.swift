@@ -15,8 +15,9 @@ extension GRULayer: RecurrentLayer {
     public func fastRun(_ input: Matrix, order: [Int], state: inout [[Float]], kept: KeptVectors, threads: Int)
         -> [[Float]]?
     {
+        guard preactivationClip == nil else { return nil }  // the readable step clips; the kernel does not
         // One thread: `--threads` splits LSTM layers only.
-        [Float].uninitialized(kept == .all ? 4 : 1, count: order.count * units) { v in
+        return [Float].uninitialized(kept == .all ? 4 : 1, count: order.count * units) { v in
             fastKernel.run(
                 input, order: order, state: &state[0],
                 sink: kept == .all ? GRUTraceSink(z: v[0], r: v[1], hTilde: v[2], h: v[3]) : GRUTraceSink(h: v[0]))

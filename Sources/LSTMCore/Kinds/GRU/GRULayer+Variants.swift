@@ -13,7 +13,7 @@ extension GRULayer {
                 inputBias: inputBias ?? self.inputBias, recurrentBias: recurrentBias ?? self.recurrentBias,
                 resetAfter: resetAfter ?? self.resetAfter, activation: activation ?? self.activation,
                 recurrentActivation: recurrentActivation ?? self.recurrentActivation, returnSequences: returnSequences,
-                goBackwards: goBackwards)
+                goBackwards: goBackwards, preactivationClip: preactivationClip)
         }
         let hu = units
         func permuted(_ v: [Float]?, _ blocks: [Int]) -> [Float]? {

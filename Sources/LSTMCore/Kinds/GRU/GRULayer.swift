@@ -28,6 +28,8 @@ public struct GRULayer: Sendable {
     /// After a Masking layer: whether a skipped step outputs zeros (true) or repeats the
     /// previous output (false, Keras's default; Bidirectional sets it to return_sequences).
     public var zeroOutputForMask = false
+    /// ONNX's `clip`: each pre-activation (z's, r's, h̃'s) clamped to ±clip before its activation.
+    public let preactivationClip: Float?
     /// The weights packed for the fast kernel, built on first use.
     private let packed = MemoTable<Int, GRUKernel>()
 
@@ -38,7 +40,7 @@ public struct GRULayer: Sendable {
     public init(
         name: String, kernel: Matrix, recurrentKernel: Matrix, inputBias: [Float]?, recurrentBias: [Float]?,
         resetAfter: Bool = true, activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
-        returnSequences: Bool = false, goBackwards: Bool = false
+        returnSequences: Bool = false, goBackwards: Bool = false, preactivationClip: Float? = nil
     ) throws(ShapeError) {
         let where_ = "layer \"\(name)\""
         guard kernel.columns % 3 == 0, kernel.columns > 0 else {
@@ -71,6 +73,10 @@ public struct GRULayer: Sendable {
         self.recurrentActivation = recurrentActivation
         self.returnSequences = returnSequences
         self.goBackwards = goBackwards
+        if let preactivationClip, !(preactivationClip > 0 && preactivationClip.isFinite) {
+            throw ShapeError("\(where_): a clip of \(preactivationClip); it must be a positive number")
+        }
+        self.preactivationClip = preactivationClip
     }
 
     /// Number of trainable parameters, as Keras counts them.
@@ -86,18 +92,19 @@ public struct GRULayer: Sendable {
         var fromState = recurrentBias ?? [Float](repeating: 0, count: 3 * hu)
         addVectorMatrixProduct(previous, recurrentKernel, into: &fromState)
         var z = [Float](), r = [Float](), hTilde = [Float](), h = [Float]()
+        let clip = { (v: Float) in self.preactivationClip.map { max(min($0, v), -$0) } ?? v }
         for j in 0..<hu {
-            z.append(recurrentActivation(fromInput[j] + fromState[j]))
-            r.append(recurrentActivation(fromInput[hu + j] + fromState[hu + j]))
+            z.append(recurrentActivation(clip(fromInput[j] + fromState[j])))
+            r.append(recurrentActivation(clip(fromInput[hu + j] + fromState[hu + j])))
         }
         if resetAfter {
-            for j in 0..<hu { hTilde.append(activation(fromInput[2 * hu + j] + r[j] * fromState[2 * hu + j])) }
+            for j in 0..<hu { hTilde.append(activation(clip(fromInput[2 * hu + j] + r[j] * fromState[2 * hu + j]))) }
         } else {
             // (r∗h)·Uh: the reset applies before the product, so it is a product of its own.
             let reset = zip(r, previous).map(*)
             var candidate = [Float](repeating: 0, count: hu)
             addVectorMatrixProduct(reset, recurrentKernel.columns(2 * hu..<3 * hu), into: &candidate)
-            for j in 0..<hu { hTilde.append(activation(fromInput[2 * hu + j] + candidate[j])) }
+            for j in 0..<hu { hTilde.append(activation(clip(fromInput[2 * hu + j] + candidate[j]))) }
         }
         for j in 0..<hu { h.append(z[j] * previous[j] + (1 - z[j]) * hTilde[j]) }
         return GRUStep(z: z, r: r, hTilde: hTilde, h: h)
@@ -111,6 +118,7 @@ extension GRULayer: Equatable {
             && a.recurrentBias == b.recurrentBias && a.resetAfter == b.resetAfter && a.activation == b.activation
             && a.recurrentActivation == b.recurrentActivation && a.returnSequences == b.returnSequences
             && a.goBackwards == b.goBackwards && a.zeroOutputForMask == b.zeroOutputForMask
+            && a.preactivationClip == b.preactivationClip
     }
 }
 

@@ -6,10 +6,12 @@ extension SimpleRNNLayer {
         func rebuilt(
             kernel: Matrix? = nil, recurrentKernel: Matrix? = nil, bias: [Float]?? = nil, activation: Activation? = nil
         ) throws(ShapeError) -> SimpleRNNLayer {
-            try SimpleRNNLayer(
+            var layer = try SimpleRNNLayer(
                 name: name, kernel: kernel ?? self.kernel, recurrentKernel: recurrentKernel ?? self.recurrentKernel,
                 bias: bias ?? self.bias, activation: activation ?? self.activation, returnSequences: returnSequences,
                 goBackwards: goBackwards)
+            layer.preactivationClip = preactivationClip
+            return layer
         }
         for (h, a) in VariantBuilders.activationSwaps(activation, generic: .activation, slot: "activation", layer: name)
         {

@@ -14,6 +14,8 @@ public struct SimpleRNNLayer: Sendable, Equatable {
     /// After a Masking layer: whether a skipped step outputs zeros (true) or repeats the
     /// previous output (false, Keras's default; Bidirectional sets it to return_sequences).
     public var zeroOutputForMask = false
+    /// ONNX's `clip`: the pre-activation clamped to ±clip before the activation.
+    public var preactivationClip: Float?
 
     /// Creates a layer after checking every shape against the Keras layout.
     public init(
@@ -50,6 +52,7 @@ public struct SimpleRNNLayer: Sendable, Equatable {
         var z = bias ?? [Float](repeating: 0, count: units)
         addVectorMatrixProduct(x, kernel, into: &z)
         addVectorMatrixProduct(previous, recurrentKernel, into: &z)
+        if let clip = preactivationClip { z = z.map { max(min(clip, $0), -clip) } }
         return SimpleRNNStep(h: z.map { activation($0) })
     }
 }
