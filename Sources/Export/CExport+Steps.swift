@@ -189,9 +189,10 @@ extension CExport {
             let hu = g.units, rec = CActivations.name(g.recurrentActivation), act = CActivations.name(g.activation)
             let fi = "s->from_input\(k)", fs = "s->from_state\(k)"
             let c = g.preactivationClip
+            let resetAfterSum = "\(fi)[\(2 * hu) + j] + s->r\(k)[j] * \(fs)[\(2 * hu) + j]"
             let candidate =
                 g.resetAfter
-                ? "s->h_tilde\(k)[j] = \(act)(\(clipped("\(fi)[\(2 * hu) + j] + s->r\(k)[j] * \(fs)[\(2 * hu) + j]", c)));"
+                ? "s->h_tilde\(k)[j] = \(act)(\(clipped(resetAfterSum, c)));"
                 : """
                 float sum = 0.0f;
                         for (k = 0; k < \(hu); k++) {
@@ -219,13 +220,13 @@ extension CExport {
                 }
                 """
         case .simpleRNN(let r):
-            let hu = r.units
+            let hu = r.units, rnnActivation = CActivations.name(r.activation)
             return head + """
                     for (j = 0; j < \(hu); j++) s->sum\(k)[j] = \(r.bias == nil ? "0.0f" : "b\(k)[j]");
                 \(product("s->sum\(k)", "x", "W\(k)", rows: n, columns: hu))
                 \(product("s->sum\(k)", "s->h\(k)", "U\(k)", rows: hu, columns: hu))
                     for (j = 0; j < \(hu); j++) {
-                        s->h\(k)[j] = \(CActivations.name(r.activation))(\(clipped("s->sum\(k)[j]", r.preactivationClip)));
+                        s->h\(k)[j] = \(rnnActivation)(\(clipped("s->sum\(k)[j]", r.preactivationClip)));
                     }
                 }
                 """
