@@ -175,6 +175,12 @@ def bad():
     g = torch_like(605)
     g.weight("stray", (3, 3))
     save("unused_initializer", g.model([T, 1, XU], "y", [1, YU]))
+    # An activation with parameters lstmscope has no activation for (ScaledTanh: alpha·tanh(beta·x)).
+    g = Graph(621)
+    g.recurrent("RNN", "x", HU, XU, "rnn", ["Y", "Y_h"], activations=["ScaledTanh"], activation_alpha=[1.7],
+                activation_beta=[0.66])
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    save("scaled_tanh", g.model([T, 1, XU], "y", [1, YU]))
     # A clip that is not a positive threshold.
     g = Graph(606)
     g.recurrent("GRU", "x", HU, XU, "gru", ["Y", "Y_h"], clip=-3.0)
@@ -269,6 +275,18 @@ def main():
         gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
         emit(f"{op.lower()}_clip{k}", g.model([T, 1, XU], "y", [1, YU]), window(phase=7.0 + k)[:, None, :] * 2,
              [(f"{op.lower()}_0", "Y")])
+    # activation_alpha/beta: Keras 3's hard_sigmoid (x/6 + 1/2) and Keras's leaky_relu (0.2).
+    g = Graph(530)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], activations=["HardSigmoid", "Tanh", "Tanh"],
+                activation_alpha=[1 / 6], activation_beta=[0.5])
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("lstm_hard_sigmoid_alpha", g.model([T, 1, XU], "y", [1, YU]), window(phase=8.0)[:, None, :] * 3,
+         [("lstm_0", "Y")])
+    g = Graph(531)
+    g.recurrent("GRU", "x", HU, XU, "gru", ["Y", "Y_h"], activations=["Sigmoid", "LeakyRelu"], activation_alpha=[0.2],
+                linear_before_reset=1)
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("gru_leaky_relu", g.model([T, 1, XU], "y", [1, YU]), window(phase=8.4)[:, None, :], [("gru_0", "Y")])
     g = Graph(525)
     g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], input_forget=1, direction="reverse")
     gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")

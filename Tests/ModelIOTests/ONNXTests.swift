@@ -17,6 +17,8 @@ import Testing
         "lstm_layout1", "lstm_layout1_seq", "gru_bidi_layout1",
         // clip (z clamped before each activation) and input_forget (f = 1 − i), as onnxruntime has them.
         "lstm_clip", "lstm_input_forget", "gru_clip0", "gru_clip1", "rnn_clip2",
+        // activation_alpha/beta naming activations lstmscope has (Keras 3's hard_sigmoid, leaky_relu 0.2).
+        "lstm_hard_sigmoid_alpha", "gru_leaky_relu",
         // tf2onnx with the batch left open: initial states folded from Shape(x) → … → Expand.
         "tf2onnx_open_batch",
         // The real torch.onnx.export (TorchScript exporter): Shape-built zero states folded.
@@ -64,6 +66,7 @@ import Testing
         ("gemm_one_input", "has 1 inputs"), ("batch_5", "with batch 1"), ("foreign_domain", "com.example"),
         ("raw_and_typed_data", "both raw_data and typed data"), ("expand_huge", "makes more than 2^20 values"),
         ("torch_bidi_out_last", "merges a bidirectional node's two directions"),
+        ("scaled_tanh", "uses activation ScaledTanh with alpha 1.7, beta 0.66"),
     ])
     func badFilesAreRefused(name: String, reason: String) throws {
         let path = Fixtures.path("onnx/bad_\(name).onnx")

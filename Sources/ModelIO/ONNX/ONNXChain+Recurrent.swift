@@ -59,10 +59,8 @@ extension ONNXChain {
         }
         let dirs = direction == "bidirectional" ? 2 : 1
         // clip and an LSTM's input_forget are replayed as onnxruntime computes them (every
-        // pre-activation clamped; f = 1 − i).
-        for unsupported in ["activation_alpha", "activation_beta"] where attribute(node, unsupported) != nil {
-            throw refusal("\(what) sets \(unsupported), which lstmscope does not replay")
-        }
+        // pre-activation clamped; f = 1 − i); activation_alpha/beta where they name an activation
+        // lstmscope has (see below).
         guard [0, 1].contains(layout(of: node)) else {
             throw refusal("\(what) has layout=\(layout(of: node)); ONNX's layouts are 0 and 1")
         }
@@ -120,20 +118,39 @@ extension ONNXChain {
         guard names.count == one.count * dirs else {
             throw refusal("\(what) names \(names.count) activations; it needs \(one.count * dirs)")
         }
+        // activation_alpha and activation_beta hold the parameters of the activations that take
+        // them, in order (onnxruntime's reading); one left out is ONNX's default.
+        var alphas = attribute(node, "activation_alpha")?.floats[...] ?? []
+        var betas = attribute(node, "activation_beta")?.floats[...] ?? []
         let named = try names.map { (n: String) throws(LoadError) -> Activation in
-            // With ONNX's default alpha and beta (activation_alpha/beta are refused above).
-            switch n {
-            case "Sigmoid": return .sigmoid
-            case "Tanh": return .tanh
-            case "Relu": return .relu
-            case "HardSigmoid": return .hardSigmoid(.keras2)  // max(0, min(1, 0.2·x + 0.5))
-            case "Elu": return .elu  // alpha 1
-            case "Softsign": return .softsign
-            case "Softplus": return .softplus
-            default:
-                throw refusal(
-                    "\(what) uses activation \(n), which lstmscope does not replay with ONNX's defaults")
+            let defaults: [String: (alpha: Float, beta: Float?)] = [
+                "HardSigmoid": (0.2, 0.5), "Elu": (1, nil), "LeakyRelu": (0.01, nil), "ThresholdedRelu": (1, nil),
+                "ScaledTanh": (1, 1), "Affine": (1, 0),
+            ]
+            var alpha: Float?, beta: Float?
+            if let d = defaults[n] {
+                alpha = alphas.popFirst() ?? d.alpha
+                if let b = d.beta { beta = betas.popFirst() ?? b }
             }
+            switch (n, alpha, beta) {
+            case ("Sigmoid", _, _): return .sigmoid
+            case ("Tanh", _, _): return .tanh
+            case ("Relu", _, _): return .relu
+            case ("Softsign", _, _): return .softsign
+            case ("Softplus", _, _): return .softplus
+            case ("HardSigmoid", 0.2?, 0.5?): return .hardSigmoid(.keras2)  // max(0, min(1, 0.2·x + 0.5))
+            case ("HardSigmoid", let a?, 0.5?) where abs(a - 1 / 6) < 1e-7: return .hardSigmoid(.keras3)  // x/6 + 0.5
+            case ("Elu", 1?, _): return .elu
+            case ("LeakyRelu", 0.2?, _): return .leakyRelu  // Keras's negative slope
+            default:
+                let parameters = [alpha.map { "alpha \($0)" }, beta.map { "beta \($0)" }].compactMap { $0 }
+                throw refusal(
+                    "\(what) uses activation \(n)\(parameters.isEmpty ? "" : " with " + parameters.joined(separator: ", ")), "
+                        + "which lstmscope does not replay")
+            }
+        }
+        guard alphas.isEmpty, betas.isEmpty else {
+            throw refusal("\(what) gives more activation_alpha or activation_beta values than its activations take")
         }
         var out: [any RecurrentLayer] = []
         for d in 0..<dirs {
