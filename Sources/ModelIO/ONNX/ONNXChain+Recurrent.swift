@@ -144,9 +144,8 @@ extension ONNXChain {
             case ("LeakyRelu", 0.2?, _): return .leakyRelu  // Keras's negative slope
             default:
                 let parameters = [alpha.map { "alpha \($0)" }, beta.map { "beta \($0)" }].compactMap { $0 }
-                throw refusal(
-                    "\(what) uses activation \(n)\(parameters.isEmpty ? "" : " with " + parameters.joined(separator: ", ")), "
-                        + "which lstmscope does not replay")
+                let with = parameters.isEmpty ? "" : " with " + parameters.joined(separator: ", ")
+                throw refusal("\(what) uses activation \(n)\(with), which lstmscope does not replay")
             }
         }
         guard alphas.isEmpty, betas.isEmpty else {
