@@ -53,6 +53,7 @@ extension GRULayer: RecurrentLayer {
     public var settingsText: String {
         "activation \(activation.kerasName), recurrent_activation \(recurrentActivation.kerasName), reset_after="
             + (resetAfter ? "True: r multiplies h·U + b'" : "False: r multiplies h before U")
+            + (preactivationClip.map { ", clip ±\($0) (every pre-activation clamped before its activation)" } ?? "")
     }
 
     public var settings: [LayerSetting] {
@@ -60,7 +61,7 @@ extension GRULayer: RecurrentLayer {
             LayerSetting("activation", .string(activation.kerasName)),
             LayerSetting("recurrent_activation", .string(recurrentActivation.kerasName)),
             LayerSetting("reset_after", .bool(resetAfter)),
-        ]
+        ] + (preactivationClip.map { [LayerSetting("clip", .string("\($0)"))] } ?? [])
     }
 
     public func unitBreakdown(unit u: Int, x: [Float], previous: [[Float]], current: [[Float]]) -> UnitBreakdown {

@@ -28,10 +28,14 @@ extension SimpleRNNLayer: RecurrentLayer {
         return arrays
     }
 
-    public var settingsText: String { "h = \(activation.kerasName)(x·W + b + h·U)" }
+    public var settingsText: String {
+        preactivationClip.map { "h = \(activation.kerasName)(clip(x·W + b + h·U, ±\($0)))" }
+            ?? "h = \(activation.kerasName)(x·W + b + h·U)"
+    }
 
     public var settings: [LayerSetting] {
         [LayerSetting("activation", .string(activation.kerasName)), LayerSetting("recurrent_activation", .null)]
+            + (preactivationClip.map { [LayerSetting("clip", .string("\($0)"))] } ?? [])
     }
 
     public func unitBreakdown(unit u: Int, x: [Float], previous: [[Float]], current: [[Float]]) -> UnitBreakdown {
