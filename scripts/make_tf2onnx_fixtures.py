@@ -21,7 +21,7 @@ import onnxruntime as ort  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import tf2onnx  # noqa: E402
 import tf_keras as keras  # noqa: E402
-from onnx import TensorProto, helper  # noqa: E402
+from onnx_runtime_probe import run_with_states  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "onnx")
@@ -48,25 +48,13 @@ def emit(name, layers, seed, phase, batch=1):
     spec = (tf.TensorSpec((batch, T, XU), tf.float32, name="x"),)
     proto, _ = tf2onnx.convert.from_keras(model, input_signature=spec, opset=17)
     onnx.save(proto, os.path.join(OUT, f"{name}.onnx"))
-    # onnxruntime on a copy that also outputs each recurrent node's Y (h at every step).
-    recurrent = [n for n in proto.graph.node if n.op_type in ("LSTM", "GRU", "RNN")]
-    probe = onnx.ModelProto()
-    probe.CopyFrom(proto)
-    for n in recurrent:
-        probe.graph.output.append(helper.make_tensor_value_info(n.output[0], TensorProto.FLOAT, None))
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    session = ort.InferenceSession(probe.SerializeToString(), options, providers=["CPUExecutionProvider"])
     x = window(phase)[None]
-    outputs = session.run(None, {"x": x})
+    output, layers_out = run_with_states(proto, x)
     keras_out = model.predict(x, verbose=0).reshape(-1)
-    assert np.allclose(outputs[0].reshape(-1), keras_out, atol=1e-5), (name, outputs[0], keras_out)
-    # Y is (T, directions, 1, hu): a bidirectional node gives its forward, then its backward h.
-    layers_out = [{"name": n.name, "direction": d, "h": y[:, d, 0, :].astype(float).tolist()}
-                  for n, y in zip(recurrent, outputs[1:]) for d in range(y.shape[1])]
+    assert np.allclose(output.reshape(-1), keras_out, atol=1e-5), (name, output, keras_out)
     with open(os.path.join(OUT, f"{name}-expected.json"), "w") as f:
         json.dump({"onnx": onnx.__version__, "onnxruntime": ort.__version__, "tf2onnx": tf2onnx.__version__,
-                   "input": x[0].astype(float).tolist(), "output": outputs[0].reshape(-1).astype(float).tolist(),
+                   "input": x[0].astype(float).tolist(), "output": output.reshape(-1).astype(float).tolist(),
                    "keras_output": keras_out.astype(float).tolist(), "layers": layers_out}, f)
         f.write("\n")
     print(f"{name}: {[n.op_type for n in proto.graph.node]}")

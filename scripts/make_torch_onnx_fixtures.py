@@ -16,7 +16,7 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import torch
-from onnx import TensorProto, helper
+from onnx_runtime_probe import run_with_states
 from safetensors.torch import save_file
 
 warnings.filterwarnings("ignore")
@@ -47,24 +47,13 @@ def emit(name, kind, seed, bidirectional=False, layers=1):
     torch.onnx.export(model, (x,), path, dynamo=False, input_names=["x"], output_names=["y"])
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, os.path.join(OUT, f"{name}.safetensors"))
     proto = onnx.load(path)
-    recurrent = [n for n in proto.graph.node if n.op_type in ("LSTM", "GRU", "RNN")]
-    probe = onnx.ModelProto()
-    probe.CopyFrom(proto)
-    for n in recurrent:
-        probe.graph.output.append(helper.make_tensor_value_info(n.output[0], TensorProto.FLOAT, None))
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    session = ort.InferenceSession(probe.SerializeToString(), options, providers=["CPUExecutionProvider"])
-    outputs = session.run(None, {"x": x.numpy()})
+    output, layers_out = run_with_states(proto, x.numpy())
     with torch.no_grad():
         torch_out = model(x).numpy().reshape(-1)
-    assert np.allclose(outputs[0].reshape(-1), torch_out, atol=1e-5), (name, outputs[0], torch_out)
-    # Y is (T, directions, 1, hu): forward, then backward, in time order.
-    layers_out = [{"name": n.name, "direction": d, "h": y[:, d, 0, :].astype(float).tolist()}
-                  for n, y in zip(recurrent, outputs[1:]) for d in range(y.shape[1])]
+    assert np.allclose(output.reshape(-1), torch_out, atol=1e-5), (name, output, torch_out)
     with open(os.path.join(OUT, f"{name}-expected.json"), "w") as f:
         json.dump({"torch": torch.__version__, "onnx": onnx.__version__, "runtime": "onnxruntime " + ort.__version__,
-                   "input": x[0].numpy().astype(float).tolist(), "output": outputs[0].reshape(-1).astype(float).tolist(),
+                   "input": x[0].numpy().astype(float).tolist(), "output": output.reshape(-1).astype(float).tolist(),
                    "torch_output": torch_out.astype(float).tolist(), "layers": layers_out}, f)
         f.write("\n")
     print(f"{name}: {[n.op_type for n in proto.graph.node]}")

@@ -10,16 +10,19 @@ public enum EigenActivations {
         let clamp = Float(bitPattern: 0x40FD_0956)
         let x = max(min(a, clamp), -clamp)
         let x2 = x * x, x3 = x2 * x
-        let alpha: [UInt32] = [0x326F_951E, 0x37B0_63DC, 0x3B66_BC7F, 0x3E09_3CF6]
-        let beta: [UInt32] = [0x3557_2C00, 0x39AE_6D96, 0x3CD4_C460, 0x3EEF_4922]
-        var p = Float(bitPattern: alpha[0])
-        for c in alpha.dropFirst() { p = p * x2 + Float(bitPattern: c) }
-        var q = Float(bitPattern: beta[0])
-        for c in beta.dropFirst() { q = q * x2 + Float(bitPattern: c) }
+        var p = alpha[0]
+        for c in alpha.dropFirst() { p = p * x2 + c }
+        var q = beta[0]
+        for c in beta.dropFirst() { q = q * x2 + c }
         q = q * x2 + 1
         let numerator = x3 * p + x
         return numerator / q
     }
+
+    /// ptanh_float's numerator and denominator coefficients, highest power first (made once:
+    /// tanh runs for every gate value of every step).
+    private static let alpha = [0x326F_951E, 0x37B0_63DC, 0x3B66_BC7F, 0x3E09_3CF6].map(Float.init(bitPattern:))
+    private static let beta = [0x3557_2C00, 0x39AE_6D96, 0x3CD4_C460, 0x3EEF_4922].map(Float.init(bitPattern:))
 
     /// Eigen's `scalar_logistic_op` packet form: e = exp(x/2)² by a range-reduced polynomial,
     /// then e / (1 + e).

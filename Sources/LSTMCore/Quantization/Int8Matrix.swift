@@ -9,6 +9,9 @@ public struct Int8Matrix: Sendable, Equatable {
     public let values: [Int8]
     /// The scale of each column (a per-tensor scale repeated).
     public let scales: [Float]
+    /// The sum of each column's q (TFLite's row sums, which undo an input zero point): made once,
+    /// as TFLite caches them, not on every step.
+    let columnSums: [Int32]
 
     /// Creates the matrix after checking the counts.
     public init(rows: Int, columns: Int, values: [Int8], scales: [Float]) throws(ShapeError) {
@@ -21,6 +24,11 @@ public struct Int8Matrix: Sendable, Equatable {
         self.columns = columns
         self.values = values
         self.scales = scales
+        var sums = [Int32](repeating: 0, count: columns)
+        for r in 0..<rows {
+            for c in 0..<columns { sums[c] &+= Int32(values[r * columns + c]) }
+        }
+        columnSums = sums
     }
 
     /// `matrix` quantized as TFLite's converter quantizes weights: symmetric, each block of
@@ -52,14 +60,6 @@ public struct Int8Matrix: Sendable, Equatable {
             rows: rows, columns: columns, values: (0..<values.count).map { Float(values[$0]) * scales[$0 % columns] })
     }
 
-    /// The sum of each column's q (TFLite's row sums, which undo an input zero point).
-    var columnSums: [Int32] {
-        var sums = [Int32](repeating: 0, count: columns)
-        for r in 0..<rows {
-            for c in 0..<columns { sums[c] &+= Int32(values[r * columns + c]) }
-        }
-        return sums
-    }
 }
 
 /// How a hybrid kernel quantizes its float input before the int8 product, per call (TFLite's

@@ -96,21 +96,8 @@ enum ONNXFolding {
             return .integers(name, out, shape: args[1].shape)
         case "Unsqueeze", "Squeeze":
             let axes = args.count > 1 ? args[1].integers ?? [] : attribute(node, "axes")?.ints ?? []
-            var shape = args[0].shape
-            if node.opType == "Unsqueeze" {
-                let rank = shape.count + axes.count
-                for a in axes.map({ Int($0 < 0 ? $0 + Int64(rank) : $0) }).sorted() {
-                    guard a >= 0, a <= shape.count else { throw refuse("axes \(axes)") }
-                    shape.insert(1, at: a)
-                }
-            } else {
-                let list = axes.map { Int($0 < 0 ? $0 + Int64(shape.count) : $0) }
-                guard list.allSatisfy({ $0 >= 0 && $0 < shape.count && shape[$0] == 1 }) else {
-                    throw refuse("axes \(axes) of \(shape)")
-                }
-                shape =
-                    list.isEmpty
-                    ? shape.filter { $0 != 1 } : shape.enumerated().filter { !list.contains($0.offset) }.map(\.element)
+            guard let shape = squeezed(node.opType, args[0].shape, axes: axes) else {
+                throw refuse("axes \(axes) of \(args[0].shape)")
             }
             return args[0].reshaped(name, shape)
         case "Expand":
@@ -175,20 +162,8 @@ enum ONNXFolding {
             guard perm.sorted() == Array(0..<input.count) else { return [:] }
             return [out: perm.map { input[$0] }]
         case "Squeeze", "Unsqueeze":
-            let axes = node.input.count > 1 ? constants[node.input[1]]?.integers : attribute(node, "axes")?.ints
-            guard let axes else { return [:] }
-            var shape = input
-            if node.opType == "Squeeze" {
-                let list = Set(axes.map { Int($0 < 0 ? $0 + Int64(input.count) : $0) })
-                guard list.allSatisfy({ $0 >= 0 && $0 < input.count && input[$0] == 1 }) else { return [:] }
-                shape = input.enumerated().filter { !list.contains($0.offset) }.map(\.element)
-            } else {
-                let rank = input.count + axes.count
-                for a in axes.map({ Int($0 < 0 ? $0 + Int64(rank) : $0) }).sorted() {
-                    guard a >= 0, a <= shape.count else { return [:] }
-                    shape.insert(1, at: a)
-                }
-            }
+            let axes = node.input.count > 1 ? constants[node.input[1]]?.integers : attribute(node, "axes")?.ints ?? []
+            guard let axes, let shape = squeezed(node.opType, input, axes: axes) else { return [:] }
             return [out: shape]
         case "LSTM", "GRU", "RNN":
             guard input.count == 3, node.input.count > 2, let r = constants[node.input[2]], r.shape.count == 3 else {
@@ -223,7 +198,26 @@ enum ONNXFolding {
 
     private static func clamp(_ v: Int, _ n: Int) -> Int { min(max(v < 0 ? v + n : v, 0), n) }
 
-    private static func attribute(_ node: Onnx_NodeProto, _ name: String) -> Onnx_AttributeProto? {
+    /// `shape` after a Squeeze (no axes: every axis of one) or an Unsqueeze of `axes`; nil when
+    /// the axes do not fit it.
+    static func squeezed(_ op: String, _ shape: [Int], axes: [Int64]) -> [Int]? {
+        if op == "Unsqueeze" {
+            var out = shape
+            let rank = shape.count + axes.count
+            for a in axes.map({ Int($0 < 0 ? $0 + Int64(rank) : $0) }).sorted() {
+                guard a >= 0, a <= out.count else { return nil }
+                out.insert(1, at: a)
+            }
+            return out
+        }
+        let list = Set(axes.map { Int($0 < 0 ? $0 + Int64(shape.count) : $0) })
+        guard list.allSatisfy({ $0 >= 0 && $0 < shape.count && shape[$0] == 1 }) else { return nil }
+        return list.isEmpty
+            ? shape.filter { $0 != 1 } : shape.enumerated().filter { !list.contains($0.offset) }.map(\.element)
+    }
+
+    /// Node `node`'s attribute `name` (one place for the loader and the folding).
+    static func attribute(_ node: Onnx_NodeProto, _ name: String) -> Onnx_AttributeProto? {
         node.attribute.first { $0.name == name }
     }
 }

@@ -543,9 +543,7 @@ struct ONNXChain {
         return try dense(node.name, Matrix(rows: rows, columns: columns, values: values), bias: bias)
     }
 
-    func attribute(_ node: Onnx_NodeProto, _ name: String) -> Onnx_AttributeProto? {
-        node.attribute.first { $0.name == name }
-    }
+    func attribute(_ node: Onnx_NodeProto, _ name: String) -> Onnx_AttributeProto? { ONNXFolding.attribute(node, name) }
 }
 
 /// What an axis of the tensor the walk is at holds.

@@ -39,25 +39,17 @@ struct FlatBuffer {
         }
     }
 
-    func uint8(_ p: Int) throws(FlatBufferError) -> UInt8 {
-        try check(p, 1, "a byte")
-        return bytes[p]
+    /// The little-endian integer at byte `p`, after checking that it lies in the buffer.
+    func integer<T: FixedWidthInteger>(_ p: Int, as _: T.Type) throws(FlatBufferError) -> T {
+        let size = MemoryLayout<T>.size
+        try check(p, size, "a \(8 * size)-bit field")
+        return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: p, as: T.self)) }
     }
 
-    func uint16(_ p: Int) throws(FlatBufferError) -> UInt16 {
-        try check(p, 2, "a 16-bit field")
-        return UInt16(bytes[p]) | UInt16(bytes[p + 1]) << 8
-    }
-
-    func uint32(_ p: Int) throws(FlatBufferError) -> UInt32 {
-        try check(p, 4, "a 32-bit field")
-        return (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[p + $1]) << (8 * $1) }
-    }
-
-    func uint64(_ p: Int) throws(FlatBufferError) -> UInt64 {
-        try check(p, 8, "a 64-bit field")
-        return (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[p + $1]) << (8 * $1) }
-    }
+    func uint8(_ p: Int) throws(FlatBufferError) -> UInt8 { try integer(p, as: UInt8.self) }
+    func uint16(_ p: Int) throws(FlatBufferError) -> UInt16 { try integer(p, as: UInt16.self) }
+    func uint32(_ p: Int) throws(FlatBufferError) -> UInt32 { try integer(p, as: UInt32.self) }
+    func uint64(_ p: Int) throws(FlatBufferError) -> UInt64 { try integer(p, as: UInt64.self) }
 
     /// The position an unsigned offset stored at `p` points to.
     func offset(from p: Int) throws(FlatBufferError) -> Int {
@@ -180,21 +172,18 @@ struct FlatTable {
         return out
     }
 
-    func int32s(_ id: Int) throws(FlatBufferError) -> [Int32] {
-        guard let (start, count) = try vector(id, elementSize: 4) else { return [] }
-        var out: [Int32] = []
+    /// Vector field `id` of little-endian integers (empty when the field is left out).
+    func integers<T: FixedWidthInteger>(_ id: Int, as _: T.Type) throws(FlatBufferError) -> [T] {
+        let size = MemoryLayout<T>.size
+        guard let (start, count) = try vector(id, elementSize: size) else { return [] }
+        var out: [T] = []
         out.reserveCapacity(count)
-        for k in 0..<count { out.append(Int32(bitPattern: try buffer.uint32(start + 4 * k))) }
+        for k in 0..<count { out.append(try buffer.integer(start + size * k, as: T.self)) }
         return out
     }
 
-    func int64s(_ id: Int) throws(FlatBufferError) -> [Int64] {
-        guard let (start, count) = try vector(id, elementSize: 8) else { return [] }
-        var out: [Int64] = []
-        out.reserveCapacity(count)
-        for k in 0..<count { out.append(Int64(bitPattern: try buffer.uint64(start + 8 * k))) }
-        return out
-    }
+    func int32s(_ id: Int) throws(FlatBufferError) -> [Int32] { try integers(id, as: Int32.self) }
+    func int64s(_ id: Int) throws(FlatBufferError) -> [Int64] { try integers(id, as: Int64.self) }
 
     func floats(_ id: Int) throws(FlatBufferError) -> [Float] {
         try int32s(id).map { Float(bitPattern: UInt32(bitPattern: $0)) }

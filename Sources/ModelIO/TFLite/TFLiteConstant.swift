@@ -119,10 +119,7 @@ struct TFLiteConstant {
     /// as (out, in), lstmscope as Keras does, (in, out).
     var transposed: Matrix {
         let rows = shape[0], columns = shape.count > 1 ? shape[1] : 1
-        var out = [Float](repeating: 0, count: rows * columns)
-        for r in 0..<rows {
-            for c in 0..<columns { out[c * rows + r] = values[r * columns + c] }
-        }
-        return Matrix(rows: columns, columns: rows, values: out)
+        return Matrix(
+            rows: columns, columns: rows, values: TFLiteLayout.transposed(values, rows: rows, columns: columns))
     }
 }

@@ -150,12 +150,7 @@ extension TFLiteGraph {
                 let parts = try c.map { m throws(LoadError) in
                     try int8Matrix(m.int8!, scales: m.scales, rows: hu, columns: rows)
                 }
-                var values = [Int8](repeating: 0, count: rows * 4 * hu)
-                for (g, part) in parts.enumerated() {
-                    for r in 0..<rows {
-                        for j in 0..<hu { values[r * 4 * hu + g * hu + j] = part.values[r * hu + j] }
-                    }
-                }
+                let values = TFLiteLayout.sideBySide(parts.map(\.values), rows: rows, width: hu)
                 return try LoadError.building(path) {
                     try Int8Matrix(rows: rows, columns: 4 * hu, values: values, scales: parts.flatMap(\.scales))
                 }
@@ -213,13 +208,9 @@ extension TFLiteGraph {
     /// Matrices of the same rows side by side: the four gates' (in, hu) blocks as (in, 4·hu).
     static func sideBySide(_ blocks: [Matrix]) -> Matrix {
         let rows = blocks[0].rows, width = blocks[0].columns
-        var values = [Float](repeating: 0, count: rows * width * blocks.count)
-        for (g, block) in blocks.enumerated() {
-            for r in 0..<rows {
-                for j in 0..<width { values[r * width * blocks.count + g * width + j] = block[r, j] }
-            }
-        }
-        return Matrix(rows: rows, columns: width * blocks.count, values: values)
+        return Matrix(
+            rows: rows, columns: width * blocks.count,
+            values: TFLiteLayout.sideBySide(blocks.map(\.values), rows: rows, width: width))
     }
 
     /// Two readers of one sequence: an LSTM op, and a REVERSE_V2 feeding another (Keras's
@@ -231,8 +222,11 @@ extension TFLiteGraph {
         guard at.sequence, Set(kinds) == [.unidirectionalSequenceLSTM, .reverseV2] else { return nil }
         let forwardOp = readers[kinds.firstIndex(of: .unidirectionalSequenceLSTM)!]
         let reverseOp = readers[kinds.firstIndex(of: .reverseV2)!]
+        guard [forwardOp, reverseOp].allSatisfy({ subgraph.operators[$0].inputs.first == Int32(at.tensor) }) else {
+            throw refusal("\(describe(forwardOp)) and \(describe(reverseOp)) do not both read the sequence as data")
+        }
         visitedOps.formUnion([forwardOp, reverseOp])
-        try checkReverse(reverseOp, sequence: true)
+        try checkReverse(reverseOp, of: at.tensor, sequence: true)
         let reversed = try output(of: reverseOp)
         try checkShape(Position(tensor: reversed, sequence: true, features: at.features), after: reverseOp)
         guard consumers(of: reversed).count == 1, let backwardOp = consumers(of: reversed).first,
@@ -260,7 +254,7 @@ extension TFLiteGraph {
                 return (sliced, true, false)
             case .reverseV2:
                 visitedOps.insert(next)
-                try checkReverse(next, sequence: true)
+                try checkReverse(next, of: out, sequence: true)
                 let flipped = try output(of: next)
                 try checkShape(Position(tensor: flipped, sequence: true, features: units), after: next)
                 return (flipped, false, true)

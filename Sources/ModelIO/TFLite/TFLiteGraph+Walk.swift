@@ -45,7 +45,7 @@ extension TFLiteGraph {
                 reversed = false
                 at = Position(tensor: out, sequence: true, features: (layers.last!.outputWidth)!)
             case .reverseV2:
-                try checkReverse(index, sequence: at.sequence)
+                try checkReverse(index, of: at.tensor, sequence: at.sequence)
                 reversed = true
                 at.tensor = out
             case .stridedSlice:
@@ -149,9 +149,8 @@ extension TFLiteGraph {
     }
 
     /// A REVERSE_V2 over the time axis of a sequence.
-    mutating func checkReverse(_ index: Int, sequence: Bool) throws(LoadError) {
-        let rank = shape(subgraph.operators[index].inputs[0] == -1 ? 0 : Int(subgraph.operators[index].inputs[0]))
-            .count
+    mutating func checkReverse(_ index: Int, of input: Int, sequence: Bool) throws(LoadError) {
+        let rank = shape(input).count
         let axes = try constant(1, of: index)?.integers ?? []
         guard sequence, axes.count == 1, axes[0] == rank - 2 || axes[0] == -2 else {
             throw refusal("\(describe(index)) reverses axes \(axes), not the steps of a sequence")
@@ -198,14 +197,17 @@ extension TFLiteGraph {
             if let shapeInput = try constant(1, of: index) {
                 given = shapeInput.integers ?? []
             } else {
-                given = try reshapeOption(index)
+                guard let option = try optionIntegers(index, type: 17) else {
+                    throw refusal("\(describe(index)) gives no shape")
+                }
+                given = option
             }
             let known = given.filter { $0 != -1 }.reduce(1, *), total = input.reduce(1, *)
             let free = given.filter { $0 == -1 }.count
             let valid = free <= 1 && given.allSatisfy { $0 == -1 || $0 > 0 } && known > 0
             computed = valid ? given.map { $0 == -1 ? total / known : $0 } : nil
         case .squeeze:
-            let dims = try squeezeOption(index).map { $0 < 0 ? $0 + input.count : $0 }
+            let dims = (try optionIntegers(index, type: 30) ?? []).map { $0 < 0 ? $0 + input.count : $0 }
             let valid = dims.allSatisfy { $0 >= 0 && $0 < input.count && input[$0] == 1 }
             let kept = input.enumerated().filter { dims.isEmpty ? $0.element != 1 : !dims.contains($0.offset) }
             computed = valid ? kept.map(\.element) : nil
@@ -222,21 +224,11 @@ extension TFLiteGraph {
         }
     }
 
-    /// RESHAPE's `new_shape` option (when it has no shape input).
-    func reshapeOption(_ index: Int) throws(LoadError) -> [Int] {
+    /// The integer vector that is field 0 of op `index`'s options of `type` (RESHAPE's
+    /// `new_shape`, SQUEEZE's `squeeze_dims`); nil when the op has no such options.
+    func optionIntegers(_ index: Int, type: UInt8) throws(LoadError) -> [Int]? {
         let op = subgraph.operators[index]
-        guard let table = op.options, op.optionsType == 17 else { throw refusal("\(describe(index)) gives no shape") }
-        do {
-            return try table.int32s(0).map(Int.init)
-        } catch {
-            throw LoadError(path, .invalidArray, "\(describe(index))'s options: \(error.message)")
-        }
-    }
-
-    /// SQUEEZE's `squeeze_dims` (none: every axis of one).
-    func squeezeOption(_ index: Int) throws(LoadError) -> [Int] {
-        let op = subgraph.operators[index]
-        guard let table = op.options, op.optionsType == 30 else { return [] }
+        guard let table = op.options, op.optionsType == type else { return nil }
         do {
             return try table.int32s(0).map(Int.init)
         } catch {
@@ -317,10 +309,7 @@ extension TFLiteGraph {
 
     /// An (out, in) int8 matrix as stored, laid out (in, out) with a scale per column.
     func int8Matrix(_ q: [Int8], scales: [Float], rows: Int, columns: Int) throws(LoadError) -> Int8Matrix {
-        var out = [Int8](repeating: 0, count: q.count)
-        for r in 0..<rows {
-            for c in 0..<columns { out[c * rows + r] = q[r * columns + c] }
-        }
+        let out = TFLiteLayout.transposed(q, rows: rows, columns: columns)
         return try LoadError.building(path) {
             try Int8Matrix(rows: columns, columns: rows, values: out, scales: scales)
         }
