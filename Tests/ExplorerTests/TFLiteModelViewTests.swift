@@ -17,4 +17,13 @@ import Testing
         #expect(text.contains("dense: int8 hybrid: input quantized to int8 on every call (asymmetric)"), "\(text)")
         #expect(text.contains("(32, 128) (xu, 4·hu)   4096    int8"), "\(text)")
     }
+
+    /// At 80 columns the dtype column is three wide: int8 reads `i8`, as float32 reads `f32`.
+    @Test func int8FitsTheNarrowDTypeColumn() throws {
+        let model = try ModelLoader.load(Fixtures.path("tflite/hybrid_int8.tflite"))
+        var s = try ExplorerState(model: model, input: nil, width: 80, height: 24)
+        _ = s.update(.key(.character("1")))
+        let text = s.render().text
+        #expect(text.contains("4096  i8 ") && !text.contains("in…"), "\(text)")
+    }
 }

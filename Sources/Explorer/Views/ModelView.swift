@@ -133,9 +133,9 @@ extension ExplorerState {
     }
 }
 
-/// `float32`, or `f32` in narrow terminals.
+/// `float32`, or `f32` in narrow terminals (`int8`: `i8`, so that it fits the same column).
 func shortDType(_ dtype: String, wide: Bool) -> String {
-    wide ? dtype : dtype.replacingOccurrences(of: "float", with: "f")
+    wide ? dtype : dtype.replacingOccurrences(of: "float", with: "f").replacingOccurrences(of: "int", with: "i")
 }
 
 extension String {
