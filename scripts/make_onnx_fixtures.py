@@ -23,6 +23,8 @@ The layouts:
   lstm_activations, gru_softplus, rnn_elu   activations HardSigmoid, Softsign, Softplus, Elu
   lstm_bidi_torch direction=bidirectional → Y_h → Gather(0), Gather(1) → Concat → Gemm
                   (torch.onnx.export's bidirectional nn.LSTM with cat(h_n[-2], h_n[-1]))
+  lstm_initial_state, gru_initial_state_bidi, rnn_initial_state_reverse, lstm_initial_c_layout1
+                  constant initial_h / initial_c (a learned h0, c0)
 """
 import json
 import os
@@ -59,13 +61,22 @@ class Graph:
         self.nodes.append(helper.make_node(op, inputs, outputs, name=f"{op.lower()}_{len(self.nodes)}", **attrs))
         return outputs[0]
 
-    def recurrent(self, op, x, hu, xu, prefix, outputs, **attrs):
+    def recurrent(self, op, x, hu, xu, prefix, outputs, initial=(), **attrs):
+        """An LSTM/GRU/RNN node; `initial` names the constant initial states it gets, of
+        ("h", "c"), each a seeded constant of shape (directions, 1, hu) ((1, directions, hu)
+        with layout=1)."""
         gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
         dirs = 2 if attrs.get("direction") == "bidirectional" else 1
         w = self.weight(f"{prefix}_W", (dirs, gates * hu, xu))
         r = self.weight(f"{prefix}_R", (dirs, gates * hu, hu))
         b = self.weight(f"{prefix}_B", (dirs, 2 * gates * hu), scale=0.3)
-        return self.node(op, [x, w, r, b], outputs, hidden_size=hu, **attrs)
+        inputs = [x, w, r, b]
+        if initial:
+            shape = (1, dirs, hu) if attrs.get("layout") == 1 else (dirs, 1, hu)
+            states = [self.weight(f"{prefix}_{v}0", shape, scale=0.8 if v == "h" else 1.5) if v in initial else ""
+                      for v in ("h", "c")[:2 if op == "LSTM" else 1]]
+            inputs += [""] + states
+        return self.node(op, inputs, outputs, hidden_size=hu, **attrs)
 
     def model(self, x_shape, out, out_shape):
         g = helper.make_graph(
@@ -238,6 +249,19 @@ def bad():
     w.float_data.extend([1.0, 2.0])
     save("raw_and_typed_data", m)
 
+    # An initial state for a batch of 2: lstmscope replays one window.
+    g = Graph(622)
+    w, r = g.weight("lstm_W", (1, 4 * HU, XU)), g.weight("lstm_R", (1, 4 * HU, HU))
+    g.node("LSTM", ["x", w, r, "", "", g.weight("lstm_h0", (1, 2, HU))], ["Y", "Y_h"], hidden_size=HU)
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    save("initial_h_batch_2", g.model([T, 1, XU], "y", [1, YU]))
+    # Peepholes, which Keras and PyTorch do not have.
+    g = Graph(623)
+    w, r = g.weight("lstm_W", (1, 4 * HU, XU)), g.weight("lstm_R", (1, 4 * HU, HU))
+    g.node("LSTM", ["x", w, r, "", "", "", "", g.weight("lstm_P", (1, 3 * HU))], ["Y", "Y_h"], hidden_size=HU)
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    save("peepholes", g.model([T, 1, XU], "y", [1, YU]))
+
     # Truncated in the middle of a tensor.
     data = torch_like(607).model([T, 1, XU], "y", [1, YU]).SerializeToString()
     with open(os.path.join(OUT, "bad_truncated.onnx"), "wb") as f:
@@ -379,6 +403,33 @@ def main():
     g.recurrent("RNN", "x", HU, XU, "rnn", ["Y", "Y_h"])
     gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
     emit("rnn_tanh", g.model([T, 1, XU], "y", [1, YU]), window(phase=3.0)[:, None, :], [("rnn_0", "Y")])
+
+    # Constant initial states (a learned h0/c0, as torch.onnx.export writes one passed to the
+    # layer): each direction starts from its own; one given alone leaves the other zeros.
+    g = Graph(532)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], initial=("h", "c"))
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("lstm_initial_state", g.model([T, 1, XU], "y", [1, YU]), window(phase=9.0)[:, None, :], [("lstm_0", "Y")])
+    g = Graph(533)
+    g.recurrent("GRU", "x", HU, XU, "gru", ["Y", "Y_h"], initial=("h",), direction="bidirectional",
+                linear_before_reset=1)
+    fwd = g.node("Gather", ["Y_h", g.const("fwd_index", np.array(0, dtype=np.int64))], ["h_fwd"], axis=0)
+    bwd = g.node("Gather", ["Y_h", g.const("bwd_index", np.array(1, dtype=np.int64))], ["h_bwd"], axis=0)
+    both = g.node("Concat", [fwd, bwd], ["h_both"], axis=1)
+    g.node("Gemm", [both, g.weight("head_W", (YU, 2 * HU)), g.weight("head_b", (YU,), 0.3)], ["y"], transB=1)
+    emit("gru_initial_state_bidi", g.model([T, 1, XU], "y", [1, YU]), window(phase=9.4)[:, None, :],
+         [("gru_0", "Y")])
+    g = Graph(534)
+    g.recurrent("RNN", "x", HU, XU, "rnn", ["Y", "Y_h"], initial=("h",), direction="reverse")
+    gemm_head(g, squeeze(g, "Y_h", 0, "h_last"), "y")
+    emit("rnn_initial_state_reverse", g.model([T, 1, XU], "y", [1, YU]), window(phase=9.8)[:, None, :],
+         [("rnn_0", "Y")])
+    g = Graph(535)
+    g.recurrent("LSTM", "x", HU, XU, "lstm", ["Y", "Y_h", "Y_c"], initial=("c",), layout=1)
+    flat = g.node("Reshape", ["Y_h", g.const("shape", np.array([1, HU], dtype=np.int64))], ["h_flat"])
+    gemm_head(g, flat, "y")
+    emit("lstm_initial_c_layout1", g.model([1, T, XU], "y", [1, YU]), window(phase=10.2)[None], [("lstm_0", "Y")],
+         layout=1)
 
     bad()
     with open(os.path.join(OUT, "VERSIONS.txt"), "w") as f:

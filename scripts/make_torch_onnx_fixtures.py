@@ -28,20 +28,30 @@ T, XU, HU = 7, 3, 4
 class Head(torch.nn.Module):
     """nn.LSTM / nn.GRU / nn.RNN (batch first), then nn.Linear on the last step's output."""
 
-    def __init__(self, kind, bidirectional, layers):
+    def __init__(self, kind, bidirectional, layers, learned_state=False):
         super().__init__()
         cls = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[kind]
         self.rnn = cls(XU, HU, num_layers=layers, batch_first=True, bidirectional=bidirectional)
         self.fc = torch.nn.Linear(2 * HU if bidirectional else HU, 2)
+        # A learned initial state (h0, and c0 for an LSTM), one per layer and direction, batch 1.
+        self.learned_state = learned_state
+        if learned_state:
+            shape = (layers * (2 if bidirectional else 1), 1, HU)
+            self.h0 = torch.nn.Parameter(torch.randn(shape) * 0.8)
+            if kind == "lstm":
+                self.c0 = torch.nn.Parameter(torch.randn(shape) * 1.5)
 
     def forward(self, x):
-        out, _ = self.rnn(x)
+        if not self.learned_state:
+            out, _ = self.rnn(x)
+        else:
+            out, _ = self.rnn(x, (self.h0, self.c0) if hasattr(self, "c0") else self.h0)
         return self.fc(out[:, -1])
 
 
-def emit(name, kind, seed, bidirectional=False, layers=1):
+def emit(name, kind, seed, bidirectional=False, layers=1, learned_state=False):
     torch.manual_seed(seed)
-    model = Head(kind, bidirectional, layers).eval()
+    model = Head(kind, bidirectional, layers, learned_state).eval()
     x = torch.tensor([[[np.sin(0.5 * s + 0.7 * k + seed) for k in range(XU)] for s in range(T)]], dtype=torch.float32)
     path = os.path.join(OUT, f"{name}.onnx")
     torch.onnx.export(model, (x,), path, dynamo=False, input_names=["x"], output_names=["y"])
@@ -72,6 +82,10 @@ def main():
     for leftover in ("torch_lstm_bidi.safetensors", "torch_lstm_bidi-expected.json"):
         os.remove(os.path.join(OUT, leftover))
     emit("torch_lstm_stacked", "lstm", 905, layers=2)
+    # Learned initial states: the exporter writes h0 and c0 as constants the LSTM/GRU node reads.
+    # (Their .safetensors holds h0 and c0 beside the layer's weights.)
+    emit("torch_lstm_h0", "lstm", 906, layers=2, learned_state=True)
+    emit("torch_gru_h0", "gru", 907, learned_state=True)
 
 
 if __name__ == "__main__":

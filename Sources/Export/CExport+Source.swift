@@ -87,10 +87,10 @@ extension CExport {
         \(stateFields.map { "    " + $0 }.joined(separator: "\n"))
         } \(prefix)_state;
 
-        /* The zero state every Keras window starts from. */
+        /* \(startComment) */
         void \(prefix)_reset(\(prefix)_state *s);
         \(stepDeclaration)
-        /* A whole window of `steps` rows (row-major, steps × INPUTS) from zero state, as Keras's
+        /* A whole window of `steps` rows (row-major, steps × INPUTS) from that state, as Keras's
            model.predict(window[None])[0]: y gets OUTPUTS values, or steps × OUTPUTS with
            OUTPUT_PER_STEP. \(predictReturns) */
         int \(prefix)_predict(\(prefix)_state *s, const float *window, int steps, float *y);
@@ -106,6 +106,14 @@ extension CExport {
         #endif
 
         """
+    }
+
+    /// What `_reset` sets, said in the header.
+    private var startComment: String {
+        let given = model.tracedLayers.filter { $0.initialState != nil }.map { Self.commentSafe($0.name) }
+        guard !given.isEmpty else { return "The zero state every Keras window starts from." }
+        return "The state every window starts from: the initial state the model file gives "
+            + "\(given.joined(separator: ", ")),\n   zeros for the rest."
     }
 
     /// What `_predict` returns, said in the header.

@@ -16,7 +16,7 @@ extension CExport {
             case .merge, .flatten: continue  // no step of their own: the window's passes do them
             default: break
             }
-            out += weightTables(k, stage)
+            out += weightTables(k, stage) + startTables(k, stage)
             out.append(stepFunction(k, stage))
             out.append("")
         }
@@ -291,8 +291,25 @@ extension CExport {
         }
     }
 
+    /// The initial state a converted file gives a layer (ONNX `initial_h`, `initial_c`), a table
+    /// per state vector: `h_start0`, `c_start0`.
+    private func startTables(_ k: Int, _ stage: Stage) -> [String] {
+        guard let layer = stage.recurrentLayer, let start = layer.initialState else { return [] }
+        return zip(layer.stateNames, start).map { Self.table("\($0.rawValue)_start\(k)", $1) }
+    }
+
     private var resetFunction: String {
-        "void \(prefix)_reset(\(prefix)_state *s) { memset(s, 0, sizeof *s); }\n"
+        let starts = stages.indices.flatMap { k -> [String] in
+            guard let layer = stages[k].recurrentLayer, layer.initialState != nil else { return [] }
+            return layer.stateNames.map { "    memcpy(s->\($0)\(k), \($0)_start\(k), sizeof s->\($0)\(k));" }
+        }
+        guard !starts.isEmpty else { return "void \(prefix)_reset(\(prefix)_state *s) { memset(s, 0, sizeof *s); }\n" }
+        return
+            ([
+                "void \(prefix)_reset(\(prefix)_state *s) {", "    memset(s, 0, sizeof *s);",
+                "    /* The initial states the model file gives (not zeros). */",
+            ] + starts + ["}", ""])
+            .joined(separator: "\n")
     }
 
     private var stackStep: String {

@@ -57,6 +57,12 @@ extension NumPyExport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// What state vector `name` of stage `k` starts from: zeros, or the initial state the file
+    /// gives (an array of weights.npz).
+    static func start(_ name: VectorName, _ k: Int, _ layer: any RecurrentLayer) -> String {
+        layer.initialState == nil ? "np.zeros(\(layer.units), f32)" : "weights[\"\(name)_start\(k)\"]"
+    }
+
     /// `z` clamped to ±clip (ONNX's clip of the pre-activations), or `z` when there is none.
     static func clipped(_ z: String, _ clip: Float?) -> String {
         clip.map { "np.clip(\(z), f32(-\($0)), f32(\($0)))" } ?? z
@@ -74,8 +80,8 @@ extension NumPyExport {
                 "    Wi, Wf, Wc, Wo = np.split(weights[\"W\(k)\"], 4, axis=1)",
                 "    Ui, Uf, Uc, Uo = np.split(weights[\"U\(k)\"], 4, axis=1)",
                 "    bi, bf, bc, bo = np.split(weights[\"b\(k)\"], 4)",
-                "    h = np.zeros(\(l.units), f32)",
-                "    c = np.zeros(\(l.units), f32)",
+                "    h = \(Self.start(.h, k, l))",
+                "    c = \(Self.start(.c, k, l))",
                 "    out = []",
                 "    for s, x in enumerate(xs):",
                 "        if mask is not None and not mask[s]:",
@@ -110,7 +116,7 @@ extension NumPyExport {
                 "    Uz, Ur, Uh = np.split(weights[\"U\(k)\"], 3, axis=1)",
                 "    bz, br, bh = np.split(weights[\"b\(k)\"], 3)",
                 "    bz_rec, br_rec, bh_rec = np.split(weights[\"b_rec\(k)\"], 3)",
-                "    h = np.zeros(\(g.units), f32)",
+                "    h = \(Self.start(.h, k, g))",
                 "    out = []",
                 "    for s, x in enumerate(xs):",
                 "        if mask is not None and not mask[s]:",
@@ -131,7 +137,7 @@ extension NumPyExport {
                 "def layer\(k)(xs, mask, trace):",
                 "    \"\"\"\(Self.docText(r.name)): SimpleRNN(\(r.units)).\"\"\"",
                 "    W, U, b = weights[\"W\(k)\"], weights[\"U\(k)\"], weights[\"b\(k)\"]",
-                "    h = np.zeros(\(r.units), f32)",
+                "    h = \(Self.start(.h, k, r))",
                 "    out = []",
                 "    for s, x in enumerate(xs):",
                 "        if mask is not None and not mask[s]:",

@@ -46,6 +46,10 @@ public struct NumPyExport: Sendable {
             case .activation, .masking, .merge, .flatten:
                 break
             }
+            // The initial state a converted file gives (ONNX initial_h, initial_c): h_start0, c_start0.
+            if let layer = stage.recurrentLayer, let start = layer.initialState {
+                for (name, values) in zip(layer.stateNames, start) { add("\(name)_start\(k)", values) }
+            }
         }
         self.arrays = arrays
     }

@@ -10,7 +10,7 @@ struct CheckpointStore {
     /// Zero states for `model`, with room for a window of `steps` reserved at once: growing
     /// by doubling would copy tens of megabytes mid-run.
     init(model: Model, steps: Int) {
-        frontier = ForwardWalk.zeroStates(model)
+        frontier = ForwardWalk.startStates(model)
         let intervals = (steps + WindowReplay.checkpointInterval - 1) / WindowReplay.checkpointInterval
         saved = frontier.map { state in
             var saved = [Float]()

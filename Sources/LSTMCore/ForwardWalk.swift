@@ -97,6 +97,7 @@ struct ForwardWalk {
         }
     }
 
-    /// Zero states for every traced layer of `model`, as every Keras window starts.
-    static func zeroStates(_ model: Model) -> [[[Float]]] { model.tracedLayers.map(\.zeroState) }
+    /// The state every traced layer of `model` starts a window from: zeros, as every Keras
+    /// window starts, or the initial state a converted file gives.
+    static func startStates(_ model: Model) -> [[[Float]]] { model.tracedLayers.map(\.startState) }
 }

@@ -113,12 +113,13 @@ public struct Model: Sendable, Equatable {
     /// `LSTM(5) → Dense(1)`.
     public var chainDescription: String { layers.map(\.label).joined(separator: " → ") }
 
-    /// Runs the model on one window (T × xu) from zero state: Keras's `model.predict(window[None])[0]`, flattened.
+    /// Runs the model on one window (T × xu) from its start state (zeros, as Keras):
+    /// Keras's `model.predict(window[None])[0]`, flattened.
     ///
     /// Keeps only what each layer passes on (no gate vectors), so it is the fastest way to an output.
     public func predict(_ window: Matrix, threads: Int = 1) throws(ShapeError) -> [Float] {
         try checkWindow(window)
-        var states = ForwardWalk.zeroStates(self)
+        var states = ForwardWalk.startStates(self)
         let passed = ForwardWalk(model: self, keeping: .nothing, threads: threads).walk(
             .window(window), states: &states
         ) { _, _ in }

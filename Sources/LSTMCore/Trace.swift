@@ -132,12 +132,13 @@ public struct ModelTrace: Sendable, Equatable {
     /// The output's shape without the batch axis: `[yu]`, or `[T, yu]` for per-step heads.
     public let outputShape: [Int]
 
-    /// Runs `model` over `input` from zero state, keeping every step's vectors.
+    /// Runs `model` over `input` from its start state (zeros, or a converted file's initial
+    /// state), keeping every step's vectors.
     public init(model: Model, input: Matrix, threads: Int = 1) throws(ShapeError) {
         try model.checkWindow(input)
         let traced = model.traced
         var traces: [LayerTrace] = []
-        var states = ForwardWalk.zeroStates(model)
+        var states = ForwardWalk.startStates(model)
         let passed = ForwardWalk(model: model, keeping: .everything, threads: threads).walk(
             .window(input), states: &states
         ) { r, run in traces.append(traced[r].trace(of: run)) }

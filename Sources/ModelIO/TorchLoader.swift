@@ -84,14 +84,17 @@ enum TorchLoader {
         }
         let leftOver = arrays.filter { !used.contains($0.0) && !ignored.contains($0.0) }
         if !leftOver.isEmpty {
+            var patterns: [String] = []
+            for name in leftOver.map({ pattern(for: $0.0) }) where !patterns.contains(name) { patterns.append(name) }
+            let flags = patterns.map { "--ignore-tensors '\($0)'" }.joined(separator: " ")
             let listed = leftOver.prefix(10).map { "\($0.0) \(formatShape($0.1.shape))" }.joined(separator: ", ")
             throw LoadError(
                 path, .unsupportedLayer,
                 "tensors the replay would not use: "
                     + "\(listed)\(leftOver.count > 10 ? ", …" : ""); lstmscope replays one nn.LSTM, nn.GRU or nn.RNN "
                     + "followed by nn.Linear layers on out[:, -1], and a model with more gives other numbers "
-                    + "(--ignore-tensors '\(pattern(for: leftOver[0].0))' "
-                    + "loads without \(leftOver.count == 1 ? "it" : "them"), at your own risk)")
+                    + "(\(flags) loads without \(leftOver.count == 1 ? "it" : "them"), at your own risk; "
+                    + "a learned initial state such as h0 is replayed from the model's ONNX export)")
         }
         var provenance = Provenance(path: path, format: format)
         provenance.foldedParameterCount = folded

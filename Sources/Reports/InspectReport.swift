@@ -78,6 +78,7 @@ public struct InspectReport {
                         + blocks.map { "\($0.vector.symbol) \($0.title)" }.joined(separator: ", ")
                 )
             }
+            if let r = layer.recurrentLayer, let start = InspectReport.startText(r) { lines.append("  " + start) }
         }
         lines.append("")
         lines.append(
@@ -89,6 +90,10 @@ public struct InspectReport {
                     : "total parameters: \(model.fileParameterCount) as PyTorch counts them "
                         + "(\(model.parameterCount) once bias_ih + bias_hh are one b)"
         )
+        let startValues = model.tracedLayers.compactMap(\.initialState).joined().map(\.count).reduce(0, +)
+        if startValues > 0 {
+            lines[lines.count - 1] += ", and \(startValues) initial-state values"
+        }
         if !model.provenance.ignoredTensors.isEmpty {
             lines.append(
                 "left out (--ignore-tensors), not replayed: "
@@ -98,6 +103,19 @@ public struct InspectReport {
     }
 
     private static let widths = [5, 17, 9, 12, 6, 8, 9, 9, 9, 9]
+
+    /// `starts from the file's initial state, not zeros: h = [0.1, …], c = …`, for a layer a
+    /// converted file gives one (ONNX `initial_h`, `initial_c`); nil for a layer that starts
+    /// from zeros. Up to 8 units are listed, more are summarised.
+    public static func startText(_ layer: any RecurrentLayer) -> String? {
+        guard let start = layer.initialState else { return nil }
+        let vectors = zip(layer.stateNames, start).map { name, values in
+            if values.count <= 8 { return "\(name) = [" + values.map(fixed).joined(separator: ", ") + "]" }
+            let s = Statistics(values)
+            return "\(name) (\(values.count) values: min \(fixed(s.min)), max \(fixed(s.max)), mean \(fixed(s.mean)))"
+        }
+        return "starts from the file's initial state, not zeros: " + vectors.joined(separator: ", ")
+    }
 
     /// The layers as listed: a Bidirectional wrapper, then its two directions.
     static func displayed(_ layers: [Layer]) -> [Layer] {
@@ -127,6 +145,13 @@ public struct InspectReport {
                     return "\(JSONText.string(setting.key)): \(value)"
                 }
                 fields += ["\"return_sequences\": \(r.returnSequences)", "\"go_backwards\": \(r.goBackwards)"]
+                // The state the layer starts from when the file gives one (ONNX initial_h/c), else null: zeros.
+                let start = r.initialState.map { start in
+                    "{"
+                        + zip(r.stateNames, start).map { "\(JSONText.string($0.rawValue)): \(JSONText.array($1))" }
+                        .joined(separator: ", ") + "}"
+                }
+                fields.append("\"initial_state\": \(start ?? "null")")
                 if let blocks = r.gateLayout {
                     let entries = blocks.enumerated().map { k, block in
                         "{\"gate\": \(JSONText.string(block.traceName)), "

@@ -74,6 +74,9 @@ import Testing
         ("rnn/gru_reset_before.keras", .resetAfter, .gruResetAfter, ""),
         ("keras/plain.keras", .float16, .weightsFloat16, ""),
         ("keras/plain.keras", .bfloat16, .weightsBfloat16, ""),
+        // A correct port that starts from zeros, of a file that gives an initial state.
+        ("onnx/lstm_initial_state.onnx", .none, .initialStateIgnored, ""),
+        ("onnx/gru_initial_state_bidi.onnx", .none, .initialStateIgnored, ""),
     ])
     func aPlantedBugIsNamed(file: String, bug: PortBug, expected: Hypothesis.Name, detail: String) throws {
         let (comparison, found) = try Self.diagnose(try Self.portCase(file, bug: bug))

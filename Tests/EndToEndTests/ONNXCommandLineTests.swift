@@ -40,4 +40,33 @@ import Testing
         #expect(r.out.contains(lstm), "\(r.out)")
         #expect(r.out.contains("from: ONNX Gemm node \"gemm_2\": W = Bᵀ (transB=1), b = C"))
     }
+
+    /// inspect shows the state a layer starts from when the file gives one, in text and JSON
+    /// (null for a layer that starts from zeros); the exported C says it in its header.
+    @Test func inspectAndExportShowAnInitialState() throws {
+        let text = try Binary.run(["inspect", Fixtures.path("onnx/lstm_initial_c_layout1.onnx")])
+        #expect(text.status == 0)
+        #expect(
+            text.out.contains("starts from the file's initial state, not zeros: h = [0.00000, 0.00000"), "\(text.out)")
+        #expect(text.out.contains("and 4 initial-state values") == false, "\(text.out)")
+        #expect(text.out.contains("and 8 initial-state values"), "\(text.out)")
+        struct Inspect: Decodable {
+            struct Layer: Decodable { let initial_state: [String: [Float]]? }
+            let layers: [Layer]
+        }
+        for (name, given) in [("lstm_initial_state", ["c", "h"]), ("lstm_torch", [])] {
+            let r = try Binary.run(["inspect", "--format", "json", Fixtures.path("onnx/\(name).onnx")])
+            let layers = try JSONDecoder().decode(Inspect.self, from: Data(r.out.utf8)).layers
+            #expect((layers[0].initial_state?.keys.sorted() ?? []) == given, "\(name): \(r.out)")
+            #expect(layers[0].initial_state?.values.allSatisfy { $0.count == 4 && $0.contains { $0 != 0 } } != false)
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-initial-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let export = try Binary.run([
+            "export", Fixtures.path("onnx/gru_initial_state_bidi.onnx"), "--to", "c", "--out", dir.path,
+        ])
+        #expect(export.status == 0, "\(export.err)")
+        let header = try String(contentsOf: dir.appendingPathComponent("model.h"), encoding: .utf8)
+        #expect(header.contains("the initial state the model file gives gru_0/forward, gru_0/backward"), "\(header)")
+    }
 }

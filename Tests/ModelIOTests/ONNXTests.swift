@@ -23,6 +23,9 @@ import Testing
         "tf2onnx_open_batch",
         // The real torch.onnx.export (TorchScript exporter): Shape-built zero states folded.
         "torch_lstm", "torch_gru", "torch_rnn", "torch_lstm_stacked",
+        // Constant initial states: onnx.helper graphs, and torch.onnx.export of learned h0 (and c0).
+        "lstm_initial_state", "gru_initial_state_bidi", "rnn_initial_state_reverse", "lstm_initial_c_layout1",
+        "torch_lstm_h0", "torch_gru_h0",
     ]
 
     struct Expected: Decodable {
@@ -67,6 +70,8 @@ import Testing
         ("raw_and_typed_data", "both raw_data and typed data"), ("expand_huge", "makes more than 2^20 values"),
         ("torch_bidi_out_last", "merges a bidirectional node's two directions"),
         ("scaled_tanh", "uses activation ScaledTanh with alpha 1.7, beta 0.66"),
+        ("initial_h_batch_2", "initial_h has shape [1, 2, 4]; it must be [1, 1, 4] (directions, batch 1, hu)"),
+        ("peepholes", "nonzero peepholes (P)"),
     ])
     func badFilesAreRefused(name: String, reason: String) throws {
         let path = Fixtures.path("onnx/bad_\(name).onnx")

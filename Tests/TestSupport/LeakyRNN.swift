@@ -24,6 +24,7 @@ public struct LeakyRNN: RecurrentLayer, Equatable {
     public var returnSequences = false
     public var goBackwards = false
     public var zeroOutputForMask = false
+    public var initialState: [[Float]]?
     public var parameterCount: Int { kernel.count + recurrentKernel.count }
 
     public init(kernel: Matrix, recurrentKernel: Matrix, returnSequences: Bool = false) {

@@ -130,6 +130,15 @@ extension ExplorerState {
                 y += 1
             }
         }
+        // A layer the file gives an initial state (ONNX initial_h, initial_c): each half of a
+        // Bidirectional has its own.
+        for l in model.tracedLayers {
+            guard let start = InspectReport.startText(l) else { continue }
+            for line in "\(shown(l.name)) \(start)".wrapped(width: max(10, width - 4)) where y < area.bottom {
+                canvas.put("  " + line, x: 0, y: y, style: Style(foreground: .yellow), maxWidth: width - 1)
+                y += 1
+            }
+        }
     }
 }
 

@@ -118,6 +118,11 @@ extension ExplorerState {
         return min(max(0, selected - visible / 2), count - visible)
     }
 
+    /// The selected layer's start state by vector name.
+    private var startState: [VectorName: [Float]] {
+        Dictionary(uniqueKeysWithValues: zip(selectedLayer.stateNames, selectedLayer.startState))
+    }
+
     private func drawUnitTable(_ canvas: inout Canvas, y: Int, first: Int, count: Int) -> Int {
         let traced = replay.layers[layer]
         let theirsValue = theirs.map { overlay in
@@ -126,7 +131,8 @@ extension ExplorerState {
             }
         }
         return StepTable(
-            trace: layerTrace, t: t, unit: unit, width: width, glyphs: glyphs, activationLabel: activationLabel(of:),
+            trace: layerTrace, t: t, start: startState, unit: unit, width: width, glyphs: glyphs,
+            activationLabel: activationLabel(of:),
             theirs: theirsValue, display: theirsDisplay, tolerance: theirs?.tolerance ?? 0
         ).draw(&canvas, y: y, first: first, count: count)
     }

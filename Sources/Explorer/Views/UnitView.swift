@@ -10,9 +10,10 @@ extension ExplorerState {
         if layerTrace.isMasked(at: t) { return drawMaskedUnitView(&canvas, area) }
         let lt = layerTrace, kind = selectedLayer
         let x = lt.input(at: t) ?? []
-        let zeros = [Float](repeating: 0, count: lt.units)
+        let start = kind.startState
         let breakdown = kind.unitBreakdown(
-            unit: unit, x: x, previous: kind.stateNames.map { t > 0 ? lt.vector($0, at: t - 1)! : zeros },
+            unit: unit, x: x,
+            previous: kind.stateNames.enumerated().map { t > 0 ? lt.vector($1, at: t - 1)! : start[$0] },
             current: lt.vectorNames.map { lt.vector($0, at: t)! })
         let gates = breakdown.layout == .gates
         var y = area.y
@@ -130,7 +131,7 @@ extension ExplorerState {
             "No gate is evaluated; the state is carried from the step before:",
         ]
         for name in [VectorName.c, .h] where lt.vectorNames.contains(name) {
-            let before = t > 0 ? lt.value(name, at: t - 1, unit: unit)! : 0
+            let before = t > 0 ? lt.value(name, at: t - 1, unit: unit)! : selectedLayer.startValue(name, unit: unit)!
             lines.append("  \(name) = \(name)_prev = \(plain(before))")
         }
         lines.append("The layer outputs h_prev here (zeros with zero_output_for_mask).")

@@ -7,6 +7,8 @@ struct StepTable {
     let trace: LayerTrace
     /// The step shown.
     let t: Int
+    /// The state the layer starts from (``RecurrentLayer/startState``): the `_prev` column at t = 0.
+    let start: [VectorName: [Float]]
     /// The selected unit (marked `>`).
     let unit: Int
     let width: Int
@@ -77,7 +79,7 @@ struct StepTable {
                     color: candidate ? (v < 0 ? .red : .green) : .cyan)
             }
             for name in states {
-                let before = previous.map { lt.vector(name, at: $0)![u] } ?? 0
+                let before = previous.map { lt.vector(name, at: $0)![u] } ?? start[name]![u]
                 let now = lt.vector(name, at: t)![u]
                 let (text, differs) = theirsCell(name, unit: u, ours: now, number: number, width: numberWidth)
                 x = canvas.put(" " + number(before), x: x, y: y, style: .muted)

@@ -19,6 +19,7 @@ public struct Hypothesis: Sendable, Equatable {
         case weightsBfloat16 = "weights_bfloat16"
         case cellClip = "cell_clip"
         case int8Hybrid = "int8_hybrid"
+        case initialStateIgnored = "initial_state_ignored"
     }
 
     public let name: Name

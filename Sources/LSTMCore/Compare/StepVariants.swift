@@ -24,6 +24,10 @@ extension ChangedLayer {
         get { base.zeroOutputForMask }
         set { base.zeroOutputForMask = newValue }
     }
+    var initialState: [[Float]]? {
+        get { base.initialState }
+        set { base.initialState = newValue }
+    }
     var parameterCount: Int { base.parameterCount }
     var settingsText: String { base.settingsText }
     var settings: [LayerSetting] { base.settings }
@@ -79,6 +83,22 @@ extension RecurrentLayer {
                         ? "theirs reads the window forwards, but layer \(name) has go_backwards=True"
                         : "theirs reads the window of layer \(name) backwards"),
                 make: { TimeReversed(base: self) }),
+        ] + initialStateVariants
+    }
+
+    /// A port that starts the window from zeros when the file gives the layer an initial state.
+    private var initialStateVariants: [PortingVariant] {
+        guard initialState != nil else { return [] }
+        return [
+            PortingVariant(
+                Hypothesis(
+                    .initialStateIgnored, layer: name,
+                    text: "theirs starts layer \(name) from zeros, not from the initial state the file gives it"),
+                make: {
+                    var zeroed = self
+                    zeroed.initialState = nil
+                    return zeroed
+                })
         ]
     }
 }

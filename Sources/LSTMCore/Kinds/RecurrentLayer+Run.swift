@@ -79,13 +79,13 @@ extension RecurrentLayer {
         return run
     }
 
-    /// Runs the layer over `input` (T × xu) from zero state and keeps every step's vectors, in
-    /// reading order with `goBackwards`.
+    /// Runs the layer over `input` (T × xu) from its start state (zeros, or the file's initial
+    /// state) and keeps every step's vectors, in reading order with `goBackwards`.
     ///
     /// `threads` > 1 splits an LSTM's units across that many threads, which pays off from a few
     /// hundred units on (see `lstmscope bench --threads`).
     public func trace(_ input: Matrix, threads: Int = 1) -> LayerTrace {
-        var state = zeroState
+        var state = startState
         let run = run(input, reversed: goBackwards, mask: nil, state: &state, kept: .all, threads: threads)
         return LayerTrace(
             layerName: name, kind: Self.kind, units: units, inputs: run.inputs, vectorNames: Self.vectorNames,
@@ -94,10 +94,10 @@ extension RecurrentLayer {
 }
 
 extension RecurrentLayer {
-    /// Runs the layer over `input` from zero state keeping only what the next layer needs:
+    /// Runs the layer over `input` from its start state keeping only what the next layer needs:
     /// the hidden sequence (T × hu) with `returnSequences`, else the last h (1 × hu).
     public func forward(_ input: Matrix, threads: Int = 1) -> Matrix {
-        var state = zeroState
+        var state = startState
         return run(
             input, reversed: goBackwards, mask: nil, state: &state, kept: returnSequences ? .hidden : .lastState,
             threads: threads

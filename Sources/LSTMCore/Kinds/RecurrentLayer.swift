@@ -31,6 +31,10 @@ public protocol RecurrentLayer: Sendable {
     /// After a Masking layer: whether a skipped step outputs zeros (true) or repeats the
     /// previous output (false, Keras's default; Bidirectional sets it to return_sequences).
     var zeroOutputForMask: Bool { get set }
+    /// The state a window starts from, in ``stateNames`` order (each vector `units` long); nil
+    /// for zeros, as every Keras layer starts. A converted file can give one (ONNX's constant
+    /// `initial_h` and `initial_c`); its reader checks the shapes.
+    var initialState: [[Float]]? { get set }
     /// Trainable parameters, as Keras's `count_params()` counts them.
     var parameterCount: Int { get }
 
@@ -118,6 +122,15 @@ extension RecurrentLayer {
     /// The zero state every Keras window starts from, in ``stateNames`` order.
     public var zeroState: [[Float]] {
         [[Float]](repeating: [Float](repeating: 0, count: units), count: Self.stateNames.count)
+    }
+
+    /// The state a window starts from: ``initialState``, or zeros.
+    public var startState: [[Float]] { initialState ?? zeroState }
+
+    /// Unit `unit` of state vector `name` (h, c) before the first step; nil for a vector that
+    /// is not carried.
+    public func startValue(_ name: VectorName, unit: Int) -> Float? {
+        Self.stateNames.firstIndex(of: name).map { startState[$0][unit] }
     }
 
     /// The rows of a `steps`-row window in the order the layer reads them.

@@ -103,13 +103,11 @@ extension ONNXChain {
                         + "\(inputSteps.map(String.init) ?? "(not fixed)"): lstmscope replays whole windows")
             }
         }
-        // Initial states and peepholes are read only when they are zeros: what Keras has.
-        for (k, role) in [(5, "initial_h"), (6, "initial_c"), (7, "P (peepholes)")] {
-            guard let tensor = input(k) else { continue }
-            guard try constant(tensor, in: node).values.allSatisfy({ $0 == 0 }) else {
-                throw refusal("\(what) has a nonzero \(role), which lstmscope does not replay")
-            }
+        // Peepholes are read only when they are zeros: what Keras and PyTorch have.
+        if let tensor = input(7), try !constant(tensor, in: node).values.allSatisfy({ $0 == 0 }) {
+            throw refusal("\(what) has nonzero peepholes (P), which lstmscope does not replay")
         }
+        let starts = try initialStates(node, what: what, directions: dirs, units: hu)
         let activations = attribute(node, "activations")?.strings.map { String(decoding: $0, as: UTF8.self) }
         let one =
             node.opType == "LSTM"
@@ -168,16 +166,48 @@ extension ONNXChain {
             }
             let backwards = direction == "reverse" || d == 1
             let halfName = dirs == 2 ? name + (d == 0 ? "/forward" : "/backward") : name
-            out.append(
-                try layer(
-                    node.opType, name: halfName, node: node,
-                    kernel: Self.kerasMatrix(
-                        wd, gates: gates, units: hu,
-                        columns: inputWidth),
-                    recurrentKernel: Self.kerasMatrix(rd, gates: gates, units: hu, columns: hu),
-                    bias: bias, activations: acts, returnSequences: returnSequences, backwards: backwards))
+            var built = try layer(
+                node.opType, name: halfName, node: node,
+                kernel: Self.kerasMatrix(wd, gates: gates, units: hu, columns: inputWidth),
+                recurrentKernel: Self.kerasMatrix(rd, gates: gates, units: hu, columns: hu),
+                bias: bias, activations: acts, returnSequences: returnSequences, backwards: backwards)
+            built.initialState = starts?[d]
+            out.append(built)
         }
         return out
+    }
+
+    /// The state each direction starts from: nil when the node gives none or only zeros (what
+    /// Keras has), else per direction [h] or an LSTM's [h, c] (one given alone leaves the other
+    /// zeros, as onnxruntime does). initial_h and initial_c must be float32 constants of shape
+    /// (directions, 1, hu), with layout=1 (1, directions, hu): one window, batch 1.
+    private mutating func initialStates(_ node: Onnx_NodeProto, what: String, directions: Int, units: Int)
+        throws(LoadError) -> [[[Float]]]?
+    {
+        let input = { (k: Int) in k < node.input.count && !node.input[k].isEmpty ? node.input[k] : nil }
+        let roles = node.opType == "LSTM" ? [(5, "initial_h"), (6, "initial_c")] : [(5, "initial_h")]
+        let batchFirst = layout(of: node) == 1
+        let shape = batchFirst ? [1, directions, units] : [directions, 1, units]
+        let axes = batchFirst ? "(batch 1, directions, hu)" : "(directions, batch 1, hu)"
+        var given: [[Float]?] = []
+        for (k, role) in roles {
+            guard let tensor = input(k) else {
+                given.append(nil)
+                continue
+            }
+            let c = try weights(tensor, in: node)
+            guard c.shape == shape else {
+                throw LoadError(
+                    path, .badShape,
+                    "\(what): \(role) has shape \(c.shape); it must be \(shape) \(axes)")
+            }
+            given.append(c.values.allSatisfy { $0 == 0 } ? nil : c.values)
+        }
+        guard given.contains(where: { $0 != nil }) else { return nil }
+        let zeros = [Float](repeating: 0, count: directions * units)
+        return (0..<directions).map { d in
+            given.map { values in Array((values ?? zeros)[(d * units)..<((d + 1) * units)]) }
+        }
     }
 
     /// One direction as lstmscope's layer of that kind, biases as Keras holds them.

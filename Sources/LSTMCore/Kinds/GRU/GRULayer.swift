@@ -30,6 +30,9 @@ public struct GRULayer: Sendable {
     public var zeroOutputForMask = false
     /// ONNX's `clip`: each pre-activation (z's, r's, h̃'s) clamped to ±clip before its activation.
     public let preactivationClip: Float?
+    /// The state a window starts from (h, then c for an LSTM); nil for zeros, as Keras. Set from
+    /// an ONNX file's constant `initial_h`/`initial_c`.
+    public var initialState: [[Float]]?
     /// The weights packed for the fast kernel, built on first use.
     private let packed = MemoTable<Int, GRUKernel>()
 
@@ -118,7 +121,7 @@ extension GRULayer: Equatable {
             && a.recurrentBias == b.recurrentBias && a.resetAfter == b.resetAfter && a.activation == b.activation
             && a.recurrentActivation == b.recurrentActivation && a.returnSequences == b.returnSequences
             && a.goBackwards == b.goBackwards && a.zeroOutputForMask == b.zeroOutputForMask
-            && a.preactivationClip == b.preactivationClip
+            && a.preactivationClip == b.preactivationClip && a.initialState == b.initialState
     }
 }
 

@@ -36,6 +36,9 @@ public struct LSTMLayer: Sendable {
     /// ONNX's `input_forget=1`: the forget gate is 1 − i (coupled to the input gate, as
     /// onnxruntime computes it), not σ of its own z.
     public let couplesForgetGate: Bool
+    /// The state a window starts from (h, then c for an LSTM); nil for zeros, as Keras. Set from
+    /// an ONNX file's constant `initial_h`/`initial_c`.
+    public var initialState: [[Float]]?
 
     /// The weights packed for the fast kernel, built on first use (inspect never needs them).
     private let packed = MemoTable<Int, LSTMKernel>()
@@ -124,6 +127,7 @@ extension LSTMLayer: Equatable {
             && a.activation == b.activation && a.recurrentActivation == b.recurrentActivation
             && a.returnSequences == b.returnSequences && a.goBackwards == b.goBackwards && a.hybrid == b.hybrid
             && a.cellClip == b.cellClip && a.preactivationClip == b.preactivationClip
-            && a.couplesForgetGate == b.couplesForgetGate
+            && a.couplesForgetGate == b.couplesForgetGate && a.zeroOutputForMask == b.zeroOutputForMask
+            && a.initialState == b.initialState
     }
 }

@@ -16,6 +16,9 @@ public struct SimpleRNNLayer: Sendable, Equatable {
     public var zeroOutputForMask = false
     /// ONNX's `clip`: the pre-activation clamped to ±clip before the activation.
     public var preactivationClip: Float?
+    /// The state a window starts from (h, then c for an LSTM); nil for zeros, as Keras. Set from
+    /// an ONNX file's constant `initial_h`/`initial_c`.
+    public var initialState: [[Float]]?
 
     /// Creates a layer after checking every shape against the Keras layout.
     public init(
