@@ -55,6 +55,7 @@ extension CExport {
             case .merge, .flatten:
                 continue
             }
+            fields += hybridFields(k, stage)
             if model.masks, let r = stage.recurrentLayer {
                 fields += ["int skipped\(k);", "float out\(k)[\(r.units)];"]
             }
@@ -74,6 +75,7 @@ extension CExport {
         \(commentBlock)
         #ifndef \(upper)_H
         #define \(upper)_H
+        \(hasHybridStage ? "\n#include <stdint.h>  /* the int8 hybrid layers' scratch */\n" : "")
 
         /* Values per input row (xu) and per output row. */
         #define \(upper)_INPUTS \(model.inputSize)
@@ -238,6 +240,14 @@ extension CExport {
             case .flatten(let steps):
                 lines.append("   Flatten: the \(steps) rows, one after another, as one row")
             }
+            if let h = hybrid(stage) {
+                let recurrent = h.recurrentKernel != nil
+                lines.append(
+                    "     int8 hybrid (TFLite dynamic range): W\(recurrent ? " and U" : "") int8 with a scale per "
+                        + "column, its input quantized to int8 every \(recurrent ? "step" : "call") "
+                        + "(\(h.inputs.rawValue)),")
+                lines.append("     products summed in int32; tanh and sigmoid are Eigen's, as the TFLite interpreter's")
+            }
         }
         lines += [
             "",
@@ -247,6 +257,13 @@ extension CExport {
             "   approximations (within 4.2e-7 of libm's tanhf and expf, and vectorised by cc -O2), or libm's",
             "   own with -D\(upper)_LIBM_ACTIVATIONS.",
         ]
+        if hasHybridStage {
+            lines += [
+                "   The int8 hybrid layers compute as TFLite's x86 build does, in the replay's order, and so",
+                "   equal the TFLite interpreter (the int8 codes are the same); they must be built without",
+                "   fused multiply-adds (gcc -std=c99 and clang, told by the pragma in the .c, make none).",
+            ]
+        }
         return "/* " + lines.map(Self.commentSafe).joined(separator: "\n") + " */"
     }
 }

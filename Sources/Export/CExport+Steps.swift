@@ -6,17 +6,26 @@ extension CExport {
         var out = [
             commentBlock, "#include <math.h>", "#include <stdint.h>", "#include <string.h>",
             "#include \"\(prefix).h\"", "",
+        ]
+        if hasHybridStage {
+            // The int8 codes depend on every rounding: no fused multiply-adds (gcc -std=c99 makes none).
+            out += ["#if defined(__clang__)", "#pragma STDC FP_CONTRACT OFF", "#endif", ""]
+        }
+        out += [
             "/* max and min as lstmscope's replay takes them: a NaN argument stays NaN (fmaxf would drop it). */",
             "#define MAXF(a, b) ((b) >= (a) ? (b) : (a))", "#define MINF(a, b) ((b) < (a) ? (b) : (a))", "",
         ]
         out += activationFunctions
         out.append("")
+        if hasHybridStage { out.append(Self.hybridFunctions) }
         for (k, stage) in stages.enumerated() {
             switch stage {
             case .merge, .flatten: continue  // no step of their own: the window's passes do them
             default: break
             }
-            out += weightTables(k, stage) + startTables(k, stage)
+            out +=
+                (hybrid(stage) == nil ? weightTables(k, stage) : hybridTables(k, stage) + biasTables(k, stage))
+                + startTables(k, stage)
             out.append(stepFunction(k, stage))
             out.append("")
         }
@@ -40,6 +49,13 @@ extension CExport {
             if !arrays.contains(where: { $0 == (a, count) }) { arrays.append((a, count)) }
         }
         for stage in stages {
+            if hybrid(stage) != nil {
+                // Eigen's tanh and σ (hybridFunctions); any other activation exactly.
+                for a in stage.activations where !CActivations.isApproximated(a) && a != .linear && !a.isRowWise {
+                    use(a)
+                }
+                continue
+            }
             switch stage {
             case .lstm(let l):
                 for a in [l.recurrentActivation, l.activation] {
@@ -80,6 +96,15 @@ extension CExport {
     /// `expression`, clamped to ±clip when the layer has ONNX's clip.
     private func clipped(_ expression: String, _ clip: Float?) -> String {
         clip.map { "clip_f(\(expression), \(CExport.literal($0)))" } ?? expression
+    }
+
+    /// A hybrid stage's float biases (its matrices are ``hybridTables(_:_:)``).
+    private func biasTables(_ k: Int, _ stage: Stage) -> [String] {
+        switch stage {
+        case .lstm(let l): l.bias.map { [Self.table("b\(k)", $0)] } ?? []
+        case .dense(let d): d.bias.map { [Self.table("b\(k)", $0)] } ?? []
+        default: []
+        }
     }
 
     private func weightTables(_ k: Int, _ stage: Stage) -> [String] {
@@ -162,6 +187,11 @@ extension CExport {
                 """
         }
         switch stage {
+        case .lstm(let l) where l.hybrid != nil:
+            return hybridLSTMStep(k, l, l.hybrid!, head: head) { clamp("s->z\(k)[j]", $0, count: 4 * l.units) }
+        case .dense(let d) where d.hybrid != nil:
+            return hybridDenseStep(
+                k, d, d.hybrid!, head: head, rowActivation: rowActivation(d.activation, "s->out\(k)", d.units))
         case .lstm(let l):
             let hu = l.units, rec = CActivations.name(l.recurrentActivation), act = CActivations.name(l.activation)
             return head + """

@@ -72,7 +72,6 @@ struct ExportPlan: Sendable {
                 width = b.outputSize
                 sequence = b.returnSequences
             case .dense(let d):
-                if d.hybrid != nil { throw Self.hybridRefusal(d.name) }
                 add(.dense(d), output: d.units, sequence: sequence)
                 width = d.units
             case .activation(_, let a):
@@ -112,17 +111,8 @@ struct ExportPlan: Sendable {
         self.wholeWindowReason = reason
     }
 
-    /// The exporters write float32 arithmetic: a TFLite hybrid layer's int8 products are not it.
-    private static func hybridRefusal(_ name: String) -> ExportRefusal {
-        ExportRefusal(
-            message: "layer \"\(name)\" is int8 hybrid (TFLite dynamic range): the exporters write float32 "
-                + "arithmetic, not TFLite's int8 products; export the float model (.keras, .h5 or a float32 "
-                + ".tflite) instead")
-    }
-
     private static func stage(_ r: any RecurrentLayer) throws(ExportRefusal) -> Stage {
         switch r {
-        case let l as LSTMLayer where l.hybrid != nil: throw hybridRefusal(l.name)
         case let l as LSTMLayer: .lstm(l)
         case let g as GRULayer: .gru(g)
         case let s as SimpleRNNLayer: .simpleRNN(s)

@@ -52,6 +52,7 @@ extension NumPyExport {
             "    return x - m - np.log(np.sum(np.exp(x - m)))",
             "",
         ]
+        if stages.contains(where: { Self.hybrid($0) != nil }) { lines += ["", ""] + Self.hybridFunctions }
         for (k, stage) in stages.enumerated() { lines += ["", ""] + function(k, stage) }
         lines += ["", ""] + runFunction + ["", ""] + mainFunction
         return lines.joined(separator: "\n") + "\n"
@@ -63,6 +64,18 @@ extension NumPyExport {
         layer.initialState == nil ? "np.zeros(\(layer.units), f32)" : "weights[\"\(name)_start\(k)\"]"
     }
 
+    /// An LSTM step's last lines, once the gates are made: the new c (TFLite's cell clip) and h,
+    /// traced and passed on.
+    static func lstmStateLines(_ l: LSTMLayer, act: (String) -> String) -> [String] {
+        ["        c = f * c + i * c_tilde"]
+            + (l.cellClip.map { ["        c = np.clip(c, f32(-\($0)), f32(\($0)))  # TFLite's cell_clip"] } ?? []) + [
+                "        h = o * \(act("c"))",
+                "        trace(s, {\"x\": x, \"i\": i, \"f\": f, \"c_tilde\": c_tilde, \"o\": o, \"c\": c, \"h\": h})",
+                "        out.append(h)",
+                "    return out",
+            ]
+    }
+
     /// `z` clamped to ±clip (ONNX's clip of the pre-activations), or `z` when there is none.
     static func clipped(_ z: String, _ clip: Float?) -> String {
         clip.map { "np.clip(\(z), f32(-\($0)), f32(\($0)))" } ?? z
@@ -70,6 +83,8 @@ extension NumPyExport {
 
     private func function(_ k: Int, _ stage: ExportPlan.Stage) -> [String] {
         switch stage {
+        case .lstm(let l) where l.hybrid != nil: return hybridLSTMFunction(k, l, l.hybrid!)
+        case .dense(let d) where d.hybrid != nil: return hybridDenseFunction(k, d, d.hybrid!)
         case .lstm(let l):
             let rec = { Self.python(l.recurrentActivation, $0) }, act = { Self.python(l.activation, $0) }
             let clipped = { (z: String) in Self.clipped(z, l.preactivationClip) }
@@ -94,13 +109,7 @@ extension NumPyExport {
                     ? "        f = 1 - i  # input_forget" : "        f = \(rec(clipped("x @ Wf + h @ Uf + bf")))",
                 "        c_tilde = \(act(clipped("x @ Wc + h @ Uc + bc")))",
                 "        o = \(rec(clipped("x @ Wo + h @ Uo + bo")))",
-                "        c = f * c + i * c_tilde",
-            ] + (l.cellClip.map { ["        c = np.clip(c, f32(-\($0)), f32(\($0)))  # TFLite's cell_clip"] } ?? []) + [
-                "        h = o * \(act("c"))",
-                "        trace(s, {\"x\": x, \"i\": i, \"f\": f, \"c_tilde\": c_tilde, \"o\": o, \"c\": c, \"h\": h})",
-                "        out.append(h)",
-                "    return out",
-            ]
+            ] + Self.lstmStateLines(l, act: act)
         case .gru(let g):
             let rec = { Self.python(g.recurrentActivation, Self.clipped($0, g.preactivationClip)) }
             let act = { Self.python(g.activation, Self.clipped($0, g.preactivationClip)) }

@@ -26,6 +26,15 @@ public struct NumPyExport: Sendable {
         }
         func add(_ name: String, _ v: [Float]) { arrays.append(Array(name: name, shape: [v.count], values: v)) }
         for (k, stage) in plan.stages.enumerated() {
+            if let h = Self.hybrid(stage) {
+                arrays += Self.hybridArrays(k, h)
+                switch stage {
+                case .lstm(let l): if let b = l.bias { add("b\(k)", b) }
+                case .dense(let d): if let b = d.bias { add("b\(k)", b) }
+                default: break
+                }
+                continue
+            }
             switch stage {
             case .lstm(let l):
                 add("W\(k)", l.kernel)

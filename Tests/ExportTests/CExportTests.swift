@@ -14,8 +14,8 @@ import Testing
         + ["keras2", "rnn-keras2"].flatMap { Fixtures.files(in: $0, suffix: ".h5") }
         + Fixtures.files(in: "torch", suffix: ".safetensors")
         + Fixtures.files(in: "onnx", suffix: ".onnx").filter { !$0.contains("/bad_") }
-        // TFLite's float32 and float16 files (the int8 hybrid ones are refused: see ExportRefusalTests).
-        + Fixtures.files(in: "tflite", suffix: ".tflite").filter { !$0.contains("/bad_") && !$0.contains("int8") }
+        // TFLite's float32, float16 and int8 hybrid files.
+        + Fixtures.files(in: "tflite", suffix: ".tflite").filter { !$0.contains("/bad_") }
         + ["tutorial", "stacked", "wide"].map { Fixtures.sample("\($0).keras") }
     // (keras/unsupported.keras is a model lstmscope refuses to load at all.)
     static let models = files.filter { !$0.hasSuffix("unsupported.keras") }
@@ -252,17 +252,66 @@ extension CExportTests {
         } throws: { ($0 as? ExportRefusal)?.message.contains("layer \"leaky\"") == true }
     }
 
-    /// A TFLite int8 hybrid model is refused by both exporters, naming the layer and saying why:
-    /// float32 C would be the float model, not the file's arithmetic.
-    @Test func int8HybridIsRefused() throws {
-        let model = try ModelLoader.load(Fixtures.path("tflite/hybrid_int8.tflite"))
-        let window = Matrix.sineWindow(steps: 7, features: 32)
-        #expect {
-            try CExport(model: model, prefix: "model", window: window)
-        } throws: { ($0 as? ExportRefusal)?.message.contains("layer \"lstm\" is int8 hybrid") == true }
-        #expect {
-            try NumPyExport(model: model)
-        } throws: { ($0 as? ExportRefusal)?.message.contains("int8 hybrid") == true }
+    /// A TFLite int8 hybrid model's C and NumPy programs compute as the interpreter does (the
+    /// int8 codes of x and h are the same): over 60 windows of each hybrid fixture, the C equals
+    /// the replay exactly and both are within 1e-6 of the interpreter's outputs
+    /// (scripts/make_tflite_fixtures.py).
+    @Test(arguments: ["hybrid_int8", "hybrid_symmetric_int8", "hybrid_stacked_int8"])
+    func int8HybridExportsEqualTheInterpreterOverManyWindows(name: String) throws {
+        let model = try ModelLoader.load(Fixtures.path("tflite/\(name).tflite"))
+        let windows = try InputLoader.loadFlat(Fixtures.path("tflite/\(name)-windows.npy"))
+        let outputs = try InputLoader.loadFlat(Fixtures.path("tflite/\(name)-window-outputs.npy"))
+        let rows = 7, features = model.inputSize, count = 60, width = outputs.count / count
+        #expect(windows.count == count * rows * features)
+        let export = try CExport(
+            model: model, prefix: "model", window: Matrix.sineWindow(steps: rows, features: features))
+        let directory = try Self.written(export)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let binary = directory.appendingPathComponent("model").path
+        let build = try Self.build(directory, prefix: "model", output: binary)
+        #expect(build.status == 0, "\(build.err)")
+        guard build.status == 0 else { return }
+        var worst: Float = 0
+        for k in 0..<count {
+            let x = Matrix(
+                rows: rows, columns: features,
+                values: Array(windows[(k * rows * features)..<((k + 1) * rows * features)]))
+            let path = directory.appendingPathComponent("window\(k).csv").path
+            try (0..<rows).map { x.row($0).map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            let run = try Self.run([binary, path])
+            let ours = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [Double]).map {
+                Float($0)
+            }
+            #expect(ours == (try model.predict(x)), "window \(k): the C differs from the replay")
+            worst = max(worst, maxScaledDifference(ours, Array(outputs[(k * width)..<((k + 1) * width)])))
+        }
+        #expect(worst <= 1e-6, "\(name): the C's worst window is \(worst) from the interpreter")
+        // The NumPy program, all windows in one python3.
+        let numpy = try NumPyExport(model: model)
+        try numpy.program.write(to: directory.appendingPathComponent("model.py"), atomically: true, encoding: .utf8)
+        try NPZWriter.write(
+            numpy.arrays.map { ($0.name, $0.shape, $0.values) }, to: directory.appendingPathComponent("weights.npz"))
+        let driver = """
+            import json, sys, warnings
+            import numpy as np
+            warnings.simplefilter("error")
+            sys.path.insert(0, sys.argv[1])
+            import model
+            windows = np.load(sys.argv[2])
+            print(json.dumps([[float(v) for v in np.ravel(model.run(w, lambda *a, **k: None))] for w in windows]))
+            """
+        let run = try Self.run([
+            NumPyExportTests.python, "-c", driver, directory.path, Fixtures.path("tflite/\(name)-windows.npy"),
+        ])
+        #expect(run.status == 0, "\(run.err)")
+        let rowsOut = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[Double]])
+        #expect(rowsOut.count == count)
+        let numpyWorst =
+            rowsOut.enumerated().map { k, row in
+                maxScaledDifference(row.map { Float($0) }, Array(outputs[(k * width)..<((k + 1) * width)]))
+            }.max() ?? 1
+        #expect(numpyWorst <= 1e-6, "\(name): the NumPy program's worst window is \(numpyWorst)")
     }
 
     /// Names from a file end up in C comments, C strings and Python: none can break the build.

@@ -11,7 +11,7 @@ public struct Int8Matrix: Sendable, Equatable {
     public let scales: [Float]
     /// The sum of each column's q (TFLite's row sums, which undo an input zero point): made once,
     /// as TFLite caches them, not on every step.
-    let columnSums: [Int32]
+    public let columnSums: [Int32]
 
     /// Creates the matrix after checking the counts.
     public init(rows: Int, columns: Int, values: [Int8], scales: [Float]) throws(ShapeError) {
