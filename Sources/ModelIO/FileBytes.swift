@@ -9,7 +9,11 @@ enum FileBytes {
     static let mappingThreshold = 1 << 20
 
     /// The bytes of the file at `path`, or a ``LoadError`` naming it.
-    static func read(_ path: String, mappingThreshold: Int = FileBytes.mappingThreshold) throws(LoadError) -> Data {
+    /// `limit` is the largest size accepted (a dataset of windows, which is mapped and read a
+    /// window at a time, may pass ``maximumSize``).
+    static func read(
+        _ path: String, mappingThreshold: Int = FileBytes.mappingThreshold, limit: Int = FileBytes.maximumSize
+    ) throws(LoadError) -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw LoadError(path, .notFound, "no such file")
@@ -26,9 +30,8 @@ enum FileBytes {
             throw LoadError(path, .unreadable, "is not a regular file (a device or socket); give a model or input file")
         }
         let size = Int(info.st_size)
-        if size > maximumSize {
-            throw LoadError(
-                path, .tooLarge, "the file is \(size) bytes; lstmscope reads files up to \(maximumSize) bytes")
+        if size > limit {
+            throw LoadError(path, .tooLarge, "the file is \(size) bytes; lstmscope reads files up to \(limit) bytes")
         }
         if size >= mappingThreshold, let mapped = MappedFile.map(path, size: size) {
             return mapped

@@ -10,6 +10,39 @@ enum NPYReader {
 
     /// Parses `data`; `path` and `entry` name the array in messages.
     static func parse(_ data: Data, path: String, entry: String? = nil) throws(LoadError) -> NDArray {
+        let layout = try self.layout(data, path: path, entry: entry)
+        var values = layout.values(data, from: 0, count: layout.count)
+        if layout.fortranOrder && layout.shape.count >= 2 {
+            values = fromFortranOrder(values, shape: layout.shape)
+        }
+        return NDArray(shape: layout.shape, values: values, dtype: layout.dtypeName)
+    }
+
+    /// Where an array's values are in `.npy` bytes and how to read them, after checking the
+    /// header and that the bytes hold every value the shape claims.
+    struct Layout: Sendable {
+        let shape: [Int]
+        let count: Int
+        let fortranOrder: Bool
+        let itemSize: Int
+        let dtypeName: String
+        /// Offset of the first value from the data's start.
+        let payloadStart: Int
+        fileprivate let decode: @Sendable (UnsafeRawBufferPointer, Int) -> Float
+
+        /// Values `from ..< from + count` (in storage order) of the array in `data`, as Float.
+        func values(_ data: Data, from: Int, count: Int) -> [Float] {
+            var values = [Float](repeating: 0, count: count)
+            let start = data.startIndex + payloadStart + from * itemSize
+            data[start..<(start + count * itemSize)].withUnsafeBytes { raw in
+                for i in 0..<count { values[i] = decode(raw, i * itemSize) }
+            }
+            return values
+        }
+    }
+
+    /// The layout of the array in `data`; `path` and `entry` name it in messages.
+    static func layout(_ data: Data, path: String, entry: String? = nil) throws(LoadError) -> Layout {
         let what = entry.map { "array \($0)" } ?? "the .npy data"
         func fail(_ problem: String) -> LoadError { LoadError(path, .invalidArray, "\(what): \(problem)") }
 
@@ -46,15 +79,9 @@ enum NPYReader {
                     + "but the file holds \(body) bytes of data"
             )
         }
-        let payload = data[(start + headerStart + headerLength)...]
-        var values = [Float](repeating: 0, count: count)
-        payload.withUnsafeBytes { raw in
-            for i in 0..<count { values[i] = fields.decode(raw, i * fields.itemSize) }
-        }
-        if fields.fortranOrder && fields.shape.count >= 2 {
-            values = fromFortranOrder(values, shape: fields.shape)
-        }
-        return NDArray(shape: fields.shape, values: values, dtype: fields.dtypeName)
+        return Layout(
+            shape: fields.shape, count: count, fortranOrder: fields.fortranOrder, itemSize: fields.itemSize,
+            dtypeName: fields.dtypeName, payloadStart: headerStart + headerLength, decode: fields.decode)
     }
 
     private struct Header {
@@ -62,7 +89,7 @@ enum NPYReader {
         var fortranOrder: Bool
         var itemSize: Int
         var dtypeName: String
-        var decode: (UnsafeRawBufferPointer, Int) -> Float
+        var decode: @Sendable (UnsafeRawBufferPointer, Int) -> Float
     }
 
     private static func parseHeader(_ header: String, fail: (String) -> LoadError) throws(LoadError) -> Header {
@@ -84,7 +111,7 @@ enum NPYReader {
         let bigEndian = order == ">"
         let code = descr.dropFirst().first!
         guard let size = Int(descr.dropFirst(2)) else { throw fail("unsupported dtype \(descr)") }
-        let decode: (UnsafeRawBufferPointer, Int) -> Float
+        let decode: @Sendable (UnsafeRawBufferPointer, Int) -> Float
         let name: String
         switch (code, size) {
         case ("f", 2):

@@ -21,13 +21,15 @@ struct Lstmscope: ParsableCommand {
               lstmscope trace model.keras --format json
               lstmscope trace model.keras --input x.npy --expect y.npy
               lstmscope compare model.keras --theirs port.csv   where a port differs, why
+              lstmscope scan model.keras --input x_test.npy --expect y_test.npy   a test set
               lstmscope export model.keras --to c --out port    standalone C99 (or numpy)
               lstmscope bench                        forward-pass speed
 
             Exit status: 0 ok, 1 a model or input file is bad, 2 bad usage, 3 --expect or compare differs.
             """,
         subcommands: [
-            Explore.self, Inspect.self, Trace.self, Compare.self, ExportCommand.self, Bench.self, CheckLoad.self,
+            Explore.self, Inspect.self, Trace.self, Compare.self, Scan.self, ExportCommand.self, Bench.self,
+            CheckLoad.self,
         ],
         defaultSubcommand: Explore.self
     )

@@ -1,0 +1,77 @@
+import Foundation
+
+/// `scan`'s pass over a set of windows: each window replayed (every vector kept) and added to
+/// ``ScanStatistics``, the set split into contiguous shares over `threads`, merged in order.
+public enum Scan {
+    /// How often the workers say how far they are, in windows.
+    static let progressEvery = 64
+
+    /// Runs `model` over windows `0 ..< count` (`window(k)`, T × xu each), with `expected[k]` as
+    /// window k's expected output when given; `progress` hears the number of windows done (from
+    /// any thread, about every ``progressEvery``).
+    public static func run(
+        model: Model, count: Int, steps: Int, window: @Sendable (Int) -> Matrix, expected: [[Float]]?,
+        threads: Int = 1, progress: @Sendable (Int) -> Void = { _ in }
+    ) throws(ShapeError) -> ScanStatistics {
+        let workers = max(1, min(threads, count))
+        let done = Counter()
+        let results = Results(count: workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var statistics = ScanStatistics(model: model, steps: steps)
+            let share = (w * count / workers)..<((w + 1) * count / workers)
+            do throws(ShapeError) {
+                for k in share {
+                    let trace = try ModelTrace(model: model, input: window(k))
+                    statistics.add(trace, model: model, window: k, expected: expected?[k])
+                    if (k - share.lowerBound + 1) % progressEvery == 0 { progress(done.add(progressEvery)) }
+                }
+                progress(done.add(share.count % progressEvery))
+                results.set(w, .success(statistics))
+            } catch {
+                results.set(w, .failure(error))
+            }
+        }
+        var merged = ScanStatistics(model: model, steps: steps)
+        for result in results.all {
+            switch result {
+            case .success(let share): merged.merge(share)
+            case .failure(let error): throw error
+            case nil: preconditionFailure("a scan worker left no result")
+            }
+        }
+        return merged
+    }
+
+    /// Windows done, counted from every worker.
+    private final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+
+        func add(_ n: Int) -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            value += n
+            return value
+        }
+    }
+
+    /// Each worker's share of the statistics, or the error that stopped it.
+    private final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: [Result<ScanStatistics, ShapeError>?]
+
+        init(count: Int) { stored = Array(repeating: nil, count: count) }
+
+        func set(_ k: Int, _ result: Result<ScanStatistics, ShapeError>) {
+            lock.lock()
+            defer { lock.unlock() }
+            stored[k] = result
+        }
+
+        var all: [Result<ScanStatistics, ShapeError>?] {
+            lock.lock()
+            defer { lock.unlock() }
+            return stored
+        }
+    }
+}
