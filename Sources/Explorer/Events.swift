@@ -24,6 +24,8 @@ public enum Event: Sendable {
     case modelLoaded(Model)
     /// The shell loaded an input window the explorer asked for.
     case inputLoaded(Matrix, path: String)
+    /// The shell loaded a set of windows, (N, T, xu), the explorer asked for.
+    case windowSetLoaded(WindowSet)
     /// A load the explorer asked for failed; the message names the file.
     case loadFailed(String)
     /// The shell's answer to ``Command/completePath(_:)``: the paths that start with `prefix`.

@@ -60,6 +60,10 @@ public struct ExplorerState: Sendable {
     public private(set) var inputSource: String
     /// Keras's output for this window, if the user gave one.
     public private(set) var expected: [Float]?
+    /// The set ``input`` is one window of (`--input` of shape (N, T, xu)), if it is.
+    public private(set) var windowSet: WindowSet?
+    /// Which window of ``windowSet`` is shown (0-based, as `scan` numbers them).
+    public internal(set) var windowIndex = 0
     /// The largest |ours − Keras's| that still matches (`--tolerance`).
     public var tolerance: Float = OutputComparison.defaultTolerance
     /// Another implementation's numbers for this model and window (`--theirs`), compared.
@@ -185,6 +189,7 @@ public struct ExplorerState: Sendable {
     mutating func replaceModel(_ newModel: Model) throws(ShapeError) {
         let keepInput =
             input.columns == newModel.inputSize && (newModel.lookBack == nil || newModel.lookBack == input.rows)
+        if !keepInput { windowSet = nil }
         let window: Matrix
         if keepInput { window = input } else { window = try ExplorerState.defaultWindow(for: newModel) }
         let newReplay = try Self.startReplay(newModel, window, eagerLimit: eagerLimit)
@@ -201,7 +206,33 @@ public struct ExplorerState: Sendable {
         clampSelections()
     }
 
+    /// Shows window `k` of ``windowSet`` (clamped to the set), with its expected output.
+    mutating func showWindow(_ k: Int) throws(ShapeError) {
+        guard let set = windowSet else { return }
+        let k = clamp(k, 0, set.count - 1)
+        let newReplay = try Self.startReplay(model, set.window(k), eagerLimit: eagerLimit)
+        dropTheirs()
+        windowIndex = k
+        input = set.window(k)
+        inputSource = Self.windowSource(set, k)
+        expected = set.expected?[k]
+        replay = newReplay
+        clampSelections()
+        refreshSegment(force: true)
+    }
+
+    /// `x.npy, window 17 of 200`.
+    static func windowSource(_ set: WindowSet, _ k: Int) -> String { "\(set.name), window \(k) of \(set.count)" }
+
+    /// Opens the explorer on `set` (its first window), replacing the window shown.
+    public mutating func open(_ set: WindowSet) throws(ShapeError) {
+        windowSet = set
+        try showWindow(0)
+    }
+
     mutating func replaceInput(_ window: Matrix, source: String) throws(ShapeError) {
+        windowSet = nil
+        windowIndex = 0
         let newReplay = try Self.startReplay(model, window, eagerLimit: eagerLimit)
         dropTheirs()
         // Keras's output belongs to the window it was computed for.

@@ -125,6 +125,13 @@ public enum KeyMap {
             section: .steps, keys: "[ ]", text: "previous / next recurrent layer (stacked models)",
             bindings: [bind(.layer(-1), stepViews, char("[")), bind(.layer(1), stepViews, char("]"))]),
         Entry(
+            section: .steps, keys: "{ }  /  ( )",
+            text: "previous / next window of the set (--input (N, T, xu)) / by 10",
+            bindings: [
+                bind(.window(-1), .everywhere, char("{")), bind(.window(1), .everywhere, char("}")),
+                bind(.window(-10), .everywhere, char("(")), bind(.window(10), .everywhere, char(")")),
+            ]),
+        Entry(
             section: .weights, keys: "arrows hjkl, PgUp PgDn", text: "move the cursor over the matrix",
             bindings: [
                 bind(.weightColumn(1), weights, .right, char("l")), bind(.weightColumn(-1), weights, .left, char("h")),
@@ -217,6 +224,8 @@ public enum KeyAction: Sendable, Equatable {
     case cycleTheirs, firstDivergence
     /// The next (+1) or previous (−1) recurrent layer.
     case layer(Int)
+    /// The next (+1) or previous (−1) window of the set, or ±10.
+    case window(Int)
     case weightColumn(Int), weightRow(Int), weightPage(Int), firstWeightColumn, lastWeightColumn
     /// The next (+1) or previous (−1) weight matrix.
     case matrix(Int)

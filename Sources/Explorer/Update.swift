@@ -44,6 +44,15 @@ extension ExplorerState {
                 fail("\(path): \(error.message)")
             }
             return []
+        case .windowSetLoaded(let set):
+            do {
+                try open(set)
+                let shape = "\(input.rows) steps × \(input.columns)"
+                say("\(set.name): \(set.count) windows of \(shape); { } move between them")
+            } catch {
+                fail("\(set.name): \(error.message)")
+            }
+            return []
         case .loadFailed(let message):
             fail(message)
             return []
@@ -111,6 +120,17 @@ extension ExplorerState {
             if playing && t == steps - 1 { t = 0 }
             say(playing ? "playing (space pauses)" : "paused")
         case .layer(let by): selectLayer(layer + by)
+        case .window(let by):
+            guard let set = windowSet, set.count > 1 else {
+                say("one window: give --input a set of shape (N, T, xu) to move between windows")
+                break
+            }
+            do {
+                try showWindow(windowIndex + by)
+                say("window \(windowIndex) of \(set.count) (0–\(set.count - 1); { } one, ( ) ten)")
+            } catch {
+                fail(error.message)
+            }
         case .firstNaN: goToFirstNaN()
         case .cycleTheirs:
             guard theirs != nil else { say("no theirs to show: start with lstmscope MODEL --theirs FILE"); break }

@@ -100,12 +100,12 @@ public struct WindowDataset: Sendable {
     {
         let layout = try NPYReader.layout(data, path: path, entry: entry)
         let what = entry.map { "array \($0)" } ?? "the set"
-        var shape = layout.shape
-        if shape.count == 2 { shape.insert(1, at: 0) }
-        guard shape.count == 3 else {
-            throw LoadError(
-                path, .badInput,
-                "\(what) must be (N, T, xu) windows or one (T, xu) window; this has shape \(formatShape(layout.shape))")
+        let shape = layout.shape
+        // Anything but (N, T, xu) is one window, read (and refused) as every command reads one.
+        guard shape.count == 3, shape[0] != 1 else {
+            let window = try InputLoader.loadWindow(data: data, path: path, columns: columns)
+            return WindowDataset(
+                name: name, count: 1, steps: window.rows, features: window.columns, storage: .window(window))
         }
         guard shape[0] > 0, shape[1] > 0 else {
             throw LoadError(path, .badInput, "\(what) of shape \(formatShape(layout.shape)) holds no window rows")

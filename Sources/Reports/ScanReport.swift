@@ -59,7 +59,7 @@ public struct ScanReport {
     private func layerText(_ l: Int, _ layer: ScanStatistics.LayerSums) -> [String] {
         let traced = model.traced[l]
         let hIndex = layer.vectors.firstIndex(of: .h)!
-        let steps = layer.units[hIndex].first?.count ?? 0
+        let steps = layer.sums(hIndex, unit: 0).count
         var lines = [
             "layer \(terminalSafe(layer.name)) (\(traced.kind), \(traced.units) units), over \(steps) steps:"
         ]
@@ -88,9 +88,9 @@ public struct ScanReport {
         header += "  largest |\(stateName)|  at window, t"
         lines.append(header)
         for u in 0..<traced.units {
-            let h = layer.units[hIndex][u], c = layer.units[state][u]
+            let h = layer.sums(hIndex, unit: u), c = layer.sums(state, unit: u)
             var row = "  \(String(u).leftPadded(4))  \(number(h.mean))  \(number(h.std))"
-            for n in gates { row += percent(layer.units[n][u].saturatedShare).leftPadded(8) }
+            for n in gates { row += percent(layer.sums(n, unit: u).saturatedShare).leftPadded(8) }
             row += "  " + fixed(c.largest).leftPadded(11) + "  "
             if let at = c.largestAt { row += "\(at.window), \(at.t)" }
             if dead.contains(u) { row += "  dead" }
@@ -143,7 +143,7 @@ public struct ScanReport {
             let dead = Set(s.deadUnits(layer: l, threshold: Self.deadThreshold))
             let units = (0..<model.traced[l].units).map { u in
                 let vectors = layer.vectors.enumerated().map { n, name in
-                    "\(JSONText.string(name.rawValue)): " + unitJSON(layer.units[n][u], layer.activations[n])
+                    "\(JSONText.string(name.rawValue)): " + unitJSON(layer.sums(n, unit: u), layer.activations[n])
                 }
                 return "{\"unit\": \(u), \"dead\": \(dead.contains(u)), \"vectors\": {"
                     + vectors.joined(separator: ", ") + "}}"
@@ -188,7 +188,8 @@ public struct ScanReport {
         for layer in statistics.layers {
             let name = csvField(layer.name)
             for (n, vector) in layer.vectors.enumerated() {
-                for (u, sums) in layer.units[n].enumerated() {
+                for u in 0..<layer.unitCount {
+                    let sums = layer.sums(n, unit: u)
                     let prefix = "unit,\(name),\(u),\(vector.rawValue)"
                     if let mean = sums.mean { write("\(prefix),,,mean,\(JSONText.number(Float(mean)))\n") }
                     if let std = sums.std { write("\(prefix),,,std,\(JSONText.number(Float(std)))\n") }

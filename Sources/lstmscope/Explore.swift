@@ -25,11 +25,15 @@ struct Explore: ParsableCommand {
             """
             The window: .npy (T, xu) or (1, T, xu), .json [[…], …], or .csv (rows of numbers split by \
             one , or ; or by spaces; one header line of names allowed; at most 65,536 values a row and \
-            2^28 in all).
+            2^28 in all). A set of windows, .npy (N, T, xu) or file.npz:member, opens at window 0; { and } \
+            move between them.
             """, valueName: "file"))
     var input: String?
 
-    @Option(help: ArgumentHelp("Keras's output for this input, shown beside ours.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Keras's output for this input, shown beside ours (for a set, (N, yu): one row per window).",
+            valueName: "file"))
     var expect: String?
 
     @Option(
@@ -69,11 +73,19 @@ struct Explore: ParsableCommand {
         let path = try options.resolvedPath()
         let model = try options.load(path)
         let inputPath = input ?? (steps == nil ? SampleLocator.input(for: path) : nil)
+        // A set of windows, (N, T, xu): the explorer opens its first and moves between them.
+        let set = try inputPath.map { try WindowDataset.open($0, columns: model.inputSize) }.flatMap {
+            $0.count > 1 ? $0 : nil
+        }
         let window =
-            try inputPath.map { try InputLoader.loadWindow($0, columns: model.inputSize) }
+            try set.map { $0.window(0) }
+            ?? inputPath.map { try InputLoader.loadWindow($0, columns: model.inputSize) }
             ?? steps.map { try Matrix.checkedSineWindow(steps: $0, features: model.inputSize) }
         let expectPath = expect ?? (input == nil ? SampleLocator.expected(for: path) : nil)
-        let expected = try expectPath.map { try InputLoader.loadFlat($0) }
+        let expectedRows = try set.flatMap { set in
+            try expectPath.map { try WindowDataset.expectedOutputs($0, windows: set.count) }
+        }
+        let expected = try expectedRows?[0] ?? expectPath.map { try InputLoader.loadFlat($0) }
 
         // The state is built before the terminal is taken over: a long window that is traced
         // whole (Bidirectional models) can take a while, and until the interface starts a
@@ -99,6 +111,13 @@ struct Explore: ParsableCommand {
             throw LoadError(inputPath ?? path, .badShape, error.message)
         }
         state.tolerance = tolerance
+        if let set {
+            do {
+                try state.open(Self.windowSet(set, expected: expectedRows))
+            } catch {
+                throw LoadError(set.name, .badShape, error.message)
+            }
+        }
         if let theirs {
             let (values, description) = try TheirsInput.values(
                 theirs, model: state.model, window: state.input, layer: state.model.traced.count - 1, options: options)
@@ -125,6 +144,11 @@ struct Explore: ParsableCommand {
         }
     }
 
+    /// The core's view of an opened set: its windows read from the file as they are shown.
+    static func windowSet(_ set: WindowDataset, expected: [[Float]]?) -> WindowSet {
+        WindowSet(name: set.name, count: set.count, expected: expected) { set.window($0) }
+    }
+
     /// Does what the explorer asked for that needs files: loads a model (checked in a child
     /// process first, under the watchdog), loads a window, or lists paths for Tab.
     private func perform(_ command: Command, _ state: ExplorerState) -> Event {
@@ -138,7 +162,9 @@ struct Explore: ParsableCommand {
             }
         case .loadInput(let path):
             do {
-                return .inputLoaded(try InputLoader.loadWindow(path, columns: state.model.inputSize), path: path)
+                let set = try WindowDataset.open(path, columns: state.model.inputSize)
+                if set.count > 1 { return .windowSetLoaded(Self.windowSet(set, expected: nil)) }
+                return .inputLoaded(set.window(0), path: path)
             } catch {
                 return .loadFailed(error.description)
             }

@@ -29,6 +29,26 @@ import Testing
         #expect(tmux.terminalRestored)
     }
 
+    /// A test set opened as a user would: the first window, then the next ones with }, each
+    /// with its own Keras output; ( ) jump by ten; q restores the terminal.
+    @Test func walkThroughASetOfWindows() throws {
+        try #require(TmuxSession.available, "tmux is required (CI installs it)")
+        let tmux = try TmuxSession(width: 80, height: 24)
+        try tmux.start(
+            "\(Binary.path) \(Fixtures.sample("tutorial.keras")) --input \(Fixtures.path("scan/tutorial-x.npy")) "
+                + "--expect \(Fixtures.path("scan/tutorial-y.npy"))")
+        var screen = try tmux.waitFor("window 0 of 200")
+        #expect(screen.contains("matches"), "\(screen)")
+        try tmux.keys("}")
+        screen = try tmux.waitFor("window 1 of 200")
+        #expect(screen.contains("matches"), "\(screen)")
+        try tmux.keys(")")
+        #expect(try tmux.waitFor("window 11 of 200").contains("matches"))
+        try tmux.keys("q")
+        #expect(tmux.exitStatus() == 0)
+        #expect(tmux.terminalRestored)
+    }
+
     @Test func interruptRestoresTheTerminal() throws {
         try #require(TmuxSession.available, "tmux is required (CI installs it)")
         let tmux = try TmuxSession(width: 80, height: 24)

@@ -63,7 +63,7 @@ import Testing
                     let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count))
                         .squareRoot()
                     for s in [one, three] {
-                        let sums = s.layers[l].units[n][u]
+                        let sums = s.layers[l].sums(n, unit: u)
                         #expect(sums.count == values.count)
                         #expect(abs(sums.mean! - mean) <= 1e-9, "\(name) unit \(u) mean")
                         #expect(abs(sums.std! - std) <= 1e-7, "\(name) unit \(u) std")
@@ -126,7 +126,7 @@ import Testing
             ("scan/tutorial.npz:x_tset", 3, "holds no array \"x_tset\"; it holds x_test, y_test"),
             ("scan/tutorial.npz", 3, "name the windows as"),
             ("scan/tutorial-x.npy", 5, "has 3 values per row but the model expects 5"),
-            ("scan/tutorial-y.npy", 3, "the set has 1 value per row but the model expects 3"),
+            ("scan/tutorial-y.npy", 3, "the input has 1 columns but the model expects 3 features per step"),
             ("scan/tutorial-x.npy:x", 3, "is not an .npz archive"),
         ]
         for (spec, columns, message) in refusals {

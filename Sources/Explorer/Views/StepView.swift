@@ -18,7 +18,8 @@ extension ExplorerState {
             half.map { "layer \(shown(lt.layerName, limit: 20)) (\(lt.kind) \(lt.units), \($0), \(of))" }
             ?? "layer \(shown(lt.layerName)) (\(lt.kind), \(lt.units) units\(of.isEmpty ? "" : ", " + of))"
         let kind = " (\(lt.kind) \(lt.units)\(half.map { ", " + $0 } ?? "")\(of.isEmpty ? "" : ", " + of))"
-        let fullNote = "   (" + (reads ?? "index \(t), window of \(steps)") + ")"
+        let which = windowSet.map { "window \(windowIndex) of \($0.count)" } ?? "window of \(steps)"
+        let fullNote = "   (" + (reads ?? "index \(t), \(which)") + ")"
         let shortNote = reads.map { " (\($0))" } ?? ""
         // The name in what is left of the line after the note, down to 6 characters.
         let short = { (note: String) in

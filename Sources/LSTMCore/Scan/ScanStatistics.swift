@@ -85,15 +85,21 @@ public struct ScanStatistics: Sendable {
         public let vectors: [VectorName]
         /// The activation each vector comes out of (nil for the states), which says what saturated is.
         public let activations: [Activation?]
-        public var units: [[UnitSums]]
+        /// hu.
+        public let unitCount: Int
+        /// Vector-major: vector n's unit u at n · hu + u (one flat array: the scan's inner loop).
+        var flat: [UnitSums]
         /// Per window row t: Σ over windows of the mean over units of |h_t − h_before| (h_before
         /// the h of the layer's previous step, or its start state), and how many windows added one.
         public var changeSum: [Double]
         public var changeCount: [Int]
 
+        /// Vector `n`'s sums of unit `u`.
+        public func sums(_ n: Int, unit u: Int) -> UnitSums { flat[n * unitCount + u] }
+
         /// Vector `n`'s sums over every unit together.
         public func pooled(_ n: Int) -> UnitSums {
-            units[n].reduce(into: UnitSums()) { $0.merge($1) }
+            flat[(n * unitCount)..<((n + 1) * unitCount)].reduce(into: UnitSums()) { $0.merge($1) }
         }
 
         /// The mean |Δh| at window row t over the windows, nil where no window computed it.
@@ -114,28 +120,44 @@ public struct ScanStatistics: Sendable {
             return LayerSums(
                 name: traced.name + (traced.direction.map { "/\($0.rawValue)" } ?? ""), vectors: layer.vectorNames,
                 activations: layer.vectorNames.map { layer.activation(of: $0) },
-                units: layer.vectorNames.map { _ in [UnitSums](repeating: UnitSums(), count: layer.units) },
+                unitCount: layer.units,
+                flat: [UnitSums](repeating: UnitSums(), count: layer.vectorNames.count * layer.units),
                 changeSum: [Double](repeating: 0, count: steps), changeCount: [Int](repeating: 0, count: steps))
+        }
+    }
+
+    /// What saturated means for one vector, decided once per layer rather than per value.
+    enum SaturationRule {
+        case never, sigmoid, tanh, hardSigmoid
+
+        init(_ activation: Activation?) {
+            switch activation {
+            case .sigmoid: self = .sigmoid
+            case .tanh: self = .tanh
+            case .hardSigmoid: self = .hardSigmoid
+            default: self = .never
+            }
+        }
+
+        @inline(__always) func holds(_ v: Float) -> Bool {
+            switch self {
+            case .never: false
+            case .sigmoid: v < 0.01 || v > 0.99
+            case .tanh: v < -0.99 || v > 0.99
+            case .hardSigmoid: v <= 0 || v >= 1
+            }
         }
     }
 
     /// Whether `value` out of `activation` is saturated: σ below 0.01 or above 0.99, tanh
     /// beyond ±0.99, hard_sigmoid clipped at 0 or 1; other activations never are.
     public static func isSaturated(_ value: Float, _ activation: Activation?) -> Bool {
-        switch activation {
-        case .sigmoid: value < 0.01 || value > 0.99
-        case .tanh: abs(value) > 0.99
-        case .hardSigmoid: value <= 0 || value >= 1
-        default: false
-        }
+        SaturationRule(activation).holds(value)
     }
 
     /// Whether values out of `activation` have a saturated range (σ, tanh, hard_sigmoid).
     public static func measuresSaturation(_ activation: Activation?) -> Bool {
-        switch activation {
-        case .sigmoid, .tanh, .hardSigmoid: true
-        default: false
-        }
+        SaturationRule(activation) != .never
     }
 
     /// Adds window `index`'s trace (made by `model`), and its expected output when given.
@@ -148,17 +170,33 @@ public struct ScanStatistics: Sendable {
             let hIndex = layerTrace.vectorNames.firstIndex(of: .h)!
             let hu = layerTrace.units
             var previous = start
+            let rules = layers[l].activations.map(SaturationRule.init)
+            let kept = (0..<layerTrace.steps).filter { !layerTrace.isMasked(at: $0) }
+            var window = WindowSums(units: hu)
+            layers[l].flat.withUnsafeMutableBufferPointer { sums in
+                for (n, series) in layerTrace.series.enumerated() {
+                    series.values.withUnsafeBufferPointer { values in
+                        // The window's sums per unit in one branch-free pass; a window with an
+                        // inf or NaN is added value by value instead, which counts them apart.
+                        if window.fill(values, steps: kept, rule: rules[n]) {
+                            for u in 0..<hu {
+                                window.add(unit: u, to: &sums[n * hu + u], window: index, times: times[l])
+                            }
+                        } else {
+                            for step in kept {
+                                let t = times[l][step], row = step * hu
+                                for u in 0..<hu {
+                                    let v = values[row + u]
+                                    sums[n * hu + u].add(v, saturated: rules[n].holds(v), window: index, t: t)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             for step in 0..<layerTrace.steps {
                 let t = times[l][step]
                 guard !layerTrace.isMasked(at: step) else { continue }
-                for (n, series) in layerTrace.series.enumerated() {
-                    let activation = layers[l].activations[n]
-                    for u in 0..<hu {
-                        let v = series[step, u]
-                        layers[l].units[n][u].add(
-                            v, saturated: Self.isSaturated(v, activation), window: index, t: t)
-                    }
-                }
                 var change = 0.0
                 for u in 0..<hu {
                     let h = layerTrace.series[hIndex][step, u]
@@ -177,9 +215,7 @@ public struct ScanStatistics: Sendable {
     public mutating func merge(_ other: ScanStatistics) {
         windows += other.windows
         for l in layers.indices {
-            for n in layers[l].units.indices {
-                for u in layers[l].units[n].indices { layers[l].units[n][u].merge(other.layers[l].units[n][u]) }
-            }
+            for k in layers[l].flat.indices { layers[l].flat[k].merge(other.layers[l].flat[k]) }
             for t in 0..<steps {
                 layers[l].changeSum[t] += other.layers[l].changeSum[t]
                 layers[l].changeCount[t] += other.layers[l].changeCount[t]
@@ -199,7 +235,7 @@ public struct ScanStatistics: Sendable {
     /// Units whose h hardly moves over the set: standard deviation below `threshold` (1e-3).
     public func deadUnits(layer: Int, threshold: Double = 1e-3) -> [Int] {
         guard let h = layers[layer].vectors.firstIndex(of: .h) else { return [] }
-        return layers[layer].units[h].indices.filter { (layers[layer].units[h][$0].std ?? 0) < threshold }
+        return (0..<layers[layer].unitCount).filter { (layers[layer].sums(h, unit: $0).std ?? 0) < threshold }
     }
 
     /// The largest |a − b| over both (NaN when either has one); the longer's tail counts in full.
@@ -211,5 +247,80 @@ public struct ScanStatistics: Sendable {
             worst = max(worst, d)
         }
         return worst
+    }
+
+    /// One window's sums of one vector, per unit, before they join the set's.
+    struct WindowSums {
+        var sum: [Double], squares: [Double], saturated: [Int], largest: [Float], largestStep: [Int]
+        var count = 0
+
+        init(units: Int) {
+            sum = [Double](repeating: 0, count: units)
+            squares = sum
+            saturated = [Int](repeating: 0, count: units)
+            largest = [Float](repeating: -1, count: units)
+            largestStep = saturated
+        }
+
+        /// Sums `values` (steps × units) over `steps`; false when a value is not finite.
+        mutating func fill(_ values: UnsafeBufferPointer<Float>, steps: [Int], rule: SaturationRule) -> Bool {
+            let hu = sum.count
+            for u in 0..<hu {
+                sum[u] = 0
+                squares[u] = 0
+                saturated[u] = 0
+                largest[u] = -1
+            }
+            count = steps.count
+            // Separate loops with the rule chosen outside them, so that each vectorises.
+            sum.withUnsafeMutableBufferPointer { s in
+                squares.withUnsafeMutableBufferPointer { q in
+                    for step in steps {
+                        let row = values.baseAddress! + step &* hu
+                        for u in 0..<hu {
+                            let d = Double(row[u])
+                            s[u] += d
+                            q[u] += d * d
+                        }
+                    }
+                }
+            }
+            saturated.withUnsafeMutableBufferPointer { k in
+                func count(_ holds: (Float) -> Bool) {
+                    for step in steps {
+                        let row = values.baseAddress! + step &* hu
+                        for u in 0..<hu { k[u] &+= holds(row[u]) ? 1 : 0 }
+                    }
+                }
+                switch rule {
+                case .never: break
+                case .sigmoid: count { $0 < 0.01 || $0 > 0.99 }
+                case .tanh: count { $0 < -0.99 || $0 > 0.99 }
+                case .hardSigmoid: count { $0 <= 0 || $0 >= 1 }
+                }
+            }
+            guard squares.allSatisfy(\.isFinite) && sum.allSatisfy(\.isFinite) else { return false }
+            for step in steps {
+                let row = step * hu
+                for u in 0..<hu where abs(values[row + u]) > largest[u] {
+                    largest[u] = abs(values[row + u])
+                    largestStep[u] = step
+                }
+            }
+            return true
+        }
+
+        /// Unit `u`'s sums added to the set's (`times` maps a step to its window row).
+        func add(unit u: Int, to sums: inout UnitSums, window: Int, times: [Int]) {
+            guard count > 0 else { return }
+            sums.count += count
+            sums.sum += sum[u]
+            sums.sumOfSquares += squares[u]
+            sums.saturated += saturated[u]
+            if largest[u] > sums.largest || sums.largestAt == nil {
+                sums.largest = largest[u]
+                sums.largestAt = (window, times[largestStep[u]])
+            }
+        }
     }
 }
