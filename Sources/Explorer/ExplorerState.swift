@@ -2,7 +2,7 @@ import LSTMCore
 
 /// The views of the explorer, in the order of their number keys.
 public enum View: Int, Sendable, CaseIterable {
-    case model = 1, weights, step, unit, input, help
+    case model = 1, weights, step, unit, input, units, help
 
     /// The tab title.
     public var title: String {
@@ -12,6 +12,7 @@ public enum View: Int, Sendable, CaseIterable {
         case .step: "Step"
         case .unit: "Unit"
         case .input: "Input"
+        case .units: "Units"
         case .help: "Help"
         }
     }
@@ -64,6 +65,12 @@ public struct ExplorerState: Sendable {
     public private(set) var windowSet: WindowSet?
     /// Which window of ``windowSet`` is shown (0-based, as `scan` numbers them).
     public internal(set) var windowIndex = 0
+    /// The Units view: its table's scope, order and selected row.
+    public internal(set) var unitsTable = UnitsTable()
+    /// The whole set's statistics as far as they have run (the Units view's set scope).
+    public internal(set) var setStatistics: ScanStatistics?
+    /// The current window's statistics, made when first drawn (a new table for each window).
+    private(set) var windowStatisticsCache = MemoTable<Int, ScanStatistics?>()
     /// The largest |ours − Keras's| that still matches (`--tolerance`).
     public var tolerance: Float = OutputComparison.defaultTolerance
     /// Another implementation's numbers for this model and window (`--theirs`), compared.
@@ -190,6 +197,8 @@ public struct ExplorerState: Sendable {
         let keepInput =
             input.columns == newModel.inputSize && (newModel.lookBack == nil || newModel.lookBack == input.rows)
         if !keepInput { windowSet = nil }
+        setStatistics = nil
+        windowStatisticsCache = MemoTable()
         let window: Matrix
         if keepInput { window = input } else { window = try ExplorerState.defaultWindow(for: newModel) }
         let newReplay = try Self.startReplay(newModel, window, eagerLimit: eagerLimit)
@@ -213,6 +222,7 @@ public struct ExplorerState: Sendable {
         let newReplay = try Self.startReplay(model, set.window(k), eagerLimit: eagerLimit)
         dropTheirs()
         windowIndex = k
+        windowStatisticsCache = MemoTable()
         input = set.window(k)
         inputSource = Self.windowSource(set, k)
         expected = set.expected?[k]
@@ -227,12 +237,15 @@ public struct ExplorerState: Sendable {
     /// Opens the explorer on `set` (its first window), replacing the window shown.
     public mutating func open(_ set: WindowSet) throws(ShapeError) {
         windowSet = set
+        setStatistics = nil
         try showWindow(0)
     }
 
     mutating func replaceInput(_ window: Matrix, source: String) throws(ShapeError) {
         windowSet = nil
         windowIndex = 0
+        setStatistics = nil
+        windowStatisticsCache = MemoTable()
         let newReplay = try Self.startReplay(model, window, eagerLimit: eagerLimit)
         dropTheirs()
         // Keras's output belongs to the window it was computed for.
@@ -249,6 +262,7 @@ public struct ExplorerState: Sendable {
         replay = try Self.startReplay(model, window, eagerLimit: eagerLimit)
         dropTheirs()
         input = window
+        windowStatisticsCache = MemoTable()
         if !inputSource.hasSuffix("(edited)") { inputSource += " (edited)" }
         // Forced: the steps held were computed from the old window.
         refreshSegment(force: true)

@@ -17,7 +17,7 @@ extension KeyMap {
         func hint(_ key: String, _ text: String, _ action: KeyAction?) -> Hint {
             Hint(key: key, text: text, action: action)
         }
-        let common = [hint("1-5", "views", .show(.model)), hint("?", "help", .toggleHelp), hint("q", "quit", .quit)]
+        let common = [hint("1-6", "views", .show(.model)), hint("?", "help", .toggleHelp), hint("q", "quit", .quit)]
         switch state.view {
         case .step:
             return [
@@ -44,6 +44,12 @@ extension KeyMap {
                 hint("O", "open model", .openModel), hint("o", "open input", .openInput), hint("r", "reload", .reload),
             ]
                 + common
+        case .units:
+            return [
+                hint(updown, "row", .unitsRow(1)), hint("s", "order", .unitsSort),
+                hint("a", state.unitsTable.scope == .window ? "whole set" : "window", .unitsScope),
+                hint(enter, "step view", .unitsOpen),
+            ] + common
         case .help:
             return (state.helpText.count > state.helpPage ? [hint("↑↓", "scroll", .scroll(1))] : [])
                 + [hint("esc/?", "back", .back), hint("q", "quit", .quit)]

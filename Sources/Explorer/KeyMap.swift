@@ -40,6 +40,7 @@ public enum KeyMap {
     public enum Section: String, Sendable, CaseIterable {
         case views = "Views"
         case steps = "Step and Unit views"
+        case units = "Units view"
         case weights = "Weights view"
         case input = "Input view"
         case files = "Files"
@@ -71,13 +72,16 @@ public enum KeyMap {
     private static let stepViews = Scope.views([.step, .unit])
     private static let weights = Scope.views([.weights])
     private static let input = Scope.views([.input])
+    private static let unitsView = Scope.views([.units])
     private static let help = Scope.views([.help])
 
     /// The help screen's lines, each with the keys it describes, in the order shown.
     public static let entries: [Entry] = [
         Entry(
-            section: .views, keys: "1 2 3 4 5", text: "Model, Weights, Step, Unit detail, Input",
-            bindings: View.allCases.map { bind(.show($0), .everywhere, char(Character(String($0.rawValue)))) }),
+            section: .views, keys: "1 2 3 4 5 6", text: "Model, Weights, Step, Unit detail, Input, Units",
+            bindings: View.allCases.filter { $0 != .help }.map {
+                bind(.show($0), .everywhere, char(Character(String($0.rawValue))))
+            }),
         Entry(
             section: .views, keys: "Tab / Shift-Tab", text: "next / previous view",
             bindings: [bind(.nextView, .everywhere, .tab), bind(.previousView, .everywhere, .backTab)]),
@@ -130,6 +134,26 @@ public enum KeyMap {
             bindings: [
                 bind(.window(-1), .everywhere, char("{")), bind(.window(1), .everywhere, char("}")),
                 bind(.window(-10), .everywhere, char("(")), bind(.window(10), .everywhere, char(")")),
+            ]),
+        Entry(
+            section: .units, keys: "↑ k  /  ↓ j, PgUp PgDn, Home End", text: "select a row",
+            bindings: [
+                bind(.unitsRow(1), unitsView, .down, char("j")), bind(.unitsRow(-1), unitsView, .up, char("k")),
+                bind(.unitsRow(10), unitsView, .pageDown), bind(.unitsRow(-10), unitsView, .pageUp),
+                bind(.unitsRow(-1_000_000), unitsView, .home, char("g")),
+                bind(.unitsRow(1_000_000), unitsView, .end, char("G")),
+            ]),
+        Entry(
+            section: .units, keys: "s  /  S", text: "order by the next column / the other way",
+            bindings: [bind(.unitsSort, unitsView, char("s")), bind(.unitsReverse, unitsView, char("S"))]),
+        Entry(
+            section: .units, keys: "a", text: "statistics over this window / the whole set (runs in the background)",
+            bindings: [bind(.unitsScope, unitsView, char("a"))]),
+        Entry(
+            section: .units, keys: "Enter  /  [ ]", text: "the Step view at the selected unit / the layer",
+            bindings: [
+                bind(.unitsOpen, unitsView, .enter), bind(.layer(-1), unitsView, char("[")),
+                bind(.layer(1), unitsView, char("]")),
             ]),
         Entry(
             section: .weights, keys: "arrows hjkl, PgUp PgDn", text: "move the cursor over the matrix",
@@ -226,6 +250,9 @@ public enum KeyAction: Sendable, Equatable {
     case layer(Int)
     /// The next (+1) or previous (−1) window of the set, or ±10.
     case window(Int)
+    /// The Units view: move the selected row, order by the next column, reverse, switch
+    /// window/set, open the Step view at the selected unit.
+    case unitsRow(Int), unitsSort, unitsReverse, unitsScope, unitsOpen
     case weightColumn(Int), weightRow(Int), weightPage(Int), firstWeightColumn, lastWeightColumn
     /// The next (+1) or previous (−1) weight matrix.
     case matrix(Int)

@@ -22,6 +22,7 @@ extension ExplorerState {
         case .step: drawStepView(&canvas, area)
         case .unit: drawUnitView(&canvas, area)
         case .input: drawInputView(&canvas, area)
+        case .units: drawUnitsView(&canvas, area)
         case .help: drawHelpView(&canvas, area)
         }
         drawPrompt(&canvas)
@@ -43,7 +44,8 @@ extension ExplorerState {
     }
 
     private func drawTabs(_ canvas: inout Canvas) {
-        var x = canvas.put(" lstmscope ", x: 0, y: 0, style: .heading)
+        // Below 90 columns the name goes, so that every view's tab and the file's name fit.
+        var x = width < 90 ? 0 : canvas.put(" lstmscope ", x: 0, y: 0, style: .heading)
         for v in View.allCases where v != .help {
             let label = " \(v.rawValue) \(v.title) "
             x = canvas.put(label, x: x, y: 0, style: v == view ? .selected : .plain)

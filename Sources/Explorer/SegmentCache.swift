@@ -17,7 +17,7 @@ extension ExplorerState {
     }
 
     /// Whether idle time would add to the picture: steps left to run or gaps in the history strip.
-    public var hasPendingWork: Bool { !replay.isComplete || nextMissingInterval != nil }
+    public var hasPendingWork: Bool { !replay.isComplete || nextMissingInterval != nil || setScanPending }
 
     /// Makes ``segment`` hold the current step and the one before it (and the output had the
     /// window ended here); a step the replay has not reached yet is not selectable.
@@ -75,7 +75,9 @@ extension ExplorerState {
 
     /// One block of idle work: fill the next gap of the history strip, else run the window on.
     mutating func doPendingWork() {
-        if let range = nextMissingInterval {
+        if setScanPending {
+            advanceSetScan()
+        } else if let range = nextMissingInterval {
             let more = replay.segment(layer: layer, steps: range)
             segment = range.lowerBound < segment.firstStep ? more.joined(segment) : segment.joined(more)
         } else if !replay.isComplete {

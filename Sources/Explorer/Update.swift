@@ -97,7 +97,7 @@ extension ExplorerState {
             view = v
             if view != .help { previousView = view }
         case .nextView, .previousView:
-            let order: [View] = [.model, .weights, .step, .unit, .input]
+            let order: [View] = [.model, .weights, .step, .unit, .input, .units]
             let index = order.firstIndex(of: view) ?? 2
             view = order[(index + (action == .nextView ? 1 : order.count - 1)) % order.count]
             previousView = view
@@ -120,6 +120,35 @@ extension ExplorerState {
             if playing && t == steps - 1 { t = 0 }
             say(playing ? "playing (space pauses)" : "paused")
         case .layer(let by): selectLayer(layer + by)
+        case .unitsRow(let by):
+            unitsTable.row = clamp(unitsTable.row + by, 0, replay.layers[layer].units - 1)
+        case .unitsSort:
+            let columns = UnitsTable.columns(
+                model.tracedLayers[layer].vectorNames.map {
+                    model.tracedLayers[layer].activation(of: $0)
+                })
+            unitsTable.column = columns[((columns.firstIndex(of: unitsTable.column) ?? 0) + 1) % columns.count]
+            unitsTable.descending = unitsTable.column != .unit
+            unitsTable.row = 0
+        case .unitsReverse:
+            unitsTable.descending.toggle()
+            unitsTable.row = 0
+        case .unitsScope:
+            guard let set = windowSet else {
+                say("one window: give --input a set of shape (N, T, xu) for the whole set's statistics")
+                break
+            }
+            unitsTable.scope = unitsTable.scope == .window ? .set : .window
+            say(
+                unitsTable.scope == .set
+                    ? "statistics over the whole set (\(set.count) windows)" : "statistics over this window")
+        case .unitsOpen:
+            if let statistics = unitsStatistics, statistics.layers.indices.contains(layer) {
+                let order = unitsTable.order(statistics.layers[layer])
+                if order.indices.contains(unitsTable.row) { unit = order[unitsTable.row] }
+            }
+            view = .step
+            previousView = view
         case .window(let by):
             guard let set = windowSet, set.count > 1 else {
                 say("one window: give --input a set of shape (N, T, xu) to move between windows")

@@ -12,7 +12,9 @@ import Testing
         for view in View.allCases {
             for state in [single, stacked] {
                 var s = state
-                _ = s.update(.key(.character(Character(String(view.rawValue)))))
+                // Help has no number: ? opens it.
+                _ = s.update(.key(.character(view == .help ? "?" : Character(String(view.rawValue)))))
+                #expect(s.view == view)
                 for hint in KeyMap.statusHints(for: s) {
                     guard let action = hint.action else { continue }
                     #expect(KeyMap.binds(action, in: view), "\(hint.key) \(hint.text) in \(view)")

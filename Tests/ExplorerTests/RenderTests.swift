@@ -9,7 +9,7 @@ import Testing
 @Suite struct RenderTests {
     static let views: [(Key, String)] = [
         (.character("3"), "step"), (.character("1"), "model"), (.character("2"), "weights"),
-        (.enter, "unit"), (.character("5"), "input"), (.character("?"), "help"),
+        (.enter, "unit"), (.character("5"), "input"), (.character("6"), "units"), (.character("?"), "help"),
     ]
 
     @Test(arguments: [(60, 16), (80, 24), (120, 40)])

@@ -51,7 +51,7 @@ import Testing
         // Every help text is there when scrolled through, wrapped but whole.
         var seen = ""
         ExplorerSession.press(&s, .home)
-        for _ in 0..<40 {
+        for _ in 0..<80 {
             seen += s.render().lines.dropFirst(2).dropLast().joined(separator: "\n") + "\n"
             ExplorerSession.press(&s, .down)
         }
