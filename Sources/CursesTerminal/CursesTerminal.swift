@@ -110,7 +110,13 @@ public final class CursesTerminal: Terminal {
                 invalidate()
                 return .resize(width: size.width, height: size.height)
             }
-            return CursesTerminal.functionKeys[code].map(Event.key)
+            if let known = CursesTerminal.functionKeys[code] { return .key(known) }
+            // Ctrl-arrows have no fixed code: terminfo names them kLFT5 and kRIT5.
+            switch keyname(code).map({ String(cString: $0) }) {
+            case "kLFT5": return .key(.controlLeft)
+            case "kRIT5": return .key(.controlRight)
+            default: return nil
+            }
         }
         switch key {
         case 10, 13: return .key(.enter)
@@ -129,6 +135,7 @@ public final class CursesTerminal: Terminal {
         KEY_UP: .up, KEY_DOWN: .down, KEY_LEFT: .left, KEY_RIGHT: .right,
         KEY_HOME: .home, KEY_END: .end, KEY_PPAGE: .pageUp, KEY_NPAGE: .pageDown,
         KEY_ENTER: .enter, KEY_BTAB: .backTab, KEY_BACKSPACE: .backspace, KEY_DC: .delete,
+        KEY_SLEFT: .shiftLeft, KEY_SRIGHT: .shiftRight,
     ]
 
     private func attributes(_ style: Style) -> attr_t {

@@ -4,6 +4,8 @@ import LSTMCore
 public enum Key: Sendable, Hashable {
     case character(Character)
     case up, down, left, right, home, end, pageUp, pageDown
+    /// Shift and Ctrl with ← →: jumps through the window.
+    case shiftLeft, shiftRight, controlLeft, controlRight
     case enter, escape, tab, backTab, backspace, delete
     /// Ctrl-U: clear the line being typed (as in a shell).
     case killLine

@@ -20,8 +20,8 @@ public enum View: Int, Sendable, CaseIterable {
 
 /// A path being typed at the prompt.
 public struct Prompt: Sendable, Equatable {
-    /// What the path is for.
-    public enum Purpose: Sendable, Equatable { case model, input }
+    /// What the line is for: a model's or an input's path, or a step to go to.
+    public enum Purpose: Sendable, Equatable { case model, input, goTo }
     public var purpose: Purpose
     /// The path as typed.
     public var line: LineEditor
@@ -123,6 +123,17 @@ public struct ExplorerState: Sendable {
     public internal(set) var prompt: Prompt?
     /// Whether the animation runs (the shell sends `.tick` while it does).
     public internal(set) var playing = false
+    /// Index into ``playSpeeds``: how fast play runs.
+    public internal(set) var playSpeedIndex = 0
+    /// Play speeds, in steps a second (the first is the explorer's first speed).
+    public static let playSpeeds: [Double] = [2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]
+    /// Steps a second while playing.
+    public var playSpeed: Double { Self.playSpeeds[playSpeedIndex] }
+    /// Seconds between frames while playing: as the speed asks, but at most 30 frames a
+    /// second; faster speeds move several steps a frame.
+    public var playTickSeconds: Double { max(1.0 / 30, 1 / playSpeed) }
+    /// Steps one frame moves.
+    var stepsPerTick: Int { max(1, Int((playSpeed * playTickSeconds).rounded())) }
     /// What the status bar says, if anything.
     public internal(set) var status: StatusMessage?
     /// The status bar's text.

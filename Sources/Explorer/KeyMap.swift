@@ -100,6 +100,16 @@ public enum KeyMap {
                 bind(.step(-1), stepViews, .left, char("h"), char("p")),
             ]),
         Entry(
+            section: .steps, keys: "Shift-→ ←  /  Ctrl-→ ← > <", text: "10 steps / 100 steps on or back",
+            bindings: [
+                bind(.step(10), stepViews, .shiftRight), bind(.step(-10), stepViews, .shiftLeft),
+                bind(.step(100), stepViews, .controlRight, char(">")),
+                bind(.step(-100), stepViews, .controlLeft, char("<")),
+            ]),
+        Entry(
+            section: .steps, keys: ":", text: "go to a step: type its index (0 … T − 1, as trace numbers it)",
+            bindings: [bind(.goTo, stepViews, char(":"))]),
+        Entry(
             section: .steps, keys: "Home g  /  End G", text: "first / last timestep",
             bindings: [bind(.firstStep, stepViews, .home, char("g")), bind(.lastStep, stepViews, .end, char("G"))]),
         Entry(
@@ -112,8 +122,13 @@ public enum KeyMap {
             section: .steps, keys: "Enter", text: "unit detail: the whole arithmetic of the selected unit (Esc back)",
             bindings: [bind(.toggleDetail, stepViews, .enter)]),
         Entry(
-            section: .steps, keys: "space", text: "play / pause an animation through the window",
-            bindings: [bind(.togglePlay, stepViews, char(" "))]),
+            section: .steps, keys: "space  /  + -",
+            text: "play / pause through the window / faster, slower (2.5 to "
+                + "10,000 steps/s)",
+            bindings: [
+                bind(.togglePlay, stepViews, char(" ")), bind(.playSpeed(1), stepViews, char("+"), char("=")),
+                bind(.playSpeed(-1), stepViews, char("-")),
+            ]),
         Entry(
             section: .steps, keys: "v", text: "history strip: next vector (i f c̃ o c h)",
             bindings: [bind(.nextHistoryVector, stepViews, char("v"))]),
@@ -250,6 +265,10 @@ public enum KeyAction: Sendable, Equatable {
     case layer(Int)
     /// The next (+1) or previous (−1) window of the set, or ±10.
     case window(Int)
+    /// A faster (+1) or slower (−1) play speed.
+    case playSpeed(Int)
+    /// Type a step index to go to.
+    case goTo
     /// The Units view: move the selected row, order by the next column, reverse, switch
     /// window/set, open the Step view at the selected unit.
     case unitsRow(Int), unitsSort, unitsReverse, unitsScope, unitsOpen

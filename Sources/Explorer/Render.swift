@@ -97,7 +97,12 @@ extension ExplorerState {
         canvas.fill(x: 0, y: y, width: width, height: 2, with: .blank)
         let candidates = prompt.candidates.map(lastPathComponent).joined(separator: "  ")
         canvas.put(" " + candidates, x: 0, y: y, style: .muted, maxWidth: width)
-        let label = prompt.purpose == .model ? " open model: " : " open input: "
+        let label =
+            switch prompt.purpose {
+            case .model: " open model: "
+            case .input: " open input: "
+            case .goTo: " go to step index (0–\(steps - 1)): "
+            }
         let x = canvas.put(label, x: 0, y: y + 1, style: .heading)
         let room = width - x - 2
         let text =

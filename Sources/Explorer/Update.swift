@@ -23,7 +23,7 @@ extension ExplorerState {
         case .tick:
             guard playing else { return [] }
             if t + 1 < steps {
-                t += 1
+                t = min(t + stepsPerTick, steps - 1)
             } else {
                 playing = false; say("end of the window (space plays again from t = 0)")
             }
@@ -118,7 +118,12 @@ extension ExplorerState {
         case .togglePlay:
             playing.toggle()
             if playing && t == steps - 1 { t = 0 }
-            say(playing ? "playing (space pauses)" : "paused")
+            say(playing ? "playing at \(speedText) (space pauses, + - change the speed)" : "paused")
+        case .playSpeed(let by):
+            playSpeedIndex = clamp(playSpeedIndex + by, 0, Self.playSpeeds.count - 1)
+            say("play speed \(speedText)" + (playing ? "" : " (space plays)"))
+        case .goTo:
+            prompt = Prompt(purpose: .goTo, text: "")
         case .layer(let by): selectLayer(layer + by)
         case .unitsRow(let by):
             unitsTable.row = clamp(unitsTable.row + by, 0, replay.layers[layer].units - 1)
@@ -291,6 +296,7 @@ extension ExplorerState {
 
     private mutating func handlePrompt(_ key: Key) -> [Command] {
         guard var p = prompt else { return [] }
+        if p.purpose == .goTo { return goToPrompt(key) }
         if key == .tab {
             return [.completePath(p.text)]
         }
@@ -314,6 +320,33 @@ extension ExplorerState {
             prompt = p
             return []
         }
+    }
+
+    /// `12.5 steps/s`, `2,500 steps/s`.
+    var speedText: String {
+        (playSpeed < 10 ? String(playSpeed) : String(Int(playSpeed))) + " steps/s"
+    }
+
+    /// The go-to line: a step index (0 … T − 1, as trace, compare and scan number them).
+    private mutating func goToPrompt(_ key: Key) -> [Command] {
+        guard var p = prompt else { return [] }
+        switch p.line.handle(key) {
+        case .cancelled:
+            prompt = nil
+            say("cancelled")
+        case .submitted(let text):
+            prompt = nil
+            guard let index = Int(text.trimmingSpaces()), (0..<steps).contains(index) else {
+                fail("go to: \(text.isEmpty ? "nothing typed" : "\"\(text)\"") is not a step index 0–\(steps - 1)")
+                return []
+            }
+            t = index
+            playing = false
+            say("t = \(t + 1) / \(steps) (index \(t))")
+        case .editing:
+            prompt = p
+        }
+        return []
     }
 
     /// Shows `text` on the status line until the next key.

@@ -16,8 +16,8 @@ public struct ExplorerShell<T: Terminal> {
         case signal(Int32)
     }
 
-    /// Seconds between animation steps while playing.
-    public static var tickSeconds: Double { 0.4 }
+    /// Seconds between animation steps at the first play speed.
+    public static var tickSeconds: Double { 1 / ExplorerState.playSpeeds[0] }
 
     let terminal: T
     let colors: ColorChoice
@@ -46,11 +46,12 @@ public struct ExplorerShell<T: Terminal> {
             draw(state)
             if terminal.pendingSignal != 0 { return .signal(terminal.pendingSignal) }
             // With work pending (a long window still running), poll keys without waiting.
-            let event = terminal.nextEvent(timeoutMilliseconds: state.hasPendingWork ? 0 : (state.playing ? 50 : 200))
+            let wait = state.playing ? Int32(min(50, state.playTickSeconds * 1000)) : 200
+            let event = terminal.nextEvent(timeoutMilliseconds: state.hasPendingWork ? 0 : wait)
             var commands: [Command] = []
             if let event {
                 commands = state.update(event)
-            } else if state.playing, now() - lastTick >= Self.tickSeconds {
+            } else if state.playing, now() - lastTick >= state.playTickSeconds {
                 lastTick = now()
                 commands = state.update(.tick)
             } else if state.hasPendingWork {
