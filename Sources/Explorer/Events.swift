@@ -28,6 +28,8 @@ public enum Event: Sendable {
     case inputLoaded(Matrix, path: String)
     /// The shell loaded a set of windows, (N, T, xu), the explorer asked for.
     case windowSetLoaded(WindowSet)
+    /// The shell wrote the window the explorer asked it to, to this path.
+    case windowWritten(String)
     /// A load the explorer asked for failed; the message names the file.
     case loadFailed(String)
     /// The shell's answer to ``Command/completePath(_:)``: the paths that start with `prefix`.
@@ -44,4 +46,7 @@ public enum Command: Sendable, Equatable {
     /// List the paths that start with this text (Tab in a prompt); the answer comes back as
     /// ``Event/pathCompletions(prefix:_:)``, so that `update` never reads the file system.
     case completePath(String)
+    /// Write this window to a new `.npy` at this path (never over an existing file); the
+    /// answer comes back as ``Event/windowWritten(_:)`` or ``Event/loadFailed(_:)``.
+    case writeWindow(Matrix, path: String)
 }

@@ -21,7 +21,7 @@ public enum View: Int, Sendable, CaseIterable {
 /// A path being typed at the prompt.
 public struct Prompt: Sendable, Equatable {
     /// What the line is for: a model's or an input's path, or a step to go to.
-    public enum Purpose: Sendable, Equatable { case model, input, goTo }
+    public enum Purpose: Sendable, Equatable { case model, input, goTo, writeWindow }
     public var purpose: Purpose
     /// The path as typed.
     public var line: LineEditor
@@ -65,6 +65,8 @@ public struct ExplorerState: Sendable {
     public private(set) var windowSet: WindowSet?
     /// Which window of ``windowSet`` is shown (0-based, as `scan` numbers them).
     public internal(set) var windowIndex = 0
+    /// The values the input edits replaced, latest last (`u` puts them back): row, column, value.
+    public internal(set) var edits: [(row: Int, column: Int, value: Float)] = []
     /// The Units view: its table's scope, order and selected row.
     public internal(set) var unitsTable = UnitsTable()
     /// The whole set's statistics as far as they have run (the Units view's set scope).
@@ -233,6 +235,7 @@ public struct ExplorerState: Sendable {
         let newReplay = try Self.startReplay(model, set.window(k), eagerLimit: eagerLimit)
         dropTheirs()
         windowIndex = k
+        edits = []
         windowStatisticsCache = MemoTable()
         input = set.window(k)
         inputSource = Self.windowSource(set, k)
@@ -253,6 +256,7 @@ public struct ExplorerState: Sendable {
     }
 
     mutating func replaceInput(_ window: Matrix, source: String) throws(ShapeError) {
+        edits = []
         windowSet = nil
         windowIndex = 0
         setStatistics = nil
@@ -267,14 +271,24 @@ public struct ExplorerState: Sendable {
         clampSelections()
     }
 
-    mutating func setInputValue(row: Int, column: Int, to value: Float) throws(ShapeError) {
+    /// Whether the window shown is the one given with edits made to it.
+    public var inputIsEdited: Bool { !edits.isEmpty }
+
+    mutating func setInputValue(row: Int, column: Int, to value: Float, undoing: Bool = false) throws(ShapeError) {
         var window = input
+        let old = window[row, column]
         window[row, column] = value
         replay = try Self.startReplay(model, window, eagerLimit: eagerLimit)
         dropTheirs()
         input = window
         windowStatisticsCache = MemoTable()
-        if !inputSource.hasSuffix("(edited)") { inputSource += " (edited)" }
+        if undoing {
+            edits.removeLast()
+            if edits.isEmpty { inputSource = inputSource.replacingSuffix(" (edited)") }
+        } else {
+            edits.append((row, column, old))
+            if !inputSource.hasSuffix("(edited)") { inputSource += " (edited)" }
+        }
         // Forced: the steps held were computed from the old window.
         refreshSegment(force: true)
     }

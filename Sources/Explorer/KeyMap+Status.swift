@@ -37,8 +37,8 @@ extension KeyMap {
                 ? [hint(enter, "apply", nil), hint("esc", "cancel", nil)]
                 : [
                     hint(arrows + updown, "move", .inputRow(1)), hint(enter, "edit", .editValue),
-                    hint("o", "open input", .openInput),
-                ] + common
+                ] + (state.inputIsEdited ? [hint("u", "undo", .undoEdit), hint("w", "write", .writeWindow)] : [])
+                    + [hint("o", "open input", .openInput)] + common
         case .model:
             return [
                 hint("O", "open model", .openModel), hint("o", "open input", .openInput), hint("r", "reload", .reload),

@@ -204,6 +204,12 @@ public enum KeyMap {
                 Binding(triggers: [.numberStart], action: .editValueTyping, scope: input),
             ]),
         Entry(
+            section: .input, keys: "u", text: "undo the last edit (again for the one before)",
+            bindings: [bind(.undoEdit, input, char("u"))]),
+        Entry(
+            section: .input, keys: "w", text: "write the window, edits and all, to a new .npy (never over a file)",
+            bindings: [bind(.writeWindow, input, char("w"))]),
+        Entry(
             section: .files, keys: "o", text: "open another input window (.npy .csv .json); Tab completes paths",
             bindings: [bind(.openInput, .everywhere, char("o"))]),
         Entry(
@@ -269,6 +275,10 @@ public enum KeyAction: Sendable, Equatable {
     case playSpeed(Int)
     /// Type a step index to go to.
     case goTo
+    /// Put back the value the last input edit replaced.
+    case undoEdit
+    /// Write the window (edited or not) to a new `.npy`.
+    case writeWindow
     /// The Units view: move the selected row, order by the next column, reverse, switch
     /// window/set, open the Step view at the selected unit.
     case unitsRow(Int), unitsSort, unitsReverse, unitsScope, unitsOpen

@@ -26,16 +26,22 @@ public struct LineEditor: Sendable, Equatable {
     public let limit: Int
     /// Which characters it takes.
     public let accepted: Accepted
+    /// Whether the text is offered to change: a first character typed replaces it, as a
+    /// selected field does; any other key keeps it to edit.
+    public private(set) var offered: Bool
 
-    /// A line holding `text`.
-    public init(_ text: String = "", limit: Int, accepted: Accepted = .anything) {
+    /// A line holding `text`; `offered`: typing replaces it rather than adding to it.
+    public init(_ text: String = "", limit: Int, accepted: Accepted = .anything, offered: Bool = false) {
         self.text = text
         self.limit = limit
         self.accepted = accepted
+        self.offered = offered && !text.isEmpty
     }
 
     /// Applies `key` to the line.
     public mutating func handle(_ key: Key) -> Outcome {
+        if offered, case .character(let c) = key, takes(c) { text = "" }
+        if key != .enter { offered = false }
         switch key {
         case .escape: return .cancelled
         case .enter: return .submitted(text)

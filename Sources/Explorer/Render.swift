@@ -102,6 +102,7 @@ extension ExplorerState {
             case .model: " open model: "
             case .input: " open input: "
             case .goTo: " go to step index (0–\(steps - 1)): "
+            case .writeWindow: " write the window to: "
             }
         let x = canvas.put(label, x: 0, y: y + 1, style: .heading)
         let room = width - x - 2

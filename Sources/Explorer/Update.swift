@@ -53,6 +53,9 @@ extension ExplorerState {
                 fail("\(set.name): \(error.message)")
             }
             return []
+        case .windowWritten(let path):
+            say("wrote the window (\(input.rows) × \(input.columns), float32) to \(path)")
+            return []
         case .loadFailed(let message):
             fail(message)
             return []
@@ -184,7 +187,29 @@ extension ExplorerState {
         case .inputRow(let by): t = clamp(t + by, 0, steps - 1)
         case .firstInputRow: t = 0
         case .lastInputRow: t = min(steps, replay.computedSteps) - 1
-        case .editValue: valueEditor = LineEditor(limit: 40, accepted: .number)
+        case .editValue:
+            // The field starts with the value there, to change rather than retype.
+            valueEditor = LineEditor("\(input[inputRow, inputColumn])", limit: 40, accepted: .number, offered: true)
+        case .writeWindow:
+            let stem =
+                inputSource.hasPrefix("default")
+                ? "window" : lastPathComponent(inputSource.replacingSuffix(" (edited)"))
+            prompt = Prompt(
+                purpose: .writeWindow,
+                text: stem.split(separator: ".").first.map(String.init).map {
+                    $0 + "-edited.npy"
+                } ?? "window-edited.npy")
+        case .undoEdit:
+            guard let last = edits.last else { say("no edit to undo"); break }
+            do {
+                let now = input[last.row, last.column]
+                try setInputValue(row: last.row, column: last.column, to: last.value, undoing: true)
+                say(
+                    "undone: t = \(last.row + 1), x\(last.column) back to \(last.value) from \(now)"
+                        + (edits.isEmpty ? "; the window is the one given again" : " (\(edits.count) edits left)"))
+            } catch {
+                fail(error.message)
+            }
         case .editValueTyping:
             if case .character(let c) = key { valueEditor = LineEditor(String(c), limit: 40, accepted: .number) }
         case .scroll, .scrollPage, .scrollToTop, .scrollToEnd:
@@ -309,8 +334,16 @@ extension ExplorerState {
             prompt = nil
             let path = text.trimmingSpaces()
             guard !path.isEmpty else { return [] }
-            say("loading \(path)…")
-            return [p.purpose == .model ? .loadModel(path) : .loadInput(path)]
+            switch p.purpose {
+            case .writeWindow:
+                return [.writeWindow(input, path: path)]
+            case .model:
+                say("loading \(path)…")
+                return [.loadModel(path)]
+            default:
+                say("loading \(path)…")
+                return [.loadInput(path)]
+            }
         case .editing:
             // The candidates shown after Tab go at the next key that edits the line.
             switch key {

@@ -22,6 +22,19 @@ public enum NPZWriter {
         return data
     }
 
+    /// Writes one array as a `.npy` at `path`, which must not exist: a window the user edited is
+    /// saved beside the files it came from, never over one of them.
+    public static func writeNPY(shape: [Int], values: [Float], to path: String) throws(LoadError) {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw LoadError(path, .badInput, "exists already; lstmscope never writes over a file, give another name")
+        }
+        do {
+            try npy(shape: shape, values: values).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
+        } catch {
+            throw LoadError(path, .unreadable, "cannot be written: \(error.localizedDescription)")
+        }
+    }
+
     /// Writes `arrays` to a new archive at `url` (replacing a file there).
     public static func write(_ arrays: [Array], to url: URL) throws {
         try? FileManager.default.removeItem(at: url)

@@ -168,6 +168,14 @@ struct Explore: ParsableCommand {
             } catch {
                 return .loadFailed(error.description)
             }
+        case .writeWindow(let window, let typed):
+            let path = typed.hasPrefix("~") ? NSString(string: typed).expandingTildeInPath : typed
+            do {
+                try NPZWriter.writeNPY(shape: [window.rows, window.columns], values: window.values, to: path)
+                return .windowWritten(path)
+            } catch {
+                return .loadFailed(error.description)
+            }
         case .completePath(let prefix):
             return .pathCompletions(prefix: prefix, PathCompletion.complete(prefix))
         case .quit:

@@ -160,9 +160,16 @@ extension ExplorerState {
         }
         if let expected {
             let keras = VectorLine(values: expected, limit: 8).text(glyphs)
-            var x2 = canvas.put(" Keras model.predict: ", x: 0, y: y + 2, style: .heading)
+            // --expect is Keras's model.predict for a Keras file, the user's own numbers otherwise.
+            let kerasFile = [.keras, .h5, .npz].contains(model.provenance.format)
+            var x2 = canvas.put(kerasFile ? " Keras model.predict: " : " expected: ", x: 0, y: y + 2, style: .heading)
             x2 = canvas.put(keras, x: x2, y: y + 2)
-            if let comparison = expectedComparison, let d = comparison.largestDifference {
+            if inputIsEdited {
+                // It was computed for the window before the edits: no verdict on the edited one.
+                canvas.put(
+                    "  (for the window before your edits; u undoes)", x: x2, y: y + 2, style: .muted,
+                    maxWidth: width - x2)
+            } else if let comparison = expectedComparison, let d = comparison.largestDifference {
                 let ok = comparison.matches(tolerance: tolerance)
                 canvas.put(
                     "  max |diff| \(formatScientific(d)) \(ok ? "matches" : "DIFFERS")", x: x2, y: y + 2,

@@ -21,7 +21,9 @@ extension ExplorerState {
             " unit \(unit) of layer \(shown(lt.layerName))\(gates ? "" : " (\(lt.kind))") at t = \(t + 1) / \(steps)",
             x: 0, y: y, style: .heading)
         y += 2
-        let headers = [gates ? "gate" : "", "x·W", "h·U", "b", "z", "act", "value"]
+        // The pre-activation is z, except beside a GRU's update gate z.
+        let pre = lt.vectorNames.contains(.z) ? "pre" : "z"
+        let headers = [gates ? "gate" : "", "x·W", "h·U", "b", pre, "act", "value"]
         let termsHeader = "largest contributions"
         // Below 80 columns a row is named by its symbol alone, so the value column still fits.
         let narrow = width < Breakpoint.narrow
