@@ -62,3 +62,20 @@ import Testing
         #expect(s.message?.contains("play speed 5000 steps/s") == true)
     }
 }
+
+/// The history strip says which part of a long window it shows, and its t axis follows t.
+@Suite struct HistoryAxisTests {
+    @Test func theStripShowsItsPartOfTheWindowWithAnAxis() throws {
+        var s = try NavigationTests.long()
+        ExplorerSession.press(&s, .character(":"))
+        for c in "499" { ExplorerSession.press(&s, .character(c)) }
+        ExplorerSession.press(&s, .enter)
+        let range = s.historyRange
+        #expect(range.contains(499) && range.count < 1000)
+        let text = s.render().text
+        #expect(text.contains("history of h over t = \(range.lowerBound + 1)…\(range.upperBound) of 1000"), "\(text)")
+        // Ticks every ten steps with their t (counted from 1, as the strip's title).
+        let axis = try #require(text.split(separator: "\n").first { $0.contains("'460") }, "\(text)")
+        #expect(axis.contains("'470") && axis.contains("'500") && axis.hasSuffix("\(range.upperBound)"), "\(axis)")
+    }
+}

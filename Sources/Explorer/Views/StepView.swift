@@ -93,7 +93,10 @@ extension ExplorerState {
         let first = scrollStart(selected: unit, count: lt.units, visible: visibleUnits)
         y = drawUnitTable(&canvas, y: y, first: first, count: visibleUnits)
         y += 1
-        y = drawHistory(&canvas, y: y, first: first, count: visibleUnits)
+        // A t axis under the strip when a row is left over (header, blank and title take 3, the
+        // table's "units a–b of n" line one more when it shows).
+        let rowsUsed = 3 + 2 * visibleUnits + (lt.units > visibleUnits ? 1 : 0)
+        y = drawHistory(&canvas, y: y, first: first, count: visibleUnits, axis: free > rowsUsed)
         drawOutputs(&canvas, y: area.bottom - outputRows)
     }
 
@@ -138,13 +141,13 @@ extension ExplorerState {
         ).draw(&canvas, y: y, first: first, count: count)
     }
 
-    private func drawHistory(_ canvas: inout Canvas, y: Int, first: Int, count: Int) -> Int {
+    private func drawHistory(_ canvas: inout Canvas, y: Int, first: Int, count: Int, axis: Bool) -> Int {
         guard let vectorIndex = layerTrace.vectorNames.firstIndex(of: historyVector) else { return y }
         return HistoryStrip(
             trace: layerTrace, vector: historyVector, range: historyRange, steps: steps, t: t, unit: unit,
             scale: max(replay.largestMagnitude[layer][vectorIndex], 1e-6),
             progress: replay.isComplete ? nil : progressText, width: width, glyphs: glyphs
-        ).draw(&canvas, y: y, first: first, count: count)
+        ).draw(&canvas, y: y, first: first, count: count, axis: axis)
     }
 
     private func drawOutputs(_ canvas: inout Canvas, y: Int) {

@@ -20,14 +20,18 @@ struct HistoryStrip {
     let width: Int
     let glyphs: Glyphs
 
-    /// Draws units `first ..< first + count` from row `startY`; returns the row after the strip.
-    func draw(_ canvas: inout Canvas, y startY: Int, first: Int, count: Int) -> Int {
+    /// Draws units `first ..< first + count` from row `startY`, then a t axis when `axis`;
+    /// returns the row after the strip.
+    func draw(_ canvas: inout Canvas, y startY: Int, first: Int, count: Int, axis: Bool = false) -> Int {
         let lt = trace
         var y = startY
         let labelWidth = 6
-        var title =
-            " history of \(glyphs.symbol(vector)) over t = "
-            + "1\(glyphs == .unicode ? "…" : "..")\(steps) (v: next vector)"
+        let to = glyphs == .unicode ? "…" : ".."
+        // The part of the window shown, when it is not all of it (the strip follows t).
+        let part =
+            range.count < steps
+            ? "t = \(range.lowerBound + 1)\(to)\(range.upperBound) of \(steps)" : "t = 1\(to)\(steps)"
+        var title = " history of \(glyphs.symbol(vector)) over \(part) (v: next vector)"
         if let progress { title += "  running the window: \(progress)" }
         canvas.put(title, x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
@@ -54,6 +58,36 @@ struct HistoryStrip {
             }
             y += 1
         }
+        if axis {
+            canvas.put(axisLine, x: labelWidth, y: y, style: .muted, maxWidth: width - labelWidth)
+            y += 1
+        }
         return y
+    }
+
+    /// Ticks under the columns with their t (as the Step view counts, from 1): every tenth step,
+    /// or wider apart when the numbers need the room.
+    var axisLine: String {
+        let digits = String(range.upperBound).count
+        let spacing = [10, 20, 50, 100, 200, 500, 1000, 5000, 10000].first { $0 >= digits + 3 } ?? 100_000
+        var line = [Character](repeating: " ", count: range.count)
+        // The last step shown goes at the right end first; the ticks keep a space before it.
+        let last = Array("\(range.upperBound)")
+        let end = range.count > last.count + 2 ? range.count - last.count : range.count + 1
+        if end <= range.count { line.replaceSubrange(end..., with: last) }
+        // The columns the ticks may use: all, or up to a space before the last step's number.
+        let room = end <= range.count ? end - 1 : range.count
+        var k = 0
+        while k < range.count {
+            let shown = range.lowerBound + k + 1
+            let label = Array("'\(shown)")
+            if shown % spacing == 0 || k == 0, k + label.count <= room {
+                for (i, c) in label.enumerated() { line[k + i] = c }
+                k += label.count + 1
+                continue
+            }
+            k += 1
+        }
+        return String(line)
     }
 }
