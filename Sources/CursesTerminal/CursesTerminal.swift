@@ -124,6 +124,7 @@ public final class CursesTerminal: Terminal {
         case 9: return .key(.tab)
         case 8, 127: return .key(.backspace)
         case 21: return .key(.killLine)
+        case 23: return .key(.deleteWord)
         case 12: invalidate(); return .resize(width: size.width, height: size.height)  // Ctrl-L redraws
         default:
             guard key >= 32, let scalar = Unicode.Scalar(UInt32(key)) else { return nil }

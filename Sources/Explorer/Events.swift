@@ -7,8 +7,10 @@ public enum Key: Sendable, Hashable {
     /// Shift and Ctrl with ← →: jumps through the window.
     case shiftLeft, shiftRight, controlLeft, controlRight
     case enter, escape, tab, backTab, backspace, delete
-    /// Ctrl-U: clear the line being typed (as in a shell).
+    /// Ctrl-U: clear the line being typed before the cursor (as in a shell).
     case killLine
+    /// Ctrl-W: delete the word (or path component) before the cursor.
+    case deleteWord
 }
 
 /// Everything that can change the explorer's state.

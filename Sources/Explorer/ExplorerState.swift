@@ -37,7 +37,7 @@ public struct Prompt: Sendable, Equatable {
     /// The path as typed.
     public var text: String {
         get { line.text }
-        set { line.text = newValue }
+        set { line.replace(with: newValue) }
     }
 }
 

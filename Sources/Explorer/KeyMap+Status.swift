@@ -18,6 +18,15 @@ extension KeyMap {
             Hint(key: key, text: text, action: action)
         }
         let common = [hint("1-6", "views", .show(.model)), hint("?", "help", .toggleHelp), hint("q", "quit", .quit)]
+        // A line being typed at the prompt: its own keys, which no view binds.
+        if let prompt = state.prompt {
+            let path = prompt.purpose == .model || prompt.purpose == .input || prompt.purpose == .writeWindow
+            return (path && prompt.purpose != .writeWindow ? [hint("Tab", "complete", nil)] : []) + [
+                hint(arrows + " Home End", "move", nil), hint("^W", "word", nil), hint("^U", "to start", nil),
+                hint(enter, prompt.purpose == .goTo ? "go" : prompt.purpose == .writeWindow ? "write" : "open", nil),
+                hint("esc", "cancel", nil),
+            ]
+        }
         switch state.view {
         case .step:
             return [

@@ -1,6 +1,8 @@
 /// One line of text being typed, as the prompt's path and the Input view's value edit both take
-/// it: characters are added up to a limit (only those `accepted` allows), Backspace removes the
-/// last, Ctrl-U clears the line, Enter submits and Esc cancels.
+/// it, edited as a shell line: characters go in at the cursor up to a limit (only those
+/// `accepted` allows), ← → Home End move it, Backspace and Delete remove the character before
+/// and under it, Ctrl-W the word (or path component) before it, Ctrl-U everything before it;
+/// Enter submits and Esc cancels.
 public struct LineEditor: Sendable, Equatable {
     /// Which characters a line takes.
     public enum Accepted: Sendable, Equatable {
@@ -21,7 +23,9 @@ public struct LineEditor: Sendable, Equatable {
     }
 
     /// The text so far.
-    public var text: String
+    public private(set) var text: String
+    /// Where characters go in: 0 before the first, `text.count` after the last.
+    public private(set) var cursor: Int
     /// Most characters the line holds.
     public let limit: Int
     /// Which characters it takes.
@@ -33,6 +37,7 @@ public struct LineEditor: Sendable, Equatable {
     /// A line holding `text`; `offered`: typing replaces it rather than adding to it.
     public init(_ text: String = "", limit: Int, accepted: Accepted = .anything, offered: Bool = false) {
         self.text = text
+        cursor = text.count
         self.limit = limit
         self.accepted = accepted
         self.offered = offered && !text.isEmpty
@@ -40,17 +45,47 @@ public struct LineEditor: Sendable, Equatable {
 
     /// Applies `key` to the line.
     public mutating func handle(_ key: Key) -> Outcome {
-        if offered, case .character(let c) = key, takes(c) { text = "" }
+        if offered, case .character(let c) = key, takes(c) {
+            text = ""
+            cursor = 0
+        }
         if key != .enter { offered = false }
+        var characters = Array(text)
         switch key {
         case .escape: return .cancelled
         case .enter: return .submitted(text)
-        case .backspace, .delete: if !text.isEmpty { text.removeLast() }
-        case .killLine: text = ""
-        case .character(let c) where takes(c): if text.count < limit { text.append(c) }
+        case .left: cursor = max(0, cursor - 1)
+        case .right: cursor = min(characters.count, cursor + 1)
+        case .home: cursor = 0
+        case .end: cursor = characters.count
+        case .backspace where cursor > 0:
+            characters.remove(at: cursor - 1)
+            cursor -= 1
+        case .delete where cursor < characters.count: characters.remove(at: cursor)
+        case .killLine:
+            characters.removeSubrange(0..<cursor)
+            cursor = 0
+        case .deleteWord:
+            // Back over separators, then to the previous one: `a/b/c` loses `c`, then `b/`.
+            var start = cursor
+            while start > 0, " /".contains(characters[start - 1]) { start -= 1 }
+            while start > 0, !" /".contains(characters[start - 1]) { start -= 1 }
+            characters.removeSubrange(start..<cursor)
+            cursor = start
+        case .character(let c) where takes(c) && characters.count < limit:
+            characters.insert(c, at: cursor)
+            cursor += 1
         default: break
         }
+        text = String(characters)
         return .editing
+    }
+
+    /// Replaces the whole line (a completed path), the cursor after it.
+    public mutating func replace(with newText: String) {
+        text = newText
+        cursor = newText.count
+        offered = false
     }
 
     private func takes(_ c: Character) -> Bool {

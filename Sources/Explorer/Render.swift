@@ -105,12 +105,21 @@ extension ExplorerState {
             case .writeWindow: " write the window to: "
             }
         let x = canvas.put(label, x: 0, y: y + 1, style: .heading)
-        let room = width - x - 2
-        let text =
-            prompt.text.count > room
-            ? String(prompt.text.suffix(room - 1)).prefixedEllipsis(glyphs.ellipsis) : prompt.text
-        let end = canvas.put(text, x: x, y: y + 1)
-        canvas.put(" ", x: end, y: y + 1, style: .selected)
+        drawLine(&canvas, prompt.line, x: x, y: y + 1)
+    }
+
+    /// A line being typed from column `x`, the cursor shown as a selected cell; a line longer
+    /// than the room scrolls to keep the cursor in view, an ellipsis where its start is cut.
+    func drawLine(_ canvas: inout Canvas, _ line: LineEditor, x: Int, y: Int) {
+        let room = max(2, width - x - 1)
+        let characters = Array(line.text)
+        let start = line.cursor + 1 > room ? line.cursor + 1 - room + 1 : 0
+        var shown = Array(characters[start..<min(characters.count, start + room - (start > 0 ? 1 : 0))])
+        if start > 0 { shown.insert(contentsOf: glyphs.ellipsis, at: 0) }
+        canvas.put(String(shown), x: x, y: y)
+        let at = x + (start > 0 ? glyphs.ellipsis.count : 0) + line.cursor - start
+        let under = line.cursor < characters.count ? String(characters[line.cursor]) : " "
+        canvas.put(under, x: at, y: y, style: .selected)
     }
 }
 

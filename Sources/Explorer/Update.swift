@@ -105,10 +105,15 @@ extension ExplorerState {
             view = order[(index + (action == .nextView ? 1 : order.count - 1)) % order.count]
             previousView = view
         case .openModel:
-            prompt = Prompt(purpose: .model, text: model.provenance.path)
+            prompt = Prompt(purpose: .model, text: Self.directory(of: model.provenance.path))
         case .openInput:
             prompt = Prompt(
-                purpose: .input, text: inputSource.hasPrefix("default") ? "" : inputSource.replacingSuffix(" (edited)"))
+                purpose: .input,
+                text: Self.directory(
+                    of: windowSet?.name
+                        ?? (inputSource.hasPrefix("default")
+                            ? model.provenance.path
+                            : inputSource.replacingSuffix(" (edited)"))))
         case .reload:
             say("reloading \(model.provenance.path)…")
             return [.loadModel(model.provenance.path)]
@@ -353,6 +358,13 @@ extension ExplorerState {
             prompt = p
             return []
         }
+    }
+
+    /// The directory part of `path` with its slash (`sample-weights/`), or nothing for a file in
+    /// the working directory: the prompt opens there, ready for a name.
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[...slash])
     }
 
     /// `12.5 steps/s`, `2,500 steps/s`.

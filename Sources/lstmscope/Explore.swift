@@ -144,6 +144,11 @@ struct Explore: ParsableCommand {
         }
     }
 
+    /// `~/x.npy` as the shell reads it (paths typed at the prompt, on Enter as on Tab).
+    static func expandingTilde(_ path: String) -> String {
+        path.hasPrefix("~") ? NSString(string: path).expandingTildeInPath : path
+    }
+
     /// The core's view of an opened set: its windows read from the file as they are shown.
     static func windowSet(_ set: WindowDataset, expected: [[Float]]?) -> WindowSet {
         WindowSet(name: set.name, count: set.count, expected: expected) { set.window($0) }
@@ -153,14 +158,16 @@ struct Explore: ParsableCommand {
     /// process first, under the watchdog), loads a window, or lists paths for Tab.
     private func perform(_ command: Command, _ state: ExplorerState) -> Event {
         switch command {
-        case .loadModel(let path):
+        case .loadModel(let typed):
+            let path = Self.expandingTilde(typed)
             if let problem = ChildCheck.problem(loading: path, options: options) { return .loadFailed(problem) }
             do {
                 return .modelLoaded(try LoadWatchdog.load(path, options: options.architecture))
             } catch {
                 return .loadFailed(error.description)
             }
-        case .loadInput(let path):
+        case .loadInput(let typed):
+            let path = Self.expandingTilde(typed)
             do {
                 let set = try WindowDataset.open(path, columns: state.model.inputSize)
                 if set.count > 1 { return .windowSetLoaded(Self.windowSet(set, expected: nil)) }
@@ -169,7 +176,7 @@ struct Explore: ParsableCommand {
                 return .loadFailed(error.description)
             }
         case .writeWindow(let window, let typed):
-            let path = typed.hasPrefix("~") ? NSString(string: typed).expandingTildeInPath : typed
+            let path = Self.expandingTilde(typed)
             do {
                 try NPZWriter.writeNPY(shape: [window.rows, window.columns], values: window.values, to: path)
                 return .windowWritten(path)

@@ -68,3 +68,26 @@ import Testing
         #expect(try InputLoader.loadWindow(path) == s.input, "the file is untouched")
     }
 }
+
+/// The path prompt opens at the directory of the file it replaces, edits at its cursor (drawn
+/// as a selected cell) and says its keys on the status line.
+@Suite struct PromptTests {
+    @Test func thePromptOpensAtTheFilesDirectoryAndShowsItsCursorAndKeys() throws {
+        var s = try InputEditTests.sample()
+        ExplorerSession.press(&s, .character("O"))
+        let path = s.model.provenance.path
+        let directory = String(path[...path.lastIndex(of: "/")!])
+        #expect(s.prompt?.text == directory, "\(s.prompt?.text ?? "")")
+        for c in "x.h5" { ExplorerSession.press(&s, .character(c)) }
+        ExplorerSession.press(&s, .left, .left, .left)
+        let canvas = s.render()
+        let row = canvas.height - 2
+        let line = canvas.lines[row]
+        #expect(line.contains(" open model: \(directory)x.h5"), "\(line)")
+        let cursorColumn = (0..<canvas.width).first { canvas[$0, row].style == .selected }
+        #expect(cursorColumn.map { canvas[$0, row].character } == ".", "the cursor is on the dot of x.h5")
+        let status = canvas.lines[canvas.height - 1]
+        #expect(
+            status.contains("Tab complete") && status.contains("^W word") && status.contains("esc cancel"), "\(status)")
+    }
+}

@@ -46,7 +46,8 @@ import Testing
             return .loadFailed("x.keras: no such file")
         }.run(&state)
         #expect(ending == .quit)
-        #expect(asked == [.loadModel("x.keras"), .completePath("sample-weights/tutorial-input.npy")])
+        // o opens at the input's directory, ready for a name.
+        #expect(asked == [.loadModel("x.keras"), .completePath("sample-weights/")])
         // "opening …" is drawn before the load, then the failure is on the status line.
         #expect(terminal.frames.contains { $0.text.contains("opening x.keras") })
         #expect(terminal.frames.contains { $0.text.contains("x.keras: no such file") })

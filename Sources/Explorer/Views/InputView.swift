@@ -38,10 +38,9 @@ extension ExplorerState {
             }
             y += 1
         }
-        if let editText {
+        if let valueEditor {
             let x = canvas.put(" t = \(inputRow + 1), x\(inputColumn) = ", x: 0, y: area.bottom - 1, style: .heading)
-            let end = canvas.put(editText, x: x, y: area.bottom - 1)
-            canvas.put(" ", x: end, y: area.bottom - 1, style: .selected)
+            drawLine(&canvas, valueEditor, x: x, y: area.bottom - 1)
         }
     }
 }
