@@ -107,6 +107,13 @@ public enum KeyMap {
                 bind(.step(-100), stepViews, .controlLeft, char("<")),
             ]),
         Entry(
+            section: .steps, keys: "e  x  c  m",
+            text: "next saturation onset, sign change (of the history's vector), largest |c|, masked step of the unit",
+            bindings: [
+                bind(.event(.saturationOnset), stepViews, char("e")), bind(.event(.signChange), stepViews, char("x")),
+                bind(.event(.largestState), stepViews, char("c")), bind(.event(.maskedStep), stepViews, char("m")),
+            ]),
+        Entry(
             section: .steps, keys: ":", text: "go to a step: type its index (0 … T − 1, as trace numbers it)",
             bindings: [bind(.goTo, stepViews, char(":"))]),
         Entry(
@@ -275,6 +282,8 @@ public enum KeyAction: Sendable, Equatable {
     case playSpeed(Int)
     /// Type a step index to go to.
     case goTo
+    /// Go to the next such event of the selected unit.
+    case event(StepEvent)
     /// Put back the value the last input edit replaced.
     case undoEdit
     /// Write the window (edited or not) to a new `.npy`.

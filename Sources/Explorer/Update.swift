@@ -132,6 +132,7 @@ extension ExplorerState {
             say("play speed \(speedText)" + (playing ? "" : " (space plays)"))
         case .goTo:
             prompt = Prompt(purpose: .goTo, text: "")
+        case .event(let event): goTo(event)
         case .layer(let by): selectLayer(layer + by)
         case .unitsRow(let by):
             unitsTable.row = clamp(unitsTable.row + by, 0, replay.layers[layer].units - 1)
