@@ -67,6 +67,8 @@ public struct ExplorerState: Sendable {
     public internal(set) var windowIndex = 0
     /// The values the input edits replaced, latest last (`u` puts them back): row, column, value.
     public internal(set) var edits: [(row: Int, column: Int, value: Float)] = []
+    /// The Model view's first line shown, when it does not fit.
+    public internal(set) var modelScroll = 0
     /// The Units view: its table's scope, order and selected row.
     public internal(set) var unitsTable = UnitsTable()
     /// The whole set's statistics as far as they have run (the Units view's set scope).

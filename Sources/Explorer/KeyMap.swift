@@ -73,6 +73,7 @@ public enum KeyMap {
     private static let weights = Scope.views([.weights])
     private static let input = Scope.views([.input])
     private static let unitsView = Scope.views([.units])
+    private static let modelView = Scope.views([.model])
     private static let help = Scope.views([.help])
 
     /// The help screen's lines, each with the keys it describes, in the order shown.
@@ -156,6 +157,14 @@ public enum KeyMap {
             bindings: [
                 bind(.window(-1), .everywhere, char("{")), bind(.window(1), .everywhere, char("}")),
                 bind(.window(-10), .everywhere, char("(")), bind(.window(10), .everywhere, char(")")),
+            ]),
+        Entry(
+            section: .views, keys: "↑ ↓  PgUp PgDn  Home End", text: "Model view: scroll when it does not fit",
+            bindings: [
+                bind(.modelScroll(1), modelView, .down, char("j")), bind(.modelScroll(-1), modelView, .up, char("k")),
+                bind(.modelScroll(10), modelView, .pageDown), bind(.modelScroll(-10), modelView, .pageUp),
+                bind(.modelScroll(-1_000_000), modelView, .home, char("g")),
+                bind(.modelScroll(1_000_000), modelView, .end, char("G")),
             ]),
         Entry(
             section: .units, keys: "↑ k  /  ↓ j, PgUp PgDn, Home End", text: "select a row",
@@ -282,6 +291,8 @@ public enum KeyAction: Sendable, Equatable {
     case playSpeed(Int)
     /// Type a step index to go to.
     case goTo
+    /// Scroll the Model view by this many lines (±1,000,000: to an end).
+    case modelScroll(Int)
     /// Go to the next such event of the selected unit.
     case event(StepEvent)
     /// Put back the value the last input edit replaced.

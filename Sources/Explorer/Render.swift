@@ -17,7 +17,7 @@ extension ExplorerState {
         var area = Area(x: 0, y: 1, width: width, height: height - 2)
         if prompt != nil { area.height -= 2 }
         switch view {
-        case .model: drawModelView(&canvas, area)
+        case .model: drawScrolledModelView(&canvas, area)
         case .weights: drawWeightsView(&canvas, area)
         case .step: drawStepView(&canvas, area)
         case .unit: drawUnitView(&canvas, area)
@@ -28,6 +28,32 @@ extension ExplorerState {
         drawPrompt(&canvas)
         drawStatus(&canvas)
         return glyphs == .ascii ? canvas.asciiFolded() : canvas
+    }
+
+    /// The Model view drawn whole on a tall page, and the rows from ``modelScroll`` copied in:
+    /// a Bidirectional or stacked model's gate layouts do not fit 24 rows. The last row then
+    /// says which lines show.
+    private func drawScrolledModelView(_ canvas: inout Canvas, _ area: Area) {
+        let (page, rows) = modelViewPage(area)
+        let fits = rows <= area.height
+        let shown = fits ? area.height : area.height - 1
+        let top = fits ? 0 : clamp(modelScroll, 0, rows - shown)
+        for row in 0..<shown where area.y + top + row < page.height {
+            for x in 0..<width { canvas[x, area.y + row] = page[x, area.y + top + row] }
+        }
+        if !fits {
+            let text = "lines \(top + 1)–\(top + shown) of \(rows) (\(glyphs == .unicode ? "↑↓" : "^v") PgUp PgDn) "
+            canvas.put(text, x: max(0, width - text.count), y: area.y + shown, style: .muted)
+        }
+    }
+
+    /// The Model view on a page as tall as it needs, and the rows it takes from `area.y`.
+    func modelViewPage(_ area: Area) -> (Canvas, Int) {
+        let tall = 600
+        var page = Canvas(width: width, height: area.y + tall)
+        drawModelView(&page, Area(x: area.x, y: area.y, width: area.width, height: tall))
+        let last = (area.y..<page.height).last { row in (0..<width).contains { page[$0, row] != .blank } } ?? area.y
+        return (page, last - area.y + 1)
     }
 
     private func drawTooSmall(_ canvas: inout Canvas) {

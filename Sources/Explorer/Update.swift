@@ -133,6 +133,11 @@ extension ExplorerState {
         case .goTo:
             prompt = Prompt(purpose: .goTo, text: "")
         case .event(let event): goTo(event)
+        case .modelScroll(let by):
+            let area = Area(x: 0, y: 1, width: width, height: height - 2)
+            let rows = modelViewPage(area).1
+            // One row goes to the "lines a–b of n" note when it does not fit.
+            modelScroll = rows <= area.height ? 0 : clamp(modelScroll + by, 0, rows - (area.height - 1))
         case .layer(let by): selectLayer(layer + by)
         case .unitsRow(let by):
             unitsTable.row = clamp(unitsTable.row + by, 0, replay.layers[layer].units - 1)

@@ -11,7 +11,10 @@ extension ExplorerState {
         func line(_ label: String, _ value: String, style: Style = .plain) {
             guard y < area.bottom else { return }
             let x = canvas.put(" " + label.fitted(9), x: 0, y: y, style: .muted)
-            canvas.put(value, x: x, y: y, style: style, maxWidth: width - x - 1)
+            // Cut with an ellipsis, so that a cut value never reads as whole.
+            let room = width - x - 1
+            let text = value.count > room ? String(value.prefix(max(0, room - 1))) + glyphs.ellipsis : value
+            canvas.put(text, x: x, y: y, style: style, maxWidth: room)
             y += 1
         }
         line("file", shown(p.path, limit: 100))
