@@ -67,6 +67,9 @@ public struct ExplorerState: Sendable {
     public internal(set) var windowIndex = 0
     /// The values the input edits replaced, latest last (`u` puts them back): row, column, value.
     public internal(set) var edits: [(row: Int, column: Int, value: Float)] = []
+    /// Whether the screen has no colour (NO_COLOR, or a terminal without): the heat maps then
+    /// draw negative values in shades of their own, as colour cannot say the sign.
+    public var monochrome = false
     /// The Model view's first line shown, when it does not fit.
     public internal(set) var modelScroll = 0
     /// The Units view: its table's scope, order and selected row.

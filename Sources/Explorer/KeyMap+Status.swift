@@ -50,7 +50,8 @@ extension KeyMap {
                     + [hint("o", "open input", .openInput)] + common
         case .model:
             return [
-                hint(updown, "scroll", .modelScroll(1)), hint("O", "open model", .openModel), hint("o", "open input", .openInput), hint("r", "reload", .reload),
+                hint(updown, "scroll", .modelScroll(1)), hint("O", "open model", .openModel),
+                hint("o", "open input", .openInput), hint("r", "reload", .reload),
             ]
                 + common
         case .units:

@@ -42,7 +42,8 @@ extension ExplorerState {
             for x in 0..<width { canvas[x, area.y + row] = page[x, area.y + top + row] }
         }
         if !fits {
-            let text = "lines \(top + 1)–\(top + shown) of \(rows) (\(glyphs == .unicode ? "↑↓" : "^v") PgUp PgDn) "
+            let keys = glyphs == .unicode ? "↑↓" : "^v"
+            let text = "lines \(top + 1)–\(top + shown) of \(rows) (\(keys) PgUp PgDn) "
             canvas.put(text, x: max(0, width - text.count), y: area.y + shown, style: .muted)
         }
     }

@@ -133,10 +133,11 @@ struct Explore: ParsableCommand {
         let terminal = CursesTerminal.start()
         LoadWatchdog.restoreTerminal = { terminal.stop() }
         defer { terminal.stop() }
+        let colors = ColorChoice.choose(
+            terminalHasColor: terminal.supportsColor, environment: ProcessInfo.processInfo.environment)
+        state.monochrome = colors == .monochrome
         let shell = ExplorerShell(
-            terminal: terminal,
-            colors: ColorChoice.choose(
-                terminalHasColor: terminal.supportsColor, environment: ProcessInfo.processInfo.environment),
+            terminal: terminal, colors: colors,
             now: { Date().timeIntervalSinceReferenceDate }, perform: perform)
         if case .signal(let number) = shell.run(&state) {
             terminal.stop()

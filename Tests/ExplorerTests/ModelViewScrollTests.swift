@@ -24,8 +24,9 @@ import Testing
         ExplorerSession.press(&s, .home)
         #expect(s.render().text == top)
         // A model that fits does not scroll.
-        var small = try ExplorerState(model: ModelLoader.load(Fixtures.sample("tutorial.keras")), input: nil,
-                                      width: 120, height: 40)
+        var small = try ExplorerState(
+            model: ModelLoader.load(Fixtures.sample("tutorial.keras")), input: nil,
+            width: 120, height: 40)
         ExplorerSession.press(&small, .character("1"), .down)
         #expect(small.modelScroll == 0 && !small.render().text.contains("PgUp PgDn)"))
     }

@@ -90,9 +90,15 @@ import Testing
         #expect(ColorChoice.choose(terminalHasColor: true, environment: [:]) == .color)
         #expect(ColorChoice.choose(terminalHasColor: false, environment: [:]) == .monochrome)
         var state = try ExplorerSession.sample()
+        state.monochrome = true  // as lstmscope sets it from the same choice
         let terminal = ScriptedTerminal(keys: [.character("3"), .right, .down, .character("q")])
         _ = Self.shell(terminal, colors: .monochrome).run(&state)
         let frame = terminal.frames.last!
+        // The sign stays visible: negative h in shades of their own, and a legend that says so.
+        let strip = frame.text.split(separator: "\n").drop { !$0.contains("history of h") }.dropFirst().prefix(5)
+        let h0 = state.layerTrace.value(.h, at: 1, unit: 0)!
+        #expect(h0 < 0 && strip.first.map { $0.contains { "·-=≡".contains($0) } } == true, "\(strip)")
+        #expect(frame.text.contains("░▒▓█ + ·-=≡ \u{2212}"))
         #expect(frame.cells.allSatisfy { $0.style.foreground == nil && $0.style.background == nil })
         #expect(frame.cells.contains { $0.style.reverse } && frame.cells.contains { $0.style.bold })
         expectSnapshot(frame.styledText, named: "styled-step-no-color", suite: "ExplorerTests")

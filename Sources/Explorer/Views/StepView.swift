@@ -146,7 +146,7 @@ extension ExplorerState {
         return HistoryStrip(
             trace: layerTrace, vector: historyVector, range: historyRange, steps: steps, t: t, unit: unit,
             scale: max(replay.largestMagnitude[layer][vectorIndex], 1e-6),
-            progress: replay.isComplete ? nil : progressText, width: width, glyphs: glyphs
+            progress: replay.isComplete ? nil : progressText, width: width, glyphs: glyphs, monochrome: monochrome
         ).draw(&canvas, y: y, first: first, count: count, axis: axis)
     }
 

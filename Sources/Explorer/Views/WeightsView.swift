@@ -76,7 +76,8 @@ extension ExplorerState {
                     && (column..<column + columnBin).contains(weights.column)
                 var style = Style(foreground: v < 0 ? .blue : .red)
                 if selected || inBin { style.reverse = true }
-                let ch: Character = v.isNaN ? "!" : glyphs.heat[level]
+                let ch: Character =
+                    v.isNaN ? "!" : glyphs.heatCell(level: level, negative: v < 0, monochrome: monochrome)
                 let sx = screenX(column)
                 for k in 0..<cellWidth { canvas[sx + k, y] = Cell(character: ch, style: v.isNaN ? .error : style) }
                 if let units, (column + columnBin) % units < columnBin, column + columnBin < m.columns {
@@ -86,16 +87,20 @@ extension ExplorerState {
             }
             y += 1
         }
+        var noteEnd = 0
         if weights.overview {
-            canvas.put(
+            noteEnd = canvas.put(
                 " overview: each cell is the largest |value| of \(rowBin)×\(columnBin) values", x: 0, y: y,
                 style: .muted)
         } else if m.rows > shownRows || m.columns > shownColumns {
-            canvas.put(
+            noteEnd = canvas.put(
                 " rows \(firstRow)–\(firstRow + shownRows - 1) of \(m.rows), "
                     + "columns \(firstColumn)–\(firstColumn + shownColumns - 1) of \(m.columns)  (z: overview)",
                 x: 0, y: y, style: .muted, maxWidth: width)
         }
+        // What the shades and colours mean, at the right when there is room.
+        let legend = glyphs.heatLegend(positive: "red", negative: "blue", monochrome: monochrome) + " "
+        if noteEnd + 2 + legend.count <= width { canvas.put(legend, x: width - legend.count, y: y, style: .muted) }
         y = area.bottom - statsRows - infoRows
 
         // The cursor's cell.

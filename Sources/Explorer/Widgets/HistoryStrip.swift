@@ -19,6 +19,8 @@ struct HistoryStrip {
     let progress: String?
     let width: Int
     let glyphs: Glyphs
+    /// No colour: negative values drawn in their own shades.
+    var monochrome = false
 
     /// Draws units `first ..< first + count` from row `startY`, then a t axis when `axis`;
     /// returns the row after the strip.
@@ -32,7 +34,12 @@ struct HistoryStrip {
             range.count < steps
             ? "t = \(range.lowerBound + 1)\(to)\(range.upperBound) of \(steps)" : "t = 1\(to)\(steps)"
         var title = " history of \(glyphs.symbol(vector)) over \(part) (v: next vector)"
-        if let progress { title += "  running the window: \(progress)" }
+        if let progress {
+            title += "  running the window: \(progress)"
+        } else {
+            let legend = "   " + glyphs.heatLegend(positive: "green", negative: "red", monochrome: monochrome)
+            if title.count + legend.count < width { title += legend }
+        }
         canvas.put(title, x: 0, y: y, style: .heading, maxWidth: width)
         y += 1
         for u in first..<min(first + count, lt.units) {
@@ -51,8 +58,8 @@ struct HistoryStrip {
                         glyphs.heat.count - 1, Int((abs(v) / scale * Float(glyphs.heat.count - 1)).rounded(.up)))
                     var style = Style(foreground: v < 0 ? .red : .green)
                     if step == t { style.reverse = true }
-                    cell = Cell(
-                        character: level == 0 && step == t ? glyphs.horizontal : glyphs.heat[level], style: style)
+                    let shade = glyphs.heatCell(level: level, negative: v < 0, monochrome: monochrome)
+                    cell = Cell(character: level == 0 && step == t ? glyphs.horizontal : shade, style: style)
                 }
                 canvas[labelWidth + k, y] = cell
             }
