@@ -35,4 +35,18 @@ import Testing
         #expect(frame.text.unicodeScalars.allSatisfy { $0.isASCII })
         expectSnapshot(frame.styledText, named: "styled-step-ascii", suite: "ExplorerTests")
     }
+
+    /// The Units view over a whole set, ordered by h's std, at 80×24 and 200×60 (the set's
+    /// statistics run to the end in idle slices first).
+    @Test(arguments: [(80, 24), (200, 60)])
+    func unitsViewOverASet(width: Int, height: Int) throws {
+        var model = try ModelLoader.load(Fixtures.sample("tutorial.keras"))
+        model.provenance.path = "sample-weights/tutorial.keras"
+        let x = try WindowDataset.open(Fixtures.path("scan/tutorial-x.npy"), columns: 3)
+        var s = try ExplorerState(model: model, input: nil, width: width, height: height)
+        try s.open(WindowSet(name: "scan/tutorial-x.npy", count: x.count, expected: nil) { x.window($0) })
+        ExplorerSession.press(&s, .character("6"), .character("a"), .character("s"), .character("s"), .down)
+        while s.hasPendingWork { _ = s.update(.idle) }
+        expectSnapshot(s.render().styledText, named: "styled-units-set-\(width)x\(height)", suite: "ExplorerTests")
+    }
 }
