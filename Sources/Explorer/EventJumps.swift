@@ -53,7 +53,8 @@ extension ExplorerState {
             for s in 0..<block.steps {
                 let step = start + s
                 let values = block.series.map { $0[s, unit] }
-                defer { previous = values }
+                // A masked step computes nothing (its gates are zeros): it is not a "before".
+                defer { if !block.isMasked(at: step) { previous = values } }
                 switch event {
                 case .maskedStep:
                     if block.isMasked(at: step) { found = step; break search }

@@ -318,6 +318,13 @@ public struct ExplorerState: Sendable {
             weights.column = min(weights.column, p.matrix.columns - 1)
         }
         if !replay.layers[layer].vectorNames.contains(historyVector) { historyVector = .h }
+        // The Units view's order by a vector this layer does not have (another kind) goes back to units.
+        let traced = model.tracedLayers[layer]
+        if !UnitsTable.columns(traced.vectorNames.map(traced.activation(of:))).contains(unitsTable.column) {
+            unitsTable.column = .unit
+            unitsTable.descending = false
+        }
+        unitsTable.row = clamp(unitsTable.row, 0, traced.units - 1)
         refreshSegment(force: true)
     }
 }

@@ -22,9 +22,12 @@ public struct LineEditor: Sendable, Equatable {
         case cancelled
     }
 
+    /// The characters so far, as typed: a combining mark typed (or pasted) alone stays its own
+    /// element, so the cursor always indexes this array, whatever the string makes of it.
+    public private(set) var characters: [Character]
     /// The text so far.
-    public private(set) var text: String
-    /// Where characters go in: 0 before the first, `text.count` after the last.
+    public var text: String { String(characters) }
+    /// Where characters go in: 0 before the first, `characters.count` after the last.
     public private(set) var cursor: Int
     /// Most characters the line holds.
     public let limit: Int
@@ -36,8 +39,8 @@ public struct LineEditor: Sendable, Equatable {
 
     /// A line holding `text`; `offered`: typing replaces it rather than adding to it.
     public init(_ text: String = "", limit: Int, accepted: Accepted = .anything, offered: Bool = false) {
-        self.text = text
-        cursor = text.count
+        characters = Array(text)
+        cursor = characters.count
         self.limit = limit
         self.accepted = accepted
         self.offered = offered && !text.isEmpty
@@ -46,11 +49,10 @@ public struct LineEditor: Sendable, Equatable {
     /// Applies `key` to the line.
     public mutating func handle(_ key: Key) -> Outcome {
         if offered, case .character(let c) = key, takes(c) {
-            text = ""
+            characters = []
             cursor = 0
         }
         if key != .enter { offered = false }
-        var characters = Array(text)
         switch key {
         case .escape: return .cancelled
         case .enter: return .submitted(text)
@@ -77,14 +79,13 @@ public struct LineEditor: Sendable, Equatable {
             cursor += 1
         default: break
         }
-        text = String(characters)
         return .editing
     }
 
     /// Replaces the whole line (a completed path), the cursor after it.
     public mutating func replace(with newText: String) {
-        text = newText
-        cursor = newText.count
+        characters = Array(newText)
+        cursor = characters.count
         offered = false
     }
 

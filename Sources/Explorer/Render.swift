@@ -139,7 +139,7 @@ extension ExplorerState {
     /// than the room scrolls to keep the cursor in view, an ellipsis where its start is cut.
     func drawLine(_ canvas: inout Canvas, _ line: LineEditor, x: Int, y: Int) {
         let room = max(2, width - x - 1)
-        let characters = Array(line.text)
+        let characters = line.characters
         let start = line.cursor + 1 > room ? line.cursor + 1 - room + 1 : 0
         var shown = Array(characters[start..<min(characters.count, start + room - (start > 0 ? 1 : 0))])
         if start > 0 { shown.insert(contentsOf: glyphs.ellipsis, at: 0) }

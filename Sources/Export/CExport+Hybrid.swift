@@ -94,10 +94,10 @@ extension CExport {
             """
     }
 
-    /// `v` clamped to ±clip, NaN kept (TFLite's cell clip).
+    /// `v` clamped to ±clip as the replay clamps it (NaN becomes +clip; TFLite's cell clip).
     private func cellClamp(_ v: String, _ clip: Float) -> String {
         let limit = CExport.literal(clip)
-        return "if (\(v) > \(limit)) \(v) = \(limit); else if (\(v) < -\(limit)) \(v) = -\(limit);"
+        return "\(v) = MAXF(MINF(\(limit), \(v)), -\(limit));"
     }
 
     /// The body of a hybrid Dense's step after `head`; `rowActivation` writes a softmax.
@@ -126,8 +126,8 @@ extension CExport {
         let clamp = f(0x40FD_0956)
         return """
             /* TFLite's hybrid (dynamic-range int8) arithmetic as its x86 build computes it, in lstmscope's
-               replay's order: one rounding per operation, so build without FMA contraction (gcc -std=c99
-               does; clang is told so by the pragma at the top of this file). */
+               replay's order: one rounding per operation, so no FMA contraction (the pragmas at the top
+               of this file tell clang and gcc). */
             static float float_from_bits(uint32_t bits) {
                 float f;
                 memcpy(&f, &bits, sizeof f);

@@ -261,7 +261,7 @@ extension CExport {
             lines += [
                 "   The int8 hybrid layers compute as TFLite's x86 build does, in the replay's order, and so",
                 "   equal the TFLite interpreter (the int8 codes are the same); they must be built without",
-                "   fused multiply-adds (gcc -std=c99 and clang, told by the pragma in the .c, make none).",
+                "   fused multiply-adds (the pragmas at the top of the .c tell gcc and clang).",
             ]
         }
         return "/* " + lines.map(Self.commentSafe).joined(separator: "\n") + " */"

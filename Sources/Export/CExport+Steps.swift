@@ -9,7 +9,10 @@ extension CExport {
         ]
         if hasHybridStage {
             // The int8 codes depend on every rounding: no fused multiply-adds (gcc -std=c99 makes none).
-            out += ["#if defined(__clang__)", "#pragma STDC FP_CONTRACT OFF", "#endif", ""]
+            out += [
+                "#if defined(__clang__)", "#pragma STDC FP_CONTRACT OFF",
+                "#elif defined(__GNUC__)", "#pragma GCC optimize(\"fp-contract=off\")", "#endif", "",
+            ]
         }
         out += [
             "/* max and min as lstmscope's replay takes them: a NaN argument stays NaN (fmaxf would drop it). */",
@@ -86,7 +89,7 @@ extension CExport {
             default: false
             }
         }
-        let clip = "static float clip_f(float v, float limit) { return v > limit ? limit : v < -limit ? -limit : v; }\n"
+        let clip = "static float clip_f(float v, float limit) { return MAXF(MINF(limit, v), -limit); }\n"
         return approximated.map { CActivations.arrayFunction($0.0, count: $0.1, libmMacro: macro) + "\n" }
             + scalar.map(CActivations.definition)
             + looped.map { "\n" + CActivations.arrayFunction($0.0, count: $0.1, libmMacro: macro) }
@@ -129,7 +132,9 @@ extension CExport {
     /// over j of its own when `count` is given.
     private func clamp(_ v: String, _ clip: Float, count: Int?) -> String {
         let limit = CExport.literal(clip)
-        let body = "if (\(v) > \(limit)) \(v) = \(limit); else if (\(v) < -\(limit)) \(v) = -\(limit);"
+        // As the replay clamps (Swift's max(min(clip, v), -clip), TFLite's std::max/std::min): NaN
+        // becomes +clip, so the exported numbers stay the replay's there too.
+        let body = "\(v) = MAXF(MINF(\(limit), \(v)), -\(limit));"
         return count.map { "    for (j = 0; j < \($0); j++) { \(body) }" } ?? "    " + body
     }
 

@@ -45,7 +45,7 @@ extension NumPyExport {
     func hybridLSTMFunction(_ k: Int, _ l: LSTMLayer, _ h: HybridWeights) -> [String] {
         let rec = { Self.hybridPython(l.recurrentActivation, $0) }, act = { Self.hybridPython(l.activation, $0) }
         let asymmetric = h.inputs == .asymmetric ? "True" : "False"
-        let clip = l.preactivationClip.map { ["        z = np.clip(z, f32(-\($0)), f32(\($0)))"] } ?? []
+        let clip = l.preactivationClip.map { ["        z = clamp(z, f32(\($0)))"] } ?? []
         return [
             "def layer\(k)(xs, mask, trace):",
             "    \"\"\"\(Self.docText(l.name)): LSTM(\(l.units)), int8 hybrid (TFLite dynamic range, x and h "

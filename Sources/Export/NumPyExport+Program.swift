@@ -42,6 +42,12 @@ extension NumPyExport {
             "    return (f32(0.5) * x * (f32(1) + erf(x / np.sqrt(f32(2))).astype(f32))).astype(f32)",
             "",
             "",
+            "def clamp(v, limit):",
+            "    \"\"\"v within ±limit as lstmscope's replay clamps: max(min(limit, v), -limit), NaN to limit.\"\"\"",
+            "    low = np.where(v < limit, v, limit)",
+            "    return np.where(-limit >= low, -limit, low).astype(f32)",
+            "",
+            "",
             "def softmax(x):",
             "    e = np.exp(x - np.max(x))",
             "    return e / np.sum(e)",
@@ -68,7 +74,7 @@ extension NumPyExport {
     /// traced and passed on.
     static func lstmStateLines(_ l: LSTMLayer, act: (String) -> String) -> [String] {
         ["        c = f * c + i * c_tilde"]
-            + (l.cellClip.map { ["        c = np.clip(c, f32(-\($0)), f32(\($0)))  # TFLite's cell_clip"] } ?? []) + [
+            + (l.cellClip.map { ["        c = clamp(c, f32(\($0)))  # TFLite's cell_clip"] } ?? []) + [
                 "        h = o * \(act("c"))",
                 "        trace(s, {\"x\": x, \"i\": i, \"f\": f, \"c_tilde\": c_tilde, \"o\": o, \"c\": c, \"h\": h})",
                 "        out.append(h)",
@@ -78,7 +84,7 @@ extension NumPyExport {
 
     /// `z` clamped to ±clip (ONNX's clip of the pre-activations), or `z` when there is none.
     static func clipped(_ z: String, _ clip: Float?) -> String {
-        clip.map { "np.clip(\(z), f32(-\($0)), f32(\($0)))" } ?? z
+        clip.map { "clamp(\(z), f32(\($0)))" } ?? z
     }
 
     private func function(_ k: Int, _ stage: ExportPlan.Stage) -> [String] {

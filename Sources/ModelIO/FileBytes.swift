@@ -36,6 +36,13 @@ enum FileBytes {
         if size >= mappingThreshold, let mapped = MappedFile.map(path, size: size) {
             return mapped
         }
+        // Past the usual limit a file is only taken mapped (a set read a window at a time).
+        if size > maximumSize {
+            throw LoadError(
+                path, .tooLarge,
+                "the file is \(size) bytes and cannot be mapped; lstmscope reads files "
+                    + "up to \(maximumSize) bytes whole")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw LoadError(path, .unreadable, "cannot be opened for reading (check its permissions)")
         }

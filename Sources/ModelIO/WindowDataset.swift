@@ -41,16 +41,25 @@ public struct WindowDataset: Sendable {
     public static func open(_ spec: String, columns: Int) throws(LoadError) -> WindowDataset {
         let (path, member) = split(spec)
         let data = try FileBytes.read(path, limit: maximumSize)
+        // Only an (N, T, xu) .npy is read a window at a time; anything read whole keeps the limit
+        // every reader has.
+        let wholeLimit = FileBytes.maximumSize
+        let tooLarge = LoadError(
+            path, .tooLarge,
+            "the file is \(data.count) bytes; a set this large must be an (N, T, xu) .npy, which is mapped "
+                + "(other files are read whole, up to \(wholeLimit) bytes)")
         if data.prefix(2) == Data([0x50, 0x4B]) {
+            guard data.count <= wholeLimit else { throw tooLarge }
             let (entry, bytes) = try archiveMember(data, path: path, member: member, spec: spec)
-            return try npy(bytes, name: spec, path: path, entry: entry, columns: columns)
+            return try npy(bytes, name: spec, path: path, entry: entry, columns: columns, wholeLimit: wholeLimit)
         }
         if let member {
             throw LoadError(path, .badInput, "is not an .npz archive, so it has no member \"\(member)\"")
         }
         if data.prefix(6) == NPYReader.magic {
-            return try npy(data, name: spec, path: path, entry: nil, columns: columns)
+            return try npy(data, name: spec, path: path, entry: nil, columns: columns, wholeLimit: wholeLimit)
         }
+        guard data.count <= wholeLimit else { throw tooLarge }
         let window = try InputLoader.loadWindow(data: data, path: path, columns: columns)
         return WindowDataset(
             name: spec, count: 1, steps: window.rows, features: window.columns, storage: .window(window))
@@ -95,14 +104,20 @@ public struct WindowDataset: Sendable {
         return (chosen, bytes)
     }
 
-    private static func npy(_ data: Data, name: String, path: String, entry: String?, columns: Int)
-        throws(LoadError) -> WindowDataset
-    {
+    private static func npy(
+        _ data: Data, name: String, path: String, entry: String?, columns: Int, wholeLimit: Int
+    ) throws(LoadError) -> WindowDataset {
         let layout = try NPYReader.layout(data, path: path, entry: entry)
         let what = entry.map { "array \($0)" } ?? "the set"
         let shape = layout.shape
         // Anything but (N, T, xu) is one window, read (and refused) as every command reads one.
         guard shape.count == 3, shape[0] != 1 else {
+            guard layout.count * layout.itemSize <= wholeLimit else {
+                throw LoadError(
+                    path, .tooLarge,
+                    "\(what) is one window of \(layout.count * layout.itemSize) bytes; one window is read whole, up to "
+                        + "\(wholeLimit) bytes (a set of windows is (N, T, xu), mapped)")
+            }
             let window = try InputLoader.loadWindow(data: data, path: path, columns: columns)
             return WindowDataset(
                 name: name, count: 1, steps: window.rows, features: window.columns, storage: .window(window))

@@ -48,9 +48,10 @@ public struct ScanReport {
         if !errors.isEmpty {
             let finite = errors.filter(\.isFinite)
             let mean = finite.isEmpty ? Float.nan : finite.reduce(0, +) / Float(finite.count)
+            let nan = errors.filter(\.isNaN).count, infinite = errors.count - finite.count - nan
             lines.append(
                 "  error over the set: mean \(fixed(mean)), largest \(fixed(finite.max() ?? .nan))"
-                    + (errors.count > finite.count ? ", \(errors.count - finite.count) NaN" : ""))
+                    + (nan > 0 ? ", \(nan) NaN" : "") + (infinite > 0 ? ", \(infinite) inf" : ""))
         }
         for (l, layer) in s.layers.enumerated() { lines += [""] + layerText(l, layer) }
         return lines.joined(separator: "\n") + "\n"
@@ -105,18 +106,23 @@ public struct ScanReport {
     private func changeText(_ layer: ScanStatistics.LayerSums) -> String {
         let changes = (0..<statistics.steps).map { layer.meanChange(at: $0) }
         let known = changes.compactMap { $0 }
-        guard let largest = known.max(), let first = changes.first ?? nil, let last = changes.last ?? nil else {
+        // The first and last rows some window computed (a padded row may be masked in all).
+        guard let largest = known.max(), let firstRow = changes.firstIndex(where: { $0 != nil }),
+            let lastRow = changes.lastIndex(where: { $0 != nil })
+        else {
             return "mean |Δh|: no step computed"
         }
+        let first = changes[firstRow]!, last = changes[lastRow]!
         var settled: Int?
         for t in (0..<changes.count).reversed() {
-            guard let c = changes[t], c < largest / 10 else { break }
+            guard let c = changes[t] else { continue }
+            guard c < largest / 10 else { break }
             settled = t
         }
         let settledText =
             settled.map { ", below a tenth of its largest (\(fixed(Float(largest)))) from t = \($0) on" } ?? ""
-        return "mean |Δh| per step: \(fixed(Float(first))) at t = 0, \(fixed(Float(last))) at t = "
-            + "\(changes.count - 1)\(settledText)"
+        return "mean |Δh| per step: \(fixed(Float(first))) at t = \(firstRow), \(fixed(Float(last))) at t = "
+            + "\(lastRow)\(settledText)"
     }
 
     /// A signed number, right-aligned in 9 columns so that signs line up.

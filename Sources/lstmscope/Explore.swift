@@ -74,18 +74,14 @@ struct Explore: ParsableCommand {
         let model = try options.load(path)
         let inputPath = input ?? (steps == nil ? SampleLocator.input(for: path) : nil)
         // A set of windows, (N, T, xu): the explorer opens its first and moves between them.
-        let set = try inputPath.map { try WindowDataset.open($0, columns: model.inputSize) }.flatMap {
-            $0.count > 1 ? $0 : nil
-        }
+        let opened = try inputPath.map { try WindowDataset.open($0, columns: model.inputSize) }
+        let set = opened.flatMap { $0.count > 1 ? $0 : nil }
         let window =
-            try set.map { $0.window(0) }
-            ?? inputPath.map { try InputLoader.loadWindow($0, columns: model.inputSize) }
+            try opened.map { $0.window(0) }
             ?? steps.map { try Matrix.checkedSineWindow(steps: $0, features: model.inputSize) }
         let expectPath = expect ?? (input == nil ? SampleLocator.expected(for: path) : nil)
-        let expectedRows = try set.flatMap { set in
-            try expectPath.map { try WindowDataset.expectedOutputs($0, windows: set.count) }
-        }
-        let expected = try expectedRows?[0] ?? expectPath.map { try InputLoader.loadFlat($0) }
+        let expectedRows = try expectPath.map { try WindowDataset.expectedOutputs($0, windows: opened?.count ?? 1) }
+        let expected = expectedRows?[0]
 
         // The state is built before the terminal is taken over: a long window that is traced
         // whole (Bidirectional models) can take a while, and until the interface starts a

@@ -60,7 +60,7 @@ import Testing
         ])
         #expect(float.status == 0, "\(float.err)")
         let source = try String(contentsOf: directory.appendingPathComponent("model.c"), encoding: .utf8)
-        #expect(source.contains("if (s->c0[j] > 10.0f) s->c0[j] = 10.0f;"))
+        #expect(source.contains("s->c0[j] = MAXF(MINF(10.0f, s->c0[j]), -10.0f);"), "TFLite's cell clip")
         let hybrid = try Binary.run([
             "export", Fixtures.path("tflite/hybrid_int8.tflite"), "--to", "numpy", "--out", directory.path + "-h",
         ])

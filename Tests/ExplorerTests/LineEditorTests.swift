@@ -58,4 +58,18 @@ import Testing
         _ = line.handle(.character("7"))
         #expect(line.text == "0.275" && line.cursor == 4)
     }
+
+    /// A combining mark typed or pasted on its own (an NFD file name) keeps the cursor on the
+    /// characters typed: Backspace, Ctrl-U and drawing never index past them.
+    @Test func aCombiningMarkTypedAloneKeepsTheCursorValid() {
+        var line = LineEditor(limit: 4096)
+        for c in ["e", "\u{301}", "x"] as [Character] { _ = line.handle(.character(c)) }
+        #expect(line.cursor == 3 && line.characters.count == 3)
+        _ = line.handle(.backspace)
+        _ = line.handle(.backspace)
+        #expect(line.text == "e" && line.cursor == 1)
+        _ = line.handle(.character("\u{301}"))
+        _ = line.handle(.killLine)
+        #expect(line.text.isEmpty && line.cursor == 0)
+    }
 }

@@ -73,6 +73,18 @@ import Testing
         ExplorerSession.press(&s, .down, .enter)
         #expect(s.view == .step && s.unit == second)
     }
+
+    /// An order by a gate the next model's layer lacks (an LSTM's f, then a SimpleRNN) goes back
+    /// to unit order instead of indexing a vector that is not there.
+    @Test func anOrderTheNextLayerCannotHaveGoesBackToUnits() throws {
+        var (s, _, _) = try Self.open()
+        ExplorerSession.press(&s, .character("6"), .character("s"), .character("s"), .character("s"), .character("s"))
+        #expect(s.unitsTable.column == .saturated(1))
+        let rnn = try ModelLoader.load(Fixtures.path("rnn/simplernn.keras"))
+        _ = s.update(.modelLoaded(rnn))
+        #expect(s.unitsTable.column == .unit)
+        #expect(s.render().text.contains("units of layer simple_rnn"))
+    }
 }
 
 /// A value as the Units view writes it.

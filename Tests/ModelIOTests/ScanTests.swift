@@ -108,6 +108,10 @@ import Testing
         let s = try Scan.run(
             model: model, count: 4, steps: 5, window: { frozen[$0] }, expected: [[0, 0], [0, 0], [0, 0], [0, 0]])
         #expect(s.deadUnits(layer: 0) == [0, 1])
+        // A unit with no finite h at all is not called dead: there is nothing to say it is still.
+        let nan = Matrix(rows: 5, columns: 2, values: [Float](repeating: .nan, count: 10))
+        let allNaN = try Scan.run(model: model, count: 2, steps: 5, window: { _ in nan }, expected: nil)
+        #expect(allNaN.deadUnits(layer: 0).isEmpty)
         #expect(s.windowsByError.first?.window == 2 && s.windowsByError.first?.error?.isNaN == true)
     }
 
@@ -147,5 +151,21 @@ extension ScanStatistics {
     /// The error scan gives a window, for the test above.
     static func largestDifferenceForTests(_ a: [Float], _ b: [Float]) -> Float {
         zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    }
+}
+
+/// A file past the 4 GiB every whole read keeps is refused unless it is an (N, T, xu) .npy,
+/// which is mapped: a sparse 5 GiB "window" costs nothing to refuse.
+@Suite struct WindowSetLimitTests {
+    @Test func aHugeFileThatWouldBeReadWholeIsRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lstmscope-huge-\(UUID()).json").path
+        FileManager.default.createFile(atPath: path, contents: Data("[[1, 2, 3]".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 5 << 30)
+        try handle.close()
+        #expect {
+            try WindowDataset.open(path, columns: 3)
+        } throws: { "\($0)".contains("a set this large must be an (N, T, xu) .npy") }
     }
 }

@@ -235,7 +235,10 @@ public struct ScanStatistics: Sendable {
     /// Units whose h hardly moves over the set: standard deviation below `threshold` (1e-3).
     public func deadUnits(layer: Int, threshold: Double = 1e-3) -> [Int] {
         guard let h = layers[layer].vectors.firstIndex(of: .h) else { return [] }
-        return (0..<layers[layer].unitCount).filter { (layers[layer].sums(h, unit: $0).std ?? 0) < threshold }
+        // A unit with no finite h at all (NaN throughout, or masked everywhere) is not called dead.
+        return (0..<layers[layer].unitCount).filter {
+            layers[layer].sums(h, unit: $0).std.map { $0 < threshold } ?? false
+        }
     }
 
     /// The largest |a − b| over both (NaN when either has one); the longer's tail counts in full.
