@@ -6,17 +6,8 @@ import LSTMCore
 /// lstmscope's replay (`addHybridProduct`, `quantize`, `EigenActivations` in LSTMCore), so the
 /// int8 codes are the same and the program equals the interpreter, not only the float model.
 extension CExport {
-    /// The hybrid weights of stage `k`, nil for a float stage.
-    func hybrid(_ stage: Stage) -> HybridWeights? {
-        switch stage {
-        case .lstm(let l): l.hybrid
-        case .dense(let d): d.hybrid
-        default: nil
-        }
-    }
-
     /// Whether any stage is hybrid (the helpers below are then written once).
-    var hasHybridStage: Bool { stages.contains { hybrid($0) != nil } }
+    var hasHybridStage: Bool { stages.contains { $0.hybrid != nil } }
 
     /// The C function stage `k`'s hybrid layer computes `activation` with: Eigen's tanh and
     /// logistic, any other activation exactly (its scalar function).
@@ -31,7 +22,7 @@ extension CExport {
     /// `int8_t` and `int32_t` tables of a hybrid stage: each matrix's codes, scales and column
     /// sums (`W0_q`, `W0_scale`, `W0_sums`, the same for U).
     func hybridTables(_ k: Int, _ stage: Stage) -> [String] {
-        guard let h = hybrid(stage) else { return [] }
+        guard let h = stage.hybrid else { return [] }
         var matrices = [("W\(k)", h.kernel)]
         if let u = h.recurrentKernel { matrices.append(("U\(k)", u)) }
         return matrices.flatMap { name, m in
@@ -53,7 +44,7 @@ extension CExport {
 
     /// The state's scratch of a hybrid stage: x's int8 codes and the int32 sums.
     func hybridFields(_ k: Int, _ stage: Stage) -> [String] {
-        guard let h = hybrid(stage) else { return [] }
+        guard let h = stage.hybrid else { return [] }
         let rows = max(h.kernel.rows, h.recurrentKernel?.rows ?? 0)
         return ["int8_t q\(k)[\(rows)];", "int32_t dot\(k)[\(h.kernel.columns)];"]
     }
@@ -86,18 +77,12 @@ extension CExport {
                     s->c_tilde\(k)[j] = \(act)(s->z\(k)[\(2 * hu) + j]);
                     s->o\(k)[j] = \(rec)(s->z\(k)[\(3 * hu) + j]);
                     s->c\(k)[j] = s->f\(k)[j] * s->c\(k)[j] + s->i\(k)[j] * s->c_tilde\(k)[j];
-            \(l.cellClip.map { "        " + cellClamp("s->c\(k)[j]", $0) } ?? "")
+            \(l.cellClip.map { "    " + clamp("s->c\(k)[j]", $0, count: nil) } ?? "")
                     s->h\(k)[j] = s->o\(k)[j] * \(act)(s->c\(k)[j]);
                 }
                 (void)k;
             }
             """
-    }
-
-    /// `v` clamped to ±clip as the replay clamps it (NaN becomes +clip; TFLite's cell clip).
-    private func cellClamp(_ v: String, _ clip: Float) -> String {
-        let limit = CExport.literal(clip)
-        return "\(v) = MAXF(MINF(\(limit), \(v)), -\(limit));"
     }
 
     /// The body of a hybrid Dense's step after `head`; `rowActivation` writes a softmax.
@@ -277,6 +262,15 @@ extension CExport {
 }
 
 extension ExportPlan.Stage {
+    /// The int8 weights of a TFLite hybrid stage, nil for a float one.
+    var hybrid: HybridWeights? {
+        switch self {
+        case .lstm(let l): l.hybrid
+        case .dense(let d): d.hybrid
+        default: nil
+        }
+    }
+
     /// The elementwise and row activations the stage applies (a Dense's, an LSTM's two).
     var activations: [Activation] {
         switch self {

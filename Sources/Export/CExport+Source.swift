@@ -240,7 +240,7 @@ extension CExport {
             case .flatten(let steps):
                 lines.append("   Flatten: the \(steps) rows, one after another, as one row")
             }
-            if let h = hybrid(stage) {
+            if let h = stage.hybrid {
                 let recurrent = h.recurrentKernel != nil
                 lines.append(
                     "     int8 hybrid (TFLite dynamic range): W\(recurrent ? " and U" : "") int8 with a scale per "

@@ -27,7 +27,7 @@ extension CExport {
             default: break
             }
             out +=
-                (hybrid(stage) == nil ? weightTables(k, stage) : hybridTables(k, stage) + biasTables(k, stage))
+                (stage.hybrid == nil ? weightTables(k, stage) : hybridTables(k, stage) + biasTables(k, stage))
                 + startTables(k, stage)
             out.append(stepFunction(k, stage))
             out.append("")
@@ -52,7 +52,7 @@ extension CExport {
             if !arrays.contains(where: { $0 == (a, count) }) { arrays.append((a, count)) }
         }
         for stage in stages {
-            if hybrid(stage) != nil {
+            if stage.hybrid != nil {
                 // Eigen's tanh and σ (hybridFunctions); any other activation exactly.
                 for a in stage.activations where !CActivations.isApproximated(a) && a != .linear && !a.isRowWise {
                     use(a)
@@ -130,7 +130,7 @@ extension CExport {
 
     /// `v` clamped to ±clip (TFLite's cell clip, ONNX's clip of z), NaN kept as it is; in a loop
     /// over j of its own when `count` is given.
-    private func clamp(_ v: String, _ clip: Float, count: Int?) -> String {
+    func clamp(_ v: String, _ clip: Float, count: Int?) -> String {
         let limit = CExport.literal(clip)
         // As the replay clamps (Swift's max(min(clip, v), -clip), TFLite's std::max/std::min): NaN
         // becomes +clip, so the exported numbers stay the replay's there too.

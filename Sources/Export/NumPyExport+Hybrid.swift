@@ -5,15 +5,6 @@ import LSTMCore
 /// are the interpreter's. The codes are stored as float32 in weights.npz (exact) and read back
 /// as integers; the products are int32 matrix products, exact.
 extension NumPyExport {
-    /// The hybrid weights of a stage, nil for a float stage.
-    static func hybrid(_ stage: ExportPlan.Stage) -> HybridWeights? {
-        switch stage {
-        case .lstm(let l): l.hybrid
-        case .dense(let d): d.hybrid
-        default: nil
-        }
-    }
-
     /// `activation` of `expression` as a hybrid layer computes it: Eigen's tanh and logistic,
     /// the rest as the float layers.
     static func hybridPython(_ activation: Activation, _ expression: String) -> String {

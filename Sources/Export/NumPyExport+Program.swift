@@ -58,7 +58,7 @@ extension NumPyExport {
             "    return x - m - np.log(np.sum(np.exp(x - m)))",
             "",
         ]
-        if stages.contains(where: { Self.hybrid($0) != nil }) { lines += ["", ""] + Self.hybridFunctions }
+        if stages.contains(where: { $0.hybrid != nil }) { lines += ["", ""] + Self.hybridFunctions }
         for (k, stage) in stages.enumerated() { lines += ["", ""] + function(k, stage) }
         lines += ["", ""] + runFunction + ["", ""] + mainFunction
         return lines.joined(separator: "\n") + "\n"

@@ -26,7 +26,7 @@ public struct NumPyExport: Sendable {
         }
         func add(_ name: String, _ v: [Float]) { arrays.append(Array(name: name, shape: [v.count], values: v)) }
         for (k, stage) in plan.stages.enumerated() {
-            if let h = Self.hybrid(stage) {
+            if let h = stage.hybrid {
                 arrays += Self.hybridArrays(k, h)
                 switch stage {
                 case .lstm(let l): if let b = l.bias { add("b\(k)", b) }
