@@ -136,7 +136,7 @@ public final class CursesTerminal: Terminal {
         KEY_UP: .up, KEY_DOWN: .down, KEY_LEFT: .left, KEY_RIGHT: .right,
         KEY_HOME: .home, KEY_END: .end, KEY_PPAGE: .pageUp, KEY_NPAGE: .pageDown,
         KEY_ENTER: .enter, KEY_BTAB: .backTab, KEY_BACKSPACE: .backspace, KEY_DC: .delete,
-        KEY_SLEFT: .shiftLeft, KEY_SRIGHT: .shiftRight,
+        KEY_SLEFT: .shiftLeft, KEY_SRIGHT: .shiftRight, KEY_SR: .shiftUp, KEY_SF: .shiftDown,
     ]
 
     private func attributes(_ style: Style) -> attr_t {

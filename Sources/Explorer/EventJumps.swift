@@ -82,7 +82,7 @@ extension ExplorerState {
         if event == .largestState, let largest { found = largest.step }
         let rest = replay.isComplete ? "" : " (searched the \(computed) steps run so far)"
         guard let step = found else {
-            say("no \(event.name) of unit \(unit) after t = \(t + 1)\(rest)")
+            say("no \(event.name) of unit \(unit) after t = \(shownT)\(rest)")
             return
         }
         t = step
@@ -90,6 +90,6 @@ extension ExplorerState {
         let what =
             event == .largestState
             ? "the largest |\(state)| of unit \(unit), \(plain(largest!.value))," : "\(event.name) of unit \(unit)"
-        say("\(what) at t = \(t + 1) (index \(t))\(rest)")
+        say("\(what) at t = \(shownT)\(rest)")
     }
 }

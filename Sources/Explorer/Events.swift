@@ -6,6 +6,8 @@ public enum Key: Sendable, Hashable {
     case up, down, left, right, home, end, pageUp, pageDown
     /// Shift and Ctrl with ← →: jumps through the window.
     case shiftLeft, shiftRight, controlLeft, controlRight
+    /// Shift with ↑ ↓: ten units at a time.
+    case shiftUp, shiftDown
     case enter, escape, tab, backTab, backspace, delete
     /// Ctrl-U: clear the line being typed before the cursor (as in a shell).
     case killLine

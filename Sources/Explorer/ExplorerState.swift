@@ -2,7 +2,7 @@ import LSTMCore
 
 /// The views of the explorer, in the order of their number keys.
 public enum View: Int, Sendable, CaseIterable {
-    case model = 1, weights, step, unit, input, units, help
+    case model = 1, weights, step, unit, input, units, plot, help
 
     /// The tab title.
     public var title: String {
@@ -13,6 +13,7 @@ public enum View: Int, Sendable, CaseIterable {
         case .unit: "Unit"
         case .input: "Input"
         case .units: "Units"
+        case .plot: "Plot"
         case .help: "Help"
         }
     }
@@ -98,6 +99,12 @@ public struct ExplorerState: Sendable {
     var otherHalfAt: (layer: Int, t: Int)?
     /// The layer ``segment`` belongs to.
     var segmentLayer = 0
+    /// The Plot view's zoom, position and vectors.
+    public internal(set) var plot = PlotViewport()
+    /// For a long window, the steps the Plot view shows when its summary is too coarse for them.
+    var plotSegment: LayerTrace?
+    /// The layer ``plotSegment`` belongs to.
+    var plotSegmentLayer = 0
     /// Windows with a full trace above this many floats are replayed lazily.
     let eagerLimit: Int
     /// The parameters of ``model`` (computed once per model).
@@ -119,8 +126,8 @@ public struct ExplorerState: Sendable {
     /// The vector whose history strip the Step view shows.
     public internal(set) var historyVector = VectorName.h
     public internal(set) var weights = WeightsCursor()
-    /// The Input view's row: always the step being looked at, t.
-    public var inputRow: Int { t }
+    /// The Input view's row: the window row the step being looked at reads.
+    public var inputRow: Int { shownT }
     /// The Input view's column: the feature under the cursor.
     public internal(set) var inputColumn = 0
     /// Text typed while editing an input value, nil when not editing.
@@ -183,6 +190,17 @@ public struct ExplorerState: Sendable {
 
     /// Number of timesteps in the window.
     public var steps: Int { input.rows }
+
+    /// t as every view, message and command shows it: the window's row, 0 … T − 1, as `trace`,
+    /// `compare` and `scan` number steps. The selected layer's step ``t`` is that row, or for a
+    /// layer that reads backwards (a Bidirectional's backward half, go_backwards) row T − 1 − t.
+    public var shownT: Int { windowRow(ofStep: t) }
+
+    /// The window row recurrent layer `l` (the selected one by default) reads at its step
+    /// `step`, and (the same map) the layer's step that reads row `step`.
+    func windowRow(ofStep step: Int, layer l: Int? = nil) -> Int {
+        replay.layers[l ?? layer].readsBackwards ? steps - 1 - step : step
+    }
 
     /// The selected recurrent layer's trace around the current step (see ``segment``).
     public var layerTrace: LayerTrace { segment }

@@ -17,7 +17,7 @@ extension KeyMap {
         func hint(_ key: String, _ text: String, _ action: KeyAction?) -> Hint {
             Hint(key: key, text: text, action: action)
         }
-        let common = [hint("1-6", "views", .show(.model)), hint("?", "help", .toggleHelp), hint("q", "quit", .quit)]
+        let common = [hint("1-7", "views", .show(.model)), hint("?", "help", .toggleHelp), hint("q", "quit", .quit)]
         // A line being typed at the prompt: its own keys, which no view binds.
         if let prompt = state.prompt {
             let path = prompt.purpose == .model || prompt.purpose == .input || prompt.purpose == .writeWindow
@@ -60,6 +60,11 @@ extension KeyMap {
                 hint("a", state.unitsTable.scope == .window ? "whole set" : "window", .unitsScope),
                 hint(enter, "step view", .unitsOpen),
             ] + common
+        case .plot:
+            return [
+                hint(arrows, "t", .step(1)), hint(updown, "unit", .unit(1)), hint("+ -", "zoom", .plotZoom(1)),
+                hint("z", "all", .plotWhole), hint("v", "vector", .plotVector), hint(enter, "step view", .show(.step)),
+            ] + (state.replay.layers.count > 1 ? [hint("[ ]", "layer", .layer(1))] : []) + common
         case .help:
             return (state.helpText.count > state.helpPage ? [hint("↑↓", "scroll", .scroll(1))] : [])
                 + [hint("esc/?", "back", .back), hint("q", "quit", .quit)]

@@ -41,6 +41,7 @@ public enum KeyMap {
         case views = "Views"
         case steps = "Step and Unit views"
         case units = "Units view"
+        case plot = "Plot view"
         case weights = "Weights view"
         case input = "Input view"
         case files = "Files"
@@ -70,6 +71,9 @@ public enum KeyMap {
     private static func char(_ c: Character) -> Key { .character(c) }
 
     private static let stepViews = Scope.views([.step, .unit])
+    /// The views with a cursor at t: the Step and Unit views and the Plot view.
+    private static let timeViews = Scope.views([.step, .unit, .plot])
+    private static let plotView = Scope.views([.plot])
     private static let weights = Scope.views([.weights])
     private static let input = Scope.views([.input])
     private static let unitsView = Scope.views([.units])
@@ -79,7 +83,7 @@ public enum KeyMap {
     /// The help screen's lines, each with the keys it describes, in the order shown.
     public static let entries: [Entry] = [
         Entry(
-            section: .views, keys: "1 2 3 4 5 6", text: "Model, Weights, Step, Unit detail, Input, Units",
+            section: .views, keys: "1 2 3 4 5 6 7", text: "Model, Weights, Step, Unit detail, Input, Units, Plot",
             bindings: View.allCases.filter { $0 != .help }.map {
                 bind(.show($0), .everywhere, char(Character(String($0.rawValue))))
             }),
@@ -97,34 +101,37 @@ public enum KeyMap {
         Entry(
             section: .steps, keys: "→ l n  /  ← h p", text: "next / previous timestep",
             bindings: [
-                bind(.step(1), stepViews, .right, char("l"), char("n")),
-                bind(.step(-1), stepViews, .left, char("h"), char("p")),
+                bind(.step(1), timeViews, .right, char("l"), char("n")),
+                bind(.step(-1), timeViews, .left, char("h"), char("p")),
             ]),
         Entry(
-            section: .steps, keys: "Shift-→ ←  /  Ctrl-→ ← > <", text: "10 steps / 100 steps on or back",
+            section: .steps, keys: "Shift-→ ←  /  Ctrl-→ ← > <  /  PgDn PgUp",
+            text: "10 steps / 100 steps / a screen on or back",
             bindings: [
-                bind(.step(10), stepViews, .shiftRight), bind(.step(-10), stepViews, .shiftLeft),
-                bind(.step(100), stepViews, .controlRight, char(">")),
-                bind(.step(-100), stepViews, .controlLeft, char("<")),
+                bind(.step(10), timeViews, .shiftRight), bind(.step(-10), timeViews, .shiftLeft),
+                bind(.step(100), timeViews, .controlRight, char(">")),
+                bind(.step(-100), timeViews, .controlLeft, char("<")),
+                bind(.page(1), timeViews, .pageDown), bind(.page(-1), timeViews, .pageUp),
             ]),
         Entry(
             section: .steps, keys: "e  x  c  m",
             text: "next saturation onset, sign change (of the history's vector), largest |c|, masked step of the unit",
             bindings: [
-                bind(.event(.saturationOnset), stepViews, char("e")), bind(.event(.signChange), stepViews, char("x")),
-                bind(.event(.largestState), stepViews, char("c")), bind(.event(.maskedStep), stepViews, char("m")),
+                bind(.event(.saturationOnset), timeViews, char("e")), bind(.event(.signChange), timeViews, char("x")),
+                bind(.event(.largestState), timeViews, char("c")), bind(.event(.maskedStep), timeViews, char("m")),
             ]),
         Entry(
-            section: .steps, keys: ":", text: "go to a step: type its index (0 … T − 1, as trace numbers it)",
-            bindings: [bind(.goTo, stepViews, char(":"))]),
+            section: .steps, keys: ":",
+            text: "go to t: type it (the window's row, 0 … T − 1, as trace, compare and scan number steps)",
+            bindings: [bind(.goTo, timeViews, char(":"))]),
         Entry(
             section: .steps, keys: "Home g  /  End G", text: "first / last timestep",
-            bindings: [bind(.firstStep, stepViews, .home, char("g")), bind(.lastStep, stepViews, .end, char("G"))]),
+            bindings: [bind(.firstStep, timeViews, .home, char("g")), bind(.lastStep, timeViews, .end, char("G"))]),
         Entry(
-            section: .steps, keys: "↑ k  /  ↓ j, PgUp PgDn", text: "select unit",
+            section: .steps, keys: "↑ k  /  ↓ j  /  Shift-↑ ↓ K J", text: "select unit / ten units on",
             bindings: [
-                bind(.unit(1), stepViews, .down, char("j")), bind(.unit(-1), stepViews, .up, char("k")),
-                bind(.unit(10), stepViews, .pageDown), bind(.unit(-10), stepViews, .pageUp),
+                bind(.unit(1), timeViews, .down, char("j")), bind(.unit(-1), timeViews, .up, char("k")),
+                bind(.unit(10), timeViews, .shiftDown, char("J")), bind(.unit(-10), timeViews, .shiftUp, char("K")),
             ]),
         Entry(
             section: .steps, keys: "Enter", text: "unit detail: the whole arithmetic of the selected unit (Esc back)",
@@ -134,7 +141,7 @@ public enum KeyMap {
             text: "play / pause through the window / faster, slower (2.5 to "
                 + "10,000 steps/s)",
             bindings: [
-                bind(.togglePlay, stepViews, char(" ")), bind(.playSpeed(1), stepViews, char("+"), char("=")),
+                bind(.togglePlay, timeViews, char(" ")), bind(.playSpeed(1), stepViews, char("+"), char("=")),
                 bind(.playSpeed(-1), stepViews, char("-")),
             ]),
         Entry(
@@ -142,15 +149,15 @@ public enum KeyMap {
             bindings: [bind(.nextHistoryVector, stepViews, char("v"))]),
         Entry(
             section: .steps, keys: "N", text: "go to where NaN first appears (when it does)",
-            bindings: [bind(.firstNaN, stepViews, char("N"))]),
+            bindings: [bind(.firstNaN, timeViews, char("N"))]),
         Entry(
             section: .steps, keys: "d  /  D",
             text: "with --theirs: the table shows ours, theirs, ours − theirs / "
                 + "go to where theirs first differs",
-            bindings: [bind(.cycleTheirs, stepViews, char("d")), bind(.firstDivergence, stepViews, char("D"))]),
+            bindings: [bind(.cycleTheirs, stepViews, char("d")), bind(.firstDivergence, timeViews, char("D"))]),
         Entry(
             section: .steps, keys: "[ ]", text: "previous / next recurrent layer (stacked models)",
-            bindings: [bind(.layer(-1), stepViews, char("[")), bind(.layer(1), stepViews, char("]"))]),
+            bindings: [bind(.layer(-1), timeViews, char("[")), bind(.layer(1), timeViews, char("]"))]),
         Entry(
             section: .steps, keys: "{ }  /  ( )",
             text: "previous / next window of the set (--input (N, T, xu)) / by 10",
@@ -186,6 +193,18 @@ public enum KeyMap {
                 bind(.unitsOpen, unitsView, .enter), bind(.layer(-1), unitsView, char("[")),
                 bind(.layer(1), unitsView, char("]")),
             ]),
+        Entry(
+            section: .plot, keys: "+ =  /  -  /  z", text: "zoom in / out around t / the whole window",
+            bindings: [
+                bind(.plotZoom(1), plotView, char("+"), char("=")), bind(.plotZoom(-1), plotView, char("-")),
+                bind(.plotWhole, plotView, char("z")),
+            ]),
+        Entry(
+            section: .plot, keys: "v", text: "one vector alone, the next, then all again",
+            bindings: [bind(.plotVector, plotView, char("v"))]),
+        Entry(
+            section: .plot, keys: "Enter", text: "the Step view at t (the keys of the Step view move t here too)",
+            bindings: [bind(.show(.step), plotView, .enter)]),
         Entry(
             section: .weights, keys: "arrows hjkl, PgUp PgDn", text: "move the cursor over the matrix",
             bindings: [
@@ -275,8 +294,12 @@ public enum KeyMap {
 public enum KeyAction: Sendable, Equatable {
     case quit, toggleHelp, show(View), nextView, previousView, back
     case openModel, openInput, reload
-    /// Move t by this many steps (Step and Unit views).
+    /// Move t by this many steps (Step, Unit and Plot views).
     case step(Int)
+    /// Move t by this many screens: the history strip's width, or the Plot view's span.
+    case page(Int)
+    /// The Plot view: zoom in (+1) or out (−1) around t, the whole window, the next vector alone.
+    case plotZoom(Int), plotWhole, plotVector
     case firstStep, lastStep
     /// Move the selected unit by this many.
     case unit(Int)

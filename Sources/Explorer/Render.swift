@@ -23,6 +23,7 @@ extension ExplorerState {
         case .unit: drawUnitView(&canvas, area)
         case .input: drawInputView(&canvas, area)
         case .units: drawUnitsView(&canvas, area)
+        case .plot: drawPlotView(&canvas, area)
         case .help: drawHelpView(&canvas, area)
         }
         drawPrompt(&canvas)
@@ -74,7 +75,8 @@ extension ExplorerState {
         // Below 90 columns the name goes, so that every view's tab and the file's name fit.
         var x = width < 90 ? 0 : canvas.put(" lstmscope ", x: 0, y: 0, style: .heading)
         for v in View.allCases where v != .help {
-            let label = " \(v.rawValue) \(v.title) "
+            // Below 70 columns the tabs lose a space each, so that all seven fit in 60.
+            let label = width < 70 ? "\(v.rawValue) \(v.title) " : " \(v.rawValue) \(v.title) "
             x = canvas.put(label, x: x, y: 0, style: v == view ? .selected : .plain)
         }
         let file = " " + shown(lastPathComponent(model.provenance.path), limit: 40)
@@ -128,7 +130,7 @@ extension ExplorerState {
             switch prompt.purpose {
             case .model: " open model: "
             case .input: " open input: "
-            case .goTo: " go to step index (0–\(steps - 1)): "
+            case .goTo: " go to t (0–\(steps - 1)): "
             case .writeWindow: " write the window to: "
             }
         let x = canvas.put(label, x: 0, y: y + 1, style: .heading)

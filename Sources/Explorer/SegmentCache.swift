@@ -24,11 +24,13 @@ extension ExplorerState {
     mutating func refreshSegment(force: Bool = false) {
         if t >= replay.computedSteps {
             t = replay.computedSteps - 1
-            status = .progress("steps after t = \(t + 1) are still being computed (\(progressText))")
+            status = .progress("steps after t = \(shownT) are still being computed (\(progressText))")
         }
         let k = WindowReplay.checkpointInterval
         let needed = max(t - 1, 0)..<(t + 1)
         let held = segment.stepRange
+        // Steps held for the Plot view belong to the replay they came from.
+        if force { plotSegment = nil }
         if force || segmentLayer != layer || segment.layerName != replay.layers[layer].name
             || !(held.contains(needed.lowerBound) && held.contains(needed.upperBound - 1))
         {
@@ -101,7 +103,7 @@ extension ExplorerState {
     }
 
     /// Steps per idle block: about 10 ms of work, so keys are never kept waiting long.
-    private var idleBlockSteps: Int {
+    var idleBlockSteps: Int {
         // Multiply-adds per step. The readable step that SimpleRNN layers and masked windows
         // run does about a third as many per second as the LSTM and GRU kernels (bench:
         // GRU(256) 36k steps/s through its step, 93–109k through the kernel).

@@ -36,7 +36,7 @@ public struct TheirsOverlay: Sendable {
             return "theirs agrees with ours within \(tolerance) on everything it gave"
         }
         let place =
-            first.vector.map { "\($0.symbol)[\(first.unit)] at t = \((first.step ?? 0) + 1)" }
+            first.vector.map { "\($0.symbol)[\(first.unit)] at t = \(first.t ?? 0)" }
             ?? "the output y[\(first.unit)]"
         let why = diagnosis.first.map { "; " + $0.hypothesis.text } ?? "; no known porting bug explains it"
         return "theirs differs first at \(place) (D goes there, d shows theirs)" + why

@@ -8,6 +8,7 @@ extension ExplorerState {
     public mutating func update(_ event: Event) -> [Command] {
         let commands = apply(event)
         refreshSegment()
+        refreshPlot()
         return commands
     }
 
@@ -100,7 +101,7 @@ extension ExplorerState {
             view = v
             if view != .help { previousView = view }
         case .nextView, .previousView:
-            let order: [View] = [.model, .weights, .step, .unit, .input, .units]
+            let order: [View] = [.model, .weights, .step, .unit, .input, .units, .plot]
             let index = order.firstIndex(of: view) ?? 2
             view = order[(index + (action == .nextView ? 1 : order.count - 1)) % order.count]
             previousView = view
@@ -120,6 +121,12 @@ extension ExplorerState {
         case .back:
             view = view == .help ? previousView : .step
         case .step(let by): t = clamp(t + by, 0, steps - 1); playing = false
+        case .page(let by):
+            t = clamp(t + by * (view == .plot ? plotSpan : historyColumns), 0, steps - 1)
+            playing = false
+        case .plotZoom(let by): zoomPlot(by)
+        case .plotWhole: showWholePlot()
+        case .plotVector: nextPlotVector()
         case .firstStep: t = 0; playing = false
         case .lastStep: t = steps - 1; playing = false
         case .unit(let by): unit = clamp(unit + by, 0, units - 1)
@@ -195,9 +202,10 @@ extension ExplorerState {
         case .weightColumn, .weightRow, .weightPage, .firstWeightColumn, .lastWeightColumn, .matrix, .toggleOverview:
             moveWeightsCursor(action)
         case .inputColumn(let by): inputColumn = clamp(inputColumn + by, 0, input.columns - 1)
-        case .inputRow(let by): t = clamp(t + by, 0, steps - 1)
-        case .firstInputRow: t = 0
-        case .lastInputRow: t = min(steps, replay.computedSteps) - 1
+        // The Input view moves over the window's rows; t follows (a layer reading backwards the other way).
+        case .inputRow(let by): t = windowRow(ofStep: clamp(inputRow + by, 0, steps - 1))
+        case .firstInputRow: t = windowRow(ofStep: 0)
+        case .lastInputRow: t = windowRow(ofStep: min(steps, replay.computedSteps) - 1)
         case .editValue:
             // The field starts with the value there, to change rather than retype.
             valueEditor = LineEditor("\(input[inputRow, inputColumn])", limit: 40, accepted: .number, offered: true)
@@ -216,7 +224,7 @@ extension ExplorerState {
                 let now = input[last.row, last.column]
                 try setInputValue(row: last.row, column: last.column, to: last.value, undoing: true)
                 say(
-                    "undone: t = \(last.row + 1), x\(last.column) back to \(last.value) from \(now)"
+                    "undone: t = \(last.row), x\(last.column) back to \(last.value) from \(now)"
                         + (edits.isEmpty ? "; the window is the one given again" : " (\(edits.count) edits left)"))
             } catch {
                 fail(error.message)
@@ -272,7 +280,7 @@ extension ExplorerState {
         playing = false
         say(
             "NaN first appears here: \(nan.vector) of layer \(shown(replay.layers[nan.layer].name)) "
-                + "at t = \(nan.step + 1)"
+                + "at t = \(windowRow(ofStep: nan.step, layer: nan.layer))"
         )
     }
 
@@ -321,7 +329,7 @@ extension ExplorerState {
             do {
                 try setInputValue(row: inputRow, column: inputColumn, to: value)
                 say(
-                    "t = \(inputRow + 1), x\(inputColumn): \(old) → \(value); trace recomputed, output "
+                    "t = \(inputRow), x\(inputColumn): \(old) → \(value); trace recomputed, output "
                         + "\(replay.output.map { $0.map { "\($0)" }.joined(separator: ", ") } ?? "being computed")"
                 )
             } catch {
@@ -378,7 +386,7 @@ extension ExplorerState {
         (playSpeed < 10 ? String(playSpeed) : String(Int(playSpeed))) + " steps/s"
     }
 
-    /// The go-to line: a step index (0 … T − 1, as trace, compare and scan number them).
+    /// The go-to line: t, the window's row (0 … T − 1, as trace, compare and scan number steps).
     private mutating func goToPrompt(_ key: Key) -> [Command] {
         guard var p = prompt else { return [] }
         switch p.line.handle(key) {
@@ -387,13 +395,13 @@ extension ExplorerState {
             say("cancelled")
         case .submitted(let text):
             prompt = nil
-            guard let index = Int(text.trimmingSpaces()), (0..<steps).contains(index) else {
-                fail("go to: \(text.isEmpty ? "nothing typed" : "\"\(text)\"") is not a step index 0–\(steps - 1)")
+            guard let row = Int(text.trimmingSpaces()), (0..<steps).contains(row) else {
+                fail("go to: \(text.isEmpty ? "nothing typed" : "\"\(text)\"") is not a t in 0–\(steps - 1)")
                 return []
             }
-            t = index
+            t = windowRow(ofStep: row)
             playing = false
-            say("t = \(t + 1) / \(steps) (index \(t))")
+            say("t = \(row) of 0–\(steps - 1)")
         case .editing:
             prompt = p
         }

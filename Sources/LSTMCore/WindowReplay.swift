@@ -41,6 +41,8 @@ public struct WindowReplay: Sendable {
     private let full: ModelTrace?
     /// The states a long window's steps are recomputed from.
     private var checkpoints: CheckpointStore
+    /// A long window's blocks of steps in min…max, for plots (nil when the trace is whole).
+    public private(set) var summary: StepSummary?
     /// The head's output, assembled as the last recurrent layer's rows arrive.
     private var head: HeadAssembler
 
@@ -54,7 +56,7 @@ public struct WindowReplay: Sendable {
     /// Floats held for the window's steps: the whole trace, or the checkpoints.
     public var heldFloats: Int {
         if let full { return full.layers.reduce(0) { $0 + $1.series.reduce(0) { $0 + $1.count } } }
-        return checkpoints.heldFloats + head.heldFloats
+        return checkpoints.heldFloats + head.heldFloats + (summary?.heldFloats ?? 0)
     }
 
     /// Whether a window of `steps` is traced whole at once, rather than lazily: when the trace
@@ -110,6 +112,7 @@ public struct WindowReplay: Sendable {
             outputShape = trace.outputShape
             statistics = ReplayStatistics(layers: layers)
             checkpoints = CheckpointStore(model: model, steps: 0)
+            summary = nil
             for (l, layer) in trace.layers.enumerated() {
                 statistics.note(layer: l, firstStep: 0, units: layer.units, layer.series.map(\.values))
             }
@@ -118,6 +121,7 @@ public struct WindowReplay: Sendable {
             computedSteps = 0
             statistics = ReplayStatistics(layers: layers)
             checkpoints = CheckpointStore(model: model, steps: input.rows)
+            summary = StepSummary(layers: layers, steps: input.rows)
         }
     }
 
@@ -136,6 +140,7 @@ public struct WindowReplay: Sendable {
         ) { l, run in
             statistics.note(layer: l, firstStep: range.lowerBound, units: layers[l].units, run.series)
             checkpoints.record(layer: l, layers[l].layer, steps: range, run: run)
+            summary?.note(layer: l, firstStep: range.lowerBound, series: run.series, masked: run.masked)
         }
         checkpoints.frontier = states
         computedSteps += count
@@ -157,6 +162,25 @@ public struct WindowReplay: Sendable {
         let start = range.lowerBound / k * k
         let run = recompute(through: layer, steps: start..<range.upperBound)
         return layers[layer].trace(of: run, firstStep: start).slice(range)
+    }
+
+    /// Unit `unit`'s `vector` of layer `layer` over `range` in `samples` samples: exact for a
+    /// window traced whole, or from `held` when it holds the steps (a segment); else from the
+    /// ``summary``'s blocks. Steps not computed yet are empty samples. Nil when the layer has
+    /// no such vector.
+    public func envelope(
+        layer: Int, _ vector: VectorName, unit: Int, steps range: Range<Int>, samples: Int, held: LayerTrace? = nil
+    ) -> Envelope? {
+        guard layers.indices.contains(layer), let k = layers[layer].vectorNames.firstIndex(of: vector),
+            unit >= 0, unit < layers[layer].units, samples > 0, !range.isEmpty, range.upperBound <= steps
+        else { return nil }
+        if let full { return full.layers[layer].envelope(vector, unit: unit, steps: range, samples: samples) }
+        if let held, held.layerName == layers[layer].name, held.direction == layers[layer].direction,
+            let exact = held.envelope(vector, unit: unit, steps: range, samples: samples)
+        {
+            return exact
+        }
+        return summary?.envelope(layer: layer, vector: k, unit: unit, steps: range, samples: samples)
     }
 
     /// The model's output had the window ended at step `t`: the head on the last layer's h at `t`.

@@ -49,8 +49,8 @@ import Testing
         #expect(KeyMap.action(for: .escape, in: .unit) == .back)
         // Digits 1–6 pick views everywhere; the others start an edit in the Input view.
         #expect(KeyMap.action(for: .character("3"), in: .input) == .show(.step))
-        #expect(KeyMap.action(for: .character("7"), in: .input) == .editValueTyping)
-        #expect(KeyMap.action(for: .character("7"), in: .step) == nil)
+        #expect(KeyMap.action(for: .character("8"), in: .input) == .editValueTyping)
+        #expect(KeyMap.action(for: .character("8"), in: .step) == nil)
     }
 
     @Test func everyHelpLineDescribesBoundKeys() {

@@ -32,15 +32,15 @@ import Testing
     @Test func goToATypedStepIndex() throws {
         var s = try Self.long()
         ExplorerSession.press(&s, .character(":"))
-        #expect(s.render().text.contains("go to step index (0–999):"))
+        #expect(s.render().text.contains("go to t (0–999):"))
         for c in "512" { ExplorerSession.press(&s, .character(c)) }
         ExplorerSession.press(&s, .enter)
         #expect(s.t == 512 && s.prompt == nil)
-        #expect(s.render().text.contains("t = 513 / 1000"))
+        #expect(s.render().text.contains("t = 512 of 0–999"))
         ExplorerSession.press(&s, .character(":"))
         for c in "1000" { ExplorerSession.press(&s, .character(c)) }
         ExplorerSession.press(&s, .enter)
-        #expect(s.t == 512 && s.messageIsError && s.message?.contains("not a step index 0–999") == true)
+        #expect(s.t == 512 && s.messageIsError && s.message?.contains("not a t in 0–999") == true)
         ExplorerSession.press(&s, .character(":"), .escape)
         #expect(s.prompt == nil && s.t == 512)
     }
@@ -73,9 +73,13 @@ import Testing
         let range = s.historyRange
         #expect(range.contains(499) && range.count < 1000)
         let text = s.render().text
-        #expect(text.contains("history of h over t = \(range.lowerBound + 1)…\(range.upperBound) of 1000"), "\(text)")
-        // Ticks every ten steps with their t (counted from 1, as the strip's title).
+        let shown = "\(range.lowerBound)…\(range.upperBound - 1) of 0…999"
+        #expect(text.contains("history of h over t = \(shown)"), "\(text)")
+        // Ticks every ten steps with their t (the window's row, as the title and trace number it).
         let axis = try #require(text.split(separator: "\n").first { $0.contains("'460") }, "\(text)")
-        #expect(axis.contains("'470") && axis.contains("'500") && axis.hasSuffix("\(range.upperBound)"), "\(axis)")
+        #expect(axis.contains("'470") && axis.contains("'500") && axis.contains("'510"), "\(axis)")
+        let column = try #require(axis.range(of: "'500")).lowerBound
+        // The tick stands over step 500's column: the strip's column for t = 500 is 500 − first.
+        #expect(axis.distance(from: axis.startIndex, to: column) == 6 + 500 - range.lowerBound, "\(axis)")
     }
 }

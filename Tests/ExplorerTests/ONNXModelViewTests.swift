@@ -28,7 +28,7 @@ import Testing
         #expect(s.render().text.contains("lstm_0 starts from the file's initial state, not zeros: h = ["))
         ExplorerSession.press(&s, .character("3"))
         let step = s.render().text
-        #expect(step.contains("t = 1 / "), "\(step)")
+        #expect(step.contains("t = 0 of 0–"), "\(step)")
         let row = step.split(separator: "\n").first { $0.hasPrefix(">   0") || $0.hasPrefix(">  0") }.map(String.init)
         // Unit 0's c_prev and h_prev are the file's c0[0] and h0[0] (4 decimals, signed).
         for value in [start[1][0], start[0][0]] {

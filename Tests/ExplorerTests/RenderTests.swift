@@ -9,7 +9,8 @@ import Testing
 @Suite struct RenderTests {
     static let views: [(Key, String)] = [
         (.character("3"), "step"), (.character("1"), "model"), (.character("2"), "weights"),
-        (.enter, "unit"), (.character("5"), "input"), (.character("6"), "units"), (.character("?"), "help"),
+        (.enter, "unit"), (.character("5"), "input"), (.character("6"), "units"), (.character("7"), "plot"),
+        (.character("?"), "help"),
     ]
 
     @Test(arguments: [(60, 16), (80, 24), (120, 40)])
@@ -37,7 +38,7 @@ import Testing
         let text = s.render().text
         let h = s.layerTrace.vector(.h, at: 2)!
         for v in h { #expect(text.contains(String(format3(v))), "h value \(v)") }
-        #expect(text.contains("t = 3 / 4"))
+        #expect(text.contains("t = 2 of 0–3"))
         #expect(text.contains("matches"))
     }
 

@@ -30,10 +30,10 @@ import Testing
 
     @Test func theStepViewShowsTheirsAndGoesToTheFirstDivergence() throws {
         var s = try Self.session()
-        #expect(s.render().text.contains("theirs: differs (red), first at f of lstm, t = 3 (D); table: ours (d)"))
+        #expect(s.render().text.contains("theirs: differs (red), first at f of lstm, t = 2 (D); table: ours (d)"))
         ExplorerSession.press(&s, .character("D"))
         #expect(s.t == 2 && s.unit == 2 && s.historyVector == .f)
-        #expect(s.message?.contains("theirs differs first at f[2] at t = 3") == true)
+        #expect(s.message?.contains("theirs differs first at f[2] at t = 2") == true)
         // The diverging cell is red in every display; the table shows theirs, then the difference.
         let ours = s.layerTrace.vector(.f, at: 2)![2]
         let row = { (s: ExplorerState) in s.render().lines.first { $0.hasPrefix(">   2") } ?? "" }
@@ -58,7 +58,7 @@ import Testing
 
     @Test func editingTheWindowLetsTheirsGo() throws {
         var s = try Self.session()
-        ExplorerSession.press(&s, .character("5"), .character("7"), .enter)
+        ExplorerSession.press(&s, .character("5"), .character("8"), .enter)
         #expect(s.theirs == nil && !s.render().text.contains("theirs:"))
         var plain = try ExplorerSession.sample()
         ExplorerSession.press(&plain, .character("D"))

@@ -124,7 +124,7 @@ import Testing
         var s = try ExplorerSession.sample()
         ExplorerSession.press(&s, .right, .right, .character("5"))
         #expect(s.view == .input && s.inputRow == 2)
-        #expect(s.render().text.contains("t = 3 / 4, x0 of 3"))
+        #expect(s.render().text.contains("t = 2 of 0–3, x0 of 3"))
         ExplorerSession.press(&s, .end)
         #expect(s.inputRow == 3 && s.t == 3)
         ExplorerSession.press(&s, .home)
@@ -225,7 +225,7 @@ import Testing
         #expect(s.layerTrace.vector(.f, at: 2999) == full.layers[0].vector(.f, at: 2999))
         #expect(s.layerTrace.vector(.c, at: 2998) == full.layers[0].vector(.c, at: 2998))
         let text = s.render().text
-        #expect(text.contains("t = 3000 / 3000"))
+        #expect(text.contains("t = 2999 of 0–2999"))
         #expect(!text.contains("being computed"))
     }
 
@@ -313,7 +313,10 @@ import Testing
         #expect(text.contains("(LSTM 4, forward, 1 of 3)") && text.contains("backward half at the same t: h = ["))
         _ = s.update(.key(.character("]")))
         text = s.render().text
-        #expect(text.contains("(LSTM 4, backward, 2 of 3)") && text.contains("(reads x at t = \(s.steps - 1))"))
+        // t is the window's row in every layer: the backward half's step 1 reads row T − 2, and says so.
+        let shownT = "t = \(s.steps - 2) of 0–\(s.steps - 1)"
+        #expect(text.contains("(LSTM 4, backward, 2 of 3)") && text.contains(shownT))
+        #expect(text.contains("reads backwards: its step 1, → goes to t − 1") && s.shownT == s.steps - 2)
         #expect(text.contains(" x_t = [") && !text.contains("h of the layer below"))
         // The backward half's step 2 reads the row the forward half reads at index T − 2.
         #expect(s.layerTrace.input(at: 1) == s.input.row(s.steps - 2))

@@ -21,7 +21,7 @@ import Testing
     @Test func keysMoveWithinTheSetAndTheViewsFollow() throws {
         var (s, x, y) = try Self.state()
         #expect(s.windowIndex == 0 && s.input == x.window(0) && s.expected == y[0])
-        #expect(s.render().text.contains("(index 0, window 0 of 200)"))
+        #expect(s.render().text.contains("t = 0 of 0–3   (window 0 of 200)"))
         ExplorerSession.press(&s, .character("}"))
         #expect(s.windowIndex == 1 && s.input == x.window(1) && s.expected == y[1])
         let frame = s.render().text

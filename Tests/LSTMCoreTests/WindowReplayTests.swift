@@ -107,7 +107,11 @@ import Testing
                 #expect(lazy.segment(layer: l, steps: range) == full.layers[l].slice(range), "half \(l) \(range)")
             }
         }
-        #expect(lazy.heldFloats <= 2 * 132 * 2 * 6)
+        // The checkpoints (two halves, h and c, 132 intervals), and the plots' summary: two floats
+        // per vector and unit for each block of steps.
+        let summary = try #require(lazy.summary)
+        #expect(summary.heldFloats == (2100 + summary.blockSize - 1) / summary.blockSize * 2 * 6 * 6 * 2)
+        #expect(lazy.heldFloats - summary.heldFloats <= 2 * 132 * 2 * 6)
 
         // A Flatten head needs the whole merged sequence, at the window's end.
         guard sequences else { return }

@@ -6,7 +6,7 @@ extension ExplorerState {
     /// whole trace recomputes at once.
     func drawInputView(_ canvas: inout Canvas, _ area: Area) {
         var y = area.y
-        let position = "   t = \(inputRow + 1) / \(steps), x\(inputColumn) of \(input.columns)"
+        let position = "   t = \(inputRow) of 0–\(steps - 1), x\(inputColumn) of \(input.columns)"
         let lead = " input window \(steps) × \(input.columns) from "
         let title = lead + shown(inputSource, limit: max(12, width - 1 - lead.count - position.count))
         let x0 = canvas.put(title, x: 0, y: y, style: .heading, maxWidth: width)
@@ -29,7 +29,8 @@ extension ExplorerState {
         let visibleRows = max(1, area.bottom - y - editRows)
         let firstRow = scrollStart(selected: inputRow, count: steps, visible: visibleRows)
         for row in firstRow..<min(steps, firstRow + visibleRows) {
-            var x = canvas.put(String(row + 1).rightAligned(6) + " ", x: 0, y: y, style: row == t ? .heading : .muted)
+            let label = String(row).rightAligned(6) + " "
+            var x = canvas.put(label, x: 0, y: y, style: row == inputRow ? .heading : .muted)
             for k in firstColumn..<min(input.columns, firstColumn + visibleColumns) {
                 let selected = row == inputRow && k == inputColumn
                 x = canvas.put(
@@ -39,7 +40,7 @@ extension ExplorerState {
             y += 1
         }
         if let valueEditor {
-            let x = canvas.put(" t = \(inputRow + 1), x\(inputColumn) = ", x: 0, y: area.bottom - 1, style: .heading)
+            let x = canvas.put(" t = \(inputRow), x\(inputColumn) = ", x: 0, y: area.bottom - 1, style: .heading)
             drawLine(&canvas, valueEditor, x: x, y: area.bottom - 1)
         }
     }

@@ -7,10 +7,10 @@ extension ExplorerState {
     func drawStepView(_ canvas: inout Canvas, _ area: Area) {
         let lt = layerTrace
         var y = area.y
-        let position = " t = \(t + 1) / \(steps)"
+        let position = " t = \(shownT) of 0–\(steps - 1)"
         // A layer reading backwards (a Bidirectional's backward half, go_backwards) runs from
-        // the end: its step t reads the window at T − t.
-        let reads = replay.layers[layer].readsBackwards ? "reads x at t = \(steps - t)" : nil
+        // the end: t (the window's row, as everywhere) is its step T − 1 − t, and → goes down.
+        let reads = replay.layers[layer].readsBackwards ? "reads backwards: its step \(t), → goes to t − 1" : nil
         let of = replay.layers.count > 1 ? "\(layer + 1) of \(replay.layers.count)" : ""
         // A Bidirectional half says which one in a shorter form, so the line fits 80 columns.
         let half = lt.direction?.rawValue
@@ -18,8 +18,8 @@ extension ExplorerState {
             half.map { "layer \(shown(lt.layerName, limit: 20)) (\(lt.kind) \(lt.units), \($0), \(of))" }
             ?? "layer \(shown(lt.layerName)) (\(lt.kind), \(lt.units) units\(of.isEmpty ? "" : ", " + of))"
         let kind = " (\(lt.kind) \(lt.units)\(half.map { ", " + $0 } ?? "")\(of.isEmpty ? "" : ", " + of))"
-        let which = windowSet.map { "window \(windowIndex) of \($0.count)" } ?? "window of \(steps)"
-        let fullNote = "   (" + (reads ?? "index \(t), \(which)") + ")"
+        let which = windowSet.map { "window \(windowIndex) of \($0.count)" }
+        let fullNote = (reads ?? which).map { "   (\($0))" } ?? ""
         let shortNote = reads.map { " (\($0))" } ?? ""
         // The name in what is left of the line after the note, down to 6 characters.
         let short = { (note: String) in
@@ -66,7 +66,7 @@ extension ExplorerState {
         } else if let nan = replay.firstNaN {
             let place =
                 "\(glyphs.symbol(nan.vector)) of layer \(shown(replay.layers[nan.layer].name, limit: 20)) "
-                + "at t = \(nan.step + 1)"
+                + "at t = \(windowRow(ofStep: nan.step, layer: nan.layer))"
             canvas.put(" NaN first appears: \(place) (N goes there)", x: 0, y: y, style: .error, maxWidth: width)
         } else if let overlay = theirs {
             let agrees = overlay.comparison.agrees(tolerance: overlay.tolerance)
@@ -77,7 +77,7 @@ extension ExplorerState {
                     + (overlay.comparison.firstDivergence.map { first in
                         first.vector.map {
                             "\(glyphs.symbol($0)) of \(shown(replay.layers[first.layer].name, limit: 20)), "
-                                + "t = \((first.step ?? 0) + 1)"
+                                + "t = \(first.t ?? 0)"
                         }
                             ?? "the output"
                     } ?? "") + " (D)"
@@ -145,13 +145,14 @@ extension ExplorerState {
         guard let vectorIndex = layerTrace.vectorNames.firstIndex(of: historyVector) else { return y }
         return HistoryStrip(
             trace: layerTrace, vector: historyVector, range: historyRange, steps: steps, t: t, unit: unit,
+            backwards: replay.layers[layer].readsBackwards,
             scale: max(replay.largestMagnitude[layer][vectorIndex], 1e-6),
             progress: replay.isComplete ? nil : progressText, width: width, glyphs: glyphs, monochrome: monochrome
         ).draw(&canvas, y: y, first: first, count: count, axis: axis)
     }
 
     private func drawOutputs(_ canvas: inout Canvas, y: Int) {
-        let x = canvas.put(" output after t = \(steps): ", x: 0, y: y, style: .heading)
+        let x = canvas.put(" output after the window: ", x: 0, y: y, style: .heading)
         if let output = replay.output {
             canvas.put(VectorLine(values: output, limit: 8).text(glyphs), x: x, y: y)
         } else {
@@ -159,7 +160,7 @@ extension ExplorerState {
         }
         if let ended = outputEndingHere {
             let text = VectorLine(values: ended, limit: 6).text(glyphs)
-            canvas.put(" if the window ended at t = \(t + 1): " + text, x: 0, y: y + 1, style: .muted, maxWidth: width)
+            canvas.put(" if the window ended at t = \(shownT): " + text, x: 0, y: y + 1, style: .muted, maxWidth: width)
         }
         if let expected {
             let keras = VectorLine(values: expected, limit: 8).text(glyphs)

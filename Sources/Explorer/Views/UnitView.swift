@@ -18,7 +18,8 @@ extension ExplorerState {
         let gates = breakdown.layout == .gates
         var y = area.y
         canvas.put(
-            " unit \(unit) of layer \(shown(lt.layerName))\(gates ? "" : " (\(lt.kind))") at t = \(t + 1) / \(steps)",
+            " unit \(unit) of layer \(shown(lt.layerName))\(gates ? "" : " (\(lt.kind))") at t = \(shownT) of 0–"
+                + "\(steps - 1)",
             x: 0, y: y, style: .heading)
         y += 2
         // The pre-activation is z, except beside a GRU's update gate z.
@@ -125,8 +126,8 @@ extension ExplorerState {
         let lt = layerTrace
         var y = area.y
         canvas.put(
-            " unit \(unit) of layer \(shown(lt.layerName)) (\(lt.kind)) at t = \(t + 1) / \(steps)", x: 0, y: y,
-            style: .heading)
+            " unit \(unit) of layer \(shown(lt.layerName)) (\(lt.kind)) at t = \(shownT) of 0–\(steps - 1)", x: 0,
+            y: y, style: .heading)
         y += 2
         var lines = [
             "masked step: window row t equals the Masking value in every feature, so the cell is skipped.",

@@ -55,7 +55,7 @@ extension ExplorerState {
             let style: Style = column == unitsTable.column ? .selected : .heading
             x = canvas.put(heading.rightAligned(w - 1) + " ", x: x, y: y, style: style)
         }
-        let whereText = overSet ? "  at window, index" : "  at index"
+        let whereText = overSet ? "  at window, t" : "  at t"
         if x + whereText.count < width { canvas.put(whereText, x: x, y: y, style: .heading) }
         y += 1
         let ordered = unitsTable.order(sums)

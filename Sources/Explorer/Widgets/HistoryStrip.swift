@@ -13,6 +13,8 @@ struct HistoryStrip {
     /// The current step and the selected unit.
     let t: Int
     let unit: Int
+    /// The layer reads the window backwards: its step s is the window's row T − 1 − s.
+    let backwards: Bool
     /// The largest finite |value| of the vector so far: one scale for every column.
     let scale: Float
     /// How far a long window has run, while it runs.
@@ -29,10 +31,9 @@ struct HistoryStrip {
         var y = startY
         let labelWidth = 6
         let to = glyphs == .unicode ? "…" : ".."
-        // The part of the window shown, when it is not all of it (the strip follows t).
-        let part =
-            range.count < steps
-            ? "t = \(range.lowerBound + 1)\(to)\(range.upperBound) of \(steps)" : "t = 1\(to)\(steps)"
+        // The part of the window shown, in window rows as t is shown everywhere (the strip follows t).
+        let ends = [row(range.lowerBound), row(range.upperBound - 1)]
+        let part = "t = \(ends[0])\(to)\(ends[1])" + (range.count < steps ? " of 0\(to)\(steps - 1)" : "")
         var title = " history of \(glyphs.symbol(vector)) over \(part) (v: next vector)"
         if let progress {
             title += "  running the window: \(progress)"
@@ -72,29 +73,14 @@ struct HistoryStrip {
         return y
     }
 
-    /// Ticks under the columns with their t (as the Step view counts, from 1): every tenth step,
-    /// or wider apart when the numbers need the room.
+    /// The window row of the layer's step `s`.
+    private func row(_ s: Int) -> Int { backwards ? steps - 1 - s : s }
+
+    /// Ticks under the columns with their t (the window's row).
     var axisLine: String {
-        let digits = String(range.upperBound).count
-        let spacing = [10, 20, 50, 100, 200, 500, 1000, 5000, 10000].first { $0 >= digits + 3 } ?? 100_000
-        var line = [Character](repeating: " ", count: range.count)
-        // The last step shown goes at the right end first; the ticks keep a space before it.
-        let last = Array("\(range.upperBound)")
-        let end = range.count > last.count + 2 ? range.count - last.count : range.count + 1
-        if end <= range.count { line.replaceSubrange(end..., with: last) }
-        // The columns the ticks may use: all, or up to a space before the last step's number.
-        let room = end <= range.count ? end - 1 : range.count
-        var k = 0
-        while k < range.count {
-            let shown = range.lowerBound + k + 1
-            let label = Array("'\(shown)")
-            if shown % spacing == 0 || k == 0, k + label.count <= room {
-                for (i, c) in label.enumerated() { line[k + i] = c }
-                k += label.count + 1
-                continue
-            }
-            k += 1
+        TimeAxis.line(columns: range.count) { k in
+            let r = row(range.lowerBound + k)
+            return r...r
         }
-        return String(line)
     }
 }

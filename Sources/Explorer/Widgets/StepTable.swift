@@ -90,7 +90,7 @@ struct StepTable {
         }
         if lt.units > count {
             canvas.put(
-                " units \(first)–\(first + count - 1) of \(lt.units) (↑↓ PgUp PgDn)", x: 0, y: y, style: .muted)
+                " units \(first)–\(first + count - 1) of \(lt.units) (↑↓, J K ten)", x: 0, y: y, style: .muted)
             y += 1
         }
         return y

@@ -16,6 +16,9 @@ struct BenchExplorer {
         var longestIdleMs = 0.0
         var stepKeyMs: [Double] = []
         var jumpKeyMs: [Double] = []
+        /// The Plot view: a frame of the whole window, and a zoom key (update and frame).
+        var plotFrameMs: [Double] = []
+        var plotZoomMs: [Double] = []
         var heldFloats = 0
         var fullTraceFloats = 0
         var lazy = false
@@ -55,6 +58,19 @@ struct BenchExplorer {
                 })
             while state.hasPendingWork { _ = state.update(.idle) }
         }
+        _ = state.update(.key(.character("7")))
+        for _ in 0..<50 { r.plotFrameMs.append(time { _ = state.render() }) }
+        // Zoom in five times around the middle and out again: each key draws from the summary,
+        // or (zoomed in past its blocks) recomputes the steps shown.
+        _ = state.update(.key(.character(":")))
+        for c in String(window.rows / 2) { _ = state.update(.key(.character(c))) }
+        _ = state.update(.key(.enter))
+        for n in 0..<20 {
+            r.plotZoomMs.append(
+                time {
+                    _ = state.update(.key(.character(n % 10 < 5 ? "+" : "-"))); _ = state.render()
+                })
+        }
         return r
     }
 
@@ -82,6 +98,10 @@ struct BenchExplorer {
             max \(fmt(r.stepKeyMs.max()!)) ms (200 steps)
               End/Home jump          median \(fmt(Self.median(r.jumpKeyMs))) ms, \
             max \(fmt(r.jumpKeyMs.max()!)) ms (20 jumps)
+              Plot view frame        median \(fmt(Self.median(r.plotFrameMs))) ms, \
+            max \(fmt(r.plotFrameMs.max()!)) ms (the whole window, 50 frames)
+              Plot zoom key          median \(fmt(Self.median(r.plotZoomMs))) ms, \
+            max \(fmt(r.plotZoomMs.max()!)) ms (update + render, 20 keys in and out)
               trace memory held      \(fmt(Double(r.heldFloats) * 4 / 1e6, 1)) MB \
             (a full trace would be \(fmt(Double(r.fullTraceFloats) * 4 / 1e6, 0)) MB)
 
@@ -95,6 +115,8 @@ struct BenchExplorer {
             + "\"longest_idle_ms\": \(r.longestIdleMs), "
             + "\"step_key_ms\": {\"median\": \(Self.median(r.stepKeyMs)), \"max\": \(r.stepKeyMs.max()!)}, "
             + "\"jump_key_ms\": {\"median\": \(Self.median(r.jumpKeyMs)), \"max\": \(r.jumpKeyMs.max()!)}, "
+            + "\"plot_frame_ms\": {\"median\": \(Self.median(r.plotFrameMs)), \"max\": \(r.plotFrameMs.max()!)}, "
+            + "\"plot_zoom_key_ms\": {\"median\": \(Self.median(r.plotZoomMs)), \"max\": \(r.plotZoomMs.max()!)}, "
             + "\"held_bytes\": \(r.heldFloats * 4), \"full_trace_bytes\": \(r.fullTraceFloats * 4)}}\n"
     }
 
