@@ -67,7 +67,9 @@ extension ExplorerState {
                         break search
                     }
                 case .signChange:
-                    let n = vectors.firstIndex(of: historyVector) ?? vectors.count - 1
+                    // The vector on screen: the Plot view's one alone, else the history strip's.
+                    let shownVector = view == .plot ? plot.vector ?? historyVector : historyVector
+                    let n = vectors.firstIndex(of: shownVector) ?? vectors.count - 1
                     if let p = previous, (p[n] < 0) != (values[n] < 0), values[n] != 0, p[n] != 0 {
                         found = step
                         break search
@@ -82,7 +84,9 @@ extension ExplorerState {
         if event == .largestState, let largest { found = largest.step }
         let rest = replay.isComplete ? "" : " (searched the \(computed) steps run so far)"
         guard let step = found else {
-            say("no \(event.name) of unit \(unit) after t = \(shownT)\(rest)")
+            // A layer reading backwards searches down the window.
+            let onward = replay.layers[layer].readsBackwards ? "before" : "after"
+            say("no \(event.name) of unit \(unit) \(onward) t = \(shownT)\(rest)")
             return
         }
         t = step

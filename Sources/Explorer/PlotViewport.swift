@@ -76,7 +76,8 @@ extension ExplorerState {
         guard let summary = replay.summary else { return }
         let samples = 2 * plotColumns
         let wanted = range.clamped(to: 0..<replay.computedSteps)
-        guard range.count < summary.blockSize * samples, !wanted.isEmpty, wanted.count <= plotSegmentLimit else {
+        // Only once every step shown has run: a part would be recomputed at every idle block.
+        guard range.count < summary.blockSize * samples, wanted == range, wanted.count <= plotSegmentLimit else {
             plotSegment = nil
             return
         }

@@ -24,7 +24,7 @@ extension ExplorerState {
     mutating func refreshSegment(force: Bool = false) {
         if t >= replay.computedSteps {
             t = replay.computedSteps - 1
-            status = .progress("steps after t = \(shownT) are still being computed (\(progressText))")
+            status = .progress("the window has run as far as t = \(shownT) so far (\(progressText))")
         }
         let k = WindowReplay.checkpointInterval
         let needed = max(t - 1, 0)..<(t + 1)
@@ -53,8 +53,10 @@ extension ExplorerState {
             let end = min(max(wanted.upperBound, needed.upperBound), held.upperBound)
             segment = segment.slice(max(start, held.lowerBound)..<end)
         }
+        // A last layer reading backwards has read rows T − 1 … t by its step: no "had it ended here".
         outputEndingHere =
-            layer == replay.layers.count - 1 ? segment.vector(.h, at: t).flatMap(replay.headOutput) : nil
+            layer == replay.layers.count - 1 && !replay.layers[layer].readsBackwards
+            ? segment.vector(.h, at: t).flatMap(replay.headOutput) : nil
         refreshOtherHalf(force: force)
     }
 

@@ -133,7 +133,10 @@ extension ExplorerState {
         case .togglePlay:
             playing.toggle()
             if playing && t == steps - 1 { t = 0 }
-            say(playing ? "playing at \(speedText) (space pauses, + - change the speed)" : "paused")
+            let keys =
+                view == .plot
+                ? "space pauses; the Step view's + - change the speed" : "space pauses, + - change the speed"
+            say(playing ? "playing at \(speedText) (\(keys))" : "paused")
         case .playSpeed(let by):
             playSpeedIndex = clamp(playSpeedIndex + by, 0, Self.playSpeeds.count - 1)
             say("play speed \(speedText)" + (playing ? "" : " (space plays)"))
@@ -205,7 +208,7 @@ extension ExplorerState {
         // The Input view moves over the window's rows; t follows (a layer reading backwards the other way).
         case .inputRow(let by): t = windowRow(ofStep: clamp(inputRow + by, 0, steps - 1))
         case .firstInputRow: t = windowRow(ofStep: 0)
-        case .lastInputRow: t = windowRow(ofStep: min(steps, replay.computedSteps) - 1)
+        case .lastInputRow: t = windowRow(ofStep: steps - 1)
         case .editValue:
             // The field starts with the value there, to change rather than retype.
             valueEditor = LineEditor("\(input[inputRow, inputColumn])", limit: 40, accepted: .number, offered: true)
@@ -286,7 +289,10 @@ extension ExplorerState {
 
     private mutating func selectLayer(_ index: Int) {
         guard replay.layers.count > 1 else { say("the model has one recurrent layer"); return }
+        // The same window row in the new layer: a layer reading backwards has it at another step.
+        let row = shownT
         layer = (index + replay.layers.count) % replay.layers.count
+        t = windowRow(ofStep: row)
         clampSelections()
         say("layer \(shown(layerTrace.layerName)) (\(layer + 1) of \(replay.layers.count))")
     }

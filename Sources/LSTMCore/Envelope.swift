@@ -89,8 +89,10 @@ extension LayerTrace {
         series[k].values.withUnsafeBufferPointer { values in
             for s in 0..<samples {
                 for t in Envelope.steps(ofSample: s, of: samples, in: steps) {
-                    envelope.add(values[(t - firstStep) * units + unit], to: s)
-                    if let masked, masked[t - firstStep] { envelope.masked[s] = true }
+                    let skipped = masked?[t - firstStep] ?? false
+                    if skipped { envelope.masked[s] = true }
+                    // A masked step computes no gates (the trace holds zeros): only c and h, carried, count.
+                    if !skipped || vector.isState { envelope.add(values[(t - firstStep) * units + unit], to: s) }
                 }
             }
         }

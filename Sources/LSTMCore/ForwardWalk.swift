@@ -39,50 +39,86 @@ struct ForwardWalk {
     /// ``Model/traced``. Returns what the last layer walked passed on: one matrix, or the two
     /// halves' (forward, backward; not merged) when it is a Bidirectional.
     func walk(_ rows: Rows, states: inout [[[Float]]], visit: (Int, RecurrentRun) -> Void) -> [Matrix] {
-        var stream: (data: Matrix, mask: [Bool]?)
-        var backwardStream: (data: Matrix, mask: [Bool]?)?
-        let preordered: Bool
+        var batchStates = [states]
+        defer { states = batchStates[0] }
         switch rows {
         case .window(let window):
-            stream = (window, nil)
-            preordered = false
+            return walk(streams: [(window, nil)], backward: nil, preordered: false, states: &batchStates) {
+                visit($0, $1[0])
+            }[0]
         case .block(let block, let backward):
-            stream = (block, nil)
-            backwardStream = backward.map { ($0, nil) }
-            preordered = true
+            return walk(
+                streams: [(block, nil)], backward: backward.map { [($0, nil)] }, preordered: true,
+                states: &batchStates
+            ) { visit($0, $1[0]) }[0]
         }
+    }
+
+    /// Walks several whole windows (the same T) together from `states` (per window, one per
+    /// traced layer): each window exactly as ``walk(_:states:visit:)`` walks it alone, and with
+    /// ``Keeping/everything`` a kind with a batched kernel runs them side by side (`scan`).
+    /// `visit` hears each traced layer's runs, one per window.
+    func walk(windows: [Matrix], states: inout [[[[Float]]]], visit: (Int, [RecurrentRun]) -> Void) -> [[Matrix]] {
+        walk(streams: windows.map { ($0, nil) }, backward: nil, preordered: false, states: &states, visit: visit)
+    }
+
+    /// A window's rows on their way to the next layer, and which of them a mask skips.
+    private typealias Stream = (data: Matrix, mask: [Bool]?)
+
+    private func walk(
+        streams start: [Stream], backward: [Stream]?, preordered: Bool, states: inout [[[[Float]]]],
+        visit: (Int, [RecurrentRun]) -> Void
+    ) -> [[Matrix]] {
+        var streams = start
+        var backwardStreams = backward
+        let batch = streams.count
         var traced = 0
         for index in 0...model.lastRecurrentIndex {
             let layer = model.layers[index]
             guard layer.isRecurrent else {
-                stream = model.applyRowWiseLayer(index, to: stream.data, mask: stream.mask)
-                if let b = backwardStream { backwardStream = model.applyRowWiseLayer(index, to: b.data, mask: b.mask) }
+                streams = streams.map { model.applyRowWiseLayer(index, to: $0.data, mask: $0.mask) }
+                backwardStreams = backwardStreams?.map { model.applyRowWiseLayer(index, to: $0.data, mask: $0.mask) }
                 continue
             }
-            var outputs: [Matrix] = []
+            var outputs: [[Matrix]] = []
             for (half, cell) in layer.tracedLayers.enumerated() {
                 let r = traced
                 traced += 1
                 // A half of a Bidirectional (then the last recurrent layer) not asked for is not run.
                 if case .only(let target) = keeping, layer.tracedLayers.count > 1, r != target { continue }
                 guard let kept = kept(r, cell) else { continue }
-                let input = half == 1 && backwardStream != nil ? backwardStream! : stream
-                let run = cell.run(
-                    input.data, reversed: !preordered && cell.goBackwards, mask: input.mask, state: &states[r],
-                    kept: kept, threads: threads)
-                if kept == .all { visit(r, run) }
-                let passed =
+                let inputs = half == 1 && backwardStreams != nil ? backwardStreams! : streams
+                let reversed = !preordered && cell.goBackwards
+                let runs: [RecurrentRun]
+                if kept == .all && batch > 1 {
+                    var layerStates = states.map { $0[r] }
+                    runs = cell.runBatch(
+                        inputs.map(\.data), reversed: reversed, masks: inputs.map(\.mask), states: &layerStates,
+                        threads: threads)
+                    for b in 0..<batch { states[b][r] = layerStates[b] }
+                } else {
+                    runs = (0..<batch).map { b in
+                        cell.run(
+                            inputs[b].data, reversed: reversed, mask: inputs[b].mask, state: &states[b][r], kept: kept,
+                            threads: threads)
+                    }
+                }
+                if kept == .all { visit(r, runs) }
+                let passed = runs.map { run in
                     cell.returnSequences ? run.output : Matrix(rowArrays: [run.output.row(run.output.rows - 1)])
-                if keeping == .only(r) { return [passed] }
+                }
+                if keeping == .only(r) { return passed.map { [$0] } }
                 outputs.append(passed)
             }
-            if index == model.lastRecurrentIndex { return outputs }
-            if case .bidirectional(let b) = layer {
-                stream.data = b.mergedOutput(forward: outputs[0], backward: outputs[1])
-            } else {
-                stream.data = outputs[0]
+            if index == model.lastRecurrentIndex { return (0..<batch).map { b in outputs.map { $0[b] } } }
+            for b in 0..<batch {
+                if case .bidirectional(let bi) = layer {
+                    streams[b].data = bi.mergedOutput(forward: outputs[0][b], backward: outputs[1][b])
+                } else {
+                    streams[b].data = outputs[0][b]
+                }
+                if !layer.returnsSequences { streams[b].mask = nil }
             }
-            if !layer.returnsSequences { stream.mask = nil }
         }
         preconditionFailure("the walk passed the last recurrent layer")
     }

@@ -20,6 +20,9 @@ public struct StepSummary: Sendable {
     /// Per layer: per block, whether a mask skipped one of its steps.
     private var masked: [[Bool]]
     private let units: [Int]
+    /// Per layer and vector: whether it is a state (c, h), which a masked step carries; the
+    /// gates of a masked step are not computed and are left out.
+    private let carried: [[Bool]]
 
     /// An empty summary of a window of `steps` for `layers`.
     init(layers: [TracedLayer], steps: Int) {
@@ -32,18 +35,19 @@ public struct StepSummary: Sendable {
         upper = layers.map { l in l.vectorNames.map { _ in [Float](repeating: -.infinity, count: blocks * l.units) } }
         nonFinite = layers.map { l in l.vectorNames.map { _ in [Bool](repeating: false, count: blocks * l.units) } }
         masked = layers.map { _ in [Bool](repeating: false, count: blocks) }
+        carried = layers.map { $0.vectorNames.map(\.isState) }
     }
 
     /// The smallest block (a power of two, at least one checkpoint interval) whose summary of
-    /// `steps` fits ``floatBudget``, two floats per vector and unit.
+    /// `steps` fits ``floatBudget``: two floats and a flag per vector and unit.
     static func blockSize(steps: Int, floatsPerStep: Int) -> Int {
         var size = WindowReplay.checkpointInterval
-        while size < steps && (steps + size - 1) / size * floatsPerStep * 2 > floatBudget { size *= 2 }
+        while size < steps && (steps + size - 1) / size * floatsPerStep * 9 / 4 > floatBudget { size *= 2 }
         return size
     }
 
-    /// Floats held.
-    public var heldFloats: Int { lower.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } * 2 }
+    /// Floats held (the NaN flags, a byte each, counted as a quarter of a float).
+    public var heldFloats: Int { lower.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } * 9 / 4 }
 
     /// Notes layer `layer`'s vectors (steps × units each, in its vector order) from `firstStep`.
     mutating func note(layer: Int, firstStep: Int, series: [[Float]], masked rows: [Bool]?) {
@@ -55,7 +59,7 @@ public struct StepSummary: Sendable {
                 lower[layer][k].withUnsafeMutableBufferPointer { low in
                     upper[layer][k].withUnsafeMutableBufferPointer { high in
                         nonFinite[layer][k].withUnsafeMutableBufferPointer { bad in
-                            for row in 0..<count {
+                            for row in 0..<count where carried[layer][k] || !(rows?[row] ?? false) {
                                 Self.fold(
                                     v.baseAddress! + row * u, units: u,
                                     low: low.baseAddress! + (firstStep + row) / blockSize * u,

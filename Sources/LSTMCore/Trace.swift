@@ -149,6 +149,37 @@ public struct ModelTrace: Sendable, Equatable {
         self.outputShape = model.outputShape(of: out)
     }
 
+    /// The traces of several windows of the same length, walked together (a kind with a
+    /// batched kernel runs them side by side): each the same, bit for bit, as
+    /// ``init(model:input:threads:)`` gives for that window alone.
+    public static func batch(model: Model, inputs: [Matrix]) throws(ShapeError) -> [ModelTrace] {
+        for input in inputs { try model.checkWindow(input) }
+        guard let first = inputs.first else { return [] }
+        guard inputs.count > 1, inputs.allSatisfy({ $0.rows == first.rows }) else {
+            var traces: [ModelTrace] = []
+            for input in inputs { traces.append(try ModelTrace(model: model, input: input)) }
+            return traces
+        }
+        let traced = model.traced
+        var layers = [[LayerTrace]](repeating: [], count: inputs.count)
+        var states = [[[[Float]]]](repeating: ForwardWalk.startStates(model), count: inputs.count)
+        let passed = ForwardWalk(model: model, keeping: .everything).walk(windows: inputs, states: &states) { r, runs in
+            for (b, run) in runs.enumerated() { layers[b].append(traced[r].trace(of: run)) }
+        }
+        return inputs.indices.map { b in
+            let out = model.applyHead(from: model.lastRecurrentIndex + 1, to: model.merged(passed[b]))
+            return ModelTrace(
+                input: inputs[b], layers: layers[b], output: out.values, outputShape: model.outputShape(of: out))
+        }
+    }
+
+    private init(input: Matrix, layers: [LayerTrace], output: [Float], outputShape: [Int]) {
+        self.input = input
+        self.layers = layers
+        self.output = output
+        self.outputShape = outputShape
+    }
+
     /// The model's output had the window ended at step `t` (what the head gives for h at t).
     ///
     /// Recurrent layers are causal, so the last layer's h at `t` is exactly what a window of

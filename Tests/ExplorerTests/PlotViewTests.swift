@@ -1,6 +1,6 @@
-import Explorer
+@testable import Explorer
 import ExplorerTestSupport
-import LSTMCore
+@testable import LSTMCore
 import ModelIO
 import TestSupport
 import Testing
@@ -166,5 +166,53 @@ import Testing
         let frame = s.render()
         #expect(frame.text.unicodeScalars.allSatisfy { $0.isASCII })
         expectSnapshot(frame.text, named: "plot-ascii", suite: "ExplorerTests")
+    }
+
+    /// A masked step computes no gates: the gates' charts leave it out (no dip to 0), c and h
+    /// (carried) keep it, and the marks line says where.
+    @Test func maskedStepsDoNotPullTheGatesToZero() throws {
+        let model = try ModelLoader.load(Fixtures.path("rnn/mask_lstm.keras"))
+        var window = try ExplorerState.defaultWindow(for: model)
+        for k in 0..<window.columns { window[4, k] = 0 }
+        var s = try ExplorerState(model: model, input: window, width: 100, height: 30)
+        ExplorerSession.press(&s, .character("7"))
+        let lt = try ModelTrace(model: model, input: window).layers[0]
+        #expect(lt.isMasked(at: 4) && lt.value(.f, at: 4, unit: 0) == 0)
+        let e = try #require(s.replay.envelope(layer: 0, .f, unit: 0, steps: 4..<5, samples: 1))
+        #expect(e.masked[0] && e.lower[0] > e.upper[0], "a masked step has no f: \(e)")
+        let c = try #require(s.replay.envelope(layer: 0, .c, unit: 0, steps: 4..<5, samples: 1))
+        #expect(c.lower[0] == lt.value(.c, at: 4, unit: 0)!)
+        let text = s.render().text
+        #expect(text.contains("m masked"), "\(text)")
+    }
+
+    /// Both halves of a Bidirectional show the same t for the same window row: `]` keeps the
+    /// row, and the backward half's chart runs down the window (its axis descends).
+    @Test func theBackwardHalfKeepsTheRowAndItsAxisDescends() throws {
+        var model = try ModelLoader.load(Fixtures.path("rnn/bidi_concat.keras"))
+        model.provenance.path = "rnn/bidi_concat.keras"
+        var s = try ExplorerState(model: model, input: nil, width: 80, height: 24)
+        ExplorerSession.press(&s, .character("7"), .right, .right)
+        #expect(s.shownT == 2)
+        ExplorerSession.press(&s, .character("]"))
+        #expect(s.layer == 1 && s.shownT == 2 && s.t == s.steps - 3)
+        let text = s.render().text
+        #expect(text.contains("t = \(s.steps - 1)…0 (all \(s.steps) steps)"), "\(text)")
+        expectSnapshot(text, named: "plot-bidi-backward", suite: "ExplorerTests")
+        ExplorerSession.press(&s, .character("["))
+        #expect(s.layer == 0 && s.shownT == 2)
+    }
+
+    /// Values far apart (an exploding unit: ±3e38) are drawn, not a trap: their span is ∞ in a float.
+    @Test func valuesAtTheEndsOfTheFloatsAreDrawn() {
+        var e = Envelope(steps: 0..<4, samples: 4, resolution: 1)
+        for (s, v) in [Float(3e38), -3e38, 2e38, .greatestFiniteMagnitude].enumerated() { e.add(v, to: s) }
+        let range = e.finiteRange!
+        var canvas = Canvas(width: 4, height: 2)
+        BrailleChart(
+            envelope: e, top: range.upperBound, bottom: range.lowerBound, columns: 2, rows: 2, style: .plain,
+            glyphs: .unicode, cursorColumn: nil
+        ).draw(&canvas, x: 0, y: 0)
+        #expect(canvas.cells.contains { $0.character != " " })
     }
 }

@@ -211,7 +211,7 @@ import Testing
         #expect(s.render().text.contains("being computed"))
         _ = s.update(.key(.end))
         #expect(s.t == s.replay.computedSteps - 1 && s.t < 2999)
-        #expect(s.message?.contains("still being computed") == true)
+        #expect(s.message?.contains("the window has run as far as t = \(s.t) so far") == true)
         var idles = 0
         while s.hasPendingWork && idles < 10_000 { _ = s.update(.idle); idles += 1 }
         #expect(s.replay.isComplete && !s.hasPendingWork)
@@ -313,12 +313,15 @@ import Testing
         #expect(text.contains("(LSTM 4, forward, 1 of 3)") && text.contains("backward half at the same t: h = ["))
         _ = s.update(.key(.character("]")))
         text = s.render().text
-        // t is the window's row in every layer: the backward half's step 1 reads row T − 2, and says so.
-        let shownT = "t = \(s.steps - 2) of 0–\(s.steps - 1)"
+        // t is the window's row in every layer: ] keeps row 1, which the backward half reads at
+        // its step T − 2, and says so.
+        let shownT = "t = 1 of 0–\(s.steps - 1)"
         #expect(text.contains("(LSTM 4, backward, 2 of 3)") && text.contains(shownT))
-        #expect(text.contains("reads backwards: its step 1, → goes to t − 1") && s.shownT == s.steps - 2)
+        #expect(text.contains("reads backwards: its step \(s.steps - 2), → goes to t − 1") && s.shownT == 1)
+        ExplorerSession.press(&s, .right)
+        #expect(s.shownT == 0 && s.t == s.steps - 1)
         #expect(text.contains(" x_t = [") && !text.contains("h of the layer below"))
-        // The backward half's step 2 reads the row the forward half reads at index T − 2.
+        // The backward half's step 1 reads the row the forward half reads at index T − 2.
         #expect(s.layerTrace.input(at: 1) == s.input.row(s.steps - 2))
     }
 

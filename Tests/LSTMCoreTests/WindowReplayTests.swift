@@ -108,9 +108,9 @@ import Testing
             }
         }
         // The checkpoints (two halves, h and c, 132 intervals), and the plots' summary: two floats
-        // per vector and unit for each block of steps.
+        // and a flag per vector and unit for each block of steps.
         let summary = try #require(lazy.summary)
-        #expect(summary.heldFloats == (2100 + summary.blockSize - 1) / summary.blockSize * 2 * 6 * 6 * 2)
+        #expect(summary.heldFloats == (2100 + summary.blockSize - 1) / summary.blockSize * 2 * 6 * 6 * 9 / 4)
         #expect(lazy.heldFloats - summary.heldFloats <= 2 * 132 * 2 * 6)
 
         // A Flatten head needs the whole merged sequence, at the window's end.

@@ -31,7 +31,8 @@ extension ExplorerState {
         let per = Double(range.count) / Double(columns)
         let resolution = envelopes.compactMap { $0?.resolution }.max() ?? 1
         let perText = formatCount(per)
-        let coarse = Double(resolution) > per ? " (blocks of \(resolution) kept)" : ""
+        // A dot column is half a character column: blocks wider than that are what it shows.
+        let coarse = Double(resolution) > per / 2 ? " (blocks of \(resolution) kept)" : ""
         let stepColumns = per <= 1 ? columns / max(range.count, 1) : 1
         let detail =
             per <= 1

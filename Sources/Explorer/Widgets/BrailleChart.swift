@@ -64,9 +64,10 @@ struct BrailleChart {
 
     /// The dot row of `value`: 0 at the top.
     private func dotRow(_ value: Float, _ dotRows: Int) -> Int {
-        guard top > bottom else { return dotRows / 2 }
-        let share = (top - value) / (top - bottom)
-        return clamp(Int((share * Float(dotRows - 1)).rounded()), 0, dotRows - 1)
+        // In Double: the span of two floats far apart (±3e38) overflows a float to ∞, and ∞/∞ is NaN.
+        let share = (Double(top) - Double(value)) / (Double(top) - Double(bottom))
+        guard top > bottom, share.isFinite else { return dotRows / 2 }
+        return clamp(Int((share * Double(dotRows - 1)).rounded()), 0, dotRows - 1)
     }
 
     private func character(_ bits: UInt8) -> Character {

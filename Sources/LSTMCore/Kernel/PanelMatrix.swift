@@ -63,7 +63,7 @@ struct PanelMatrix: Sendable {
     /// 128 columns: eight running sums in registers, one sequential pass over the panel
     /// (first row to last, or last to first for `rowStep` -1).
     @inline(__always)
-    private static func fullPanel(
+    static func fullPanel(
         _ p: UnsafePointer<Float>, rows: Int, _ v: UnsafePointer<Float>,
         _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rowStep: Int
     ) {
@@ -91,7 +91,7 @@ struct PanelMatrix: Sendable {
     /// The last, narrower panel (16 to 112 columns): one vector at a time, rows in pairs so
     /// two independent sums hide the add latency.
     @inline(__always)
-    private static func narrowPanel(
+    static func narrowPanel(
         _ p: UnsafePointer<Float>, rows: Int, width: Int, _ v: UnsafePointer<Float>,
         _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>
     ) {
@@ -172,19 +172,21 @@ struct PanelMatrix: Sendable {
         multiplyRows(gathered, count: rows.count, adding: out, into: out)
     }
 
-    /// Four rows of V times 64 columns of a panel: 16 sums in registers, 4 loads per 16 FMAs.
+    /// Four rows of V times 64 columns of a panel: 16 sums in registers, 4 loads per 16 FMAs;
+    /// the rows of the panel first to last, or last to first when `descending`.
     @inline(__always)
-    private static func block4x4(
+    static func block4x4(
         _ panel: UnsafeRawPointer, rows: Int, width: Int, column: Int,
         _ v: UnsafePointer<Float>, stride: Int,
-        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int
+        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, descending: Bool = false
     ) {
         let s0 = start, s1 = start + outStride, s2 = start + 2 * outStride, s3 = start + 3 * outStride
         var a00 = load(s0, 0), a01 = load(s0, 16), a02 = load(s0, 32), a03 = load(s0, 48)
         var a10 = load(s1, 0), a11 = load(s1, 16), a12 = load(s1, 32), a13 = load(s1, 48)
         var a20 = load(s2, 0), a21 = load(s2, 16), a22 = load(s2, 32), a23 = load(s2, 48)
         var a30 = load(s3, 0), a31 = load(s3, 16), a32 = load(s3, 32), a33 = load(s3, 48)
-        for k in 0..<rows {
+        for n in 0..<rows {
+            let k = descending ? rows - 1 - n : n
             let row = panel + (k * width + column) * 4
             let w0 = row.loadUnaligned(fromByteOffset: 0, as: Vec16.self)
             let w1 = row.loadUnaligned(fromByteOffset: 64, as: Vec16.self)

@@ -41,6 +41,28 @@ extension RecurrentLayer {
             inputs: inputs, series: run.series, output: output, masked: run.masked.contains(true) ? run.masked : nil)
     }
 
+    /// Several windows through the layer, each as ``run(_:reversed:mask:state:kept:threads:)``
+    /// runs it, with every vector kept: together through the kind's batched kernel when it has
+    /// one and no window is masked or read backwards, else one after another.
+    func runBatch(
+        _ inputs: [Matrix], reversed: Bool, masks: [[Bool]?], states: inout [[[Float]]], threads: Int
+    ) -> [RecurrentRun] {
+        if inputs.count > 1, !reversed, masks.allSatisfy({ $0 == nil }),
+            inputs.allSatisfy({ $0.rows == inputs[0].rows }),
+            let series = fastRunBatch(inputs, states: &states)
+        {
+            return zip(inputs, series).map { input, vectors in
+                RecurrentRun(
+                    inputs: input, series: vectors,
+                    output: Matrix(rows: input.rows, columns: units, values: vectors.last!),
+                    masked: nil)
+            }
+        }
+        return inputs.indices.map { b in
+            run(inputs[b], reversed: reversed, mask: masks[b], state: &states[b], kept: .all, threads: threads)
+        }
+    }
+
     /// Rows `order` of `input` through the readable `step`, from `state` (left at the state
     /// after the last row); `mask` (indexed like `input`, nil for none) skips rows.
     ///

@@ -48,6 +48,11 @@ public protocol RecurrentLayer: Sendable {
     func fastRun(_ input: Matrix, order: [Int], state: inout [[Float]], kept: KeptVectors, threads: Int)
         -> [[Float]]?
 
+    /// Several windows' rows (the same T each, in time order) through the fast kernel
+    /// together, every vector kept: per window what ``fastRun(_:order:state:kept:threads:)``
+    /// gives with `.all`, the same bits. Nil when the kind has no batched kernel.
+    func fastRunBatch(_ inputs: [Matrix], states: inout [[[Float]]]) -> [[[Float]]]?
+
     /// Steps whose input projection x·W the fast kernel computes together (one pass over W) in
     /// a run of `steps`; 1 for a kind that runs step by step.
     static func inputBlockSteps(forRun steps: Int) -> Int
@@ -143,6 +148,9 @@ extension RecurrentLayer {
 
     /// One thread, for kinds whose kernel does not split.
     public func threadsUsed(asking threads: Int) -> Int { 1 }
+
+    /// No batched kernel: the walker runs such a kind a window at a time.
+    public func fastRunBatch(_ inputs: [Matrix], states: inout [[[Float]]]) -> [[[Float]]]? { nil }
 
     /// The state a step leaves (in ``stateNames`` order), taken from its vectors.
     public func state(after step: Step) -> [[Float]] {

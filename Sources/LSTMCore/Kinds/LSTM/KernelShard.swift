@@ -163,7 +163,7 @@ final class KernelShard: Sendable {
     /// σ/tanh pair is one loop with the vector math inlined (inside the big step loop the
     /// inliner gave up and called exp and tanh per vector).
     @inline(never)
-    private func updateState(
+    func updateState(
         z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
         gates: UnsafeMutablePointer<Float>?, gateStride: Int
     ) {
@@ -205,7 +205,7 @@ final class KernelShard: Sendable {
 
     /// Copies this shard's units of the step's vectors into row `step` of the sink's blocks.
     @inline(__always)
-    private func record(
+    func record(
         step: Int, into sink: TraceSink, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
         gates: UnsafeMutablePointer<Float>, gateStride: Int
     ) {

@@ -38,6 +38,14 @@ extension LSTMLayer: RecurrentLayer {
         }
     }
 
+    public func fastRunBatch(_ inputs: [Matrix], states: inout [[[Float]]]) -> [[[Float]]]? {
+        guard hybrid == nil, cellClip == nil, preactivationClip == nil, !couplesForgetGate else { return nil }
+        var h = states.map { $0[0] }, c = states.map { $0[1] }
+        let series = fastKernel(threads: 1).shards[0].runBatch(inputs, h: &h, c: &c)
+        states = zip(h, c).map { [$0, $1] }
+        return series
+    }
+
     public func activation(of name: VectorName) -> Activation? {
         switch name {
         case .cTilde: activation
