@@ -90,10 +90,11 @@ extension ExplorerState {
         plotSegmentLayer = layer
     }
 
-    /// Steps the Plot view recomputes at once: about four idle blocks' work (40 ms), and no
-    /// more floats than the summary may hold.
+    /// Steps the Plot view recomputes at once, within a frame's time: about two idle blocks'
+    /// work (~10 ms; four took a zoom key at 64 units to 17 ms), and no more floats than half
+    /// the summary may hold.
     private var plotSegmentLimit: Int {
         let perStep = replay.layers[...layer].reduce(0) { $0 + $1.vectorNames.count * $1.units }
-        return min(4 * idleBlockSteps, StepSummary.floatBudget / max(perStep, 1))
+        return min(2 * idleBlockSteps, StepSummary.floatBudget / 2 / max(perStep, 1))
     }
 }
