@@ -22,9 +22,9 @@ import Testing
         try Self.expectBatchEqualsAlone(model, steps: model.lookBack ?? 9, count: 7)
     }
 
-    /// 64, 96 and 300 units: full panels of U (128 columns), the path three windows share, and
-    /// (300) a U taller than the 256 rows done at a time.
-    @Test(arguments: [(16, 64), (5, 96), (3, 20), (3, 300)])
+    /// 64, 96, 300 and 600 units: full panels of U (128 columns), the path three windows share,
+    /// and (300, 600) a U taller than the 256 rows done at a time, in two and three chunks.
+    @Test(arguments: [(16, 64), (5, 96), (3, 20), (3, 300), (2, 600)])
     func fullPanelsAndATailOfWindows(xu: Int, hu: Int) throws {
         let model = try SyntheticModel.make(inputSize: xu, units: hu, seed: 7)
         for count in [2, 4, 5, 9] { try Self.expectBatchEqualsAlone(model, steps: 13, count: count) }
@@ -48,10 +48,25 @@ import Testing
     /// its statistics are those of the windows added one by one from their own traces.
     @Test func scanInBatchesIsScanWindowByWindow() throws {
         let model = try SyntheticModel.make(inputSize: 8, units: 512, seed: 3)
-        let steps = 6, count = 9
+        let steps = 7, count = 70
         #expect(Scan.batchSize(model, steps: steps) > 1)
         let windows = (0..<count).map { SyntheticModel.window(steps: steps, features: 8, seed: UInt64($0 + 1)) }
         let scanned = try Scan.run(model: model, count: count, steps: steps, window: { windows[$0] }, expected: nil)
+        // Three workers, each with its own batches of the set.
+        let shared = try Scan.run(
+            model: model, count: count, steps: steps, window: { windows[$0] }, expected: nil, threads: 3)
+        // The same windows' outputs; the sums, merged from three shares, equal up to the order of
+        // their additions.
+        #expect(shared.windows == scanned.windows)
+        for (l, layer) in shared.layers.enumerated() {
+            for n in layer.vectors.indices {
+                for u in 0..<layer.unitCount {
+                    let a = layer.sums(n, unit: u), b = scanned.layers[l].sums(n, unit: u)
+                    #expect(a.count == b.count && a.saturated == b.saturated && a.largest == b.largest)
+                    #expect(abs(a.mean! - b.mean!) <= 1e-9 && abs(a.std! - b.std!) <= 1e-7, "vector \(n) unit \(u)")
+                }
+            }
+        }
         var alone = ScanStatistics(model: model, steps: steps)
         for (k, window) in windows.enumerated() {
             alone.add(try ModelTrace(model: model, input: window), model: model, window: k, expected: nil)

@@ -20,7 +20,7 @@ public enum Scan {
             var statistics = ScanStatistics(model: model, steps: steps)
             let share = (w * count / workers)..<((w + 1) * count / workers)
             do throws(ShapeError) {
-                let batch = batchSize(model, steps: steps)
+                let batch = batchSize(model, steps: steps, workers: workers)
                 var reported = 0
                 for first in stride(from: share.lowerBound, to: share.upperBound, by: batch) {
                     let ks = first..<min(first + batch, share.upperBound)
@@ -52,14 +52,17 @@ public enum Scan {
     }
 
     /// Windows a worker replays together (their h·U one matrix product a step): up to 32, as
-    /// many as keep the batch's traces within 64 MB; one at a time while every U is under 4 MB
-    /// (measured, AVX2 EPYC: at 64 units a batch was 13% slower, its copies costing more than
-    /// U's loads saved; at 256 units 0.93–1.08×, at 1,024 1.5–1.7× faster).
-    static func batchSize(_ model: Model, steps: Int) -> Int {
-        let largestU = model.tracedLayers.map { $0.units * $0.units * 4 * 4 }.max() ?? 0
+    /// many as keep every worker's batch (its traces, and their copies while they are made)
+    /// within 128 MB in all; one at a time unless an LSTM the batched kernel runs has a U of
+    /// 4 MB or more (measured, AVX2 EPYC: at 64 units a batch was 13% slower, its copies costing
+    /// more than U's loads saved; at 256 units 0.93–1.08×, at 1,024 1.5–1.7× faster).
+    static func batchSize(_ model: Model, steps: Int, workers: Int = 1) -> Int {
+        guard !model.masks else { return 1 }
+        let batched = model.tracedLayers.filter { $0.kind == .lstm && !$0.goBackwards }
+        let largestU = batched.map { $0.units * $0.units * 4 * 4 }.max() ?? 0
         guard largestU >= 4 << 20 else { return 1 }
-        let floats = WindowReplay.traceFloats(model, steps: steps)
-        return max(1, min(32, (16 << 20) / max(floats, 1)))
+        let floats = 2 * WindowReplay.traceFloats(model, steps: steps) * max(workers, 1)
+        return max(1, min(32, (32 << 20) / max(floats, 1)))
     }
 
     /// Windows done, counted from every worker.

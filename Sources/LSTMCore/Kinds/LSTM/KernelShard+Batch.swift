@@ -10,6 +10,10 @@ extension KernelShard {
     /// window gives the same bits alone or in a batch.
     func runBatch(_ inputs: [Matrix], h: inout [[Float]], c: inout [[Float]]) -> [[[Float]]] {
         precondition(count == layerUnits && !inputs.isEmpty, "a batch runs on a shard that is the whole layer")
+        precondition(
+            inputs.allSatisfy { $0.columns == inputSize && $0.rows == inputs[0].rows } && h.count == inputs.count
+                && c.count == inputs.count && h.allSatisfy { $0.count == count } && c.allSatisfy { $0.count == count },
+            "a batch of windows of one length, with one state of the layer's units each")
         let n = count, slack = Self.slack, padded = u.paddedColumns, batch = inputs.count
         let steps = inputs[0].rows, xu = inputSize, vectorFloats = steps * n
         var xs = [Float](repeating: 0, count: batch * xu)
