@@ -6,10 +6,37 @@ import PackageDescription
 // model (and the test suite) would feel even in debug builds, so the core is always optimised.
 // On x86_64 it is compiled for the CPU it is built on (AVX2 / AVX-512 where present): lstmscope
 // is built from source where it runs; pass LSTMSCOPE_PORTABLE=1 to build for any x86_64.
+// LSTMSCOPE_TARGET_CPU=x86-64-v3 (or haswell, znver3, …) builds for another CPU: the AVX2 path
+// on an AVX-512 machine.
+// The core is told which vector ISA it gets (LSTMSCOPE_AVX512, LSTMSCOPE_AVX2), so its kernels
+// can pick register blocks for the register file and `bench` can say what it measured.
 var coreFlags: [String] = ["-O"]
+var coreDefines: [SwiftSetting] = []
 #if arch(x86_64)
-    if Context.environment["LSTMSCOPE_PORTABLE"] == nil {
-        coreFlags += ["-target-cpu", "native"]
+    let targetCPU =
+        Context.environment["LSTMSCOPE_PORTABLE"] != nil ? nil : Context.environment["LSTMSCOPE_TARGET_CPU"] ?? "native"
+    if let targetCPU {
+        // This Swift's clang knows no x86-64-v3/v4 levels: they are Haswell's and Skylake-AVX512's sets.
+        let levels = ["x86-64-v3": "haswell", "x86-64-v4": "skylake-avx512"]
+        coreFlags += ["-target-cpu", levels[targetCPU] ?? targetCPU]
+        // What "native" means here, from the kernel's own list of the CPU's flags.
+        let flags =
+            targetCPU == "native"
+            ? ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+                .split(separator: "\n").first { $0.hasPrefix("flags") }.map { Set($0.split(separator: " ")) } ?? [])
+            : []
+        let avx512 =
+            flags.contains("avx512f")
+            || [
+                "x86-64-v4", "skylake-avx512", "icelake-server", "sapphirerapids",
+                "znver4", "znver5",
+            ].contains(targetCPU)
+        let avx2 =
+            avx512 || flags.contains("avx2")
+            || ["x86-64-v3", "haswell", "skylake", "znver2", "znver3"]
+                .contains(targetCPU)
+        if avx512 { coreDefines.append(.define("LSTMSCOPE_AVX512")) }
+        if avx2 { coreDefines.append(.define("LSTMSCOPE_AVX2")) }
     }
 #endif
 
@@ -48,7 +75,7 @@ let package = Package(
     ],
     targets: [
         // Numbers only: matrices, activations, layers, step, trace. No I/O, no dependencies.
-        .target(name: "LSTMCore", swiftSettings: [.unsafeFlags(coreFlags)]),
+        .target(name: "LSTMCore", swiftSettings: [.unsafeFlags(coreFlags)] + coreDefines),
 
         // libhdf5 (see hdf5Target above), with C getters for the macros Swift cannot import.
         hdf5Target,

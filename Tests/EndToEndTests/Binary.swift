@@ -3,6 +3,15 @@ import TestSupport
 
 /// Runs the built `lstmscope` binary (it sits beside the test bundle in `.build/<config>/`).
 enum Binary {
+    /// Whether the tests (and so the binary) run on x86_64.
+    static var isX86: Bool {
+        #if arch(x86_64)
+            true
+        #else
+            false
+        #endif
+    }
+
     static var path: String {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [dir, dir.deletingLastPathComponent(), Fixtures.root.appendingPathComponent(".build/debug")]

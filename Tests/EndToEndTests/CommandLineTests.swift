@@ -245,6 +245,18 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
         #expect(json["kinds"] as? [String] == kinds)
         #expect(json["steps"] as? Int == 20 && json["threads"] as? Int == 1)
+        // The ISA the kernel was built for: on a native x86_64 build, what the CPU's flags say.
+        let isa = json["isa"] as? String ?? ""
+        let env = ProcessInfo.processInfo.environment
+        if env["LSTMSCOPE_PORTABLE"] == nil, env["LSTMSCOPE_TARGET_CPU"] == nil,
+            let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+            let flags = cpu.split(separator: "\n").first(where: { $0.hasPrefix("flags") }), Binary.isX86
+        {
+            let words = Set(flags.split(separator: " "))
+            let want = words.contains("avx512f") ? "AVX-512" : words.contains("avx2") ? "AVX2 " : "x86-64 without"
+            #expect(isa.hasPrefix(want), "\(isa)")
+        }
+        #expect(!isa.isEmpty)
         let replay = json["replay"] as! [String: Any], trace = json["trace"] as! [String: Any]
         #expect((replay["steps_per_s"] as! Double) > 0 && (trace["steps_per_s"] as! Double) > 0)
         #expect((replay["gflops"] as! Double) > 0 && (replay["gbps"] as! Double) > 0)

@@ -12,7 +12,8 @@ enum BenchReport {
             + (used < c.threads ? " (of \(c.threads) asked: one per 16 LSTM units and per core)" : "")
         var lines = [
             "\(terminalSafe(c.label)): \(layers), T = \(c.steps), \(threads)"
-                + (c.loadMilliseconds.map { ", loaded in \(Self.fixed($0, 1)) ms" } ?? "")
+                + (c.loadMilliseconds.map { ", loaded in \(Self.fixed($0, 1)) ms" } ?? ""),
+            "kernel built for \(KernelISA.description)",
         ]
         let perStep = r.replay.median / Double(c.steps)
         let tracePerStep = r.trace.median / Double(c.steps)
@@ -37,6 +38,7 @@ enum BenchReport {
         var fields = [
             "\"model\": " + (c.modelPath.map(JSONText.string) ?? "null"),
             "\"x\": \(c.model.inputSize)", "\"h\": \(cells.first?.units ?? 0)",
+            "\"isa\": " + JSONText.string(KernelISA.description),
             "\"layers\": " + JSONText.ints(cells.map(\.units)),
             "\"kinds\": [" + cells.map { JSONText.string($0.kind.rawValue) }.joined(separator: ", ") + "]",
             "\"steps\": \(c.steps)", "\"threads\": \(c.threadsUsed)", "\"threads_asked\": \(c.threads)",
