@@ -233,6 +233,24 @@ import Testing
         #expect(maxAbsDifference(output, keras.output) <= 1e-5)
     }
 
+    /// `bench --streaming`: the window one input at a time through each LSTM (as a plug-in calls
+    /// it), beside the replay; a model it cannot stream says why.
+    @Test func benchStreaming() throws {
+        let r = try Binary.run([
+            "bench", Fixtures.path("keras/plain.keras"), "--steps", "30", "--time", "0.02", "--streaming",
+            "--format", "json",
+        ])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let streaming = try #require(json["streaming"] as? [String: Any], "\(r.out)")
+        #expect((streaming["steps_per_s"] as? Double ?? 0) > 0)
+        let gru = try Binary.run([
+            "bench", Fixtures.path("rnn/gru.keras"), "--steps", "30", "--time", "0.02", "--streaming",
+        ])
+        #expect(
+            gru.status == 0 && gru.out.contains("streaming has a kernel for forward-reading float LSTM layers only"))
+    }
+
     /// `bench` on each layer kind: the JSON contract, and rates that count that kind's gates
     /// (it had counted LSTM layers only, and a GRU model's JSON ran into an empty array).
     @Test(arguments: [

@@ -62,6 +62,14 @@ struct Bench: ParsableCommand {
     )
     var explorer = false
 
+    @Flag(
+        help: """
+            Also time the window one input at a time through every LSTM layer, as a real-time caller \
+            (an audio plug-in) runs it: no look-ahead, the state kept between calls.
+            """
+    )
+    var streaming = false
+
     static let standardSizes = [(3, 5, 1000), (16, 64, 1000), (64, 256, 1000), (256, 1024, 200), (1024, 1024, 100)]
 
     func validate() throws {
@@ -107,6 +115,7 @@ struct Bench: ParsableCommand {
                 window: SyntheticModel.window(steps: t, features: loaded.inputSize, seed: seed &+ 1), minTime: time)
             c.loadMilliseconds = loadMs
             c.threads = threads
+            c.streaming = streaming
             return [c]
         }
         let sizes =
@@ -118,6 +127,7 @@ struct Bench: ParsableCommand {
                 model: try SyntheticModel.make(inputSize: x, units: h, seed: seed),
                 window: SyntheticModel.window(steps: t, features: x, seed: seed &+ 1), minTime: time)
             c.threads = threads
+            c.streaming = streaming
             return c
         }
     }

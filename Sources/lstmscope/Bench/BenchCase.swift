@@ -13,6 +13,8 @@ struct BenchCase {
     let minTime: Double
     /// Threads the kernel splits each layer's units across.
     var threads = 1
+    /// Also time the window one input at a time (`--streaming`).
+    var streaming = false
     var loadMilliseconds: Double?
 
     struct Timing {
@@ -26,6 +28,8 @@ struct BenchCase {
         let trace: Timing
         /// Median seconds per step of the readable `step` loop, over a prefix of the window.
         let baselinePerStep: Double
+        /// With `--streaming`: the window one input at a time through ``LSTMStream``s.
+        var streaming: Timing?
     }
 
     var steps: Int { window.rows }
@@ -68,7 +72,42 @@ struct BenchCase {
         let trace = try Self.time(minTime) { _ = try ModelTrace(model: model, input: window, threads: threads) }
         let prefix = min(steps, 100)
         let baseline = Self.time(minTime / 2) { readableSteps(prefix) }
-        return Result(replay: replay, trace: trace, baselinePerStep: baseline.median / Double(prefix))
+        var result = Result(replay: replay, trace: trace, baselinePerStep: baseline.median / Double(prefix))
+        if streaming { result.streaming = streamed() }
+        return result
+    }
+
+    /// The recurrent layers as a plug-in runs them: each input through every layer before the
+    /// next input is read (the recurrent layers only; the head is not timed). Nil for models
+    /// that are not forward-reading LSTMs from the first layer on (see ``whyNotStreamed``).
+    func streamed() -> Timing? {
+        guard whyNotStreamed == nil else { return nil }
+        let streams = model.tracedLayers.compactMap { ($0 as? LSTMLayer).flatMap(LSTMStream.init) }
+        let xu = model.inputSize
+        return Self.time(minTime) {
+            for s in streams { s.reset() }
+            window.values.withUnsafeBufferPointer { x in
+                for t in 0..<steps {
+                    var input = x.baseAddress! + t * xu
+                    for s in streams { input = s.step(input).baseAddress! }
+                }
+            }
+        }
+    }
+
+    /// Why `--streaming` cannot time this model, or nil when it can.
+    var whyNotStreamed: String? {
+        let leading = model.layers.prefix(while: \.isRecurrent)
+        guard leading.count == model.layers.filter(\.isRecurrent).count,
+            leading.allSatisfy({ if case .recurrent = $0 { true } else { false } })
+        else {
+            return "streaming times LSTM layers from the model's first layer on (no Dense, Masking or Bidirectional)"
+        }
+        guard model.tracedLayers.allSatisfy({ ($0 as? LSTMLayer).flatMap(LSTMStream.init) != nil && !$0.goBackwards })
+        else {
+            return "streaming has a kernel for forward-reading float LSTM layers only"
+        }
+        return nil
     }
 
     /// The first recurrent layer, step by step with the readable `step`: what the tutorial loop

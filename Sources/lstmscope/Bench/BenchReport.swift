@@ -28,6 +28,17 @@ enum BenchReport {
             pad("readable step", 14) + pad(rate(1 / r.baselinePerStep), 11)
                 + pad(Self.fixed(r.baselinePerStep * 1e9, 0), 12)
                 + "replay is \(Self.fixed(r.baselinePerStep / perStep, 1))× faster")
+        if c.streaming {
+            if let s = r.streaming {
+                let perCall = s.median / Double(c.steps)
+                lines.append(
+                    pad("streaming", 14) + pad(rate(1 / perCall), 11) + pad(Self.fixed(perCall * 1e9, 0), 12)
+                        + "one input a call (recurrent layers only), "
+                        + "\(Self.fixed(s.median / r.replay.median, 2))× the replay time")
+            } else {
+                lines.append(pad("streaming", 14) + (c.whyNotStreamed ?? ""))
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -51,6 +62,12 @@ enum BenchReport {
                 + "\"replay_speedup\": \(r.baselinePerStep / perStep)}",
         ]
         if let ms = c.loadMilliseconds { fields.append("\"load_ms\": \(ms)") }
+        if c.streaming {
+            let perCall = r.streaming.map { $0.median / Double(c.steps) }
+            fields.append(
+                "\"streaming\": "
+                    + (perCall.map { "{\"steps_per_s\": \(1 / $0), \"ns_per_step\": \($0 * 1e9)}" } ?? "null"))
+        }
         return "{" + fields.joined(separator: ", ") + "}"
     }
 
