@@ -46,13 +46,13 @@ public struct Envelope: Sendable, Equatable {
         return a..<max(b, a + 1)
     }
 
-    /// The sample that step `t` falls in, nil when outside ``steps``.
+    /// The first sample that shows step `t` (a step wider than a sample spans several; marks
+    /// and the cursor go at its left edge, where its tick is), nil when outside ``steps``.
     public func sample(ofStep t: Int) -> Int? {
         guard steps.contains(t), samples > 0 else { return nil }
-        // The last sample whose first step is at or before t.
         var s = min(samples - 1, (t - steps.lowerBound) * samples / steps.count)
-        while s > 0 && self.steps(ofSample: s).lowerBound > t { s -= 1 }
-        while s + 1 < samples && self.steps(ofSample: s + 1).lowerBound <= t { s += 1 }
+        while s > 0 && self.steps(ofSample: s - 1).upperBound > t { s -= 1 }
+        while s + 1 < samples && self.steps(ofSample: s).upperBound <= t { s += 1 }
         return s
     }
 

@@ -35,7 +35,7 @@ import Testing
         }
     }
 
-    @Test func samplesCoverEveryStepOnceAndFindTheirStep() {
+    @Test func samplesCoverEveryStepOnceAndFindTheirStep() throws {
         for (steps, samples) in [(1000, 182), (10, 70), (7, 7), (100_000, 382)] {
             let range = 3..<(3 + steps)
             var next = range.lowerBound
@@ -46,6 +46,12 @@ import Testing
                 next = covered.upperBound
             }
             #expect(next == range.upperBound)
+            // Each step's first sample is the first that covers it.
+            let e = Envelope(steps: range, samples: samples, resolution: 1)
+            for t in [range.lowerBound, range.lowerBound + steps / 2, range.upperBound - 1] {
+                let s = try #require(e.sample(ofStep: t))
+                #expect(e.steps(ofSample: s).contains(t) && (s == 0 || !e.steps(ofSample: s - 1).contains(t)))
+            }
         }
     }
 

@@ -6,7 +6,7 @@ import Testing
 /// `lstmscope MODEL --theirs FILE`: theirs beside ours in the Step view, the first divergence a
 /// key away, theirs in the Unit view and the Model view; a changed window lets theirs go.
 @Suite struct TheirsTests {
-    /// The sample with theirs = ours except f[2] at t = 3 (index 2), 0.01 off.
+    /// The sample with theirs = ours except f[2] at t = 2, 0.01 off.
     static func session() throws -> ExplorerState {
         var s = try ExplorerSession.sample(width: 100, height: 30)
         let trace = try ModelTrace(model: s.model, input: s.input)
@@ -54,6 +54,19 @@ import Testing
         #expect(s.render().text.contains("theirs: i ") && s.render().text.contains("(differs)"))
         ExplorerSession.press(&s, .character("1"))
         #expect(s.render().text.contains("theirs   port.csv: a trace CSV"))
+    }
+
+    /// The Plot view marks where theirs first differs (▼ under t = 2's columns) and says so.
+    @Test func thePlotMarksTheFirstDivergence() throws {
+        var s = try Self.session()
+        ExplorerSession.press(&s, .character("7"))
+        let lines = s.render().lines
+        let marks = try #require(lines.first { $0.hasPrefix("   marks") })
+        let at = try #require(marks.firstIndex(of: "▼"), "\(marks)")
+        // Four steps over the chart's columns: step 2 starts halfway.
+        let column = marks.distance(from: marks.startIndex, to: at) - 10
+        #expect(column == 2 * (s.width - 10) / 4, "\(marks)")
+        #expect(lines.contains { $0.contains("▼ theirs differs") })
     }
 
     @Test func editingTheWindowLetsTheirsGo() throws {
