@@ -142,11 +142,7 @@ public struct ModelTrace: Sendable, Equatable {
         let passed = ForwardWalk(model: model, keeping: .everything, threads: threads).walk(
             .window(input), states: &states
         ) { r, run in traces.append(traced[r].trace(of: run)) }
-        let out = model.applyHead(from: model.lastRecurrentIndex + 1, to: model.merged(passed))
-        self.input = input
-        self.layers = traces
-        self.output = out.values
-        self.outputShape = model.outputShape(of: out)
+        self.init(model: model, input: input, layers: traces, passed: passed)
     }
 
     /// The traces of several windows of the same length, walked together (a kind with a
@@ -167,17 +163,17 @@ public struct ModelTrace: Sendable, Equatable {
             for (b, run) in runs.enumerated() { layers[b].append(traced[r].trace(of: run)) }
         }
         return inputs.indices.map { b in
-            let out = model.applyHead(from: model.lastRecurrentIndex + 1, to: model.merged(passed[b]))
-            return ModelTrace(
-                input: inputs[b], layers: layers[b], output: out.values, outputShape: model.outputShape(of: out))
+            ModelTrace(model: model, input: inputs[b], layers: layers[b], passed: passed[b])
         }
     }
 
-    private init(input: Matrix, layers: [LayerTrace], output: [Float], outputShape: [Int]) {
+    /// A walked window's trace: its layers, and the head applied to what the last one `passed`.
+    private init(model: Model, input: Matrix, layers: [LayerTrace], passed: [Matrix]) {
+        let out = model.applyHead(from: model.lastRecurrentIndex + 1, to: model.merged(passed))
         self.input = input
         self.layers = layers
-        self.output = output
-        self.outputShape = outputShape
+        self.output = out.values
+        self.outputShape = model.outputShape(of: out)
     }
 
     /// The model's output had the window ended at step `t` (what the head gives for h at t).

@@ -172,21 +172,19 @@ struct PanelMatrix: Sendable {
         multiplyRows(gathered, count: rows.count, adding: out, into: out)
     }
 
-    /// Four rows of V times 64 columns of a panel: 16 sums in registers, 4 loads per 16 FMAs;
-    /// the rows of the panel first to last, or last to first when `descending`.
+    /// Four rows of V times 64 columns of a panel: 16 sums in registers, 4 loads per 16 FMAs.
     @inline(__always)
-    static func block4x4(
+    private static func block4x4(
         _ panel: UnsafeRawPointer, rows: Int, width: Int, column: Int,
         _ v: UnsafePointer<Float>, stride: Int,
-        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int, descending: Bool = false
+        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int
     ) {
         let s0 = start, s1 = start + outStride, s2 = start + 2 * outStride, s3 = start + 3 * outStride
         var a00 = load(s0, 0), a01 = load(s0, 16), a02 = load(s0, 32), a03 = load(s0, 48)
         var a10 = load(s1, 0), a11 = load(s1, 16), a12 = load(s1, 32), a13 = load(s1, 48)
         var a20 = load(s2, 0), a21 = load(s2, 16), a22 = load(s2, 32), a23 = load(s2, 48)
         var a30 = load(s3, 0), a31 = load(s3, 16), a32 = load(s3, 32), a33 = load(s3, 48)
-        for n in 0..<rows {
-            let k = descending ? rows - 1 - n : n
+        for k in 0..<rows {
             let row = panel + (k * width + column) * 4
             let w0 = row.loadUnaligned(fromByteOffset: 0, as: Vec16.self)
             let w1 = row.loadUnaligned(fromByteOffset: 64, as: Vec16.self)

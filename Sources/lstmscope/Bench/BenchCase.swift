@@ -103,7 +103,7 @@ struct BenchCase {
         else {
             return "streaming times LSTM layers from the model's first layer on (no Dense, Masking or Bidirectional)"
         }
-        guard model.tracedLayers.allSatisfy({ ($0 as? LSTMLayer).flatMap(LSTMStream.init) != nil && !$0.goBackwards })
+        guard model.tracedLayers.allSatisfy({ ($0 as? LSTMLayer).map(LSTMStream.streams) == true && !$0.goBackwards })
         else {
             return "streaming has a kernel for forward-reading float LSTM layers only"
         }

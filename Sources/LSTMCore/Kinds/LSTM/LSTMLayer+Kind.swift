@@ -15,8 +15,7 @@ extension LSTMLayer: RecurrentLayer {
     public func fastRun(_ input: Matrix, order: [Int], state: inout [[Float]], kept: KeptVectors, threads: Int)
         -> [[Float]]?
     {
-        // The int8 products and the clip have no fast kernel: the readable step is TFLite's arithmetic.
-        guard hybrid == nil, cellClip == nil, preactivationClip == nil, !couplesForgetGate else { return nil }
+        guard hasFastKernel else { return nil }
         var lstmState = LSTMState(h: state[0], c: state[1])
         defer { state = [lstmState.h, lstmState.c] }
         let kernel = fastKernel(threads: threads)
@@ -39,7 +38,7 @@ extension LSTMLayer: RecurrentLayer {
     }
 
     public func fastRunBatch(_ inputs: [Matrix], states: inout [[[Float]]]) -> [[[Float]]]? {
-        guard hybrid == nil, cellClip == nil, preactivationClip == nil, !couplesForgetGate else { return nil }
+        guard hasFastKernel else { return nil }
         var h = states.map { $0[0] }, c = states.map { $0[1] }
         let series = fastKernel(threads: 1).shards[0].runBatch(inputs, h: &h, c: &c)
         states = zip(h, c).map { [$0, $1] }

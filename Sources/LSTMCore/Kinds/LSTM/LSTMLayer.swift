@@ -114,6 +114,10 @@ public struct LSTMLayer: Sendable {
     public func threadsUsed(asking threads: Int) -> Int { LSTMKernel.shardCount(units: units, threads: threads) }
 
     /// The fast kernel split across `threads` threads (1 = ``fastKernel``).
+    /// Whether the fast kernel (window, batch and stream) computes this layer: the int8 products,
+    /// the clips and coupled gates have none, their readable step is TFLite's or ONNX's arithmetic.
+    var hasFastKernel: Bool { hybrid == nil && cellClip == nil && preactivationClip == nil && !couplesForgetGate }
+
     func fastKernel(threads: Int) -> LSTMKernel {
         let threads = max(1, threads)
         return packed.value(for: threads) { LSTMKernel(self, threads: threads) }

@@ -15,18 +15,20 @@ public final class LSTMStream {
     private let z: UnsafeMutablePointer<Float>
     private let h: UnsafeMutablePointer<Float>
     private let c: UnsafeMutablePointer<Float>
-    private let gates: UnsafeMutablePointer<Float>
 
     /// Units of the layer: the length of h.
     public var units: Int { shard.count }
     /// Inputs a step reads.
     public var inputSize: Int { shard.inputSize }
 
-    /// A stream of `layer` from its start state (zeros, or a converted file's initial state).
-    /// Nil for the variants without a fast kernel (TFLite hybrid int8, clips, coupled gates).
+    /// Whether `layer` can be streamed: the variants without a fast kernel (TFLite hybrid int8,
+    /// clips, coupled gates) cannot.
+    public static func streams(_ layer: LSTMLayer) -> Bool { layer.hasFastKernel }
+
+    /// A stream of `layer` from its start state (zeros, or a converted file's initial state);
+    /// nil when it cannot be streamed (``streams(_:)``).
     public init?(_ layer: LSTMLayer) {
-        guard layer.hybrid == nil, layer.cellClip == nil, layer.preactivationClip == nil, !layer.couplesForgetGate
-        else { return nil }
+        guard Self.streams(layer) else { return nil }
         shard = layer.fastKernel(threads: 1).shards[0]
         let n = layer.units, slack = KernelShard.slack
         let state = layer.startState
@@ -34,9 +36,7 @@ public final class LSTMStream {
         z = .allocate(capacity: shard.u.paddedColumns + 4 * slack)
         h = .allocate(capacity: n + slack)
         c = .allocate(capacity: n + slack)
-        gates = .allocate(capacity: 4 * (n + slack))
         z.initialize(repeating: 0, count: shard.u.paddedColumns + 4 * slack)
-        gates.initialize(repeating: 0, count: 4 * (n + slack))
         h.initialize(repeating: 0, count: n + slack)
         c.initialize(repeating: 0, count: n + slack)
         reset()
@@ -46,7 +46,6 @@ public final class LSTMStream {
         z.deallocate()
         h.deallocate()
         c.deallocate()
-        gates.deallocate()
     }
 
     /// Back to the start state, as at the start of a window.
