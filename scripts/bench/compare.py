@@ -13,9 +13,16 @@ i, f, c~, o) and one input window (T, X) are made, and the same model is run thr
                  and transposed; Keras b in Wb, zeros in Rb) followed by a Gemm for the Dense
                  layer; one intra-op and one inter-op thread, sequential execution. Only
                  `session.run` on the (T, 1, X) window is timed.
-  lstmscope      `lstmscope bench MODEL.npz --steps T --format json`: the binary times itself
-                 (replay: outputs only; trace: every gate of every step kept) and we report its
-                 numbers as printed.
+  lstmscope      `lstmscope bench MODEL.npz --steps T --format json --streaming`: the binary
+                 times itself (replay: outputs only; trace: every gate of every step kept;
+                 streaming: one input a call through LSTMStream, as a plug-in calls it) and we
+                 report its numbers as printed.
+  RTNeural       with --rtneural DIR (or $RTNEURAL_DIR, a checkout of
+                 github.com/jatinchowdhury18/RTNeural; its Eigen is bundled): rtneural_bench.cpp,
+                 its compile-time ModelT<LSTMLayerT<X, H>, DenseT<H, 1>> built per size with
+                 g++ -O3 -march=native (Eigen backend), one forward() per step from reset(), timed
+                 in the same rounds. Sizes above RTNEURAL_MAX_UNITS units are not built (its
+                 fixed-size matrices are for real-time models; compile time grows with them).
 
 NumPy and onnxruntime are timed here as whole-window calls: one warm-up call, then at least 9
 calls and 1 s of them (more calls for short windows), at most 10 s (at least 3 calls) so that the
@@ -56,6 +63,9 @@ from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SIZES = "3,5,1000;16,64,1000;64,256,1000;256,1024,200;1024,1024,100"
+# The sizes real-time users run (one input a sample, 8-64 units), for --realtime.
+REALTIME_SIZES = "1,8,1000;1,16,1000;1,32,1000;1,64,1000;3,5,1000;16,64,1000;64,256,1000"
+RTNEURAL_MAX_UNITS = 256
 TOLERANCE = 1e-4
 BIG_KERAS_SIZE = (512, 1792, 10)  # X, H, look-back T: 16.5 M parameters, ~66 MB of float32
 TARGET_SAMPLE_MS = 20.0
@@ -82,8 +92,12 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--lstmscope", type=Path, metavar="PATH", help="the lstmscope binary (default: <repo>/.build/release/"
                    "lstmscope, built with `swift build -c release` when missing)")
-    p.add_argument("--sizes", type=parse_sizes, default=DEFAULT_SIZES,
-                   help='"X,H,T;X,H,T…" (default: %(default)s)')
+    p.add_argument("--sizes", type=parse_sizes, default=None,
+                   help=f'"X,H,T;X,H,T…" (default: {DEFAULT_SIZES})')
+    p.add_argument("--realtime", action="store_true",
+                   help=f"the real-time sizes RTNeural is made for: {REALTIME_SIZES}")
+    p.add_argument("--rtneural", type=Path, metavar="DIR", default=os.environ.get("RTNEURAL_DIR"),
+                   help="an RTNeural checkout to build and time too (default: $RTNEURAL_DIR)")
     p.add_argument("--seed", type=int, default=0, help="seed of the weights and windows (default 0)")
     p.add_argument("--quick", action="store_true", help="fewer repeats: a smoke run, not a measurement")
     p.add_argument("--rounds", type=int, default=None, metavar="N",
@@ -91,7 +105,10 @@ def parse_args(argv):
     p.add_argument("--startup", action=argparse.BooleanOptionalAction, default=True,
                    help="also time `lstmscope inspect` on the sample and on a 64 MB .keras (default on)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write every raw number to FILE")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.sizes is None:
+        args.sizes = parse_sizes(REALTIME_SIZES if args.realtime else DEFAULT_SIZES)
+    return args
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,6 +222,48 @@ def run_lstmscope_json(binary, *args):
 
 
 # ---------------------------------------------------------------------------------------------
+# RTNeural
+
+
+def rtneural_binary(rtneural_dir, x, h, workdir):
+    """rtneural_bench.cpp built for X, H against the checkout (cached per size); (path, None) or
+    (None, why not)."""
+    if h > RTNEURAL_MAX_UNITS:
+        return None, f"not built above {RTNEURAL_MAX_UNITS} units"
+    binary = workdir / f"rtneural-{x}-{h}"
+    if binary.exists():
+        return binary, None
+    source = Path(__file__).resolve().parent / "rtneural_bench.cpp"
+    cmd = ["g++", "-O3", "-march=native", "-std=c++17", "-DNDEBUG", "-DRTNEURAL_USE_EIGEN=1",
+           "-DRTNEURAL_DEFAULT_ALIGNMENT=32",
+           "-DEIGEN_STACK_ALLOCATION_LIMIT=0", f"-DBENCH_X={x}", f"-DBENCH_H={h}", "-w",
+           f"-I{rtneural_dir}", f"-I{rtneural_dir / 'modules' / 'Eigen'}", str(source), "-o", str(binary)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        return None, "g++ failed: " + (proc.stderr.strip().splitlines() or ["?"])[0]
+    return binary, None
+
+
+def write_raw(weights, window, directory):
+    """The weights and window as raw float32 files, what rtneural_bench.cpp reads."""
+    directory.mkdir(exist_ok=True)
+    for name, array in (*weights.items(), ("x", window)):
+        np.ascontiguousarray(array, dtype=np.float32).tofile(directory / f"{name}.f32")
+    return directory
+
+
+def run_rtneural(binary, raw_dir, t, timing):
+    """One round of RTNeural's calls: (seconds of each call, output) or raises with its stderr."""
+    repeats, min_s, budget_s = timing
+    proc = subprocess.run([str(binary), str(raw_dir), str(t), str(repeats), str(min_s), str(budget_s)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.strip() or f"exit status {proc.returncode}")
+    result = json.loads(proc.stdout)
+    return result["times_s"], result["output"]
+
+
+# ---------------------------------------------------------------------------------------------
 # Timing and checking one size
 
 
@@ -228,7 +287,7 @@ def rate_summary(times, t):
     return {"median_s": median, "steps_per_s": t / median, "repeats": len(times), "times_s": times}
 
 
-def measure_size(binary, size, seed, quick, rounds, workdir):
+def measure_size(binary, size, seed, quick, rounds, workdir, rtneural_dir=None):
     """Everything for one row of the table: timings, lstmscope's own numbers, and the output check.
 
     The three are measured in `rounds` interleaved rounds (NumPy, onnxruntime, lstmscope, then
@@ -251,34 +310,59 @@ def measure_size(binary, size, seed, quick, rounds, workdir):
     y_onnx = session.run(None, feed)[0].reshape(-1)
 
     row = {"x": x, "h": h, "t": t, "weight_bytes": weight_bytes(weights), "rounds": rounds}
-    numpy_times, onnx_times, scope_runs, paired = [], [], [], {"numpy": [], "onnxruntime": []}
+    numpy_times, onnx_times, rtn_times, scope_runs = [], [], [], []
+    paired = {"numpy": [], "onnxruntime": [], "rtneural": [], "streaming_vs_rtneural": [],
+              "streaming_vs_onnxruntime": []}
     row["lstmscope_error"] = None
+    rtn, row["rtneural_error"], y_rtneural = None, None, None
+    if rtneural_dir:
+        rtn, row["rtneural_error"] = rtneural_binary(rtneural_dir, x, h, workdir)
+        raw_dir = write_raw(weights, window, workdir / f"raw-{x}-{h}-{t}") if rtn else None
     for _ in range(rounds):
         numpy_round = time_calls(lambda: numpy_loop(weights, window), *timing)
         onnx_round = time_calls(lambda: session.run(None, feed), *timing)
         numpy_times += numpy_round
         onnx_times += onnx_round
+        rtn_round = None
+        if rtn:
+            try:
+                rtn_round, y_rtneural = run_rtneural(rtn, raw_dir, t, timing)
+                rtn_times += rtn_round
+            except (RuntimeError, json.JSONDecodeError) as error:
+                row["rtneural_error"], rtn = str(error).splitlines()[0], None
         scope, error = run_lstmscope_json(binary, "bench", model_path, "--steps", t, "--format", "json",
-                                          "--time", f"{max(0.2, 0.5 / rounds):.2f}")
+                                          "--streaming", "--time", f"{max(0.2, 0.5 / rounds):.2f}")
         if scope is None:
             row["lstmscope_error"] = error
             break
         scope_runs.append(scope)
         replay = scope["replay"]["steps_per_s"]
+        streaming = (scope.get("streaming") or {}).get("steps_per_s")
+        onnx_rate = t / statistics.median(onnx_round)
         paired["numpy"].append(replay / (t / statistics.median(numpy_round)))
-        paired["onnxruntime"].append(replay / (t / statistics.median(onnx_round)))
+        paired["onnxruntime"].append(replay / onnx_rate)
+        if streaming:
+            paired["streaming_vs_onnxruntime"].append(streaming / onnx_rate)
+        if rtn_round:
+            rtn_rate = t / statistics.median(rtn_round)
+            paired["rtneural"].append(replay / rtn_rate)
+            if streaming:
+                paired["streaming_vs_rtneural"].append(streaming / rtn_rate)
     row["numpy"] = rate_summary(numpy_times, t)
     row["onnxruntime"] = rate_summary(onnx_times, t)
+    row["rtneural"] = rate_summary(rtn_times, t) if rtn_times else None
     row["lstmscope"] = None
     if scope_runs and not row["lstmscope_error"]:
         # lstmscope's own report of the first round, with the medians over all rounds.
         merged = dict(scope_runs[0])
-        for mode in ("replay", "trace"):
+        for mode in ("replay", "trace", "streaming"):
+            if not all(r.get(mode) for r in scope_runs):
+                continue
             merged[mode] = dict(merged[mode])
             merged[mode]["steps_per_s"] = statistics.median(r[mode]["steps_per_s"] for r in scope_runs)
             merged[mode]["rounds_steps_per_s"] = [r[mode]["steps_per_s"] for r in scope_runs]
         row["lstmscope"] = merged
-        row["ratio"] = {k: statistics.median(v) for k, v in paired.items()}
+        row["ratio"] = {k: statistics.median(v) for k, v in paired.items() if v}
         row["ratio_rounds"] = paired
     trace, row["trace_error"] = run_lstmscope_json(
         binary, "trace", model_path, "--input", window_path, "--format", "json")
@@ -287,6 +371,8 @@ def measure_size(binary, size, seed, quick, rounds, workdir):
         y_scope = np.asarray(trace["output"], dtype=np.float32).reshape(-1)
         row["diff"]["lstmscope_vs_numpy"] = max_abs_diff(y_scope, y_numpy)
         row["diff"]["lstmscope_vs_onnxruntime"] = max_abs_diff(y_scope, y_onnx)
+        if y_rtneural is not None:
+            row["diff"]["lstmscope_vs_rtneural"] = max_abs_diff(y_scope, [y_rtneural])
     return row
 
 
@@ -480,22 +566,26 @@ def machine_info():
 def print_machine(info, binary):
     print(f"machine: {info['cpu']}, {info['cores']} cores; onnxruntime {info['onnxruntime']}, "
           f"numpy {info['numpy']}, Python {info['python']}; {info['date']}")
-    print(f"lstmscope: {binary}")
+    print(f"lstmscope: {binary} (kernel built for {info.get('isa', '?')})")
+    if "rtneural" in info:
+        print(f"RTNeural: {info['rtneural']}, -O3 -march=native, Eigen backend")
     print()
 
 
 def scope_rate(row, mode):
-    return row["lstmscope"][mode]["steps_per_s"] if row["lstmscope"] else None
+    return row["lstmscope"][mode]["steps_per_s"] if row["lstmscope"] and row["lstmscope"].get(mode) else None
 
 
 def scope_diff(row):
     diffs = [row["diff"].get(k) for k in ("lstmscope_vs_numpy", "lstmscope_vs_onnxruntime")]
+    if "lstmscope_vs_rtneural" in row["diff"]:
+        diffs.append(row["diff"]["lstmscope_vs_rtneural"])
     return max(diffs) if None not in diffs else None
 
 
 def fmt_paired(row, anchor):
     """The median per-round ratio of lstmscope's replay to `anchor`, with its range when it varied."""
-    if not row.get("ratio"):
+    if anchor not in row.get("ratio", {}):
         return "–"
     values = row["ratio_rounds"][anchor]
     text = f"{row['ratio'][anchor]:.2g}×" if row["ratio"][anchor] < 10 else f"{row['ratio'][anchor]:.0f}×"
@@ -505,20 +595,28 @@ def fmt_paired(row, anchor):
     return text
 
 
-def print_speed_table(rows):
-    print("| X, H, T | NumPy loop | onnxruntime | lstmscope replay | lstmscope trace | vs NumPy "
-          "| vs onnxruntime | trace/replay time | max \\|Δ\\| |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+def print_speed_table(rows, with_rtneural):
+    rtn_head = " RTNeural | vs RTNeural | streaming vs RTNeural |" if with_rtneural else ""
+    print("| X, H, T | NumPy loop | onnxruntime | lstmscope replay | lstmscope trace | lstmscope streaming "
+          f"| vs NumPy | vs onnxruntime | streaming vs onnxruntime |{rtn_head} trace/replay time | max \\|Δ\\| |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|" + ("--:|--:|--:|" if with_rtneural else "") + "--:|--:|")
     for row in rows:
         replay, trace = scope_rate(row, "replay"), scope_rate(row, "trace")
+        streaming = scope_rate(row, "streaming")
         numpy_rate, onnx_rate = row["numpy"]["steps_per_s"], row["onnxruntime"]["steps_per_s"]
+        rtn_cells = ""
+        if with_rtneural:
+            rtn_rate = row["rtneural"]["steps_per_s"] if row.get("rtneural") else None
+            rtn_cells = (f" {fmt_rate(rtn_rate)} | {fmt_paired(row, 'rtneural')} "
+                         f"| {fmt_paired(row, 'streaming_vs_rtneural')} |")
         print(f"| {row['x']}, {row['h']}, {row['t']} | {fmt_rate(numpy_rate)} | {fmt_rate(onnx_rate)} "
-              f"| {fmt_rate(replay)} | {fmt_rate(trace)} | {fmt_paired(row, 'numpy')} "
-              f"| {fmt_paired(row, 'onnxruntime')} | {fmt_ratio(replay, trace)} | {fmt_diff(scope_diff(row))} |")
+              f"| {fmt_rate(replay)} | {fmt_rate(trace)} | {fmt_rate(streaming)} | {fmt_paired(row, 'numpy')} "
+              f"| {fmt_paired(row, 'onnxruntime')} | {fmt_paired(row, 'streaming_vs_onnxruntime')} |{rtn_cells} "
+              f"{fmt_ratio(replay, trace)} | {fmt_diff(scope_diff(row))} |")
     rounds = rows[0]["rounds"] if rows else 1
     print(f"\nsteps/s (median of whole-window runs over {rounds} interleaved round(s), one thread); vs = median of "
           "the per-round ratios; max |Δ| = largest difference of "
-          f"lstmscope trace's output from NumPy's and onnxruntime's (⚠ above {TOLERANCE:g}).")
+          f"lstmscope trace's output from NumPy's, onnxruntime's and RTNeural's (⚠ above {TOLERANCE:g}).")
     for row in rows:
         size = f"{row['x']}, {row['h']}, {row['t']}"
         if row["lstmscope_error"]:
@@ -527,6 +625,8 @@ def print_speed_table(rows):
             print(f"  {size}: lstmscope bench used {row['lstmscope']['threads']} threads")
         if row["trace_error"]:
             print(f"  {size}: lstmscope trace failed: {row['trace_error']}")
+        if row.get("rtneural_error"):
+            print(f"  {size}: RTNeural: {row['rtneural_error']}")
         if row["diff"]["numpy_vs_onnxruntime"] > TOLERANCE:
             print(f"  {size}: NumPy and onnxruntime differ by {row['diff']['numpy_vs_onnxruntime']:.1e}")
 
@@ -580,16 +680,27 @@ def main(argv):
     args = parse_args(argv)
     binary = lstmscope_binary(args.lstmscope)
     info = machine_info()
+    rtneural_dir = args.rtneural.resolve() if args.rtneural else None
+    if rtneural_dir and not (rtneural_dir / "RTNeural" / "RTNeural.h").exists():
+        sys.exit(f"compare.py: {rtneural_dir} is not an RTNeural checkout (no RTNeural/RTNeural.h)")
+    if not rtneural_dir:
+        print("compare.py: RTNeural not timed; to add it: git clone --recursive "
+              "https://github.com/jatinchowdhury18/RTNeural /tmp/RTNeural, then RTNEURAL_DIR=/tmp/RTNeural "
+              "(g++ needed)", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="lstmscope-bench-") as tmp:
         workdir = Path(tmp)
         rows = []
         for size in args.sizes:
             print(f"measuring X, H, T = {size} …", file=sys.stderr)
             rounds = args.rounds or (1 if args.quick else 3)
-            rows.append(measure_size(binary, size, args.seed, args.quick, max(1, rounds), workdir))
+            rows.append(measure_size(binary, size, args.seed, args.quick, max(1, rounds), workdir, rtneural_dir))
         startup = measure_startup(binary, args.seed, args.quick, workdir) if args.startup else None
+    info["isa"] = next((r["lstmscope"]["isa"] for r in rows if r["lstmscope"] and "isa" in r["lstmscope"]), "?")
+    if rtneural_dir:
+        info["rtneural"] = f"{rtneural_dir}, " + subprocess.run(
+            ["g++", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
     print_machine(info, binary)
-    print_speed_table(rows)
+    print_speed_table(rows, rtneural_dir is not None)
     if startup:
         print_startup_table(startup)
     if args.json:

@@ -162,18 +162,18 @@ final class GRUKernel: Sendable {
         h: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>
     ) {
         if activation == .tanh && recurrentActivation == .sigmoid {
-            updateState(zx: zx, zh: zh, candidate: candidate, h: h, gates: gates, VectorMath.sigmoid, VectorMath.tanh)
+            updateState(zx: zx, zh: zh, candidate: candidate, h: h, gates: gates, SigmoidTanh())
         } else {
-            let act = activation, rec = recurrentActivation
-            updateState(zx: zx, zh: zh, candidate: candidate, h: h, gates: gates, { rec($0) }, { act($0) })
+            updateState(
+                zx: zx, zh: zh, candidate: candidate, h: h, gates: gates,
+                ChosenActivations(recurrent: recurrentActivation, activation: activation))
         }
     }
 
     @inline(__always)
-    private func updateState(
+    private func updateState<A: GateActivations>(
         zx: UnsafePointer<Float>, zh: UnsafePointer<Float>, candidate: UnsafePointer<Float>,
-        h: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>,
-        _ rec: (Vec16) -> Vec16, _ act: (Vec16) -> Vec16
+        h: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>, _ a: A
     ) {
         let hu = units, stride = hu + Self.slack
         let one = Vec16(repeating: 1)
@@ -181,14 +181,14 @@ final class GRUKernel: Sendable {
         while j < hu {
             let z: Vec16, hTilde: Vec16
             if resetAfter {
-                z = rec(PanelMatrix.load(zx, j) + PanelMatrix.load(zh, j))
-                let r = rec(PanelMatrix.load(zx, hu + j) + PanelMatrix.load(zh, hu + j))
-                hTilde = act(PanelMatrix.load(zx, 2 * hu + j) + r * PanelMatrix.load(zh, 2 * hu + j))
+                z = a.gate(PanelMatrix.load(zx, j) + PanelMatrix.load(zh, j))
+                let r = a.gate(PanelMatrix.load(zx, hu + j) + PanelMatrix.load(zh, hu + j))
+                hTilde = a.state(PanelMatrix.load(zx, 2 * hu + j) + r * PanelMatrix.load(zh, 2 * hu + j))
                 PanelMatrix.store(z, gates, j)
                 PanelMatrix.store(r, gates + stride, j)
             } else {
                 z = PanelMatrix.load(gates, j)
-                hTilde = act(PanelMatrix.load(zx, 2 * hu + j) + PanelMatrix.load(candidate, j))
+                hTilde = a.state(PanelMatrix.load(zx, 2 * hu + j) + PanelMatrix.load(candidate, j))
             }
             PanelMatrix.store(hTilde, gates + 2 * stride, j)
             PanelMatrix.store(z * PanelMatrix.load(h, j) + (one - z) * hTilde, h, j)

@@ -168,29 +168,29 @@ final class KernelShard: Sendable {
         gates: UnsafeMutablePointer<Float>?, gateStride: Int
     ) {
         if activation == .tanh && recurrentActivation == .sigmoid {
-            updateState(z: z, h: h, c: c, gates: gates, gateStride: gateStride, VectorMath.sigmoid, VectorMath.tanh)
+            updateState(z: z, h: h, c: c, gates: gates, gateStride: gateStride, SigmoidTanh())
         } else {
-            let act = activation, rec = recurrentActivation
-            updateState(z: z, h: h, c: c, gates: gates, gateStride: gateStride, { rec($0) }, { act($0) })
+            updateState(
+                z: z, h: h, c: c, gates: gates, gateStride: gateStride,
+                ChosenActivations(recurrent: recurrentActivation, activation: activation))
         }
     }
 
     @inline(__always)
-    private func updateState(
+    private func updateState<A: GateActivations>(
         z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-        gates: UnsafeMutablePointer<Float>?, gateStride: Int,
-        _ rec: (Vec16) -> Vec16, _ act: (Vec16) -> Vec16
+        gates: UnsafeMutablePointer<Float>?, gateStride: Int, _ a: A
     ) {
         let n = count
         let zr = UnsafeRawPointer(z)
         var j = 0
         while j < n {
-            let i = rec(zr.loadUnaligned(fromByteOffset: j * 4, as: Vec16.self))
-            let f = rec(zr.loadUnaligned(fromByteOffset: (n + j) * 4, as: Vec16.self))
-            let cTilde = act(zr.loadUnaligned(fromByteOffset: (2 * n + j) * 4, as: Vec16.self))
-            let o = rec(zr.loadUnaligned(fromByteOffset: (3 * n + j) * 4, as: Vec16.self))
+            let i = a.gate(zr.loadUnaligned(fromByteOffset: j * 4, as: Vec16.self))
+            let f = a.gate(zr.loadUnaligned(fromByteOffset: (n + j) * 4, as: Vec16.self))
+            let cTilde = a.state(zr.loadUnaligned(fromByteOffset: (2 * n + j) * 4, as: Vec16.self))
+            let o = a.gate(zr.loadUnaligned(fromByteOffset: (3 * n + j) * 4, as: Vec16.self))
             let cNew = (i * cTilde).addingProduct(f, PanelMatrix.load(c, j))
-            let hNew = o * act(cNew)
+            let hNew = o * a.state(cNew)
             PanelMatrix.store(cNew, c, j)
             PanelMatrix.store(hNew, h, j)
             if let gates {
