@@ -33,7 +33,12 @@ import Testing
     }
 
     // (8, 400, 5): U is 2.5 MB, so its panels live in the huge-page mapping of PackedStorage.
-    @Test(arguments: [(3, 5, 7), (1, 1, 3), (16, 16, 65), (7, 33, 130), (40, 129, 9), (130, 70, 66), (8, 400, 5)])
+    // The last units after the groups of 16 go in 8 lanes when there are at most 8 (5, 8, 24, 33, 70,
+    // 129), in 16 when more (12, 28): both widths and the boundary between them.
+    @Test(arguments: [
+        (3, 5, 7), (1, 1, 3), (1, 8, 20), (2, 12, 9), (16, 16, 65), (5, 24, 70), (3, 28, 11), (7, 33, 130),
+        (40, 129, 9), (130, 70, 66), (8, 400, 5),
+    ])
     func traceEqualsTheReadableStep(xu: Int, hu: Int, steps: Int) throws {
         let l = try layer(xu: xu, hu: hu)
         let input = Matrix.sineWindow(steps: steps, features: xu)
@@ -65,11 +70,15 @@ import Testing
         (.sigmoid, .linear), (.sigmoid, .softsign), (.elu, .selu),
     ])
     func everyActivationPathMatches(recurrent: Activation, activation: Activation) throws {
-        let l = try layer(xu: 5, hu: 19, activation: activation, recurrent: recurrent, bias: false)
-        let input = Matrix.sineWindow(steps: 12, features: 5)
-        let trace = l.trace(input)
-        for (t, s) in reference(l, input).enumerated() {
-            #expect(maxAbsDifference(trace.vector(.h, at: t)!, s.h) <= 2e-6, "\(recurrent) \(activation) t \(t)")
+        // 19 units: a group of 16 and 3 in 8 lanes; 8: only 8 lanes; 28: 16 and 12 in 16 lanes.
+        for hu in [19, 8, 28] {
+            let l = try layer(xu: 5, hu: hu, activation: activation, recurrent: recurrent, bias: false)
+            let input = Matrix.sineWindow(steps: 12, features: 5)
+            let trace = l.trace(input)
+            for (t, s) in reference(l, input).enumerated() {
+                #expect(
+                    maxAbsDifference(trace.vector(.h, at: t)!, s.h) <= 2e-6, "\(recurrent) \(activation) \(hu) t \(t)")
+            }
         }
     }
 

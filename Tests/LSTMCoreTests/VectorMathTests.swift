@@ -78,6 +78,43 @@ import Testing
     }
 }
 
+/// The 8-lane vector math (a layer's last 1–8 units) against the 16-lane one: the same bits lane
+/// by lane, for every activation the kernels evaluate, on ordinary, saturating and special values.
+@Suite struct LaneWidthTests {
+    private let samples: [Float] =
+        (-4_000...4_000).map { Float($0) / 97 }
+        + [0, -0.0, 1e-30, -1e-30, 1e-7, -87.4, -88, 89, 1e30, -1e30, .infinity, -.infinity, .nan]
+
+    /// f on 16 lanes and on 8 (the same values, in halves), as bit patterns.
+    private func bothWidths(_ f16: (Vec16) -> Vec16, _ f8: (SIMD8<Float>) -> SIMD8<Float>) -> ([UInt32], [UInt32]) {
+        var wide: [UInt32] = [], narrow: [UInt32] = []
+        for start in stride(from: 0, to: samples.count, by: 16) {
+            var v = Vec16()
+            for k in 0..<min(16, samples.count - start) { v[k] = samples[start + k] }
+            let y = f16(v), low = f8(v.lowHalf), high = f8(v.highHalf)
+            wide += (0..<16).map { y[$0].bitPattern }
+            narrow += (0..<8).map { low[$0].bitPattern } + (0..<8).map { high[$0].bitPattern }
+        }
+        return (wide, narrow)
+    }
+
+    @Test(arguments: [
+        Activation.sigmoid, .tanh, .hardSigmoid(.keras2), .hardSigmoid(.keras3), .linear, .relu, .elu, .softsign,
+    ])
+    func eightLanesGiveTheSixteenLanesBits(activation: Activation) {
+        let (wide, narrow) = bothWidths({ activation($0) }, { activation($0) })
+        #expect(wide == narrow, "\(activation)")
+    }
+
+    @Test func expGivesTheSameBitsAtBothWidths() {
+        // exp is defined for x ≤ 0 (σ gives it -|x|).
+        let (wide, narrow) = bothWidths(
+            { v in VectorMath.exp(v.replacing(with: -v, where: v .> 0)) },
+            { v in VectorMath.exp(v.replacing(with: -v, where: v .> 0)) })
+        #expect(wide == narrow)
+    }
+}
+
 /// The readable steps' v·M (SIMD inside) against the plain loop it replaced: bit for bit, on
 /// widths around the 16-lane boundary.
 @Suite struct VectorMatrixProductTests {

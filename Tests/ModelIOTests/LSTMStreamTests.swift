@@ -30,7 +30,7 @@ import Testing
         try Self.expectStreamEqualsReplay(try ModelLoader.load(Fixtures.path(file)), steps: 9)
     }
 
-    @Test(arguments: [(1, 8), (16, 64), (3, 300)])
+    @Test(arguments: [(1, 8), (3, 5), (1, 12), (16, 64), (3, 300)])
     func sizes(xu: Int, hu: Int) throws {
         try Self.expectStreamEqualsReplay(try SyntheticModel.make(inputSize: xu, units: hu, seed: 11), steps: 13)
     }

@@ -166,8 +166,8 @@ struct PanelMatrix: Sendable {
     ) {
         let width = self.rows
         for (r, row) in rows.enumerated() {
-            (gathered + r * width).update(from: input + row * width, count: width)
-            (out + r * paddedColumns).update(from: bias, count: paddedColumns)
+            copyFloats(input + row * width, to: gathered + r * width, count: width)
+            copyFloats(bias, to: out + r * paddedColumns, count: paddedColumns)
         }
         multiplyRows(gathered, count: rows.count, adding: out, into: out)
     }

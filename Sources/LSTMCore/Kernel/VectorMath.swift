@@ -1,7 +1,7 @@
 /// Sixteen floats: one AVX-512 register, or two AVX2 ones. The unit of work of the fast kernel.
 typealias Vec16 = SIMD16<Float>
 
-/// sigmoid and tanh on 16 lanes at a time, in float32.
+/// sigmoid and tanh on 16 (or 8) lanes at a time, in float32.
 ///
 /// libm's scalar `expf`/`tanhf` calls dominate a small LSTM step (a 5-unit layer spends most of
 /// its time in them), so the kernel uses the 13/6-degree rational approximation of tanh that
@@ -20,20 +20,20 @@ enum VectorMath {
 
     /// tanh(x) = x·P(x²)/Q(x²) on [-7.905, 7.905], clamped outside; within 3e-7 of tanh.
     @_transparent
-    static func tanh(_ input: Vec16) -> Vec16 {
+    static func tanh<V: FloatLanes>(_ input: V) -> V {
         let x = clamp(input, -tanhClamp, tanhClamp)
         let x2 = x * x
-        var p = Vec16(repeating: -2.76076847742355e-16)
-        p = Vec16(repeating: 2.00018790482477e-13).addingProduct(p, x2)
-        p = Vec16(repeating: -8.60467152213735e-11).addingProduct(p, x2)
-        p = Vec16(repeating: 5.12229709037114e-08).addingProduct(p, x2)
-        p = Vec16(repeating: 1.48572235717979e-05).addingProduct(p, x2)
-        p = Vec16(repeating: 6.37261928875436e-04).addingProduct(p, x2)
-        p = Vec16(repeating: 4.89352455891786e-03).addingProduct(p, x2)
-        var q = Vec16(repeating: 1.19825839466702e-06)
-        q = Vec16(repeating: 1.18534705686654e-04).addingProduct(q, x2)
-        q = Vec16(repeating: 2.26843463243900e-03).addingProduct(q, x2)
-        q = Vec16(repeating: 4.89352518554385e-03).addingProduct(q, x2)
+        var p = V.all(-2.76076847742355e-16)
+        p = V.all(2.00018790482477e-13).addingProduct(p, x2)
+        p = V.all(-8.60467152213735e-11).addingProduct(p, x2)
+        p = V.all(5.12229709037114e-08).addingProduct(p, x2)
+        p = V.all(1.48572235717979e-05).addingProduct(p, x2)
+        p = V.all(6.37261928875436e-04).addingProduct(p, x2)
+        p = V.all(4.89352455891786e-03).addingProduct(p, x2)
+        var q = V.all(1.19825839466702e-06)
+        q = V.all(1.18534705686654e-04).addingProduct(q, x2)
+        q = V.all(2.26843463243900e-03).addingProduct(q, x2)
+        q = V.all(4.89352518554385e-03).addingProduct(q, x2)
         return x * p / q
     }
 
@@ -47,12 +47,12 @@ enum VectorMath {
     /// shows when an unbounded activation (linear, exponential) makes values huge; Keras
     /// gives ~0 there.
     @_transparent
-    static func sigmoid(_ x: Vec16) -> Vec16 {
-        let negative = x .< 0
-        let e = exp(x.replacing(with: -x, where: .!negative))
-        var y = Vec16(repeating: 1).replacing(with: e, where: negative) / (e + 1)
-        y.replace(with: x, where: x .!= x)
-        return y
+    static func sigmoid<V: FloatLanes>(_ x: V) -> V {
+        let negative = x .< V.all(0)
+        // -|x|: x where negative, else -x (as 0 − x: the sign of a zero does not reach e^-|x|).
+        let e = exp((V.all(0) - x).replacing(with: x, where: negative))
+        let y = V.all(1).replacing(with: e, where: negative) / (e + V.all(1))
+        return y.replacing(with: x, where: x .!= x)
     }
 
     /// Below this e^x is not a normal float32.
@@ -61,57 +61,50 @@ enum VectorMath {
     /// e^x for x ≤ 0 (Cephes expf: x = n·ln 2 + r, a polynomial for e^r, 2^n put in the
     /// exponent bits); 0 below -87.34, where float32 runs out of normal numbers.
     @inline(__always)
-    static func exp(_ input: Vec16) -> Vec16 {
+    static func exp<V: FloatLanes>(_ input: V) -> V {
         var x = clamp(input, expLower, 0)
         // A NaN lane would put garbage into the exponent bits; it gets NaN back at the end.
-        x.replace(with: 0, where: x .!= x)
+        x = x.replacing(with: V.all(0), where: x .!= x)
         // n = round(x / ln 2) by adding 1.5·2²³: the sum's low bits are then n itself, as an
         // integer (Swift's SIMD rounding and conversions compile to a loop per lane).
-        let shifted = (x * 1.44269504088896341) + 12582912
-        let n = shifted - 12582912
-        var r = x.addingProduct(n, Vec16(repeating: -0.693359375))
-        r = r.addingProduct(n, Vec16(repeating: 2.12194440e-4))
-        var e = Vec16(repeating: 1.9875691500e-4)
-        e = Vec16(repeating: 1.3981999507e-3).addingProduct(e, r)
-        e = Vec16(repeating: 8.3334519073e-3).addingProduct(e, r)
-        e = Vec16(repeating: 4.1665795894e-2).addingProduct(e, r)
-        e = Vec16(repeating: 1.6666665459e-1).addingProduct(e, r)
-        e = Vec16(repeating: 5.0000001201e-1).addingProduct(e, r)
-        e = (r + 1).addingProduct(e, r * r)
-        let exponent = (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
-        var y = e * unsafeBitCast(exponent, to: Vec16.self)
-        y.replace(with: 0, where: input .< expLower)
-        y.replace(with: input, where: input .!= input)
-        return y
+        let shifted = (x * V.all(1.44269504088896341)) + V.all(12582912)
+        let n = shifted - V.all(12582912)
+        var r = x.addingProduct(n, V.all(-0.693359375))
+        r = r.addingProduct(n, V.all(2.12194440e-4))
+        var e = V.all(1.9875691500e-4)
+        e = V.all(1.3981999507e-3).addingProduct(e, r)
+        e = V.all(8.3334519073e-3).addingProduct(e, r)
+        e = V.all(4.1665795894e-2).addingProduct(e, r)
+        e = V.all(1.6666665459e-1).addingProduct(e, r)
+        e = V.all(5.0000001201e-1).addingProduct(e, r)
+        e = (r + V.all(1)).addingProduct(e, r * r)
+        let y = e * V.powerOfTwo(shifted: shifted)
+        return y.replacing(with: V.all(0), where: input .< V.all(expLower)).replacing(
+            with: input, where: input .!= input)
     }
 
     /// Clamp to [lo, hi] that keeps NaN.
     @inline(__always)
-    static func clamp(_ x: Vec16, _ lo: Float, _ hi: Float) -> Vec16 {
-        var y = x
-        y.replace(with: lo, where: y .< lo)
-        y.replace(with: hi, where: y .> hi)
-        return y
+    static func clamp<V: FloatLanes>(_ x: V, _ lo: Float, _ hi: Float) -> V {
+        let y = x.replacing(with: V.all(lo), where: x .< V.all(lo))
+        return y.replacing(with: V.all(hi), where: y .> V.all(hi))
     }
 }
 
 extension Activation {
-    /// The activation on 16 lanes: vectorised for the ones LSTMs use, lane by lane for the rest.
+    /// The activation on a vector's lanes: vectorised for the ones LSTMs use, lane by lane for the rest.
     @inline(__always)
-    func callAsFunction(_ x: Vec16) -> Vec16 {
+    func callAsFunction<V: FloatLanes>(_ x: V) -> V {
         switch self {
         case .sigmoid: return VectorMath.sigmoid(x)
         case .tanh: return VectorMath.tanh(x)
-        case .hardSigmoid(.keras3): return VectorMath.clamp(x / 6 + 0.5, 0, 1)
-        case .hardSigmoid(.keras2): return VectorMath.clamp(0.2 * x + 0.5, 0, 1)
+        case .hardSigmoid(.keras3): return VectorMath.clamp(x / V.all(6) + V.all(0.5), 0, 1)
+        case .hardSigmoid(.keras2): return VectorMath.clamp(V.all(0.2) * x + V.all(0.5), 0, 1)
         case .linear: return x
-        case .relu:
-            var y = x
-            y.replace(with: 0, where: y .< 0)
-            return y
+        case .relu: return x.replacing(with: V.all(0), where: x .< V.all(0))
         default:
             var y = x
-            for lane in 0..<16 { y[lane] = self(x[lane]) }
+            for lane in 0..<V.scalarCount { y[lane] = self(x[lane]) }
             return y
         }
     }

@@ -200,9 +200,9 @@ final class GRUKernel: Sendable {
     @inline(__always)
     private func record(step: Int, into sink: GRUTraceSink, h: UnsafePointer<Float>, gates: UnsafePointer<Float>) {
         let at = step * units, stride = units + Self.slack
-        if let d = sink.z { KernelShard.copy(gates, to: d + at, count: units) }
-        if let d = sink.r { KernelShard.copy(gates + stride, to: d + at, count: units) }
-        if let d = sink.hTilde { KernelShard.copy(gates + 2 * stride, to: d + at, count: units) }
-        if let d = sink.h { KernelShard.copy(h, to: d + at, count: units) }
+        if let d = sink.z { copyFloats(gates, to: d + at, count: units) }
+        if let d = sink.r { copyFloats(gates + stride, to: d + at, count: units) }
+        if let d = sink.hTilde { copyFloats(gates + 2 * stride, to: d + at, count: units) }
+        if let d = sink.h { copyFloats(h, to: d + at, count: units) }
     }
 }

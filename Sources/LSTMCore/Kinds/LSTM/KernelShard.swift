@@ -157,7 +157,8 @@ final class KernelShard: Sendable {
         }
     }
 
-    /// i, f, c̃, o from z; then c = f∗c + i∗c̃ and h = o∗act(c), 16 units at a time.
+    /// i, f, c̃, o from z; then c = f∗c + i∗c̃ and h = o∗act(c), 16 units at a time (the last
+    /// 1–8 units in 8 lanes: at 5 or 8 units that halves the step's activations).
     ///
     /// Kept out of line and dispatched once per step on the activations, so that the common
     /// σ/tanh pair is one loop with the vector math inlined (inside the big step loop the
@@ -182,24 +183,38 @@ final class KernelShard: Sendable {
         gates: UnsafeMutablePointer<Float>?, gateStride: Int, _ a: A
     ) {
         let n = count
-        let zr = UnsafeRawPointer(z)
         var j = 0
-        while j < n {
-            let i = a.gate(zr.loadUnaligned(fromByteOffset: j * 4, as: Vec16.self))
-            let f = a.gate(zr.loadUnaligned(fromByteOffset: (n + j) * 4, as: Vec16.self))
-            let cTilde = a.state(zr.loadUnaligned(fromByteOffset: (2 * n + j) * 4, as: Vec16.self))
-            let o = a.gate(zr.loadUnaligned(fromByteOffset: (3 * n + j) * 4, as: Vec16.self))
-            let cNew = (i * cTilde).addingProduct(f, PanelMatrix.load(c, j))
-            let hNew = o * a.state(cNew)
-            PanelMatrix.store(cNew, c, j)
-            PanelMatrix.store(hNew, h, j)
-            if let gates {
-                PanelMatrix.store(i, gates, j)
-                PanelMatrix.store(f, gates + gateStride, j)
-                PanelMatrix.store(cTilde, gates + 2 * gateStride, j)
-                PanelMatrix.store(o, gates + 3 * gateStride, j)
-            }
+        while j + 16 <= n {
+            updateUnits(Vec16.self, at: j, z: z, h: h, c: c, gates: gates, gateStride: gateStride, a)
             j += 16
+        }
+        if n - j > 8 {
+            updateUnits(Vec16.self, at: j, z: z, h: h, c: c, gates: gates, gateStride: gateStride, a)
+        } else if j < n {
+            updateUnits(SIMD8<Float>.self, at: j, z: z, h: h, c: c, gates: gates, gateStride: gateStride, a)
+        }
+    }
+
+    /// Units j ..< j + V.scalarCount (those past the shard's count write into the slack).
+    @inline(__always)
+    private func updateUnits<V: FloatLanes, A: GateActivations>(
+        _: V.Type, at j: Int, z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
+        c: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>?, gateStride: Int, _ a: A
+    ) {
+        let n = count
+        let i = a.gate(V.load(z, j))
+        let f = a.gate(V.load(z, n + j))
+        let cTilde = a.state(V.load(z, 2 * n + j))
+        let o = a.gate(V.load(z, 3 * n + j))
+        let cNew = (i * cTilde).addingProduct(f, V.load(c, j))
+        let hNew = o * a.state(cNew)
+        cNew.store(c, j)
+        hNew.store(h, j)
+        if let gates {
+            i.store(gates, j)
+            f.store(gates + gateStride, j)
+            cTilde.store(gates + 2 * gateStride, j)
+            o.store(gates + 3 * gateStride, j)
         }
     }
 
@@ -210,45 +225,11 @@ final class KernelShard: Sendable {
         gates: UnsafeMutablePointer<Float>, gateStride: Int
     ) {
         let at = step * layerUnits + unitRange.lowerBound, n = count
-        if let d = sink.i { Self.copy(gates, to: d + at, count: n) }
-        if let d = sink.f { Self.copy(gates + gateStride, to: d + at, count: n) }
-        if let d = sink.cTilde { Self.copy(gates + 2 * gateStride, to: d + at, count: n) }
-        if let d = sink.o { Self.copy(gates + 3 * gateStride, to: d + at, count: n) }
-        if let d = sink.c { Self.copy(c, to: d + at, count: n) }
-        if let d = sink.h { Self.copy(h, to: d + at, count: n) }
-    }
-
-    /// An inline copy of a step's vector: six `memmove` calls a step cost a 5-unit layer's
-    /// trace a third of its time. The tail goes in 8, 4, 2 and 1 lanes, without a loop the
-    /// compiler would turn back into a call.
-    @inline(__always)
-    static func copy(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count n: Int) {
-        let s = UnsafeRawPointer(source), d = UnsafeMutableRawPointer(destination)
-        var j = 0
-        while j + 16 <= n {
-            d.storeBytes(
-                of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD16<Float>.self), toByteOffset: 4 * j,
-                as: SIMD16<Float>.self)
-            j += 16
-        }
-        if n - j >= 8 {
-            d.storeBytes(
-                of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self), toByteOffset: 4 * j,
-                as: SIMD8<Float>.self)
-            j += 8
-        }
-        if n - j >= 4 {
-            d.storeBytes(
-                of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD4<Float>.self), toByteOffset: 4 * j,
-                as: SIMD4<Float>.self)
-            j += 4
-        }
-        if n - j >= 2 {
-            d.storeBytes(
-                of: s.loadUnaligned(fromByteOffset: 4 * j, as: SIMD2<Float>.self), toByteOffset: 4 * j,
-                as: SIMD2<Float>.self)
-            j += 2
-        }
-        if n - j >= 1 { destination[j] = source[j] }
+        if let d = sink.i { copyFloats(gates, to: d + at, count: n) }
+        if let d = sink.f { copyFloats(gates + gateStride, to: d + at, count: n) }
+        if let d = sink.cTilde { copyFloats(gates + 2 * gateStride, to: d + at, count: n) }
+        if let d = sink.o { copyFloats(gates + 3 * gateStride, to: d + at, count: n) }
+        if let d = sink.c { copyFloats(c, to: d + at, count: n) }
+        if let d = sink.h { copyFloats(h, to: d + at, count: n) }
     }
 }

@@ -66,7 +66,7 @@ public final class LSTMStream {
     @discardableResult
     public func step(_ x: UnsafePointer<Float>) -> UnsafeBufferPointer<Float> {
         let padded = shard.u.paddedColumns
-        shard.bias.withUnsafeBufferPointer { b in z.update(from: b.baseAddress!, count: padded) }
+        shard.bias.withUnsafeBufferPointer { b in copyFloats(b.baseAddress!, to: z, count: padded) }
         // x·W as a block of one row: the window replay's rounding (a lone vector's `multiply`
         // pairs the rows of a narrow panel differently).
         shard.w.multiplyRows(x, count: 1, adding: z, into: z)
