@@ -48,7 +48,12 @@ struct PanelMatrix: Sendable {
             let panel = (backward ? panels - 1 - n : n) * Self.panelWidth
             let width = min(Self.panelWidth, paddedColumns - panel)
             let p = w + panel * rows
-            if width == Self.panelWidth {
+            if width == Self.panelWidth, Self.splitsFullPanels, rows <= Self.splitRows {
+                // Two passes of 64 columns: the same sums, each in the same order.
+                let rowStep = backward ? -1 : 1
+                Self.halfPanel(p, rows: rows, column: 0, v, start + panel, out + panel, rowStep: rowStep)
+                Self.halfPanel(p, rows: rows, column: 64, v, start + panel, out + panel, rowStep: rowStep)
+            } else if width == Self.panelWidth {
                 if backward {
                     Self.fullPanel(p, rows: rows, v, start + panel, out + panel, rowStep: -1)
                 } else {
@@ -88,30 +93,93 @@ struct PanelMatrix: Sendable {
         store(a4, out, 64); store(a5, out, 80); store(a6, out, 96); store(a7, out, 112)
     }
 
-    /// The last, narrower panel (16 to 112 columns): one vector at a time, rows in pairs so
-    /// two independent sums hide the add latency.
+    /// Whether a full panel's eight 16-lane sums overflow the register file: they are 8 of AVX-512's
+    /// 32 registers, but all 16 of AVX2's (and all 32 of NEON's 128-bit ones), so there they spill
+    /// to the stack and every row's FMA waits on a reload.
+    #if LSTMSCOPE_AVX512
+        static let splitsFullPanels = false
+    #else
+        static let splitsFullPanels = true
+    #endif
+
+    /// Up to this many rows a spilling build takes a full panel in two passes of 64 columns.
+    /// Measured on AVX2 (`bench`, 2026-12-01): 1,32 (32 rows) +30%, 16,64 (64) +5–9%; at 256 rows
+    /// (64,256) two passes were 25% slower: the second pass walks U's rows again at twice the stride.
+    static let splitRows = 64
+
+    /// 64 columns of a full panel from `column`: four running sums, the rows in `fullPanel`'s order.
+    @inline(__always)
+    static func halfPanel(
+        _ p: UnsafePointer<Float>, rows: Int, column: Int, _ v: UnsafePointer<Float>,
+        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rowStep: Int
+    ) {
+        let raw = UnsafeRawPointer(p) + column &* 4
+        var a0 = load(start, column), a1 = load(start, column &+ 16)
+        var a2 = load(start, column &+ 32), a3 = load(start, column &+ 48)
+        var k = rowStep > 0 ? 0 : rows &- 1
+        for _ in 0..<rows {
+            let x = Vec16(repeating: v[k])
+            let row = raw + k &* (panelWidth &* 4)
+            a0.addProduct(x, row.loadUnaligned(fromByteOffset: 0, as: Vec16.self))
+            a1.addProduct(x, row.loadUnaligned(fromByteOffset: 64, as: Vec16.self))
+            a2.addProduct(x, row.loadUnaligned(fromByteOffset: 128, as: Vec16.self))
+            a3.addProduct(x, row.loadUnaligned(fromByteOffset: 192, as: Vec16.self))
+            k &+= rowStep
+        }
+        store(a0, out, column); store(a1, out, column &+ 16)
+        store(a2, out, column &+ 32); store(a3, out, column &+ 48)
+    }
+
+    /// The last, narrower panel (16 to 112 columns): per 16 columns two sums (even and odd rows)
+    /// hide the add latency, and 32 columns go together so that four independent sums are in
+    /// flight (one column of 16 at a time left a layer of 16 units waiting on one FMA chain after
+    /// another: its h·U took a third of the step). Each column's sums run in the same order either
+    /// way, so the bits do not depend on the grouping.
     @inline(__always)
     static func narrowPanel(
         _ p: UnsafePointer<Float>, rows: Int, width: Int, _ v: UnsafePointer<Float>,
         _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>
     ) {
         let raw = UnsafeRawPointer(p)
-        for c in stride(from: 0, to: width, by: 16) {
-            var even = load(start, c)
-            var odd = Vec16()
+        let rowBytes = width &* 4
+        var c = 0
+        while c &+ 32 <= width {
+            var even0 = load(start, c), even1 = load(start, c &+ 16)
+            var odd0 = Vec16(), odd1 = Vec16()
+            var row = raw + c &* 4
             var k = 0
-            while k + 1 < rows {
-                even.addProduct(
-                    Vec16(repeating: v[k]), raw.loadUnaligned(fromByteOffset: (k * width + c) * 4, as: Vec16.self))
-                odd.addProduct(
-                    Vec16(repeating: v[k + 1]),
-                    raw.loadUnaligned(fromByteOffset: ((k + 1) * width + c) * 4, as: Vec16.self))
-                k += 2
+            while k &+ 1 < rows {
+                let x0 = Vec16(repeating: v[k]), x1 = Vec16(repeating: v[k &+ 1])
+                let next = row + rowBytes
+                even0.addProduct(x0, row.loadUnaligned(as: Vec16.self))
+                even1.addProduct(x0, row.loadUnaligned(fromByteOffset: 64, as: Vec16.self))
+                odd0.addProduct(x1, next.loadUnaligned(as: Vec16.self))
+                odd1.addProduct(x1, next.loadUnaligned(fromByteOffset: 64, as: Vec16.self))
+                row = next + rowBytes
+                k &+= 2
             }
             if k < rows {
-                even.addProduct(
-                    Vec16(repeating: v[k]), raw.loadUnaligned(fromByteOffset: (k * width + c) * 4, as: Vec16.self))
+                let x0 = Vec16(repeating: v[k])
+                even0.addProduct(x0, row.loadUnaligned(as: Vec16.self))
+                even1.addProduct(x0, row.loadUnaligned(fromByteOffset: 64, as: Vec16.self))
             }
+            store(even0 + odd0, out, c)
+            store(even1 + odd1, out, c &+ 16)
+            c &+= 32
+        }
+        if c < width {
+            var even = load(start, c)
+            var odd = Vec16()
+            var row = raw + c &* 4
+            var k = 0
+            while k &+ 1 < rows {
+                let next = row + rowBytes
+                even.addProduct(Vec16(repeating: v[k]), row.loadUnaligned(as: Vec16.self))
+                odd.addProduct(Vec16(repeating: v[k &+ 1]), next.loadUnaligned(as: Vec16.self))
+                row = next + rowBytes
+                k &+= 2
+            }
+            if k < rows { even.addProduct(Vec16(repeating: v[k]), row.loadUnaligned(as: Vec16.self)) }
             store(even + odd, out, c)
         }
     }
@@ -141,6 +209,12 @@ struct PanelMatrix: Sendable {
                     t += 4
                 }
                 for row in t..<count {
+                    if slices == 4 {
+                        Self.block1x4(
+                            raw, rows: rows, width: width, column: c, v + row * rows,
+                            start + row * paddedColumns + panel + c, out + row * paddedColumns + panel + c)
+                        continue
+                    }
                     for s in 0..<slices {
                         var acc = Self.load(start + row * paddedColumns + panel, c + 16 * s)
                         for k in 0..<rows {
@@ -170,6 +244,27 @@ struct PanelMatrix: Sendable {
             copyFloats(bias, to: out + r * paddedColumns, count: paddedColumns)
         }
         multiplyRows(gathered, count: rows.count, adding: out, into: out)
+    }
+
+    /// One row of V times 64 columns of a panel: four independent sums, each in the order the
+    /// one-column loop takes (a lone step's x·W, as the stream computes it, waited on one FMA
+    /// chain per 16 columns after another).
+    @inline(__always)
+    private static func block1x4(
+        _ panel: UnsafeRawPointer, rows: Int, width: Int, column: Int, _ v: UnsafePointer<Float>,
+        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>
+    ) {
+        var a0 = load(start, 0), a1 = load(start, 16), a2 = load(start, 32), a3 = load(start, 48)
+        var row = panel + column &* 4
+        for k in 0..<rows {
+            let x = Vec16(repeating: v[k])
+            a0.addProduct(x, row.loadUnaligned(fromByteOffset: 0, as: Vec16.self))
+            a1.addProduct(x, row.loadUnaligned(fromByteOffset: 64, as: Vec16.self))
+            a2.addProduct(x, row.loadUnaligned(fromByteOffset: 128, as: Vec16.self))
+            a3.addProduct(x, row.loadUnaligned(fromByteOffset: 192, as: Vec16.self))
+            row += width &* 4
+        }
+        store(a0, out, 0); store(a1, out, 16); store(a2, out, 32); store(a3, out, 48)
     }
 
     /// Four rows of V times 64 columns of a panel: 16 sums in registers, 4 loads per 16 FMAs.
