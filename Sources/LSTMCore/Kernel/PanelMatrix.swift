@@ -185,14 +185,17 @@ struct PanelMatrix: Sendable {
     }
 
     /// Out[t, j] = Start[t, j] + Σ_k V[t, k] · M[k, j] for `count` rows of V at once (V has
-    /// stride `rows`; Start and Out have stride `paddedColumns`).
+    /// stride `rows`; Out has stride `paddedColumns`, Start `startStride`: 0 for one start row,
+    /// such as the bias, shared by every row).
     ///
     /// This is the input projection x·W for a block of timesteps: each panel is read once for
     /// all of them (four rows at a time share every load), instead of once per step.
     func multiplyRows(
-        _ v: UnsafePointer<Float>, count: Int, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>
+        _ v: UnsafePointer<Float>, count: Int, adding start: UnsafePointer<Float>, startStride: Int? = nil,
+        into out: UnsafeMutablePointer<Float>
     ) {
         let w = storage.pointer
+        let startStride = startStride ?? paddedColumns
         var panel = 0
         while panel < paddedColumns {
             let width = min(Self.panelWidth, paddedColumns - panel)
@@ -204,25 +207,29 @@ struct PanelMatrix: Sendable {
                 while t + 4 <= count, slices == 4 {
                     Self.block4x4(
                         raw, rows: rows, width: width, column: c, v + t * rows, stride: rows,
-                        start + t * paddedColumns + panel + c, out + t * paddedColumns + panel + c,
-                        outStride: paddedColumns)
+                        start + t * startStride + panel + c, startStride: startStride,
+                        out + t * paddedColumns + panel + c, outStride: paddedColumns)
                     t += 4
                 }
                 for row in t..<count {
+                    let vRow = v + row &* rows, sRow = start + row &* startStride + panel + c
+                    let oRow = out + row &* paddedColumns + panel + c
+                    var s = 0
                     if slices == 4 {
-                        Self.block1x4(
-                            raw, rows: rows, width: width, column: c, v + row * rows,
-                            start + row * paddedColumns + panel + c, out + row * paddedColumns + panel + c)
-                        continue
+                        Self.block1x4(raw, rows: rows, width: width, column: c, vRow, sRow, oRow)
+                        s = 4
+                    } else if slices >= 2 {
+                        Self.block1x2(raw, rows: rows, width: width, column: c, vRow, sRow, oRow)
+                        s = 2
                     }
-                    for s in 0..<slices {
-                        var acc = Self.load(start + row * paddedColumns + panel, c + 16 * s)
+                    if s < slices {
+                        var acc = Self.load(sRow, 16 * s)
+                        var wRow = raw + (c &+ 16 &* s) &* 4
                         for k in 0..<rows {
-                            acc.addProduct(
-                                Vec16(repeating: v[row * rows + k]),
-                                raw.loadUnaligned(fromByteOffset: (k * width + c + 16 * s) * 4, as: Vec16.self))
+                            acc.addProduct(Vec16(repeating: vRow[k]), wRow.loadUnaligned(as: Vec16.self))
+                            wRow += width &* 4
                         }
-                        Self.store(acc, out + row * paddedColumns + panel, c + 16 * s)
+                        Self.store(acc, oRow, 16 * s)
                     }
                 }
                 c += 16 * slices
@@ -231,19 +238,44 @@ struct PanelMatrix: Sendable {
         }
     }
 
-    /// The input projection for a block of steps: input rows `rows` (indexes into `input`,
-    /// `self.rows` floats each) gathered into `gathered`, then Out[r] = bias + x_r · M for each,
-    /// Out with stride `paddedColumns` (`bias` has that many floats).
+    /// The input projection for a block of steps: Out[r] = bias + x_r · M for the input rows
+    /// `rows` (indexes into `input`, `self.rows` floats each), Out with stride `paddedColumns`
+    /// (`bias` has that many floats). Rows out of order (a layer reading backwards) are first
+    /// gathered into `gathered`; rows in order are read where they are.
     func projectBlock(
         _ input: UnsafePointer<Float>, rows: ArraySlice<Int>, gathered: UnsafeMutablePointer<Float>,
         bias: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>
     ) {
         let width = self.rows
-        for (r, row) in rows.enumerated() {
-            copyFloats(input + row * width, to: gathered + r * width, count: width)
-            copyFloats(bias, to: out + r * paddedColumns, count: paddedColumns)
+        guard let first = rows.first else { return }
+        let inOrder = rows.last! - first == rows.count - 1 && zip(rows, rows.dropFirst()).allSatisfy { $1 == $0 + 1 }
+        let v: UnsafePointer<Float>
+        if inOrder {
+            v = input + first * width
+        } else {
+            for (r, row) in rows.enumerated() {
+                copyFloats(input + row * width, to: gathered + r * width, count: width)
+            }
+            v = UnsafePointer(gathered)
         }
-        multiplyRows(gathered, count: rows.count, adding: out, into: out)
+        multiplyRows(v, count: rows.count, adding: bias, startStride: 0, into: out)
+    }
+
+    /// One row of V times 32 columns of a panel: two independent sums, in the one-column loop's order.
+    @inline(__always)
+    private static func block1x2(
+        _ panel: UnsafeRawPointer, rows: Int, width: Int, column: Int, _ v: UnsafePointer<Float>,
+        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>
+    ) {
+        var a0 = load(start, 0), a1 = load(start, 16)
+        var row = panel + column &* 4
+        for k in 0..<rows {
+            let x = Vec16(repeating: v[k])
+            a0.addProduct(x, row.loadUnaligned(fromByteOffset: 0, as: Vec16.self))
+            a1.addProduct(x, row.loadUnaligned(fromByteOffset: 64, as: Vec16.self))
+            row += width &* 4
+        }
+        store(a0, out, 0); store(a1, out, 16)
     }
 
     /// One row of V times 64 columns of a panel: four independent sums, each in the order the
@@ -272,9 +304,9 @@ struct PanelMatrix: Sendable {
     private static func block4x4(
         _ panel: UnsafeRawPointer, rows: Int, width: Int, column: Int,
         _ v: UnsafePointer<Float>, stride: Int,
-        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, outStride: Int
+        _ start: UnsafePointer<Float>, startStride: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int
     ) {
-        let s0 = start, s1 = start + outStride, s2 = start + 2 * outStride, s3 = start + 3 * outStride
+        let s0 = start, s1 = start + startStride, s2 = start + 2 * startStride, s3 = start + 3 * startStride
         var a00 = load(s0, 0), a01 = load(s0, 16), a02 = load(s0, 32), a03 = load(s0, 48)
         var a10 = load(s1, 0), a11 = load(s1, 16), a12 = load(s1, 32), a13 = load(s1, 48)
         var a20 = load(s2, 0), a21 = load(s2, 16), a22 = load(s2, 32), a23 = load(s2, 48)

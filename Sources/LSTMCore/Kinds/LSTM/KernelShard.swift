@@ -104,9 +104,23 @@ final class KernelShard: Sendable {
         }
     }
 
-    /// The step loop: x·W a block at a time, then per step h·U, the gates and the state.
+    /// The step loop, specialised for the activations: with the gate update inlined into it, a
+    /// small layer's step makes no call for it.
     private func steps(_ input: Matrix, order: [Int], c: UnsafeMutablePointer<Float>, sink: TraceSink?, h hb: HBuffers)
     {
+        if activation == .tanh && recurrentActivation == .sigmoid {
+            steps(input, order: order, c: c, sink: sink, h: hb, SigmoidTanh())
+        } else {
+            steps(
+                input, order: order, c: c, sink: sink, h: hb,
+                ChosenActivations(recurrent: recurrentActivation, activation: activation))
+        }
+    }
+
+    /// The step loop: x·W a block at a time, then per step h·U, the gates and the state.
+    private func steps<A: GateActivations>(
+        _ input: Matrix, order: [Int], c: UnsafeMutablePointer<Float>, sink: TraceSink?, h hb: HBuffers, _ a: A
+    ) {
         let padded = u.paddedColumns, slack = Self.slack
         let block = LSTMKernel.blockSteps(forRun: order.count)
         var xBlock = [Float](repeating: 0, count: block * inputSize)
@@ -139,7 +153,7 @@ final class KernelShard: Sendable {
                                             backward: step & 1 == 1)
                                         updateState(
                                             z: z.baseAddress!, h: hWrite, c: c, gates: keepGates ? g.baseAddress! : nil,
-                                            gateStride: gateStride)
+                                            gateStride: gateStride, a)
                                         if let sink {
                                             record(
                                                 step: step, into: sink, h: hWrite, c: c, gates: g.baseAddress!,
@@ -155,6 +169,32 @@ final class KernelShard: Sendable {
                 }
             }
         }
+    }
+
+    /// One step of a stream (``LSTMStream``): z = b + x·W (as a block of one row, the window
+    /// replay's rounding) + h·U (U's rows by the step's parity), then the gates; h and c in place.
+    func streamStep(
+        _ x: UnsafePointer<Float>, z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
+        c: UnsafeMutablePointer<Float>, backward: Bool
+    ) {
+        if activation == .tanh && recurrentActivation == .sigmoid {
+            streamStep(x, z: z, h: h, c: c, backward: backward, SigmoidTanh())
+        } else {
+            streamStep(
+                x, z: z, h: h, c: c, backward: backward,
+                ChosenActivations(recurrent: recurrentActivation, activation: activation))
+        }
+    }
+
+    @inline(__always)
+    private func streamStep<A: GateActivations>(
+        _ x: UnsafePointer<Float>, z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
+        c: UnsafeMutablePointer<Float>, backward: Bool, _ a: A
+    ) {
+        // A lone vector's `multiply` pairs the rows of a narrow panel differently.
+        bias.withUnsafeBufferPointer { b in w.multiplyRows(x, count: 1, adding: b.baseAddress!, into: z) }
+        u.multiply(h, adding: z, into: z, backward: backward)
+        updateState(z: z, h: h, c: c, gates: nil, gateStride: count + Self.slack, a)
     }
 
     /// i, f, c̃, o from z; then c = f∗c + i∗c̃ and h = o∗act(c), 16 units at a time (the last

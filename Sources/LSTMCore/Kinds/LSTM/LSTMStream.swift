@@ -65,13 +65,7 @@ public final class LSTMStream {
     /// One step on input `x` (``inputSize`` floats); returns h, valid until the next step.
     @discardableResult
     public func step(_ x: UnsafePointer<Float>) -> UnsafeBufferPointer<Float> {
-        let padded = shard.u.paddedColumns
-        shard.bias.withUnsafeBufferPointer { b in copyFloats(b.baseAddress!, to: z, count: padded) }
-        // x·W as a block of one row: the window replay's rounding (a lone vector's `multiply`
-        // pairs the rows of a narrow panel differently).
-        shard.w.multiplyRows(x, count: 1, adding: z, into: z)
-        shard.u.multiply(h, adding: z, into: z, backward: steps & 1 == 1)
-        shard.updateState(z: z, h: h, c: c, gates: nil, gateStride: units + KernelShard.slack)
+        shard.streamStep(x, z: z, h: h, c: c, backward: steps & 1 == 1)
         steps &+= 1
         return UnsafeBufferPointer(start: h, count: units)
     }
