@@ -684,7 +684,7 @@ def main(argv):
     if rtneural_dir and not (rtneural_dir / "RTNeural" / "RTNeural.h").exists():
         sys.exit(f"compare.py: {rtneural_dir} is not an RTNeural checkout (no RTNeural/RTNeural.h)")
     if not rtneural_dir:
-        print("compare.py: RTNeural not timed; to add it: git clone --recursive "
+        print("compare.py: RTNeural not timed; to add it: git clone "
               "https://github.com/jatinchowdhury18/RTNeural /tmp/RTNeural, then RTNEURAL_DIR=/tmp/RTNeural "
               "(g++ needed)", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="lstmscope-bench-") as tmp:

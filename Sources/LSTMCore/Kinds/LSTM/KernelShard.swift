@@ -21,6 +21,12 @@ final class KernelShard: Sendable {
 
     var count: Int { unitRange.count }
 
+    /// σ and tanh, the pair the kernels inline; any other pair goes through ``chosenActivations``.
+    var isSigmoidTanh: Bool { activation == .tanh && recurrentActivation == .sigmoid }
+    var chosenActivations: ChosenActivations {
+        ChosenActivations(recurrent: recurrentActivation, activation: activation)
+    }
+
     init(_ layer: LSTMLayer, units range: Range<Int>) {
         unitRange = range
         layerUnits = layer.units
@@ -108,12 +114,10 @@ final class KernelShard: Sendable {
     /// small layer's step makes no call for it.
     private func steps(_ input: Matrix, order: [Int], c: UnsafeMutablePointer<Float>, sink: TraceSink?, h hb: HBuffers)
     {
-        if activation == .tanh && recurrentActivation == .sigmoid {
+        if isSigmoidTanh {
             steps(input, order: order, c: c, sink: sink, h: hb, SigmoidTanh())
         } else {
-            steps(
-                input, order: order, c: c, sink: sink, h: hb,
-                ChosenActivations(recurrent: recurrentActivation, activation: activation))
+            steps(input, order: order, c: c, sink: sink, h: hb, chosenActivations)
         }
     }
 
@@ -177,12 +181,10 @@ final class KernelShard: Sendable {
         _ x: UnsafePointer<Float>, z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
         c: UnsafeMutablePointer<Float>, backward: Bool
     ) {
-        if activation == .tanh && recurrentActivation == .sigmoid {
+        if isSigmoidTanh {
             streamStep(x, z: z, h: h, c: c, backward: backward, SigmoidTanh())
         } else {
-            streamStep(
-                x, z: z, h: h, c: c, backward: backward,
-                ChosenActivations(recurrent: recurrentActivation, activation: activation))
+            streamStep(x, z: z, h: h, c: c, backward: backward, chosenActivations)
         }
     }
 
@@ -208,12 +210,10 @@ final class KernelShard: Sendable {
         z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
         gates: UnsafeMutablePointer<Float>?, gateStride: Int
     ) {
-        if activation == .tanh && recurrentActivation == .sigmoid {
+        if isSigmoidTanh {
             updateState(z: z, h: h, c: c, gates: gates, gateStride: gateStride, SigmoidTanh())
         } else {
-            updateState(
-                z: z, h: h, c: c, gates: gates, gateStride: gateStride,
-                ChosenActivations(recurrent: recurrentActivation, activation: activation))
+            updateState(z: z, h: h, c: c, gates: gates, gateStride: gateStride, chosenActivations)
         }
     }
 
