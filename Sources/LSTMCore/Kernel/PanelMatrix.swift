@@ -212,29 +212,58 @@ struct PanelMatrix: Sendable {
                     t += 4
                 }
                 for row in t..<count {
-                    let vRow = v + row &* rows, sRow = start + row &* startStride + panel + c
-                    let oRow = out + row &* paddedColumns + panel + c
-                    var s = 0
-                    if slices == 4 {
-                        Self.block1x4(raw, rows: rows, width: width, column: c, vRow, sRow, oRow)
-                        s = 4
-                    } else if slices >= 2 {
-                        Self.block1x2(raw, rows: rows, width: width, column: c, vRow, sRow, oRow)
-                        s = 2
-                    }
-                    if s < slices {
-                        var acc = Self.load(sRow, 16 * s)
-                        var wRow = raw + (c &+ 16 &* s) &* 4
-                        for k in 0..<rows {
-                            acc.addProduct(Vec16(repeating: vRow[k]), wRow.loadUnaligned(as: Vec16.self))
-                            wRow += width &* 4
-                        }
-                        Self.store(acc, oRow, 16 * s)
-                    }
+                    Self.rowOfPanel(
+                        raw, rows: rows, width: width, columns: c..<c + 16 * slices, v + row &* rows,
+                        start + row &* startStride + panel, out + row &* paddedColumns + panel)
                 }
                 c += 16 * slices
             }
             panel += width
+        }
+    }
+
+    /// out = start + v · M for one row v (a stream's x·W): the arithmetic `multiplyRows` does
+    /// for a lone row, without its loops over rows and blocks (at 1 input and 8 units they cost
+    /// as much as the step's gates).
+    @inline(__always)
+    func multiplyRow(
+        _ v: UnsafePointer<Float>, adding start: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>
+    ) {
+        let w = storage.pointer
+        var panel = 0
+        while panel < paddedColumns {
+            let width = min(Self.panelWidth, paddedColumns &- panel)
+            Self.rowOfPanel(
+                UnsafeRawPointer(w + panel &* rows), rows: rows, width: width, columns: 0..<width, v, start + panel,
+                out + panel)
+            panel &+= width
+        }
+    }
+
+    /// One row of V times the panel's `columns` (`start` and `out` at the panel's first column):
+    /// 64 columns at a time, then 32, then 16, each column summed over the rows in order.
+    @inline(__always)
+    private static func rowOfPanel(
+        _ raw: UnsafeRawPointer, rows: Int, width: Int, columns: Range<Int>, _ v: UnsafePointer<Float>,
+        _ start: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>
+    ) {
+        var c = columns.lowerBound
+        while c &+ 64 <= columns.upperBound {
+            block1x4(raw, rows: rows, width: width, column: c, v, start + c, out + c)
+            c &+= 64
+        }
+        if c &+ 32 <= columns.upperBound {
+            block1x2(raw, rows: rows, width: width, column: c, v, start + c, out + c)
+            c &+= 32
+        }
+        if c < columns.upperBound {
+            var acc = load(start, c)
+            var wRow = raw + c &* 4
+            for k in 0..<rows {
+                acc.addProduct(Vec16(repeating: v[k]), wRow.loadUnaligned(as: Vec16.self))
+                wRow += width &* 4
+            }
+            store(acc, out, c)
         }
     }
 

@@ -194,7 +194,7 @@ final class KernelShard: Sendable {
         c: UnsafeMutablePointer<Float>, backward: Bool, _ a: A
     ) {
         // A lone vector's `multiply` pairs the rows of a narrow panel differently.
-        bias.withUnsafeBufferPointer { b in w.multiplyRows(x, count: 1, adding: b.baseAddress!, into: z) }
+        bias.withUnsafeBufferPointer { b in w.multiplyRow(x, adding: b.baseAddress!, into: z) }
         u.multiply(h, adding: z, into: z, backward: backward)
         updateState(z: z, h: h, c: c, gates: nil, gateStride: count + Self.slack, a)
     }
