@@ -18,6 +18,8 @@ protocol FloatLanes: SIMD where Scalar == Float, MaskStorage.Scalar == Int32 {
     func replacing(with other: Self, where mask: SIMDMask<MaskStorage>) -> Self
     /// 2ⁿ for lanes holding n + 1.5·2²³ (n a small integer): n moved into a float's exponent bits.
     static func powerOfTwo(shifted: Self) -> Self
+    /// -|x| lane by lane: the sign bit set (one OR, where 0 − x and a select took two dependent steps).
+    var negativeMagnitude: Self { get }
 }
 
 extension SIMD16: FloatLanes where Scalar == Float {
@@ -25,12 +27,22 @@ extension SIMD16: FloatLanes where Scalar == Float {
     static func powerOfTwo(shifted: Self) -> Self {
         unsafeBitCast((unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23, to: Self.self)
     }
+
+    @inline(__always)
+    var negativeMagnitude: Self {
+        unsafeBitCast(unsafeBitCast(self, to: SIMD16<UInt32>.self) | 0x8000_0000, to: Self.self)
+    }
 }
 
 extension SIMD8: FloatLanes where Scalar == Float {
     @inline(__always)
     static func powerOfTwo(shifted: Self) -> Self {
         unsafeBitCast((unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23, to: Self.self)
+    }
+
+    @inline(__always)
+    var negativeMagnitude: Self {
+        unsafeBitCast(unsafeBitCast(self, to: SIMD8<UInt32>.self) | 0x8000_0000, to: Self.self)
     }
 }
 

@@ -49,8 +49,8 @@ enum VectorMath {
     @_transparent
     static func sigmoid<V: FloatLanes>(_ x: V) -> V {
         let negative = x .< V.all(0)
-        // -|x|: x where negative, else -x (as 0 − x: the sign of a zero does not reach e^-|x|).
-        let e = exp((V.all(0) - x).replacing(with: x, where: negative))
+        // NaN lanes come out of e^-|x| as anything; the last line puts x (NaN) back.
+        let e = expOfNonPositive(x.negativeMagnitude)
         let y = V.all(1).replacing(with: e, where: negative) / (e + V.all(1))
         return y.replacing(with: x, where: x .!= x)
     }
@@ -62,9 +62,17 @@ enum VectorMath {
     /// exponent bits); 0 below -87.34, where float32 runs out of normal numbers.
     @inline(__always)
     static func exp<V: FloatLanes>(_ input: V) -> V {
-        var x = clamp(input, expLower, 0)
-        // A NaN lane would put garbage into the exponent bits; it gets NaN back at the end.
-        x = x.replacing(with: V.all(0), where: x .!= x)
+        // x > 0 is clamped to 0 (the lower end is expOfNonPositive's). A NaN lane would put
+        // garbage into the exponent bits; it gets NaN back at the end.
+        let x = input.replacing(with: V.all(0), where: (input .> V.all(0)) .| (input .!= input))
+        return expOfNonPositive(x).replacing(with: input, where: input .!= input)
+    }
+
+    /// e^x for x ≤ 0 without ``exp(_:)``'s care for NaN and x > 0 (a NaN lane gives an
+    /// unspecified value): σ, which restores NaN itself and only asks for e^-|x|.
+    @inline(__always)
+    static func expOfNonPositive<V: FloatLanes>(_ input: V) -> V {
+        let x = input.replacing(with: V.all(expLower), where: input .< V.all(expLower))
         // n = round(x / ln 2) by adding 1.5·2²³: the sum's low bits are then n itself, as an
         // integer (Swift's SIMD rounding and conversions compile to a loop per lane).
         let shifted = (x * V.all(1.44269504088896341)) + V.all(12582912)
@@ -79,8 +87,7 @@ enum VectorMath {
         e = V.all(5.0000001201e-1).addingProduct(e, r)
         e = (r + V.all(1)).addingProduct(e, r * r)
         let y = e * V.powerOfTwo(shifted: shifted)
-        return y.replacing(with: V.all(0), where: input .< V.all(expLower)).replacing(
-            with: input, where: input .!= input)
+        return y.replacing(with: V.all(0), where: input .< V.all(expLower))
     }
 
     /// Clamp to [lo, hi] that keeps NaN.
