@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Compare lstmscope's LSTM replay with NumPy and onnxruntime, and time its start-up.
+"""Compare lstmscope's LSTM replay with NumPy, onnxruntime and (optionally) RTNeural, and time its start-up.
 
 Speed (one table row per size X, H, T; one thread, batch 1, float32). For every size one set of
 seeded weights W (X,4H), U (H,4H), b (4H,), Wout (H,1), bout (1,) in Keras layout (gate blocks
-i, f, c~, o) and one input window (T, X) are made, and the same model is run three ways:
+i, f, c~, o) and one input window (T, X) are made, and the same model is run three ways (four with RTNeural):
 
   NumPy loop     the tutorial ("Keras LSTM weights demystified") loop: per step and per gate
                  sigmoid(x·W_gate + h·U_gate + b_gate) (tanh for c~), c = f*c + i*c~,
@@ -26,7 +26,7 @@ i, f, c~, o) and one input window (T, X) are made, and the same model is run thr
 
 NumPy and onnxruntime are timed here as whole-window calls: one warm-up call, then at least 9
 calls and 1 s of them (more calls for short windows), at most 10 s (at least 3 calls) so that the
-big sizes stay quick; --quick: 3 calls. The three are measured in --rounds interleaved rounds
+big sizes stay quick; --quick: 3 calls. They are all measured in --rounds interleaved rounds
 (default 3), each with its share of that budget, because load on a shared machine changes over
 seconds. Rates are medians over all calls (steps/s = T / median seconds); each "vs" ratio is the
 median of the ratios within a round, with their range. Correctness is checked once per size: `lstmscope trace MODEL.npz
@@ -101,11 +101,13 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, default=0, help="seed of the weights and windows (default 0)")
     p.add_argument("--quick", action="store_true", help="fewer repeats: a smoke run, not a measurement")
     p.add_argument("--rounds", type=int, default=None, metavar="N",
-                   help="interleaved rounds of the three per size (default 3; 1 with --quick)")
+                   help="interleaved rounds of them all per size (default 3; 1 with --quick)")
     p.add_argument("--startup", action=argparse.BooleanOptionalAction, default=True,
                    help="also time `lstmscope inspect` on the sample and on a 64 MB .keras (default on)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write every raw number to FILE")
     args = p.parse_args(argv)
+    if args.realtime and args.sizes is not None:
+        p.error("--realtime picks the sizes itself; give --sizes or --realtime, not both")
     if args.sizes is None:
         args.sizes = parse_sizes(REALTIME_SIZES if args.realtime else DEFAULT_SIZES)
     return args
@@ -141,7 +143,7 @@ def weight_bytes(weights):
 
 
 # ---------------------------------------------------------------------------------------------
-# The three implementations
+# The implementations (RTNeural's is a C++ file: rtneural_bench.cpp)
 
 
 def sigmoid(z):
@@ -290,7 +292,7 @@ def rate_summary(times, t):
 def measure_size(binary, size, seed, quick, rounds, workdir, rtneural_dir=None):
     """Everything for one row of the table: timings, lstmscope's own numbers, and the output check.
 
-    The three are measured in `rounds` interleaved rounds (NumPy, onnxruntime, lstmscope, then
+    They are measured in `rounds` interleaved rounds (NumPy, onnxruntime, RTNeural, lstmscope, then
     again), because load from other tenants of a shared machine comes and goes over seconds:
     back-to-back measurements of one tool each can land in different weather. Rates are the
     median over all calls; the ratios are the median of the per-round ratios."""
@@ -328,7 +330,7 @@ def measure_size(binary, size, seed, quick, rounds, workdir, rtneural_dir=None):
             try:
                 rtn_round, y_rtneural = run_rtneural(rtn, raw_dir, t, timing)
                 rtn_times += rtn_round
-            except (RuntimeError, json.JSONDecodeError) as error:
+            except (RuntimeError, OSError, KeyError, json.JSONDecodeError) as error:
                 row["rtneural_error"], rtn = str(error).splitlines()[0], None
         scope, error = run_lstmscope_json(binary, "bench", model_path, "--steps", t, "--format", "json",
                                           "--streaming", "--time", f"{max(0.2, 0.5 / rounds):.2f}")
@@ -584,7 +586,7 @@ def scope_diff(row):
 
 
 def fmt_paired(row, anchor):
-    """The median per-round ratio of lstmscope's replay to `anchor`, with its range when it varied."""
+    """The median per-round ratio under `anchor` (replay or streaming against another), with its range."""
     if anchor not in row.get("ratio", {}):
         return "–"
     values = row["ratio_rounds"][anchor]

@@ -72,16 +72,19 @@ int main(int argc, char** argv) {
     // Dense weights are (out, in) in RTNeural: Keras's Wout (H, 1) transposed.
     dense.setWeights(rows(readFloats(dir + "/Wout.f32", H), 1, H));
     dense.setBias(readFloats(dir + "/bout.f32", 1).data());
-    // RTNeural maps each input row as an aligned Eigen vector (it asserts so without NDEBUG).
+    // RTNeural maps each input row as a 32-byte aligned Eigen vector (it asserts so without
+    // NDEBUG): every row starts on a 64-byte boundary, the stride rounded up to 16 floats.
+    constexpr size_t stride = (X + 15) / 16 * 16;
     const std::vector<float> rowsRead = readFloats(dir + "/x.f32", size_t(steps) * X);
     std::unique_ptr<float[], decltype(&std::free)> window(
-        static_cast<float*>(std::aligned_alloc(64, (rowsRead.size() * sizeof(float) + 63) / 64 * 64)), &std::free);
-    std::copy(rowsRead.begin(), rowsRead.end(), window.get());
+        static_cast<float*>(std::aligned_alloc(64, size_t(steps) * stride * sizeof(float))), &std::free);
+    for (int t = 0; t < steps; ++t)
+        std::copy_n(rowsRead.begin() + size_t(t) * X, X, window.get() + size_t(t) * stride);
 
     float output = 0;
     auto run = [&] {
         model->reset();
-        for (int t = 0; t < steps; ++t) output = model->forward(window.get() + size_t(t) * X);
+        for (int t = 0; t < steps; ++t) output = model->forward(window.get() + size_t(t) * stride);
     };
     run();  // warm-up
     std::vector<double> times;

@@ -3,8 +3,9 @@
 ///
 /// In Keras's row-major layout a pass over a column block jumps 4·hu floats from row to row;
 /// here each panel is one sequential stream, so the hardware prefetcher keeps up and the
-/// panel's 8 × 16 partial sums stay in registers for the whole pass over the rows. Columns are
-/// padded with zeros to a multiple of 16.
+/// panel's partial sums stay in registers for the whole pass over the rows (8 × 16 on AVX-512;
+/// 4 × 16 in two passes where they would spill, see ``splitsFullPanels``). Columns are padded
+/// with zeros to a multiple of 16.
 struct PanelMatrix: Sendable {
     /// Widest panel: 8 vectors of 16, which with the loaded row leaves registers to spare on AVX-512.
     static let panelWidth = 128

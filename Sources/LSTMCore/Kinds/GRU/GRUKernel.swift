@@ -154,8 +154,8 @@ final class GRUKernel: Sendable {
     }
 
     /// h̃ and the new h (z and r too with `resetAfter`), 16 units at a time; h in place.
-    /// Dispatched once per step on the activations, as ``KernelShard`` does, so the common
-    /// σ/tanh pair is one loop with the vector math inlined.
+    /// Dispatched once per step on the activations, so the common σ/tanh pair is one loop with
+    /// the vector math inlined (``GateActivations``).
     @inline(never)
     private func updateState(
         zx: UnsafePointer<Float>, zh: UnsafePointer<Float>, candidate: UnsafePointer<Float>,

@@ -17,7 +17,7 @@ extension KernelShard {
         let n = count, slack = Self.slack, padded = u.paddedColumns, batch = inputs.count
         let steps = inputs[0].rows, xu = inputSize, vectorFloats = steps * n
         var xs = [Float](repeating: 0, count: batch * xu)
-        // The gates of window b read 16 lanes past its units, and write h that far: into the next
+        // The gates of window b read up to 16 lanes past its units, and write h up to 7 past: into the next
         // window's row (whose h·U is done, and which is rewritten next), or into the slack at the end.
         var z = [Float](repeating: 0, count: batch * padded + 4 * slack)
         var hs = [Float](repeating: 0, count: batch * n + slack)

@@ -202,9 +202,8 @@ final class KernelShard: Sendable {
     /// i, f, c̃, o from z; then c = f∗c + i∗c̃ and h = o∗act(c), 16 units at a time (the last
     /// 1–8 units in 8 lanes: at 5 or 8 units that halves the step's activations).
     ///
-    /// Kept out of line and dispatched once per step on the activations, so that the common
-    /// σ/tanh pair is one loop with the vector math inlined (inside the big step loop the
-    /// inliner gave up and called exp and tanh per vector).
+    /// Dispatched on the activations per call, for the batch's windows; the step loop and the
+    /// stream are specialised for them once and inline the generic form below.
     @inline(never)
     func updateState(
         z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
