@@ -22,6 +22,9 @@ struct ChosenActivations: GateActivations {
     let recurrent: Activation
     let activation: Activation
 
+    /// Whether the pair is σ and tanh, which a kernel runs as ``SigmoidTanh`` instead.
+    var isSigmoidTanh: Bool { activation == .tanh && recurrent == .sigmoid }
+
     @inline(__always) func gate<V: FloatLanes>(_ x: V) -> V { recurrent(x) }
     @inline(__always) func state<V: FloatLanes>(_ x: V) -> V { activation(x) }
 }

@@ -278,7 +278,7 @@ struct PanelMatrix: Sendable {
     ) {
         let width = self.rows
         guard let first = rows.first else { return }
-        let inOrder = rows.last! - first == rows.count - 1 && zip(rows, rows.dropFirst()).allSatisfy { $1 == $0 + 1 }
+        let inOrder = zip(rows, rows.dropFirst()).allSatisfy { $1 == $0 + 1 }
         let v: UnsafePointer<Float>
         if inOrder {
             v = input + first * width

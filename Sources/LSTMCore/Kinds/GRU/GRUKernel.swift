@@ -161,12 +161,11 @@ final class GRUKernel: Sendable {
         zx: UnsafePointer<Float>, zh: UnsafePointer<Float>, candidate: UnsafePointer<Float>,
         h: UnsafeMutablePointer<Float>, gates: UnsafeMutablePointer<Float>
     ) {
-        if activation == .tanh && recurrentActivation == .sigmoid {
+        let chosen = ChosenActivations(recurrent: recurrentActivation, activation: activation)
+        if chosen.isSigmoidTanh {
             updateState(zx: zx, zh: zh, candidate: candidate, h: h, gates: gates, SigmoidTanh())
         } else {
-            updateState(
-                zx: zx, zh: zh, candidate: candidate, h: h, gates: gates,
-                ChosenActivations(recurrent: recurrentActivation, activation: activation))
+            updateState(zx: zx, zh: zh, candidate: candidate, h: h, gates: gates, chosen)
         }
     }
 

@@ -21,8 +21,7 @@ final class KernelShard: Sendable {
 
     var count: Int { unitRange.count }
 
-    /// σ and tanh, the pair the kernels inline; any other pair goes through ``chosenActivations``.
-    var isSigmoidTanh: Bool { activation == .tanh && recurrentActivation == .sigmoid }
+    /// The layer's activations; σ and tanh (`isSigmoidTanh`) run as ``SigmoidTanh`` instead.
     var chosenActivations: ChosenActivations {
         ChosenActivations(recurrent: recurrentActivation, activation: activation)
     }
@@ -114,7 +113,7 @@ final class KernelShard: Sendable {
     /// small layer's step makes no call for it.
     private func steps(_ input: Matrix, order: [Int], c: UnsafeMutablePointer<Float>, sink: TraceSink?, h hb: HBuffers)
     {
-        if isSigmoidTanh {
+        if chosenActivations.isSigmoidTanh {
             steps(input, order: order, c: c, sink: sink, h: hb, SigmoidTanh())
         } else {
             steps(input, order: order, c: c, sink: sink, h: hb, chosenActivations)
@@ -181,7 +180,7 @@ final class KernelShard: Sendable {
         _ x: UnsafePointer<Float>, z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
         c: UnsafeMutablePointer<Float>, backward: Bool
     ) {
-        if isSigmoidTanh {
+        if chosenActivations.isSigmoidTanh {
             streamStep(x, z: z, h: h, c: c, backward: backward, SigmoidTanh())
         } else {
             streamStep(x, z: z, h: h, c: c, backward: backward, chosenActivations)
@@ -209,7 +208,7 @@ final class KernelShard: Sendable {
         z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
         gates: UnsafeMutablePointer<Float>?, gateStride: Int
     ) {
-        if isSigmoidTanh {
+        if chosenActivations.isSigmoidTanh {
             updateState(z: z, h: h, c: c, gates: gates, gateStride: gateStride, SigmoidTanh())
         } else {
             updateState(z: z, h: h, c: c, gates: gates, gateStride: gateStride, chosenActivations)
